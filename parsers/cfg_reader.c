@@ -1,0 +1,835 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The xl.cfg tokenizer in front of libconfuse.
+ *
+ * xl's grammar (tools/libs/util/libxlu_cfg_l.l and _y.y, restated in
+ * xl.cfg(5)): statements "key = value" or "key += value", ended by a newline
+ * or ';'; keys are [a-z][._0-9a-z]*; a value is a quoted string, a number
+ * ([0-9][0-9a-fx]*) or a '[ ]' list of those, which may be empty, span lines
+ * and end with a comma; '#' starts a comment anywhere.
+ *
+ * Each statement is checked and re-emitted in libconfuse's syntax on the same
+ * line ("key = 'value'", "key = {'a','b'}"), so libconfuse's line numbers
+ * are ours; a table maps them back for the rare string holding a newline.
+ */
+#include "parsers/cfg_reader.h"
+
+#include <confuse.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xlc/util.h"
+
+struct line_origin {
+	const char *source;
+	int line;
+};
+
+struct cfg_doc {
+	const struct cfg_key *schema;
+	cfg_opt_t *opts;
+	cfg_t *cfg;
+	struct cfg_stmt *stmts;
+	size_t nstmts;
+	struct line_origin *origin; /* indexed by libconfuse's line number */
+	size_t norigin;
+	char *confuse_error;
+	int confuse_error_line;
+};
+
+enum tok_type {
+	T_EOF,
+	T_NEWLINE,
+	T_SEMI,
+	T_IDENT,
+	T_NUMBER,
+	T_STRING,
+	T_EQ,
+	T_PLUSEQ,
+	T_LBRACK,
+	T_RBRACK,
+	T_COMMA,
+	T_BAD,
+};
+
+struct token {
+	enum tok_type type;
+	const char *start;
+	size_t len;
+	char *value; /* decoded text of IDENT, NUMBER and STRING */
+};
+
+struct lexer {
+	const struct cfg_chunk *chunk;
+	const char *p, *end;
+	int line;
+	char *err; /* set by the first lexical error */
+};
+
+struct emitter {
+	struct strbuf out;
+	struct cfg_doc *doc;
+	const char *source;
+	int src_line;
+};
+
+static char *lex_error(struct lexer *lx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static char *lex_error(struct lexer *lx, const char *fmt, ...)
+{
+	struct strbuf sb;
+	char *msg;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	msg = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb_init(&sb);
+	sb_addf(&sb, "%s:%d: %s", lx->chunk->source, lx->line, msg);
+	free(msg);
+	return sb_detach(&sb);
+}
+
+static bool is_ident_start(char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static bool is_ident_char(char c)
+{
+	return is_ident_start(c) || (c >= '0' && c <= '9') || c == '.' || c == '_';
+}
+
+static bool is_number_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == 'x';
+}
+
+/* Decodes one escape after a backslash; returns false with lx->err set. */
+static bool decode_escape(struct lexer *lx, char c, struct strbuf *sb)
+{
+	static const char from[] = "\"'\\abfnrtv";
+	static const char to[] = "\"'\\\a\b\f\n\r\t\v";
+	const char *hit = c ? strchr(from, c) : NULL;
+
+	if (hit) {
+		sb_addc(sb, to[hit - from]);
+		return true;
+	}
+	if (c == 'x')
+		lx->err = lex_error(lx, "'\\x' escapes are not part of xl.cfg strings; "
+					"write the character itself");
+	else if (c >= '0' && c <= '7')
+		lx->err = lex_error(lx, "octal escapes such as '\\%c' are not part of xl.cfg "
+					"strings (xl drops them silently); write the character itself",
+				    c);
+	else
+		lx->err = lex_error(lx, "unknown escape '\\%c' in a string", c);
+	return false;
+}
+
+static void lex_string(struct lexer *lx, struct token *t)
+{
+	char quote = *lx->p++;
+	struct strbuf sb;
+
+	sb_init(&sb);
+	while (lx->p < lx->end && *lx->p != quote) {
+		char c = *lx->p++;
+
+		if (c == '\n' || c == '\0') {
+			lx->err = lex_error(lx, c ? "unterminated string: a string cannot "
+						    "span lines"
+						  : "a string cannot hold a NUL byte");
+			goto bad;
+		}
+		if (c == '\\') {
+			if (lx->p >= lx->end || !decode_escape(lx, *lx->p++, &sb)) {
+				if (!lx->err)
+					lx->err = lex_error(lx, "unterminated string");
+				goto bad;
+			}
+			continue;
+		}
+		sb_addc(&sb, c);
+	}
+	if (lx->p >= lx->end) {
+		lx->err = lex_error(lx, "unterminated string: missing the closing %c", quote);
+		goto bad;
+	}
+	lx->p++;
+	t->type = T_STRING;
+	t->value = sb_detach(&sb);
+	return;
+bad:
+	sb_free(&sb);
+	t->type = T_BAD;
+}
+
+static void lex_run(struct lexer *lx, struct token *t, enum tok_type type,
+		    bool (*member)(char))
+{
+	while (lx->p < lx->end && member(*lx->p))
+		lx->p++;
+	t->type = type;
+	t->value = xstrndup(t->start, (size_t)(lx->p - t->start));
+}
+
+static void next_token(struct lexer *lx, struct token *t)
+{
+	char c;
+
+	free(t->value);
+	memset(t, 0, sizeof(*t));
+	while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\r'))
+		lx->p++;
+	if (lx->p < lx->end && *lx->p == '#')
+		while (lx->p < lx->end && *lx->p != '\n')
+			lx->p++;
+	t->start = lx->p;
+	if (lx->p >= lx->end) {
+		t->type = T_EOF;
+		return;
+	}
+	c = *lx->p;
+	if (is_ident_start(c)) {
+		lex_run(lx, t, T_IDENT, is_ident_char);
+	} else if (c >= '0' && c <= '9') {
+		lex_run(lx, t, T_NUMBER, is_number_char);
+	} else if (c == '"' || c == '\'') {
+		lex_string(lx, t);
+	} else if (c == '+' && lx->p + 1 < lx->end && lx->p[1] == '=') {
+		lx->p += 2;
+		t->type = T_PLUSEQ;
+	} else {
+		static const char punct[] = "\n;=[],";
+		static const enum tok_type types[] = { T_NEWLINE, T_SEMI,   T_EQ,
+						       T_LBRACK,  T_RBRACK, T_COMMA };
+		const char *hit = strchr(punct, c);
+
+		lx->p++;
+		t->type = hit && c ? types[hit - punct] : T_BAD;
+	}
+	t->len = (size_t)(lx->p - t->start);
+}
+
+/* The rest of the statement as written, for messages: "512MB", "[1]". */
+static char *statement_text(const char *from, const char *end)
+{
+	const char *p = from;
+	bool quoted = false;
+	char q = 0;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	from = p;
+	while (p < end && *p != '\n') {
+		if (quoted) {
+			if (*p == q)
+				quoted = false;
+		} else if (*p == '"' || *p == '\'') {
+			quoted = true;
+			q = *p;
+		} else if (*p == '#' || *p == ';') {
+			break;
+		}
+		p++;
+	}
+	while (p > from && (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\r'))
+		p--;
+	return xstrndup(from, (size_t)(p - from));
+}
+
+const struct cfg_key *cfg_key_find(const struct cfg_key *schema, const char *name)
+{
+	for (; schema->name; schema++)
+		if (!strcmp(schema->name, name))
+			return schema;
+	return NULL;
+}
+
+/* "; did you mean 'memory'?" or "" */
+static char *suggest_key(const struct cfg_key *schema, const char *name)
+{
+	const struct cfg_key *best = NULL;
+	unsigned best_d = 3, d;
+	size_t len = strlen(name);
+
+	for (; schema->name; schema++) {
+		if (!strcasecmp(schema->name, name)) {
+			best = schema;
+			break;
+		}
+		d = edit_distance(schema->name, name);
+		if (d < best_d && d <= len / 3 + 1) {
+			best_d = d;
+			best = schema;
+		}
+	}
+	return best ? xasprintf("; did you mean '%s'?", best->name) : xstrdup("");
+}
+
+static void emit_newline(struct emitter *em, int next_src_line)
+{
+	struct cfg_doc *doc = em->doc;
+
+	sb_addc(&em->out, '\n');
+	doc->origin = xreallocarray(doc->origin, doc->norigin + 1, sizeof(*doc->origin));
+	doc->origin[doc->norigin].source = em->source;
+	doc->origin[doc->norigin].line = next_src_line;
+	doc->norigin++;
+}
+
+/* A value in libconfuse's single quotes, where only \\ and \' are special. */
+static void emit_quoted(struct emitter *em, const char *s)
+{
+	sb_addc(&em->out, '\'');
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '\'')
+			sb_addc(&em->out, '\\');
+		if (*s == '\n')
+			emit_newline(em, em->src_line);
+		else
+			sb_addc(&em->out, *s);
+	}
+	sb_addc(&em->out, '\'');
+}
+
+struct parser {
+	struct lexer lx;
+	struct token tok;
+	struct emitter *em;
+	const struct cfg_key *schema;
+	char *err;
+};
+
+static void advance(struct parser *ps)
+{
+	next_token(&ps->lx, &ps->tok);
+	if (ps->tok.type == T_NEWLINE) {
+		ps->lx.line++;
+		emit_newline(ps->em, ps->lx.line);
+		ps->em->src_line = ps->lx.line;
+	}
+}
+
+static void stmt_error(struct parser *ps, const char *key, const char *value_start,
+		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void stmt_error(struct parser *ps, const char *key, const char *value_start,
+		       const char *fmt, ...)
+{
+	char *raw = statement_text(value_start, ps->lx.end);
+	struct strbuf sb;
+	va_list ap;
+	int n;
+
+	if (ps->err)
+		goto out;
+	sb_init(&sb);
+	sb_addf(&sb, "%s:%d: %s = %s: ", ps->lx.chunk->source, ps->lx.line, key, raw);
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n > 0) {
+		char *msg = xmalloc((size_t)n + 1);
+
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		sb_adds(&sb, msg);
+		free(msg);
+	}
+	ps->err = sb_detach(&sb);
+out:
+	free(raw);
+}
+
+static const char *key_hint(const struct cfg_key *key)
+{
+	return key && key->hint ? key->hint : NULL;
+}
+
+static const char *token_name(enum tok_type t)
+{
+	switch (t) {
+	case T_EOF:
+		return "the end of the file";
+	case T_NEWLINE:
+		return "the end of the line";
+	case T_SEMI:
+		return "';'";
+	case T_IDENT:
+		return "a bare word";
+	case T_NUMBER:
+		return "a number";
+	case T_STRING:
+		return "a string";
+	case T_EQ:
+		return "'='";
+	case T_PLUSEQ:
+		return "'+='";
+	case T_LBRACK:
+		return "'['";
+	case T_RBRACK:
+		return "']'";
+	case T_COMMA:
+		return "','";
+	default:
+		return "a character that has no meaning here";
+	}
+}
+
+/* Parses '[' ... ']' (the '[' is current) and emits "{'a','b'}". */
+static bool parse_list(struct parser *ps, const char *keyname, const char *vstart)
+{
+	bool first = true;
+
+	sb_addc(&ps->em->out, '{');
+	advance(ps);
+	for (;;) {
+		while (ps->tok.type == T_NEWLINE)
+			advance(ps);
+		if (ps->tok.type == T_RBRACK)
+			break;
+		if (ps->tok.type == T_LBRACK) {
+			stmt_error(ps, keyname, vstart, "nested lists are not supported");
+			return false;
+		}
+		if (ps->tok.type != T_STRING && ps->tok.type != T_NUMBER) {
+			if (ps->lx.err)
+				return false;
+			stmt_error(ps, keyname, vstart,
+				   "expected a quoted string in the list, found %s%s%s",
+				   token_name(ps->tok.type),
+				   ps->tok.type == T_IDENT ? " (quote it)" : "",
+				   ps->tok.type == T_EOF ? " (missing ']')" : "");
+			return false;
+		}
+		if (!first)
+			sb_addc(&ps->em->out, ',');
+		emit_quoted(ps->em, ps->tok.value);
+		first = false;
+		advance(ps);
+		while (ps->tok.type == T_NEWLINE)
+			advance(ps);
+		if (ps->tok.type == T_COMMA) {
+			advance(ps);
+			continue;
+		}
+		if (ps->tok.type != T_RBRACK) {
+			if (!ps->lx.err)
+				stmt_error(ps, keyname, vstart,
+					   "expected ',' or ']' in the list, found %s",
+					   token_name(ps->tok.type));
+			return false;
+		}
+	}
+	sb_addc(&ps->em->out, '}');
+	advance(ps);
+	return true;
+}
+
+static const struct cfg_stmt *last_stmt(const struct cfg_doc *doc, const struct cfg_key *key)
+{
+	size_t i = doc->nstmts;
+
+	while (i-- > 0)
+		if (doc->stmts[i].key == key)
+			return &doc->stmts[i];
+	return NULL;
+}
+
+static bool check_shape(struct parser *ps, const struct cfg_key *key, bool is_list,
+			bool append, const char *vstart)
+{
+	const struct cfg_stmt *prev = last_stmt(ps->em->doc, key);
+
+	if (is_list && key->kind != KEY_LIST && key->kind != KEY_ANY) {
+		stmt_error(ps, key->name, vstart, "%s takes a single value, not a list%s%s",
+			   key->name, key_hint(key) ? "; " : "", key_hint(key) ? key->hint : "");
+		return false;
+	}
+	if (!is_list && key->kind == KEY_LIST) {
+		stmt_error(ps, key->name, vstart, "%s takes a list: %s = [ ... ]", key->name,
+			   key->name);
+		return false;
+	}
+	if (append && key->kind == KEY_INT) {
+		stmt_error(ps, key->name, vstart, "'+=' cannot be used on a number");
+		return false;
+	}
+	if (append && prev && prev->is_list != is_list) {
+		stmt_error(ps, key->name, vstart, "cannot add a %s to a %s",
+			   is_list ? "list" : "string", prev->is_list ? "list" : "string");
+		return false;
+	}
+	return true;
+}
+
+static void record_stmt(struct parser *ps, const struct cfg_key *key, const char *vstart,
+			bool is_list, char *value)
+{
+	struct cfg_doc *doc = ps->em->doc;
+	struct cfg_stmt *st;
+
+	doc->stmts = xreallocarray(doc->stmts, doc->nstmts + 1, sizeof(*doc->stmts));
+	st = &doc->stmts[doc->nstmts++];
+	st->key = key;
+	st->source = ps->lx.chunk->source;
+	st->line = ps->lx.line;
+	st->raw = statement_text(vstart, ps->lx.end);
+	st->value = value;
+	st->is_list = is_list;
+}
+
+/* Parses one "key = value" / "key += value" (the key is current). */
+static bool parse_assignment(struct parser *ps)
+{
+	char *name = xstrdup(ps->tok.value);
+	const struct cfg_key *key = cfg_key_find(ps->schema, name);
+	const char *vstart;
+	bool append, ok = false;
+	int line = ps->lx.line;
+
+	advance(ps);
+	vstart = ps->tok.start;
+	if (ps->tok.type != T_EQ && ps->tok.type != T_PLUSEQ) {
+		if (!ps->lx.err)
+			ps->lx.err = lex_error(&ps->lx, "expected '=' or '+=' after '%s', found %s",
+					       name, token_name(ps->tok.type));
+		goto out;
+	}
+	append = ps->tok.type == T_PLUSEQ;
+	advance(ps);
+	if (!key) {
+		char *hint = suggest_key(ps->schema, name);
+
+		stmt_error(ps, name, vstart + (append ? 2 : 1), "unknown key%s", hint);
+		free(hint);
+		goto out;
+	}
+	vstart += append ? 2 : 1;
+	if (ps->tok.type == T_LBRACK) {
+		if (!check_shape(ps, key, true, append, vstart))
+			goto out;
+		sb_addf(&ps->em->out, "%s %s ", key->name, append ? "+=" : "=");
+		if (!parse_list(ps, key->name, vstart))
+			goto out;
+		record_stmt(ps, key, vstart, true, NULL);
+		ps->em->doc->stmts[ps->em->doc->nstmts - 1].line = line;
+	} else if (ps->tok.type == T_STRING || ps->tok.type == T_NUMBER) {
+		const struct cfg_stmt *prev = last_stmt(ps->em->doc, key);
+		char *value;
+
+		if (!check_shape(ps, key, false, append, vstart))
+			goto out;
+		if (append && prev)
+			value = xasprintf("%s%s", prev->value, ps->tok.value);
+		else
+			value = xstrdup(ps->tok.value);
+		sb_addf(&ps->em->out, "%s = ", key->name);
+		emit_quoted(ps->em, value);
+		record_stmt(ps, key, vstart, false, value);
+		advance(ps);
+	} else {
+		if (!ps->lx.err)
+			stmt_error(ps, key->name, vstart, "expected a value, found %s%s",
+				   token_name(ps->tok.type),
+				   ps->tok.type == T_IDENT ? " (strings must be quoted)" : "");
+		goto out;
+	}
+	if (ps->tok.type != T_NEWLINE && ps->tok.type != T_SEMI && ps->tok.type != T_EOF) {
+		const char *hint = key_hint(key);
+
+		if (!ps->lx.err || ps->tok.type == T_BAD) {
+			free(ps->lx.err);
+			ps->lx.err = NULL;
+			stmt_error(ps, key->name, vstart, "unexpected '%.*s' after the value%s%s",
+				   (int)strcspn(ps->tok.start, " \t\r\n;#"), ps->tok.start,
+				   hint ? "; " : "", hint ? hint : "");
+		}
+		goto out;
+	}
+	ok = true;
+out:
+	free(name);
+	return ok;
+}
+
+static bool parse_chunk(struct parser *ps)
+{
+	for (advance(ps); ps->tok.type != T_EOF; ) {
+		if (ps->lx.err || ps->err)
+			return false;
+		if (ps->tok.type == T_NEWLINE || ps->tok.type == T_SEMI) {
+			advance(ps);
+			continue;
+		}
+		if (ps->tok.type != T_IDENT) {
+			const char *p = ps->tok.start;
+			size_t n = strcspn(p, " \t\r\n=;#");
+
+			if (ps->tok.type == T_BAD && *p >= 'A' && *p <= 'Z') {
+				char *lower = xstrndup(p, n), *hint;
+
+				for (char *q = lower; *q; q++)
+					*q = (char)(*q >= 'A' && *q <= 'Z' ? *q - 'A' + 'a' : *q);
+				hint = suggest_key(ps->schema, lower);
+				ps->err = lex_error(&ps->lx, "'%.*s': keys are lowercase%s", (int)n,
+						    p, hint);
+				free(hint);
+				free(lower);
+			} else if (!ps->lx.err) {
+				ps->err = lex_error(&ps->lx, "expected a key, found %s '%.*s'",
+						    token_name(ps->tok.type), (int)(n ? n : 1), p);
+			}
+			return false;
+		}
+		if (!parse_assignment(ps))
+			return false;
+		if (ps->tok.type == T_SEMI)
+			advance(ps);
+	}
+	return !ps->lx.err && !ps->err;
+}
+
+/* libconfuse 3.3 has no user pointer: the document being parsed, per thread. */
+static __thread struct cfg_doc *parsing_doc;
+
+static void confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	struct cfg_doc *doc = parsing_doc;
+	char buf[512];
+
+	if (!doc || doc->confuse_error)
+		return;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	doc->confuse_error = xstrdup(buf);
+	doc->confuse_error_line = cfg ? cfg->line : 0;
+}
+
+static cfg_opt_t *build_opts(const struct cfg_key *schema)
+{
+	size_t n = 0, i;
+	cfg_opt_t *opts;
+
+	while (schema[n].name)
+		n++;
+	opts = xcalloc(n + 1, sizeof(*opts));
+	for (i = 0; i < n; i++) {
+		const char *name = schema[i].name;
+
+		switch (schema[i].kind) {
+		case KEY_INT:
+			opts[i] = (cfg_opt_t)CFG_INT(name, 0, CFGF_NODEFAULT);
+			break;
+		case KEY_STRING:
+			opts[i] = (cfg_opt_t)CFG_STR(name, NULL, CFGF_NODEFAULT);
+			break;
+		default:
+			opts[i] = (cfg_opt_t)CFG_STR_LIST(name, NULL, CFGF_NODEFAULT);
+			break;
+		}
+	}
+	opts[n] = (cfg_opt_t)CFG_END();
+	return opts;
+}
+
+/* Turns libconfuse's complaint (a bad integer) into our one-line format. */
+static char *explain_confuse_error(struct cfg_doc *doc)
+{
+	const char *msg = doc->confuse_error ? doc->confuse_error : "cannot parse";
+	const char *q1 = strchr(msg, '\''), *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
+	const struct line_origin *o = NULL;
+	const struct cfg_stmt *st = NULL;
+	size_t i;
+
+	if (doc->confuse_error_line > 0 && (size_t)doc->confuse_error_line <= doc->norigin)
+		o = &doc->origin[doc->confuse_error_line - 1];
+	for (i = doc->nstmts; q2 && i-- > 0;) {
+		const struct cfg_stmt *s = &doc->stmts[i];
+
+		if (strlen(s->key->name) == (size_t)(q2 - q1 - 1) &&
+		    !strncmp(s->key->name, q1 + 1, (size_t)(q2 - q1 - 1)) &&
+		    (!o || (s->line == o->line && s->source == o->source))) {
+			st = s;
+			break;
+		}
+	}
+	if (!st)
+		return o ? xasprintf("%s:%d: %s", o->source, o->line, msg) : xstrdup(msg);
+	if (strstr(msg, "out of range"))
+		msg = "number out of range";
+	else if (strstr(msg, "invalid integer"))
+		msg = "not a number";
+	return xasprintf("%s:%d: %s = %s: %s%s%s", st->source, st->line, st->key->name, st->raw,
+			 msg, st->key->hint ? "; " : "", st->key->hint ? st->key->hint : "");
+}
+
+struct cfg_doc *cfg_doc_parse(const struct cfg_chunk *chunks, size_t nchunks,
+			      const struct cfg_key *schema, char **err)
+{
+	struct cfg_doc *doc = xcalloc(1, sizeof(*doc));
+	struct emitter em = { .doc = doc };
+	size_t i;
+	bool ok;
+
+	*err = NULL;
+	doc->schema = schema;
+	sb_init(&em.out);
+	/* libconfuse counts lines from 1: origin[0] describes line 1. */
+	doc->origin = xcalloc(1, sizeof(*doc->origin));
+	doc->origin[0].source = nchunks ? chunks[0].source : "";
+	doc->origin[0].line = 1;
+	doc->norigin = 1;
+	for (i = 0; i < nchunks; i++) {
+		struct parser ps = { .em = &em, .schema = schema };
+
+		ps.lx.chunk = &chunks[i];
+		ps.lx.p = chunks[i].text;
+		ps.lx.end = chunks[i].text + chunks[i].len;
+		ps.lx.line = 1;
+		em.source = chunks[i].source;
+		em.src_line = 1;
+		if (i > 0) {
+			/* Start the next chunk on a fresh line that maps to its line 1. */
+			emit_newline(&em, 1);
+		}
+		if (!parse_chunk(&ps)) {
+			*err = ps.err ? ps.err : ps.lx.err;
+			if (ps.err)
+				free(ps.lx.err);
+			free(ps.tok.value);
+			goto fail;
+		}
+		free(ps.tok.value);
+	}
+	doc->opts = build_opts(schema);
+	doc->cfg = cfg_init(doc->opts, CFGF_NONE);
+	cfg_set_error_function(doc->cfg, confuse_error);
+	parsing_doc = doc;
+	ok = cfg_parse_buf(doc->cfg, em.out.buf) == CFG_SUCCESS;
+	parsing_doc = NULL;
+	if (!ok) {
+		*err = explain_confuse_error(doc);
+		goto fail;
+	}
+	sb_free(&em.out);
+	return doc;
+fail:
+	if (!*err)
+		*err = xstrdup("cannot parse the configuration");
+	sb_free(&em.out);
+	cfg_doc_free(doc);
+	return NULL;
+}
+
+void cfg_doc_free(struct cfg_doc *doc)
+{
+	size_t i;
+
+	if (!doc)
+		return;
+	if (doc->cfg)
+		cfg_free(doc->cfg);
+	free(doc->opts);
+	for (i = 0; i < doc->nstmts; i++) {
+		free(doc->stmts[i].raw);
+		free(doc->stmts[i].value);
+	}
+	free(doc->stmts);
+	free(doc->origin);
+	free(doc->confuse_error);
+	free(doc);
+}
+
+const struct cfg_stmt *cfg_doc_stmt(const struct cfg_doc *doc, const char *name)
+{
+	const struct cfg_key *key = cfg_key_find(doc->schema, name);
+
+	return key ? last_stmt(doc, key) : NULL;
+}
+
+bool cfg_doc_has(const struct cfg_doc *doc, const char *key)
+{
+	return cfg_doc_stmt(doc, key) != NULL;
+}
+
+long cfg_doc_int(const struct cfg_doc *doc, const char *key)
+{
+	return cfg_doc_has(doc, key) ? cfg_getint(doc->cfg, key) : 0;
+}
+
+const char *cfg_doc_str(const struct cfg_doc *doc, const char *key)
+{
+	const struct cfg_stmt *st = cfg_doc_stmt(doc, key);
+
+	if (!st || st->is_list)
+		return NULL;
+	return st->key->kind == KEY_STRING ? cfg_getstr(doc->cfg, key) : st->value;
+}
+
+bool cfg_doc_is_list(const struct cfg_doc *doc, const char *key)
+{
+	const struct cfg_stmt *st = cfg_doc_stmt(doc, key);
+
+	return st && st->is_list;
+}
+
+unsigned cfg_doc_list_len(const struct cfg_doc *doc, const char *key)
+{
+	return cfg_doc_is_list(doc, key) ? cfg_size(doc->cfg, key) : 0;
+}
+
+const char *cfg_doc_list_item(const struct cfg_doc *doc, const char *key, unsigned i)
+{
+	return i < cfg_doc_list_len(doc, key) ? cfg_getnstr(doc->cfg, key, i) : NULL;
+}
+
+void cfg_doc_foreach(const struct cfg_doc *doc,
+		     void (*fn)(const struct cfg_stmt *stmt, void *opaque), void *opaque)
+{
+	const struct cfg_key *key;
+
+	for (key = doc->schema; key->name; key++) {
+		const struct cfg_stmt *st = last_stmt(doc, key);
+
+		if (st)
+			fn(st, opaque);
+	}
+}
+
+char *cfg_doc_error(const struct cfg_doc *doc, const char *key, const char *fmt, ...)
+{
+	const struct cfg_stmt *st = cfg_doc_stmt(doc, key);
+	struct strbuf sb;
+	va_list ap;
+	int n;
+
+	sb_init(&sb);
+	if (st)
+		sb_addf(&sb, "%s:%d: %s = %s: ", st->source, st->line, key, st->raw);
+	else
+		sb_addf(&sb, "%s: ", key);
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n > 0) {
+		char *msg = xmalloc((size_t)n + 1);
+
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		sb_adds(&sb, msg);
+		free(msg);
+	}
+	return sb_detach(&sb);
+}

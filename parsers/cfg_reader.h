@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reads files in the xl.cfg / xl.conf grammar.
+ *
+ * libconfuse stores the values, checks integers and applies "last assignment
+ * wins"; it cannot read xl's syntax itself ('[ ]' lists, ';' separators,
+ * xl's quoting and '+=' on strings), so a small tokenizer in front of it
+ * translates xl's lexical syntax into libconfuse's, line for line, and
+ * checks each key against a schema so that typos are caught with a hint.
+ */
+#ifndef XLC_CFG_READER_H
+#define XLC_CFG_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum key_kind {
+	KEY_INT,	/* a number: 512, 0x200, 010, or the same quoted */
+	KEY_STRING,	/* a string (a bare number is read as a string) */
+	KEY_LIST,	/* [ 'a', 'b' ] */
+	KEY_ANY,	/* a string or a list, told apart by cfg_doc_is_list() */
+};
+
+#define KEY_XEN_ONLY 0x1 /* accepted, but only the xen backend honours it */
+
+struct cfg_key {
+	const char *name;
+	enum key_kind kind;
+	unsigned flags;
+	const char *hint; /* said after a bad value, e.g. "memory is in MiB" */
+};
+
+/* One piece of configuration text: a file, or the command line's key=value. */
+struct cfg_chunk {
+	const char *source; /* "guest.cfg" or "command line" */
+	const char *text;
+	size_t len;
+};
+
+/* The last assignment to a key, for error messages. */
+struct cfg_stmt {
+	const struct cfg_key *key;
+	const char *source;
+	int line;
+	char *raw;   /* the value as written, e.g. "lots" with its quotes */
+	char *value; /* the decoded string, for scalars */
+	bool is_list;
+};
+
+struct cfg_doc;
+
+/*
+ * Parses the chunks in order (a later chunk's assignments win). Returns NULL
+ * and a one-line message "source:line: ..." in *err on any error.
+ */
+struct cfg_doc *cfg_doc_parse(const struct cfg_chunk *chunks, size_t nchunks,
+			      const struct cfg_key *schema, char **err);
+void cfg_doc_free(struct cfg_doc *doc);
+
+const struct cfg_stmt *cfg_doc_stmt(const struct cfg_doc *doc, const char *key);
+bool cfg_doc_has(const struct cfg_doc *doc, const char *key);
+long cfg_doc_int(const struct cfg_doc *doc, const char *key);
+const char *cfg_doc_str(const struct cfg_doc *doc, const char *key);
+bool cfg_doc_is_list(const struct cfg_doc *doc, const char *key);
+unsigned cfg_doc_list_len(const struct cfg_doc *doc, const char *key);
+const char *cfg_doc_list_item(const struct cfg_doc *doc, const char *key, unsigned i);
+
+/* Calls fn for every key that was assigned, in schema order. */
+void cfg_doc_foreach(const struct cfg_doc *doc,
+		     void (*fn)(const struct cfg_stmt *stmt, void *opaque), void *opaque);
+
+/* "source:line: key = raw: <message>" for the last assignment to key. */
+char *cfg_doc_error(const struct cfg_doc *doc, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+const struct cfg_key *cfg_key_find(const struct cfg_key *schema, const char *name);
+
+#endif

@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * From a parsed xl.cfg to struct domain_config: one small function per
+ * concern, each returning a one-line error that names file:line, the key
+ * and its value. The semantics (defaults, root=/extra=, type prefixes,
+ * on_* names) are xl's (xl.cfg(5)); only the strictness is ours.
+ */
+#include "parsers/domain_config.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xlc/util.h"
+
+/* A vCPU count no backend would accept; xl's own limit is HVM_MAX_VCPUS. */
+#define MAX_VCPUS 4096
+/* 16 TiB: larger is a typo, not a guest. */
+#define MAX_MEMORY_MIB (16L << 20)
+
+static const char *const action_names[] = {
+	[ACTION_DESTROY] = "destroy",
+	[ACTION_RESTART] = "restart",
+	[ACTION_RESTART_RENAME] = "rename-restart",
+	[ACTION_PRESERVE] = "preserve",
+	[ACTION_COREDUMP_DESTROY] = "coredump-destroy",
+	[ACTION_COREDUMP_RESTART] = "coredump-restart",
+	[ACTION_SOFT_RESET] = "soft-reset",
+};
+
+static const char *const action_json_names[] = {
+	[ACTION_DESTROY] = "destroy",
+	[ACTION_RESTART] = "restart",
+	[ACTION_RESTART_RENAME] = "restart_rename",
+	[ACTION_PRESERVE] = "preserve",
+	[ACTION_COREDUMP_DESTROY] = "coredump_destroy",
+	[ACTION_COREDUMP_RESTART] = "coredump_restart",
+	[ACTION_SOFT_RESET] = "soft_reset",
+};
+
+const char *shutdown_action_name(enum shutdown_action a)
+{
+	return a < ARRAY_SIZE(action_names) && action_names[a] ? action_names[a] : "?";
+}
+
+const char *shutdown_action_json_name(enum shutdown_action a)
+{
+	return a < ARRAY_SIZE(action_json_names) && action_json_names[a] ? action_json_names[a]
+									 : "?";
+}
+
+const char *domain_type_name(enum domain_type t)
+{
+	return t == DOMAIN_TYPE_HVM ? "hvm" : t == DOMAIN_TYPE_PVH ? "pvh" : "pv";
+}
+
+void uuid_format(const uint8_t u[16], char buf[37])
+{
+	snprintf(buf, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
+		 u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
+		 u[14], u[15]);
+}
+
+bool uuid_parse(const char *s, uint8_t u[16])
+{
+	static const int dash_at[] = { 8, 13, 18, 23 };
+	unsigned i, d = 0, n = 0;
+
+	if (strlen(s) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		if (d < 4 && (int)i == dash_at[d]) {
+			if (s[i] != '-')
+				return false;
+			d++;
+			continue;
+		}
+		if (!isxdigit((unsigned char)s[i]) || !isxdigit((unsigned char)s[i + 1]))
+			return false;
+		u[n++] = (uint8_t)strtoul((char[3]){ s[i], s[i + 1], 0 }, NULL, 16);
+		i++;
+	}
+	return n == 16;
+}
+
+/* A random (version 4) UUID, as xl makes for a config without one. */
+static void uuid_generate(uint8_t u[16])
+{
+	FILE *f = fopen("/dev/urandom", "rb");
+	size_t got = f ? fread(u, 1, 16, f) : 0;
+
+	if (f)
+		fclose(f);
+	for (; got < 16; got++)
+		u[got] = (uint8_t)rand();
+	u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);
+	u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
+}
+
+struct loader {
+	struct cfg_doc *doc;
+	struct domain_config *dc;
+	const struct domain_defaults *defaults;
+	char *err;
+};
+
+static bool fail(struct loader *ld, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static bool fail(struct loader *ld, const char *key, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ld->err = cfg_doc_error(ld->doc, key, "%s", msg);
+	return false;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static bool valid_name(const char *name)
+{
+	const char *p;
+
+	if (!*name || strlen(name) > 64)
+		return false;
+	if (isdigit((unsigned char)name[0]) && strspn(name, "0123456789") == strlen(name))
+		return false; /* a number would be read as a domain id */
+	for (p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("-_.+@", *p))
+			return false;
+	return true;
+}
+
+static bool load_identity(struct loader *ld)
+{
+	const char *name = cfg_doc_str(ld->doc, "name");
+	const char *uuid = cfg_doc_str(ld->doc, "uuid");
+
+	if (!name) {
+		ld->err = xasprintf("%s: the domain name must be given: name = \"...\"",
+				    ld->dc->source);
+		return false;
+	}
+	if (!valid_name(name))
+		return fail(ld, "name",
+			    "a name is 1 to 64 letters, digits or '-_.+@', and not only digits");
+	ld->dc->name = xstrdup(name);
+	if (uuid) {
+		if (!uuid_parse(uuid, ld->dc->uuid))
+			return fail(ld, "uuid", "not a UUID; write it as "
+						"6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+		ld->dc->uuid_set = true;
+	} else {
+		uuid_generate(ld->dc->uuid);
+	}
+	return true;
+}
+
+/* type = "pv" | "pvh" | "hvm", compared as a prefix as xl does. */
+static bool load_type(struct loader *ld)
+{
+	const char *type = cfg_doc_str(ld->doc, "type");
+	const char *builder = cfg_doc_str(ld->doc, "builder");
+	size_t n;
+
+	ld->dc->type = DOMAIN_TYPE_PV;
+	if (type) {
+		n = strlen(type);
+		if (n && !strncmp(type, "hvm", n))
+			ld->dc->type = DOMAIN_TYPE_HVM;
+		else if (n && !strncmp(type, "pv", n))
+			ld->dc->type = DOMAIN_TYPE_PV;
+		else if (n && !strncmp(type, "pvh", n))
+			ld->dc->type = DOMAIN_TYPE_PVH;
+		else
+			return fail(ld, "type", "unknown domain type; use pv, pvh or hvm");
+	}
+	if (builder) {
+		enum domain_type bt;
+
+		n = strlen(builder);
+		if (n && !strncmp(builder, "hvm", n))
+			bt = DOMAIN_TYPE_HVM;
+		else if (n && !strncmp(builder, "generic", n))
+			bt = DOMAIN_TYPE_PV;
+		else
+			return fail(ld, "builder", "unknown builder; use type = \"pv\" or \"hvm\"");
+		if (type && bt != ld->dc->type)
+			return fail(ld, "builder", "contradicts type = \"%s\"", type);
+		ld->dc->type = bt;
+	}
+	return true;
+}
+
+static bool load_bounded(struct loader *ld, const char *key, long min, long max, long *out)
+{
+	long v;
+
+	if (!cfg_doc_has(ld->doc, key))
+		return true;
+	v = cfg_doc_int(ld->doc, key);
+	if (v < min || v > max)
+		return fail(ld, key, "out of range: %s must be from %ld to %ld", key, min, max);
+	*out = v;
+	return true;
+}
+
+static bool load_sizes(struct loader *ld)
+{
+	struct domain_config *dc = ld->dc;
+	long vcpus = 0, maxvcpus = 0;
+
+	if (!load_bounded(ld, "memory", 1, MAX_MEMORY_MIB, &dc->memory_mib) ||
+	    !load_bounded(ld, "maxmem", 1, MAX_MEMORY_MIB, &dc->maxmem_mib) ||
+	    !load_bounded(ld, "vcpus", 1, MAX_VCPUS, &vcpus) ||
+	    !load_bounded(ld, "maxvcpus", 1, MAX_VCPUS, &maxvcpus))
+		return false;
+	dc->vcpus = (int)vcpus;
+	dc->maxvcpus = (int)maxvcpus;
+	if (dc->maxmem_mib && dc->memory_mib && dc->maxmem_mib < dc->memory_mib)
+		return fail(ld, "maxmem", "maxmem is smaller than memory = %ld", dc->memory_mib);
+	if (dc->maxvcpus && dc->vcpus && dc->maxvcpus < dc->vcpus)
+		return fail(ld, "maxvcpus", "maxvcpus is smaller than vcpus = %d", dc->vcpus);
+	return true;
+}
+
+/* "0-3,^2", "all", "nodes:0": checked for shape here, applied by backends. */
+static bool cpulist_shape_ok(const char *s)
+{
+	if (!strcmp(s, "all") || !strncmp(s, "nodes:", 6))
+		return *s != 'n' || s[6];
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s) && !strchr(",-^ ", *s))
+			return false;
+	return true;
+}
+
+static bool load_cpus(struct loader *ld)
+{
+	struct domain_config *dc = ld->dc;
+	unsigned i, n;
+
+	if (!cfg_doc_has(ld->doc, "cpus"))
+		return true;
+	if (!cfg_doc_is_list(ld->doc, "cpus")) {
+		const char *s = cfg_doc_str(ld->doc, "cpus");
+
+		if (!cpulist_shape_ok(s))
+			return fail(ld, "cpus", "not a CPU list such as \"0-3,^2\" or \"all\"");
+		dc->cpus = xstrdup(s);
+		return true;
+	}
+	n = cfg_doc_list_len(ld->doc, "cpus");
+	dc->cpus_per_vcpu = xcalloc(n, sizeof(char *));
+	for (i = 0; i < n; i++) {
+		const char *s = cfg_doc_list_item(ld->doc, "cpus", i);
+
+		if (!cpulist_shape_ok(s))
+			return fail(ld, "cpus", "item %u '%s' is not a CPU list such as \"0-3\"",
+				    i, s);
+		dc->cpus_per_vcpu[dc->ncpus_per_vcpu++] = xstrdup(s);
+	}
+	return true;
+}
+
+/* cmdline wins over root= and extra=, which combine as "root=R E". */
+static bool load_boot(struct loader *ld)
+{
+	struct domain_config *dc = ld->dc;
+	const char *cmdline = cfg_doc_str(ld->doc, "cmdline");
+	const char *root = cfg_doc_str(ld->doc, "root");
+	const char *extra = cfg_doc_str(ld->doc, "extra");
+
+	dc->kernel = dup_or_null(cfg_doc_str(ld->doc, "kernel"));
+	dc->ramdisk = dup_or_null(cfg_doc_str(ld->doc, "ramdisk"));
+	if (cmdline) {
+		if (root || extra)
+			xlc_warn("%s: ignoring root= and extra= in favour of cmdline=", dc->source);
+		dc->cmdline = xstrdup(cmdline);
+	} else if (root && extra) {
+		dc->cmdline = xasprintf("root=%s %s", root, extra);
+	} else if (root) {
+		dc->cmdline = xasprintf("root=%s", root);
+	} else if (extra) {
+		dc->cmdline = xstrdup(extra);
+	}
+	return true;
+}
+
+static bool load_action(struct loader *ld, const char *key, enum shutdown_action def,
+			enum shutdown_action *out)
+{
+	const char *s = cfg_doc_str(ld->doc, key);
+	unsigned i;
+
+	*out = def;
+	if (!s)
+		return true;
+	for (i = 1; i < ARRAY_SIZE(action_names); i++) {
+		if (!strcmp(s, action_names[i])) {
+			*out = (enum shutdown_action)i;
+			return true;
+		}
+	}
+	return fail(ld, key, "unknown action; use destroy, restart, rename-restart, preserve, "
+			     "coredump-destroy, coredump-restart or soft-reset");
+}
+
+static bool load_actions(struct loader *ld)
+{
+	struct domain_config *dc = ld->dc;
+
+	return load_action(ld, "on_poweroff", ACTION_DESTROY, &dc->on_poweroff) &&
+	       load_action(ld, "on_reboot", ACTION_RESTART, &dc->on_reboot) &&
+	       load_action(ld, "on_watchdog", ACTION_DESTROY, &dc->on_watchdog) &&
+	       load_action(ld, "on_crash", ACTION_DESTROY, &dc->on_crash) &&
+	       load_action(ld, "on_soft_reset", ACTION_SOFT_RESET, &dc->on_soft_reset);
+}
+
+static bool load_disks(struct loader *ld)
+{
+	struct domain_config *dc = ld->dc;
+	unsigned n = cfg_doc_list_len(ld->doc, "disk"), i, j;
+
+	dc->disks = xcalloc(n, sizeof(*dc->disks));
+	for (i = 0; i < n; i++) {
+		const char *spec = cfg_doc_list_item(ld->doc, "disk", i);
+		char *msg = NULL;
+
+		if (!disk_spec_parse(spec, &dc->disks[i], &msg)) {
+			fail(ld, "disk", "disk %u '%s': %s", i, spec, msg);
+			free(msg);
+			return false;
+		}
+		dc->ndisks++;
+		for (j = 0; j < i; j++)
+			if (dc->disks[j].devnum == dc->disks[i].devnum)
+				return fail(ld, "disk", "disks %u and %u both use vdev %s", j, i,
+					    dc->disks[i].vdev);
+	}
+	return true;
+}
+
+static bool load_vifs(struct loader *ld)
+{
+	struct domain_config *dc = ld->dc;
+	unsigned n = cfg_doc_list_len(ld->doc, "vif"), i, j;
+
+	dc->vifs = xcalloc(n, sizeof(*dc->vifs));
+	for (i = 0; i < n; i++) {
+		const char *spec = cfg_doc_list_item(ld->doc, "vif", i);
+		struct vif_spec *vif = &dc->vifs[i];
+		char *msg = NULL;
+
+		if (!vif_spec_parse(spec, (int)i, vif, &msg)) {
+			fail(ld, "vif", "vif %u '%s': %s", i, spec, msg);
+			free(msg);
+			return false;
+		}
+		dc->nvifs++;
+		if (!vif->bridge && ld->defaults && ld->defaults->vif_bridge)
+			vif->bridge = xstrdup(ld->defaults->vif_bridge);
+		if (!vif->script && ld->defaults && ld->defaults->vif_script)
+			vif->script = xstrdup(ld->defaults->vif_script);
+		for (j = 0; j < i; j++) {
+			if (vif->mac_set && dc->vifs[j].mac_set &&
+			    !memcmp(vif->mac, dc->vifs[j].mac, 6))
+				return fail(ld, "vif", "vifs %u and %u have the same mac", j, i);
+			if (vif->vifname && dc->vifs[j].vifname &&
+			    !strcmp(vif->vifname, dc->vifs[j].vifname))
+				return fail(ld, "vif", "vifs %u and %u have the same vifname", j,
+					    i);
+		}
+	}
+	return true;
+}
+
+static void note_xen_only(const struct cfg_stmt *st, void *opaque)
+{
+	struct domain_config *dc = opaque;
+
+	if (!(st->key->flags & KEY_XEN_ONLY))
+		return;
+	dc->xen_only_keys =
+		xreallocarray(dc->xen_only_keys, dc->nxen_only + 1, sizeof(*dc->xen_only_keys));
+	dc->xen_only_keys[dc->nxen_only++] = xstrdup(st->key->name);
+}
+
+struct domain_config *domain_config_load(const char *source, const char *text, size_t len,
+					 char *const *overrides, unsigned noverrides,
+					 const struct domain_defaults *defaults, char **err)
+{
+	struct cfg_chunk *chunks = xcalloc(noverrides + 1, sizeof(*chunks));
+	struct loader ld = { .defaults = defaults };
+	unsigned i;
+
+	chunks[0] = (struct cfg_chunk){ source, text, len };
+	for (i = 0; i < noverrides; i++)
+		chunks[i + 1] = (struct cfg_chunk){ "command line", overrides[i],
+						    strlen(overrides[i]) };
+	ld.doc = cfg_doc_parse(chunks, noverrides + 1, domain_keys, err);
+	free(chunks);
+	if (!ld.doc)
+		return NULL;
+	ld.dc = xcalloc(1, sizeof(*ld.dc));
+	ld.dc->source = xstrdup(source);
+	if (load_identity(&ld) && load_type(&ld) && load_sizes(&ld) && load_cpus(&ld) &&
+	    load_boot(&ld) && load_actions(&ld) && load_disks(&ld) && load_vifs(&ld)) {
+		cfg_doc_foreach(ld.doc, note_xen_only, ld.dc);
+		cfg_doc_free(ld.doc);
+		return ld.dc;
+	}
+	*err = ld.err;
+	cfg_doc_free(ld.doc);
+	domain_config_free(ld.dc);
+	return NULL;
+}
+
+void domain_config_free(struct domain_config *dc)
+{
+	unsigned i;
+
+	if (!dc)
+		return;
+	free(dc->source);
+	free(dc->name);
+	free(dc->cpus);
+	for (i = 0; i < dc->ncpus_per_vcpu; i++)
+		free(dc->cpus_per_vcpu[i]);
+	free(dc->cpus_per_vcpu);
+	free(dc->kernel);
+	free(dc->ramdisk);
+	free(dc->cmdline);
+	for (i = 0; i < dc->ndisks; i++)
+		disk_spec_free(&dc->disks[i]);
+	free(dc->disks);
+	for (i = 0; i < dc->nvifs; i++)
+		vif_spec_free(&dc->vifs[i]);
+	free(dc->vifs);
+	for (i = 0; i < dc->nxen_only; i++)
+		free(dc->xen_only_keys[i]);
+	free(dc->xen_only_keys);
+	free(dc);
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * struct domain_config: one guest's configuration, resolved from an xl.cfg
+ * file (and command-line key=value overrides). Backends consume it as is;
+ * nothing after this point reads the file again.
+ */
+#ifndef XLC_DOMAIN_CONFIG_H
+#define XLC_DOMAIN_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parsers/cfg_reader.h"
+#include "parsers/disk_spec.h"
+#include "parsers/vif_spec.h"
+
+enum domain_type { DOMAIN_TYPE_PV, DOMAIN_TYPE_PVH, DOMAIN_TYPE_HVM };
+
+/* The on_* actions, in libxl's numbering. */
+enum shutdown_action {
+	ACTION_DESTROY = 1,
+	ACTION_RESTART,
+	ACTION_RESTART_RENAME,
+	ACTION_PRESERVE,
+	ACTION_COREDUMP_DESTROY,
+	ACTION_COREDUMP_RESTART,
+	ACTION_SOFT_RESET,
+};
+
+struct domain_config {
+	char *source; /* the file it came from, for messages */
+	char *name;
+	uint8_t uuid[16];
+	bool uuid_set;
+	enum domain_type type;
+	long memory_mib; /* 0: not given (the backend's default) */
+	long maxmem_mib; /* 0: not given (= memory) */
+	int vcpus;	 /* 0: not given (1) */
+	int maxvcpus;	 /* 0: not given (= vcpus) */
+	char *cpus;	 /* hard affinity for all vCPUs ("0-3"), or NULL */
+	char **cpus_per_vcpu; /* cpus = [ "0", "1" ]: one per vCPU */
+	unsigned ncpus_per_vcpu;
+	char *kernel;
+	char *ramdisk;
+	char *cmdline;
+	struct disk_spec *disks;
+	unsigned ndisks;
+	struct vif_spec *vifs;
+	unsigned nvifs;
+	enum shutdown_action on_poweroff, on_reboot, on_crash, on_watchdog, on_soft_reset;
+	char **xen_only_keys; /* keys given that only the xen backend honours */
+	unsigned nxen_only;
+};
+
+/* Settings from xlc.conf that change how a domain config is read. */
+struct domain_defaults {
+	const char *vif_bridge; /* vif.default.bridge */
+	const char *vif_script; /* vif.default.script */
+};
+
+extern const struct cfg_key domain_keys[];
+
+/*
+ * Builds a domain_config from an xl.cfg text plus "key=value" overrides
+ * (later assignments in the same grammar). On error returns NULL with a
+ * one-line "file:line: key = value: message" in *err.
+ */
+struct domain_config *domain_config_load(const char *source, const char *text, size_t len,
+					 char *const *overrides, unsigned noverrides,
+					 const struct domain_defaults *defaults, char **err);
+void domain_config_free(struct domain_config *dc);
+
+const char *shutdown_action_name(enum shutdown_action a);     /* "rename-restart" */
+const char *shutdown_action_json_name(enum shutdown_action a); /* "restart_rename" */
+const char *domain_type_name(enum domain_type t);
+
+/* Formats the uuid as 8-4-4-4-12 hex into buf (37 bytes). */
+void uuid_format(const uint8_t uuid[16], char buf[37]);
+bool uuid_parse(const char *s, uint8_t uuid[16]);
+
+#endif

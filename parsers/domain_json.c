@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Field names and order follow libxl_types.idl (Xen 4.17), so that the
+ * output parses to the same object as xl's for every key xlc supports.
+ */
+#include "parsers/domain_json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "xlc/util.h"
+
+#define KEY(g, k) yajl_gen_string(g, (const unsigned char *)(k), strlen(k))
+
+static void gen_str(yajl_gen g, const char *key, const char *value)
+{
+	if (!value)
+		return;
+	KEY(g, key);
+	yajl_gen_string(g, (const unsigned char *)value, strlen(value));
+}
+
+static void gen_int(yajl_gen g, const char *key, long long value)
+{
+	KEY(g, key);
+	yajl_gen_integer(g, value);
+}
+
+static void gen_empty_object(yajl_gen g, const char *key)
+{
+	KEY(g, key);
+	yajl_gen_map_open(g);
+	yajl_gen_map_close(g);
+}
+
+static void gen_tristate(yajl_gen g, const char *key, enum tristate t)
+{
+	if (t != TRI_DEFAULT)
+		gen_str(g, key, t == TRI_TRUE ? "True" : "False");
+}
+
+static void gen_c_info(yajl_gen g, const struct domain_config *dc)
+{
+	char uuid[37];
+
+	KEY(g, "c_info");
+	yajl_gen_map_open(g);
+	gen_str(g, "type", domain_type_name(dc->type));
+	gen_str(g, "name", dc->name);
+	uuid_format(dc->uuid, uuid);
+	gen_str(g, "uuid", uuid);
+	yajl_gen_map_close(g);
+}
+
+static void gen_b_info(yajl_gen g, const struct domain_config *dc)
+{
+	int i;
+
+	KEY(g, "b_info");
+	yajl_gen_map_open(g);
+	if (dc->maxvcpus || dc->vcpus)
+		gen_int(g, "max_vcpus", dc->maxvcpus ? dc->maxvcpus : dc->vcpus);
+	if (dc->vcpus) {
+		KEY(g, "avail_vcpus");
+		yajl_gen_array_open(g);
+		for (i = 0; i < dc->vcpus; i++)
+			yajl_gen_integer(g, i);
+		yajl_gen_array_close(g);
+	}
+	if (dc->maxmem_mib || dc->memory_mib)
+		gen_int(g, "max_memkb", (dc->maxmem_mib ? dc->maxmem_mib : dc->memory_mib) * 1024LL);
+	if (dc->memory_mib)
+		gen_int(g, "target_memkb", dc->memory_mib * 1024LL);
+	gen_empty_object(g, "sched_params");
+	gen_str(g, "kernel", dc->kernel);
+	gen_str(g, "cmdline", dc->cmdline);
+	gen_str(g, "ramdisk", dc->ramdisk);
+	gen_empty_object(g, dc->type == DOMAIN_TYPE_HVM   ? "type.hvm"
+			    : dc->type == DOMAIN_TYPE_PVH ? "type.pvh"
+							  : "type.pv");
+	gen_empty_object(g, "arch_arm");
+	gen_empty_object(g, "arch_x86");
+	yajl_gen_map_close(g);
+}
+
+static void gen_disk(yajl_gen g, const struct disk_spec *d)
+{
+	yajl_gen_map_open(g);
+	gen_str(g, "backend_domname", d->backend_domname);
+	gen_str(g, "pdev_path", d->target);
+	gen_str(g, "vdev", d->vdev);
+	if (d->backendtype != DISK_BACKEND_UNKNOWN)
+		gen_str(g, "backend", disk_backendtype_name(d->backendtype));
+	gen_str(g, "format", disk_format_name(d->format));
+	gen_str(g, "script", d->script);
+	if (d->removable)
+		gen_int(g, "removable", 1);
+	if (d->readwrite)
+		gen_int(g, "readwrite", 1);
+	if (d->is_cdrom)
+		gen_int(g, "is_cdrom", 1);
+	if (d->direct_io_safe) {
+		KEY(g, "direct_io_safe");
+		yajl_gen_bool(g, 1);
+	}
+	gen_tristate(g, "discard_enable", d->discard);
+	if (d->specification_virtio)
+		gen_str(g, "specification", "virtio");
+	gen_tristate(g, "colo_enable", d->colo);
+	gen_str(g, "colo_host", d->colo_host);
+	if (d->colo_port)
+		gen_int(g, "colo_port", d->colo_port);
+	gen_str(g, "colo_export", d->colo_export);
+	gen_str(g, "active_disk", d->active_disk);
+	gen_str(g, "hidden_disk", d->hidden_disk);
+	gen_tristate(g, "trusted", d->trusted);
+	yajl_gen_map_close(g);
+}
+
+static void gen_nic(yajl_gen g, const struct vif_spec *v)
+{
+	char mac[18];
+
+	yajl_gen_map_open(g);
+	gen_str(g, "backend_domname", v->backend_domname);
+	gen_int(g, "devid", v->devid);
+	if (v->mtu)
+		gen_int(g, "mtu", (long long)v->mtu);
+	gen_str(g, "model", v->model);
+	if (v->mac_set) {
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", v->mac[0], v->mac[1],
+			 v->mac[2], v->mac[3], v->mac[4], v->mac[5]);
+		gen_str(g, "mac", mac);
+	}
+	gen_str(g, "ip", v->ip);
+	gen_str(g, "bridge", v->bridge);
+	gen_str(g, "ifname", v->vifname);
+	gen_str(g, "script", v->script);
+	if (v->type != NIC_TYPE_UNKNOWN)
+		gen_str(g, "nictype", v->type == NIC_TYPE_VIF ? "vif" : "vif_ioemu");
+	if (v->rate_interval_usecs) {
+		gen_int(g, "rate_bytes_per_interval", (long long)v->rate_bytes_per_interval);
+		gen_int(g, "rate_interval_usecs", v->rate_interval_usecs);
+	}
+	gen_str(g, "gatewaydev", v->gatewaydev);
+	if (v->trusted >= 0)
+		gen_str(g, "trusted", v->trusted ? "True" : "False");
+	yajl_gen_map_close(g);
+}
+
+/* libxl leaves an action out when it is its default, destroy. */
+static void gen_action(yajl_gen g, const char *key, enum shutdown_action a)
+{
+	if (a != ACTION_DESTROY)
+		gen_str(g, key, shutdown_action_json_name(a));
+}
+
+bool domain_config_gen_json(yajl_gen g, const struct domain_config *dc)
+{
+	unsigned i;
+
+	yajl_gen_map_open(g);
+	gen_c_info(g, dc);
+	gen_b_info(g, dc);
+	if (dc->ndisks) {
+		KEY(g, "disks");
+		yajl_gen_array_open(g);
+		for (i = 0; i < dc->ndisks; i++)
+			gen_disk(g, &dc->disks[i]);
+		yajl_gen_array_close(g);
+	}
+	if (dc->nvifs) {
+		KEY(g, "nics");
+		yajl_gen_array_open(g);
+		for (i = 0; i < dc->nvifs; i++)
+			gen_nic(g, &dc->vifs[i]);
+		yajl_gen_array_close(g);
+	}
+	gen_action(g, "on_poweroff", dc->on_poweroff);
+	gen_action(g, "on_reboot", dc->on_reboot);
+	gen_action(g, "on_watchdog", dc->on_watchdog);
+	gen_action(g, "on_crash", dc->on_crash);
+	gen_action(g, "on_soft_reset", dc->on_soft_reset);
+	return yajl_gen_map_close(g) == yajl_gen_status_ok;
+}
+
+char *domain_config_to_json(const struct domain_config *dc)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	const unsigned char *buf;
+	char *out = NULL;
+	size_t len;
+
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_config(g, yajl_gen_validate_utf8, 1);
+	if (domain_config_gen_json(g, dc) &&
+	    yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
+		out = xstrndup((const char *)buf, len);
+	yajl_gen_free(g);
+	return out;
+}

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reference side of the differential test: reads a config with Xen's
+ * own parser (libxlutil, as xl does), applies xl's rules for the keys xlc
+ * supports, and prints the result with libxl's generated JSON functions,
+ * the same encoding as `xl -N create`. It never touches a hypervisor.
+ *
+ *   xlu_dump CFGFILE [key=value...]   domain config JSON, or exit 1
+ *   xlu_dump --disk SPEC              one disk (xl -N block-attach)
+ *   xlu_dump --vif SPEC               one vif, as xl's parse_nic_config
+ *
+ * Exit 1 means Xen's parser rejected the input (or, for xl's own checks,
+ * xl would have exited).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxl.h>
+#include <libxl_json.h>
+#include <libxlutil.h>
+#include <yajl/yajl_gen.h>
+
+static void die(const char *msg)
+{
+	fprintf(stderr, "xlu_dump: %s\n", msg);
+	exit(1);
+}
+
+static void print_gen(yajl_gen g)
+{
+	const unsigned char *buf;
+	size_t len;
+
+	yajl_gen_get_buf(g, &buf, &len);
+	fwrite(buf, 1, len, stdout);
+	fputc('\n', stdout);
+	yajl_gen_free(g);
+}
+
+static yajl_gen new_gen(void)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	return g;
+}
+
+static void bitmap_fill(libxl_bitmap *b, int n)
+{
+	b->size = (uint32_t)((n + 7) / 8);
+	b->map = calloc(b->size ? b->size : 1, 1);
+	while (n-- > 0)
+		b->map[n / 8] |= (uint8_t)(1 << (n % 8));
+}
+
+static int action(const char *s, libxl_action_on_shutdown *a)
+{
+	static const char *const names[] = { NULL,
+					     "destroy",
+					     "restart",
+					     "rename-restart",
+					     "preserve",
+					     "coredump-destroy",
+					     "coredump-restart",
+					     "soft-reset" };
+	unsigned i;
+
+	for (i = 1; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(s, names[i])) {
+			*a = (libxl_action_on_shutdown)i;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* xl's parse_nic_config for the tokens xlc supports. */
+static int nic_token(XLU_Config *cfg, libxl_device_nic *nic, char *tok)
+{
+	char *v = strchr(tok, '=');
+	int i;
+
+	if (!strcmp(tok, "trusted") || !strcmp(tok, "untrusted")) {
+		libxl_defbool_set(&nic->trusted, tok[0] == 't');
+		return 0;
+	}
+	if (!v)
+		return 1;
+	*v++ = '\0';
+	if (!strcmp(tok, "mac")) {
+		char *end;
+
+		for (i = 0; i < 6; i++) {
+			unsigned long b = strtoul(v, &end, 16);
+
+			if (end == v || b > 255)
+				return 1;
+			nic->mac[i] = (uint8_t)b;
+			v = end + 1;
+		}
+	} else if (!strcmp(tok, "bridge")) {
+		nic->bridge = strdup(v);
+	} else if (!strcmp(tok, "vifname")) {
+		nic->ifname = strdup(v);
+	} else if (!strcmp(tok, "ip")) {
+		nic->ip = strdup(v);
+	} else if (!strcmp(tok, "script")) {
+		nic->script = strdup(v);
+	} else if (!strcmp(tok, "model")) {
+		nic->model = strdup(v);
+	} else if (!strcmp(tok, "gatewaydev")) {
+		nic->gatewaydev = strdup(v);
+	} else if (!strcmp(tok, "type")) {
+		if (!strcmp(v, "vif"))
+			nic->nictype = LIBXL_NIC_TYPE_VIF;
+		else if (!strcmp(v, "ioemu"))
+			nic->nictype = LIBXL_NIC_TYPE_VIF_IOEMU;
+		else
+			return 1;
+	} else if (!strcmp(tok, "rate")) {
+		if (xlu_vif_parse_rate(cfg, v, nic))
+			return 1;
+	} else if (!strcmp(tok, "mtu")) {
+		nic->mtu = (int)strtoul(v, NULL, 0);
+	} else if (!strcmp(tok, "devid")) {
+		nic->devid = (int)strtoul(v, NULL, 0);
+	} else {
+		return 1;
+	}
+	return 0;
+}
+
+static int parse_nic(XLU_Config *cfg, const char *spec, libxl_device_nic *nic)
+{
+	char *copy = strdup(spec), *save = NULL, *tok;
+	int bad = 0;
+
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		bad |= nic_token(cfg, nic, tok);
+	}
+	free(copy);
+	return bad;
+}
+
+static int dump_disk(const char *spec)
+{
+	XLU_Config *cfg = xlu_cfg_init(stderr, "command line");
+	libxl_device_disk disk;
+	yajl_gen g = new_gen();
+
+	libxl_device_disk_init(&disk);
+	if (xlu_disk_parse(cfg, 1, &spec, &disk))
+		return 1;
+	libxl_device_disk_gen_json(g, &disk);
+	print_gen(g);
+	return 0;
+}
+
+static int dump_vif(const char *spec)
+{
+	XLU_Config *cfg = xlu_cfg_init(stderr, "command line");
+	libxl_device_nic nic;
+	yajl_gen g = new_gen();
+
+	libxl_device_nic_init(&nic);
+	if (parse_nic(cfg, spec, &nic))
+		return 1;
+	libxl_device_nic_gen_json(g, &nic);
+	print_gen(g);
+	return 0;
+}
+
+static char *cmdline_of(XLU_Config *cfg)
+{
+	const char *cmdline = NULL, *root = NULL, *extra = NULL;
+	char *out = NULL;
+
+	xlu_cfg_get_string(cfg, "cmdline", &cmdline, 0);
+	xlu_cfg_get_string(cfg, "root", &root, 0);
+	xlu_cfg_get_string(cfg, "extra", &extra, 0);
+	if (cmdline)
+		return strdup(cmdline);
+	if (root && extra) {
+		if (asprintf(&out, "root=%s %s", root, extra) < 0)
+			die("out of memory");
+	} else if (root) {
+		if (asprintf(&out, "root=%s", root) < 0)
+			die("out of memory");
+	} else if (extra) {
+		out = strdup(extra);
+	}
+	return out;
+}
+
+static void load_type(XLU_Config *cfg, libxl_domain_create_info *c)
+{
+	const char *buf;
+	size_t n;
+
+	c->type = LIBXL_DOMAIN_TYPE_PV;
+	if (!xlu_cfg_get_string(cfg, "type", &buf, 0)) {
+		n = strlen(buf);
+		if (!strncmp(buf, "hvm", n))
+			c->type = LIBXL_DOMAIN_TYPE_HVM;
+		else if (!strncmp(buf, "pv", n))
+			c->type = LIBXL_DOMAIN_TYPE_PV;
+		else if (!strncmp(buf, "pvh", n))
+			c->type = LIBXL_DOMAIN_TYPE_PVH;
+		else
+			die("invalid type");
+	}
+	if (!xlu_cfg_get_string(cfg, "builder", &buf, 0)) {
+		n = strlen(buf);
+		if (!strncmp(buf, "hvm", n))
+			c->type = LIBXL_DOMAIN_TYPE_HVM;
+		else if (!strncmp(buf, "generic", n))
+			c->type = LIBXL_DOMAIN_TYPE_PV;
+		else
+			die("invalid builder");
+	}
+}
+
+static void load_sizes(XLU_Config *cfg, libxl_domain_build_info *b)
+{
+	long l, vcpus = 0;
+
+	if (!xlu_cfg_get_long(cfg, "memory", &l, 0))
+		b->target_memkb = (uint64_t)l * 1024;
+	if (!xlu_cfg_get_long(cfg, "maxmem", &l, 0))
+		b->max_memkb = (uint64_t)l * 1024;
+	if (!xlu_cfg_get_long(cfg, "vcpus", &l, 0)) {
+		vcpus = l;
+		bitmap_fill(&b->avail_vcpus, (int)l);
+	}
+	if (!xlu_cfg_get_long(cfg, "maxvcpus", &l, 0))
+		b->max_vcpus = (int)l;
+	if (b->max_memkb == LIBXL_MEMKB_DEFAULT)
+		b->max_memkb = b->target_memkb;
+	if (b->max_vcpus == 0)
+		b->max_vcpus = (int)vcpus;
+	if (b->max_vcpus < vcpus)
+		die("maxvcpus < vcpus");
+}
+
+static void load_actions(XLU_Config *cfg, libxl_domain_config *d)
+{
+	static const struct {
+		const char *key, *def;
+		size_t off;
+	} acts[] = {
+		{ "on_poweroff", "destroy", offsetof(libxl_domain_config, on_poweroff) },
+		{ "on_reboot", "restart", offsetof(libxl_domain_config, on_reboot) },
+		{ "on_watchdog", "destroy", offsetof(libxl_domain_config, on_watchdog) },
+		{ "on_crash", "destroy", offsetof(libxl_domain_config, on_crash) },
+		{ "on_soft_reset", "soft-reset", offsetof(libxl_domain_config, on_soft_reset) },
+	};
+	const char *buf;
+	unsigned i;
+
+	for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+		if (xlu_cfg_get_string(cfg, acts[i].key, &buf, 0))
+			buf = acts[i].def;
+		if (action(buf, (libxl_action_on_shutdown *)((char *)d + acts[i].off)))
+			die("unknown action");
+	}
+}
+
+static void load_devices(XLU_Config *cfg, libxl_domain_config *d)
+{
+	XLU_ConfigList *list;
+	const char *buf;
+	int i;
+
+	if (!xlu_cfg_get_list(cfg, "disk", &list, 0, 0)) {
+		for (i = 0; (buf = xlu_cfg_get_listitem(list, i)); i++) {
+			d->disks = realloc(d->disks, sizeof(*d->disks) * (size_t)(i + 1));
+			libxl_device_disk_init(&d->disks[i]);
+			if (xlu_disk_parse(cfg, 1, &buf, &d->disks[i]))
+				die("bad disk");
+			d->num_disks = i + 1;
+		}
+	}
+	if (!xlu_cfg_get_list(cfg, "vif", &list, 0, 0)) {
+		for (i = 0; (buf = xlu_cfg_get_listitem(list, i)); i++) {
+			d->nics = realloc(d->nics, sizeof(*d->nics) * (size_t)(i + 1));
+			libxl_device_nic_init(&d->nics[i]);
+			d->nics[i].devid = i;
+			if (parse_nic(cfg, buf, &d->nics[i]))
+				die("bad vif");
+			d->num_nics = i + 1;
+		}
+	}
+}
+
+static int dump_config(const char *file, int noverrides, char **overrides)
+{
+	XLU_Config *cfg = xlu_cfg_init(stderr, file);
+	libxl_domain_config d;
+	const char *buf;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = fopen(file, "r"), *mem = open_memstream(&text, &len);
+	yajl_gen g = new_gen();
+	int c, i;
+
+	if (!f || !mem)
+		die(strerror(errno));
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, mem);
+	fclose(f);
+	/* What xl create does with key=value arguments. */
+	for (i = 0; i < noverrides; i++)
+		fprintf(mem, "\n%s\n", overrides[i]);
+	fclose(mem);
+	if (xlu_cfg_readdata(cfg, text, (int)len))
+		return 1;
+	libxl_domain_config_init(&d);
+	load_type(cfg, &d.c_info);
+	if (xlu_cfg_replace_string(cfg, "name", &d.c_info.name, 0))
+		die("no name");
+	if (!xlu_cfg_get_string(cfg, "uuid", &buf, 0) &&
+	    libxl_uuid_from_string(&d.c_info.uuid, buf))
+		die("bad uuid");
+	libxl_domain_build_info_init_type(&d.b_info, d.c_info.type);
+	load_sizes(cfg, &d.b_info);
+	load_actions(cfg, &d);
+	xlu_cfg_replace_string(cfg, "kernel", &d.b_info.kernel, 0);
+	xlu_cfg_replace_string(cfg, "ramdisk", &d.b_info.ramdisk, 0);
+	d.b_info.cmdline = cmdline_of(cfg);
+	load_devices(cfg, &d);
+	libxl_domain_config_gen_json(g, &d);
+	print_gen(g);
+	free(text);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--disk"))
+		return dump_disk(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "--vif"))
+		return dump_vif(argv[2]);
+	if (argc >= 2 && argv[1][0] != '-')
+		return dump_config(argv[1], argc - 2, argv + 2);
+	fprintf(stderr, "usage: xlu_dump CFG [key=value...] | --disk SPEC | --vif SPEC\n");
+	return 2;
+}

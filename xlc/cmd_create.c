@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xlc create [-n] [-c] [-p] [-F] [-q] [-f file] [configfile] [key=value...]
+ *
+ * Reads and checks the whole config before anything else happens, so a bad
+ * file leaves nothing behind; then hands it to the backend, or with -n prints
+ * it as JSON in the shape `xl -N create` uses.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "backends/backend.h"
+#include "parsers/domain_json.h"
+#include "xlc/util.h"
+#include "xlc/xlc.h"
+
+struct create_args {
+	struct create_opts opts;
+	bool dryrun;
+	const char *file;
+	char **overrides;
+	unsigned noverrides;
+};
+
+static bool is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A name without '/' is also looked for in /etc/xlc/ and /etc/xen/. */
+static char *resolve_config_path(const char *name)
+{
+	static const char *const dirs[] = { "xlc", "xen" };
+	unsigned i;
+
+	if (strchr(name, '/') || is_file(name))
+		return xstrdup(name);
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		char *path = xasprintf("%s/%s/%s", xlc_config.sysconf_dir, dirs[i], name);
+
+		if (is_file(path))
+			return path;
+		free(path);
+	}
+	return xstrdup(name);
+}
+
+static int parse_args(int argc, char **argv, struct create_args *a)
+{
+	static const struct option longopts[] = {
+		{ "dryrun", no_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "defconfig", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct command *cmd = &commands[0];
+	int opt, i;
+
+	while ((opt = command_getopt(argc, argv, "ncpFqf:", longopts, cmd, 0)) != -1) {
+		switch (opt) {
+		case 'n':
+			a->dryrun = true;
+			break;
+		case 'c':
+			a->opts.console = true;
+			break;
+		case 'p':
+			a->opts.paused = true;
+			break;
+		case 'F':
+			a->opts.foreground = true;
+			break;
+		case 'q':
+			a->opts.quiet = true;
+			break;
+		case 'f':
+			a->file = optarg;
+			break;
+		}
+	}
+	a->overrides = xcalloc((size_t)argc, sizeof(char *));
+	for (i = optind; i < argc; i++) {
+		if (strchr(argv[i], '='))
+			a->overrides[a->noverrides++] = argv[i];
+		else if (!a->file)
+			a->file = argv[i];
+		else
+			return usage_error(cmd, "more than one config file: '%s' and '%s'",
+					   a->file, argv[i]);
+	}
+	return EXIT_OK;
+}
+
+static struct domain_config *load_config(const struct create_args *a)
+{
+	struct domain_defaults defaults = { xlc_config.vif_bridge, xlc_config.vif_script };
+	struct domain_config *dc;
+	char *path = NULL, *text, *err = NULL;
+	size_t len = 0;
+
+	if (a->file) {
+		path = resolve_config_path(a->file);
+		text = read_file(path, &len);
+		if (!text) {
+			xlc_warn("cannot read config file %s: %s", path, strerror(errno));
+			free(path);
+			return NULL;
+		}
+		if (!a->opts.quiet)
+			fprintf(stderr, "Parsing config from %s\n", path);
+	} else {
+		text = xstrdup("");
+	}
+	dc = domain_config_load(path ? path : "command line", text, len, a->overrides,
+				a->noverrides, &defaults, &err);
+	if (!dc) {
+		xlc_warn("%s", err);
+		free(err);
+	}
+	free(text);
+	free(path);
+	return dc;
+}
+
+static void warn_ignored_keys(const struct domain_config *dc, const struct backend_ops *be)
+{
+	struct strbuf sb;
+	unsigned i;
+
+	if (be->honours_xen_only_keys || !dc->nxen_only)
+		return;
+	sb_init(&sb);
+	for (i = 0; i < dc->nxen_only; i++)
+		sb_addf(&sb, "%s%s", i ? ", " : "", dc->xen_only_keys[i]);
+	xlc_warn("%s: ignored by the %s backend: %s", dc->source, be->name, sb.buf);
+	sb_free(&sb);
+}
+
+static int print_json(const struct domain_config *dc)
+{
+	char *json = domain_config_to_json(dc);
+
+	if (!json) {
+		xlc_warn("%s: a value is not valid UTF-8 and cannot be printed as JSON",
+			 dc->source);
+		return EXIT_FAIL;
+	}
+	fputs(json, stdout);
+	fputc('\n', stdout);
+	free(json);
+	return EXIT_OK;
+}
+
+int main_create(int argc, char **argv)
+{
+	struct create_args a = { .dryrun = global.dryrun };
+	const struct backend_ops *be = NULL;
+	struct domain_config *dc = NULL;
+	const char *why = NULL;
+	char *err = NULL;
+	int ret;
+
+	ret = parse_args(argc, argv, &a);
+	if (ret)
+		goto out;
+	ret = EXIT_FAIL;
+	dc = load_config(&a);
+	if (!dc)
+		goto out;
+	be = backend_select(global.backend, &xlc_config, &why, &err);
+	if (!be && !a.dryrun) {
+		xlc_warn("%s", err);
+		goto out;
+	}
+	if (be) {
+		xlc_info("using the %s backend (chosen by %s)", be->name, why);
+		warn_ignored_keys(dc, be);
+	}
+	if (a.dryrun) {
+		ret = print_json(dc);
+		goto out;
+	}
+	if (!be->create) {
+		xlc_warn("the %s backend cannot create domains in this build of xlc", be->name);
+		goto out;
+	}
+	ret = be->create(dc, &a.opts, &xlc_config);
+out:
+	free(err);
+	free(a.overrides);
+	domain_config_free(dc);
+	return ret;
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The command table: one line of facts per command, and the lookup xl
+ * uses (an exact name, else an unambiguous prefix: `xlc cr` is create).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "xlc/util.h"
+#include "xlc/xlc.h"
+
+const struct command commands[] = {
+	{ "create", main_create, true, "Create a domain from a config file",
+	  "[options] [configfile] [key=value ...]",
+	  "  -n, --dryrun     Parse and check the config, print it as JSON, create nothing.\n"
+	  "  -c               Attach to the console once the domain runs.\n"
+	  "  -p               Leave the domain paused after it is created.\n"
+	  "  -F               Stay in the foreground until the domain ends.\n"
+	  "  -q, --quiet      Do not print \"Parsing config from ...\".\n"
+	  "A configfile without '/' is also looked for in /etc/xlc/ and /etc/xen/.\n"
+	  "Each key=value is a later assignment in xl.cfg syntax: the last one wins.\n" },
+	{ "help", main_help, false, "Show help for xlc or one of its commands", "[command]",
+	  NULL },
+};
+
+const unsigned ncommands = ARRAY_SIZE(commands);
+
+const struct command *command_find(const char *name, char **err)
+{
+	const struct command *match = NULL;
+	struct strbuf candidates;
+	unsigned i, n = 0;
+
+	for (i = 0; i < ncommands; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	sb_init(&candidates);
+	for (i = 0; i < ncommands; i++) {
+		if (strncmp(commands[i].name, name, strlen(name)))
+			continue;
+		sb_addf(&candidates, "%s%s", n ? ", " : "", commands[i].name);
+		match = &commands[i];
+		n++;
+	}
+	if (n == 1) {
+		sb_free(&candidates);
+		return match;
+	}
+	if (n > 1)
+		*err = xasprintf("'%s' is ambiguous: %s", name, candidates.buf);
+	else
+		*err = xasprintf("unknown command '%s'; see 'xlc help'", name);
+	sb_free(&candidates);
+	return NULL;
+}
+
+void print_usage(FILE *out)
+{
+	unsigned i;
+
+	fprintf(out, "Usage: xlc [-v] [-N] [-b kvm|xen] <command> [args]\n\n"
+		     "Commands (any unambiguous prefix works):\n");
+	for (i = 0; i < ncommands; i++)
+		fprintf(out, " %-19s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nGlobal options:\n"
+		     "  -v               Verbose: say what xlc does (repeat for more).\n"
+		     "  -N               Dry run, for commands that support it.\n"
+		     "  -b kvm|xen       Choose the backend (default: $XLC_BACKEND, then\n"
+		     "                   backend= in /etc/xlc/xlc.conf, then xen on a dom0, "
+		     "else kvm).\n");
+}
+
+void print_command_help(FILE *out, const struct command *cmd)
+{
+	fprintf(out, "Usage: xlc [-v%s] %s %s\n\n%s.\n", cmd->can_dryrun ? "N" : "", cmd->name,
+		cmd->usage, cmd->summary);
+	if (cmd->options)
+		fprintf(out, "\nOptions:\n  -h, --help       Show this help.\n%s", cmd->options);
+}
+
+int main_help(int argc, char **argv)
+{
+	const struct command *cmd;
+	char *err = NULL;
+
+	if (argc < 2) {
+		print_usage(stdout);
+		return EXIT_OK;
+	}
+	cmd = command_find(argv[1], &err);
+	if (!cmd) {
+		xlc_warn("%s", err);
+		free(err);
+		return EXIT_USAGE;
+	}
+	print_command_help(stdout, cmd);
+	return EXIT_OK;
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One getopt wrapper for every command, so that -h, unknown options and
+ * missing operands behave the same everywhere (xl's SWITCH_FOREACH_OPT).
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xlc/util.h"
+#include "xlc/xlc.h"
+
+int usage_error(const struct command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("xlc: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nUsage: xlc %s %s\n", cmd->name, cmd->usage);
+	return EXIT_USAGE;
+}
+
+int command_getopt(int argc, char **argv, const char *optstring, const struct option *longopts,
+		   const struct command *cmd, int min_args)
+{
+	static const struct option help = { "help", no_argument, NULL, 'h' };
+	struct option all[32];
+	char opts[64];
+	unsigned n = 0;
+	int opt;
+
+	/* '+': stop at the first operand, so key=value and names stay operands. */
+	snprintf(opts, sizeof(opts), "+:h%s", optstring);
+	while (longopts && longopts[n].name && n < ARRAY_SIZE(all) - 2) {
+		all[n] = longopts[n];
+		n++;
+	}
+	all[n++] = help;
+	memset(&all[n], 0, sizeof(all[n]));
+
+	opterr = 0;
+	opt = getopt_long(argc, argv, opts, all, NULL);
+	switch (opt) {
+	case 'h':
+		print_command_help(stdout, cmd);
+		exit(EXIT_OK);
+	case '?':
+		if (optopt)
+			exit(usage_error(cmd, "option -%c is not supported by '%s'", optopt,
+					 cmd->name));
+		exit(usage_error(cmd, "option %s is not supported by '%s'", argv[optind - 1],
+				 cmd->name));
+	case ':':
+		exit(usage_error(cmd, "option -%c needs a value", optopt));
+	case -1:
+		if (argc - optind < min_args)
+			exit(usage_error(cmd, "'xlc %s' needs at least %d argument%s", cmd->name,
+					 min_args, min_args == 1 ? "" : "s"));
+		return -1;
+	default:
+		return opt;
+	}
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small helpers shared by every part of xlc: allocation that cannot fail
+ * (xlc is a short-lived command; running out of memory ends it), a growable
+ * string buffer, and the err()-style reporting used by the commands.
+ */
+#ifndef XLC_UTIL_H
+#define XLC_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit codes, as xl uses them. */
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *ptr, size_t size);
+void *xreallocarray(void *ptr, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable, always NUL-terminated byte buffer. */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+void sb_init(struct strbuf *sb);
+void sb_addc(struct strbuf *sb, char c);
+void sb_addn(struct strbuf *sb, const char *s, size_t n);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *sb_detach(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+
+/* Messages on stderr, prefixed with "xlc: ". */
+extern int xlc_verbosity;
+void xlc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void xlc_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Reads a whole file; NULL with errno set on failure. */
+char *read_file(const char *path, size_t *len_out);
+
+/* Parses a whole string as a number; false on junk, sign or overflow. */
+bool parse_ulong(const char *s, int base, unsigned long *out);
+
+/* Edit distance, used for "did you mean" hints. */
+unsigned edit_distance(const char *a, const char *b);
+
+#endif

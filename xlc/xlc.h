@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The command table and what every command shares: global options, the
+ * per-command option parser, and the loaded xlc.conf.
+ */
+#ifndef XLC_XLC_H
+#define XLC_XLC_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "parsers/xlc_conf.h"
+
+struct command {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	bool can_dryrun;     /* accepts the global -N */
+	const char *summary; /* one line, for `xlc help` */
+	const char *usage;   /* after "xlc <name> " */
+	const char *options; /* option lines for `xlc help <name>` */
+};
+
+extern const struct command commands[];
+extern const unsigned ncommands;
+
+/* Global options: xlc [-v] [-N] [-b kvm|xen] <command> ... */
+struct global_options {
+	bool dryrun;
+	const char *backend; /* -b */
+};
+
+extern struct global_options global;
+extern struct xlc_conf xlc_config;
+
+/* Finds a command by name or unambiguous prefix; NULL and a message if not. */
+const struct command *command_find(const char *name, char **err);
+void print_usage(FILE *out);
+void print_command_help(FILE *out, const struct command *cmd);
+
+/*
+ * getopt_long for a command: adds -h/--help (help on stdout, exit 0), turns an
+ * unknown option into a usage error (exit 2) and, once the options end,
+ * requires at least min_args operands. Returns -1 when done.
+ */
+int command_getopt(int argc, char **argv, const char *optstring, const struct option *longopts,
+		   const struct command *cmd, int min_args);
+
+/* Prints "xlc: <msg>" plus the command's usage line; returns EXIT_USAGE. */
+int usage_error(const struct command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The commands. */
+int main_create(int argc, char **argv);
+int main_help(int argc, char **argv);
+
+#endif
