@@ -8,6 +8,11 @@
 #   make install         PREFIX=/usr/local DESTDIR=
 
 CC ?= cc
+V ?= 0
+ifeq ($(V),0)
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2);
+endif
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build/obj
@@ -62,22 +67,24 @@ build/xlc: $(BUILD)/bin/xlc
 
 $(BUILD)/bin/xlc: $(OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(call say,CC,$@)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/tap.c $(LIB_OBJS)
+# Unit tests link everything but main().
+TESTABLE_OBJS := $(filter-out $(BUILD)/xlc/main.o,$(OBJS))
+$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/tap.c $(TESTABLE_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/tap.c $(LIB_OBJS) $(LDLIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/tap.c $(TESTABLE_OBJS) $(LDLIBS)
 
 unit-bins: $(UNIT_BINS)
 
 # The reference parser for the differential test: Xen's libxlutil.
 $(BUILD)/tests/diff/xlu_dump: tests/diff/xlu_dump.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Wno-strict-prototypes -Wno-missing-prototypes -DHAVE_YAJL_YAJL_VERSION_H \
+	$(Q)$(call say,LD,$@)$(CC) $(CFLAGS) -Wno-strict-prototypes -Wno-missing-prototypes -DHAVE_YAJL_YAJL_VERSION_H \
 		$(shell $(PKG_CONFIG) --cflags xlutil xenlight) $(LDFLAGS) -o $@ $< \
 		$(shell $(PKG_CONFIG) --libs xlutil xenlight yajl)
 
@@ -87,7 +94,7 @@ FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,und
 	       $(shell $(PKG_CONFIG) --cflags libconfuse yajl)
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(shell $(PKG_CONFIG) --libs libconfuse yajl)
+	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(shell $(PKG_CONFIG) --libs libconfuse yajl)
 
 fuzz-bins: $(FUZZ_TARGETS:%=build/fuzz/%)
 

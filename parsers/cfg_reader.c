@@ -79,11 +79,11 @@ static char *lex_error(struct lexer *lx, const char *fmt, ...)
 
 static char *lex_error(struct lexer *lx, const char *fmt, ...)
 {
-	struct strbuf sb;
 	char *msg;
 	va_list ap;
 	int n;
 
+	(void)lx;
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
@@ -91,10 +91,7 @@ static char *lex_error(struct lexer *lx, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	sb_init(&sb);
-	sb_addf(&sb, "%s:%d: %s", lx->chunk->source, lx->line, msg);
-	free(msg);
-	return sb_detach(&sb);
+	return msg;
 }
 
 static bool is_ident_start(char c)
@@ -220,31 +217,59 @@ static void next_token(struct lexer *lx, struct token *t)
 	t->len = (size_t)(lx->p - t->start);
 }
 
-/* The rest of the statement as written, for messages: "512MB", "[1]". */
+/*
+ * The value as written, for messages: "512MB", "[ 'a', 'b' ]". A list is
+ * followed to its ']' across lines, with comments dropped and blanks folded.
+ */
 static char *statement_text(const char *from, const char *end)
 {
-	const char *p = from;
-	bool quoted = false;
+	bool list, quoted = false, blank = false;
+	struct strbuf sb;
 	char q = 0;
 
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	from = p;
-	while (p < end && *p != '\n') {
+	while (from < end && (*from == ' ' || *from == '\t'))
+		from++;
+	list = from < end && *from == '[';
+	sb_init(&sb);
+	for (; from < end; from++) {
+		char c = *from;
+
 		if (quoted) {
-			if (*p == q)
-				quoted = false;
-		} else if (*p == '"' || *p == '\'') {
+			if (c == '\n')
+				break;
+			quoted = c != q;
+		} else if (c == '"' || c == '\'') {
 			quoted = true;
-			q = *p;
-		} else if (*p == '#' || *p == ';') {
-			break;
+			q = c;
+		} else if (c == '#' || c == '\n' || c == ';') {
+			if (!list || c == ';')
+				break;
+			while (c == '#' && from + 1 < end && from[1] != '\n')
+				from++;
+			blank = true;
+			continue;
+		} else if (c == ' ' || c == '\t' || c == '\r') {
+			blank = true;
+			continue;
 		}
-		p++;
+		if (blank && sb.len)
+			sb_addc(&sb, ' ');
+		blank = false;
+		sb_addc(&sb, c);
+		if (list && !quoted && c == ']')
+			break;
 	}
-	while (p > from && (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\r'))
-		p--;
-	return xstrndup(from, (size_t)(p - from));
+	return sb_detach(&sb);
+}
+
+/* strcspn() bounded by end: the text need not be NUL-terminated. */
+static size_t span_to(const char *p, const char *end, const char *stop)
+{
+	const char *q = p;
+
+	while (q < end && *q && !strchr(stop, *q))
+		q++;
+	return (size_t)(q - p);
 }
 
 const struct cfg_key *cfg_key_find(const struct cfg_key *schema, const char *name)
@@ -307,7 +332,10 @@ struct parser {
 	struct token tok;
 	struct emitter *em;
 	const struct cfg_key *schema;
-	char *err;
+	char *err;		/* the finished one-line message */
+	const char *cur_key;	/* the statement being read, for lexer errors */
+	const char *cur_vstart;
+	const char *cur_op;	/* "=" or "+=" */
 };
 
 static void advance(struct parser *ps)
@@ -334,7 +362,8 @@ static void stmt_error(struct parser *ps, const char *key, const char *value_sta
 	if (ps->err)
 		goto out;
 	sb_init(&sb);
-	sb_addf(&sb, "%s:%d: %s = %s: ", ps->lx.chunk->source, ps->lx.line, key, raw);
+	sb_addf(&sb, "%s:%d: %s %s %s: ", ps->lx.chunk->source, ps->lx.line, key,
+		ps->cur_op ? ps->cur_op : "=", raw);
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
@@ -488,6 +517,7 @@ static void record_stmt(struct parser *ps, const struct cfg_key *key, const char
 	st->raw = statement_text(vstart, ps->lx.end);
 	st->value = value;
 	st->is_list = is_list;
+	st->append = ps->cur_op && ps->cur_op[0] == '+';
 }
 
 /* Parses one "key = value" / "key += value" (the key is current). */
@@ -503,11 +533,15 @@ static bool parse_assignment(struct parser *ps)
 	vstart = ps->tok.start;
 	if (ps->tok.type != T_EQ && ps->tok.type != T_PLUSEQ) {
 		if (!ps->lx.err)
-			ps->lx.err = lex_error(&ps->lx, "expected '=' or '+=' after '%s', found %s",
-					       name, token_name(ps->tok.type));
+			ps->err = xasprintf("%s:%d: expected '=' or '+=' after '%s', found %s",
+					    ps->lx.chunk->source, ps->lx.line, name,
+					    token_name(ps->tok.type));
 		goto out;
 	}
+	ps->cur_key = name;
+	ps->cur_vstart = vstart + (ps->tok.type == T_PLUSEQ ? 2 : 1);
 	append = ps->tok.type == T_PLUSEQ;
+	ps->cur_op = append ? "+=" : "=";
 	advance(ps);
 	if (!key) {
 		char *hint = suggest_key(ps->schema, name);
@@ -539,6 +573,10 @@ static bool parse_assignment(struct parser *ps)
 		emit_quoted(ps->em, value);
 		record_stmt(ps, key, vstart, false, value);
 		advance(ps);
+	} else if (ps->tok.type == T_BAD && *ps->tok.start == '-') {
+		stmt_error(ps, key->name, vstart, "negative numbers are not allowed%s%s",
+			   key->hint ? "; " : "", key->hint ? key->hint : "");
+		goto out;
 	} else {
 		if (!ps->lx.err)
 			stmt_error(ps, key->name, vstart, "expected a value, found %s%s",
@@ -553,13 +591,19 @@ static bool parse_assignment(struct parser *ps)
 			free(ps->lx.err);
 			ps->lx.err = NULL;
 			stmt_error(ps, key->name, vstart, "unexpected '%.*s' after the value%s%s",
-				   (int)strcspn(ps->tok.start, " \t\r\n;#"), ps->tok.start,
+				   (int)span_to(ps->tok.start, ps->lx.end, " \t\r\n;#"),
+				   ps->tok.start,
 				   hint ? "; " : "", hint ? hint : "");
 		}
 		goto out;
 	}
 	ok = true;
 out:
+	if (!ok && ps->lx.err && !ps->err)
+		stmt_error(ps, name, ps->cur_vstart ? ps->cur_vstart : vstart, "%s", ps->lx.err);
+	ps->cur_key = NULL;
+	ps->cur_vstart = NULL;
+	ps->cur_op = NULL;
 	free(name);
 	return ok;
 }
@@ -575,7 +619,7 @@ static bool parse_chunk(struct parser *ps)
 		}
 		if (ps->tok.type != T_IDENT) {
 			const char *p = ps->tok.start;
-			size_t n = strcspn(p, " \t\r\n=;#");
+			size_t n = span_to(p, ps->lx.end, " \t\r\n=;#");
 
 			if (ps->tok.type == T_BAD && *p >= 'A' && *p <= 'Z') {
 				char *lower = xstrndup(p, n), *hint;
@@ -583,12 +627,14 @@ static bool parse_chunk(struct parser *ps)
 				for (char *q = lower; *q; q++)
 					*q = (char)(*q >= 'A' && *q <= 'Z' ? *q - 'A' + 'a' : *q);
 				hint = suggest_key(ps->schema, lower);
-				ps->err = lex_error(&ps->lx, "'%.*s': keys are lowercase%s", (int)n,
-						    p, hint);
+				ps->err = xasprintf("%s:%d: '%.*s': keys are lowercase%s",
+						    ps->lx.chunk->source, ps->lx.line, (int)n, p,
+						    hint);
 				free(hint);
 				free(lower);
 			} else if (!ps->lx.err) {
-				ps->err = lex_error(&ps->lx, "expected a key, found %s '%.*s'",
+				ps->err = xasprintf("%s:%d: expected a key, found %s '%.*s'",
+						    ps->lx.chunk->source, ps->lx.line,
 						    token_name(ps->tok.type), (int)(n ? n : 1), p);
 			}
 			return false;
@@ -599,6 +645,12 @@ static bool parse_chunk(struct parser *ps)
 			advance(ps);
 	}
 	return !ps->lx.err && !ps->err;
+}
+
+/* A lexer error outside any statement still names the place. */
+static char *placed_lexer_error(struct parser *ps)
+{
+	return xasprintf("%s:%d: %s", ps->lx.chunk->source, ps->lx.line, ps->lx.err);
 }
 
 /* libconfuse 3.3 has no user pointer: the document being parsed, per thread. */
@@ -670,8 +722,8 @@ static char *explain_confuse_error(struct cfg_doc *doc)
 		msg = "number out of range";
 	else if (strstr(msg, "invalid integer"))
 		msg = "not a number";
-	return xasprintf("%s:%d: %s = %s: %s%s%s", st->source, st->line, st->key->name, st->raw,
-			 msg, st->key->hint ? "; " : "", st->key->hint ? st->key->hint : "");
+	return xasprintf("%s:%d: %s %s %s: %s%s%s", st->source, st->line, st->key->name,
+			 st->append ? "+=" : "=", st->raw, msg, st->key->hint ? "; " : "", st->key->hint ? st->key->hint : "");
 }
 
 struct cfg_doc *cfg_doc_parse(const struct cfg_chunk *chunks, size_t nchunks,
@@ -704,9 +756,8 @@ struct cfg_doc *cfg_doc_parse(const struct cfg_chunk *chunks, size_t nchunks,
 			emit_newline(&em, 1);
 		}
 		if (!parse_chunk(&ps)) {
-			*err = ps.err ? ps.err : ps.lx.err;
-			if (ps.err)
-				free(ps.lx.err);
+			*err = ps.err ? ps.err : placed_lexer_error(&ps);
+			free(ps.lx.err);
 			free(ps.tok.value);
 			goto fail;
 		}
@@ -816,7 +867,8 @@ char *cfg_doc_error(const struct cfg_doc *doc, const char *key, const char *fmt,
 
 	sb_init(&sb);
 	if (st)
-		sb_addf(&sb, "%s:%d: %s = %s: ", st->source, st->line, key, st->raw);
+		sb_addf(&sb, "%s:%d: %s %s %s: ", st->source, st->line, key,
+			st->append ? "+=" : "=", st->raw);
 	else
 		sb_addf(&sb, "%s: ", key);
 	va_start(ap, fmt);

@@ -45,6 +45,7 @@ struct cfg_stmt {
 	char *raw;   /* the value as written, e.g. "lots" with its quotes */
 	char *value; /* the decoded string, for scalars */
 	bool is_list;
+	bool append; /* written with += */
 };
 
 struct cfg_doc;

@@ -52,6 +52,20 @@ static void gen_c_info(yajl_gen g, const struct domain_config *dc)
 	yajl_gen_map_close(g);
 }
 
+/* b_info's keyed union: libxl emits HVM's nested structs even when empty. */
+static void gen_type_union(yajl_gen g, enum domain_type type)
+{
+	static const char *const hvm_members[] = { "rdm", "sdl", "spice", "vga", "vnc" };
+	unsigned i;
+
+	KEY(g, type == DOMAIN_TYPE_HVM ? "type.hvm" : type == DOMAIN_TYPE_PVH ? "type.pvh"
+									     : "type.pv");
+	yajl_gen_map_open(g);
+	for (i = 0; type == DOMAIN_TYPE_HVM && i < ARRAY_SIZE(hvm_members); i++)
+		gen_empty_object(g, hvm_members[i]);
+	yajl_gen_map_close(g);
+}
+
 static void gen_b_info(yajl_gen g, const struct domain_config *dc)
 {
 	int i;
@@ -75,9 +89,7 @@ static void gen_b_info(yajl_gen g, const struct domain_config *dc)
 	gen_str(g, "kernel", dc->kernel);
 	gen_str(g, "cmdline", dc->cmdline);
 	gen_str(g, "ramdisk", dc->ramdisk);
-	gen_empty_object(g, dc->type == DOMAIN_TYPE_HVM   ? "type.hvm"
-			    : dc->type == DOMAIN_TYPE_PVH ? "type.pvh"
-							  : "type.pv");
+	gen_type_union(g, dc->type);
 	gen_empty_object(g, "arch_arm");
 	gen_empty_object(g, "arch_x86");
 	yajl_gen_map_close(g);

@@ -9,6 +9,9 @@
 #include "xlc/util.h"
 #include "xlc/xlc.h"
 
+struct global_options global;
+struct xlc_conf xlc_config;
+
 const struct command commands[] = {
 	{ "create", main_create, true, "Create a domain from a config file",
 	  "[options] [configfile] [key=value ...]",
@@ -25,21 +28,22 @@ const struct command commands[] = {
 
 const unsigned ncommands = ARRAY_SIZE(commands);
 
-const struct command *command_find(const char *name, char **err)
+const struct command *command_lookup(const struct command *table, unsigned ntable,
+				     const char *name, char **err)
 {
 	const struct command *match = NULL;
 	struct strbuf candidates;
 	unsigned i, n = 0;
 
-	for (i = 0; i < ncommands; i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
+	for (i = 0; i < ntable; i++)
+		if (!strcmp(table[i].name, name))
+			return &table[i];
 	sb_init(&candidates);
-	for (i = 0; i < ncommands; i++) {
-		if (strncmp(commands[i].name, name, strlen(name)))
+	for (i = 0; *name && i < ntable; i++) {
+		if (strncmp(table[i].name, name, strlen(name)))
 			continue;
-		sb_addf(&candidates, "%s%s", n ? ", " : "", commands[i].name);
-		match = &commands[i];
+		sb_addf(&candidates, "%s%s", n ? ", " : "", table[i].name);
+		match = &table[i];
 		n++;
 	}
 	if (n == 1) {
@@ -52,6 +56,11 @@ const struct command *command_find(const char *name, char **err)
 		*err = xasprintf("unknown command '%s'; see 'xlc help'", name);
 	sb_free(&candidates);
 	return NULL;
+}
+
+const struct command *command_find(const char *name, char **err)
+{
+	return command_lookup(commands, ncommands, name, err);
 }
 
 void print_usage(FILE *out)
@@ -83,11 +92,13 @@ int main_help(int argc, char **argv)
 	const struct command *cmd;
 	char *err = NULL;
 
-	if (argc < 2) {
+	while (command_getopt(argc, argv, "", NULL, command_find("help", &err), 0) != -1)
+		;
+	if (optind >= argc) {
 		print_usage(stdout);
 		return EXIT_OK;
 	}
-	cmd = command_find(argv[1], &err);
+	cmd = command_find(argv[optind], &err);
 	if (!cmd) {
 		xlc_warn("%s", err);
 		free(err);

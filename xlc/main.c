@@ -13,9 +13,6 @@
 #include "xlc/util.h"
 #include "xlc/xlc.h"
 
-struct global_options global;
-struct xlc_conf xlc_config;
-
 static int global_usage_error(const char *fmt, const char *arg)
 {
 	fputs("xlc: ", stderr);

@@ -132,7 +132,11 @@ static int nic_token(XLU_Config *cfg, libxl_device_nic *nic, char *tok)
 	return 0;
 }
 
-static int parse_nic(XLU_Config *cfg, const char *spec, libxl_device_nic *nic)
+/*
+ * Like xl: in a config file a bad token is reported and then ignored (only
+ * a bad rate= ends xl); for network-attach (--vif) any bad token is fatal.
+ */
+static int parse_nic(XLU_Config *cfg, const char *spec, libxl_device_nic *nic, int strict)
 {
 	char *copy = strdup(spec), *save = NULL, *tok;
 	int bad = 0;
@@ -140,7 +144,11 @@ static int parse_nic(XLU_Config *cfg, const char *spec, libxl_device_nic *nic)
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		while (*tok == ' ')
 			tok++;
-		bad |= nic_token(cfg, nic, tok);
+		if (nic_token(cfg, nic, tok)) {
+			fprintf(stderr, "unrecognized argument `%s'\n", tok);
+			if (strict || !strncmp(tok, "rate", 4))
+				bad = 1;
+		}
 	}
 	free(copy);
 	return bad;
@@ -167,7 +175,7 @@ static int dump_vif(const char *spec)
 	yajl_gen g = new_gen();
 
 	libxl_device_nic_init(&nic);
-	if (parse_nic(cfg, spec, &nic))
+	if (parse_nic(cfg, spec, &nic, 1))
 		return 1;
 	libxl_device_nic_gen_json(g, &nic);
 	print_gen(g);
@@ -289,7 +297,7 @@ static void load_devices(XLU_Config *cfg, libxl_domain_config *d)
 			d->nics = realloc(d->nics, sizeof(*d->nics) * (size_t)(i + 1));
 			libxl_device_nic_init(&d->nics[i]);
 			d->nics[i].devid = i;
-			if (parse_nic(cfg, buf, &d->nics[i]))
+			if (parse_nic(cfg, buf, &d->nics[i], 0))
 				die("bad vif");
 			d->num_nics = i + 1;
 		}

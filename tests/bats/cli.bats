@@ -1,0 +1,193 @@
+#!/usr/bin/env bats
+# The command line: xl's conventions (prefixes, -h, exit codes 0/1/2, -N,
+# key=value overrides), config lookup and backend selection.
+
+load helper
+
+setup() {
+	setup_sandbox
+	cat >"${SANDBOX}/g.cfg" <<-'CFG'
+	name = "g"
+	memory = 128
+	vif = [ 'mac=00:16:3e:00:00:01' ]
+	CFG
+}
+teardown() { teardown_sandbox; }
+
+@test "cli: no command is a usage error (exit 2)" {
+	run "${XLC}"
+	[ "${status}" -eq 2 ]
+	[[ "${output}" == *"Usage: xlc"* ]]
+}
+
+@test "cli: help lists the commands; help <cmd> shows its usage" {
+	run "${XLC}" help
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *" create "* ]]
+	run "${XLC}" help create
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"Usage: xlc [-vN] create"* ]]
+	[[ "${output}" == *"--dryrun"* ]]
+}
+
+@test "cli: every command takes -h and exits 0" {
+	for cmd in create help; do
+		run "${XLC}" "${cmd}" -h
+		[ "${status}" -eq 0 ] || { echo "${cmd} -h: ${status}"; return 1; }
+		[[ "${output}" == *"Usage: xlc"*"${cmd}"* ]]
+	done
+}
+
+@test "cli: an unambiguous prefix runs the command" {
+	run "${XLC}" cr -nq "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 0 ]
+	[ "$(printf '%s' "${output}" | jq -r .c_info.name)" = g ]
+}
+
+@test "cli: an unknown command or option is a usage error" {
+	run "${XLC}" frobnicate
+	[ "${status}" -eq 2 ]
+	[[ "${output}" == *"unknown command 'frobnicate'"* ]]
+	run "${XLC}" create -Z "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 2 ]
+	[[ "${output}" == *"option -Z is not supported"* ]]
+	run "${XLC}" -Z help
+	[ "${status}" -eq 2 ]
+}
+
+@test "cli: -N is refused by a command without a dry run, honoured by create" {
+	run "${XLC}" -N help
+	[ "${status}" -eq 2 ]
+	[[ "${output}" == *"does not implement -N"* ]]
+	run "${XLC}" -N create -q "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 0 ]
+	[ "$(printf '%s' "${output}" | jq .b_info.target_memkb)" -eq 131072 ]
+}
+
+@test "cli: create prints 'Parsing config from' on stderr unless -q" {
+	run --separate-stderr "${XLC}" create -n "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 0 ]
+	[ "${stderr}" = "Parsing config from ${SANDBOX}/g.cfg" ]
+	run --separate-stderr "${XLC}" create -nq "${SANDBOX}/g.cfg"
+	[ -z "${stderr}" ]
+}
+
+@test "cli: key=value arguments are later assignments; the last one wins" {
+	run "${XLC}" create -nq "${SANDBOX}/g.cfg" memory=256 'vcpus=2; name="other"' memory=512
+	[ "${status}" -eq 0 ]
+	[ "$(printf '%s' "${output}" | jq .b_info.target_memkb)" -eq 524288 ]
+	[ "$(printf '%s' "${output}" | jq -r .c_info.name)" = other ]
+	[ "$(printf '%s' "${output}" | jq .b_info.max_vcpus)" -eq 2 ]
+	run "${XLC}" create -nq "${SANDBOX}/g.cfg" 'vif+=["bridge=br9"]'
+	[ "$(printf '%s' "${output}" | jq -r '.nics[1].bridge')" = br9 ]
+}
+
+@test "cli: a bad override names the command line" {
+	run "${XLC}" create -nq "${SANDBOX}/g.cfg" memory=lots
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == "xlc: command line:1: memory = lots: expected a value, found a bare word"* ]]
+	run "${XLC}" create -nq "${SANDBOX}/g.cfg" 'memory="lots"'
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == "xlc: command line:1: memory = \"lots\": not a number"* ]]
+}
+
+@test "cli: a config can come from key=value alone" {
+	run "${XLC}" create -nq 'name="adhoc"' memory=64
+	[ "${status}" -eq 0 ]
+	[ "$(printf '%s' "${output}" | jq -r .c_info.name)" = adhoc ]
+}
+
+@test "cli: a name without '/' is found in /etc/xlc before /etc/xen" {
+	printf 'name = "from-xen"\n' >"${XLC_SYSCONFDIR}/xen/web.cfg"
+	cd "${SANDBOX}"
+	run "${XLC}" create -nq web.cfg
+	[ "${status}" -eq 0 ]
+	[ "$(printf '%s' "${output}" | jq -r .c_info.name)" = from-xen ]
+	printf 'name = "from-xlc"\n' >"${XLC_SYSCONFDIR}/xlc/web.cfg"
+	run "${XLC}" create -nq web.cfg
+	[ "$(printf '%s' "${output}" | jq -r .c_info.name)" = from-xlc ]
+}
+
+@test "cli: a missing config file is a clear failure (exit 1)" {
+	run "${XLC}" create -n "${SANDBOX}/nope.cfg"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"cannot read config file ${SANDBOX}/nope.cfg: No such file or directory"* ]]
+}
+
+@test "cli: two config files are a usage error" {
+	run "${XLC}" create -n a.cfg b.cfg
+	[ "${status}" -eq 2 ]
+}
+
+@test "backend: -b, then XLC_BACKEND, then xlc.conf, then the default" {
+	run "${XLC}" -v -b kvm create -nq "${SANDBOX}/g.cfg"
+	[[ "${output}" == *"using the kvm backend (chosen by -b)"* ]]
+	XLC_BACKEND=kvm run "${XLC}" -v create -nq "${SANDBOX}/g.cfg"
+	[[ "${output}" == *"(chosen by XLC_BACKEND)"* ]]
+	printf 'backend = "kvm"\n' >"${XLC_SYSCONFDIR}/xlc/xlc.conf"
+	run "${XLC}" -v create -nq "${SANDBOX}/g.cfg"
+	[[ "${output}" == *"(chosen by xlc.conf)"* ]]
+	rm "${XLC_SYSCONFDIR}/xlc/xlc.conf"
+	run "${XLC}" -v create -nq "${SANDBOX}/g.cfg"
+	[[ "${output}" == *"using the kvm backend (chosen by the default)"* ]]
+}
+
+@test "backend: an unknown backend is refused" {
+	run "${XLC}" -b vmware create -q "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"unknown backend 'vmware'; use kvm or xen"* ]]
+	printf 'backend = "hyperv"\n' >"${XLC_SYSCONFDIR}/xlc/xlc.conf"
+	run "${XLC}" create -nq "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"xlc.conf:1: backend = \"hyperv\": unknown backend"* ]]
+}
+
+@test "xlc.conf: vif.default.bridge fills in vifs without a bridge" {
+	printf 'vif.default.bridge = "br-fleet"\nautoballoon = "off"\n' >"${XLC_SYSCONFDIR}/xlc/xlc.conf"
+	run "${XLC}" create -nq "${SANDBOX}/g.cfg" 'vif+=["bridge=own"]'
+	[ "${status}" -eq 0 ]
+	[ "$(printf '%s' "${output}" | jq -r '.nics[0].bridge')" = br-fleet ]
+	[ "$(printf '%s' "${output}" | jq -r '.nics[1].bridge')" = own ]
+}
+
+@test "xlc.conf: a typo in it is an error naming the file" {
+	printf 'vif.default.bridg = "x"\n' >"${XLC_SYSCONFDIR}/xlc/xlc.conf"
+	run "${XLC}" create -nq "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"xlc.conf:1: vif.default.bridg = \"x\": unknown key; did you mean 'vif.default.bridge'?"* ]]
+}
+
+@test "kvm: Xen-only keys are accepted and warned about once" {
+	printf 'pae = 1\nvnc = 1\nviridian = [ "base" ]\n' >>"${SANDBOX}/g.cfg"
+	run --separate-stderr "${XLC}" -b kvm create -nq "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 0 ]
+	[ "${stderr}" = "xlc: ${SANDBOX}/g.cfg: ignored by the kvm backend: pae, viridian, vnc" ]
+}
+
+@test "xen: no warning for Xen-only keys when built with Xen" {
+	"${XLC}" -b xen create -nq /dev/null 'name="x"' 2>&1 | grep -q 'without Xen support' && skip "built without Xen"
+	printf 'pae = 1\n' >>"${SANDBOX}/g.cfg"
+	run --separate-stderr "${XLC}" -b xen create -nq "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 0 ]
+	[ -z "${stderr}" ]
+}
+
+@test "xen: a build without libxenlight says so for -b xen" {
+	[ -x "${XLC_NOXEN:-}" ] || { echo "XLC_NOXEN (a XEN=0 build) is not set"; return 1; }
+	run "${XLC_NOXEN}" -b xen create -q "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"built without Xen support"* ]]
+	run "${XLC_NOXEN}" -b kvm create -nq "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 0 ]
+}
+
+@test "install: binary, man pages and bash completion land under DESTDIR" {
+	cd "${REPO_DIR}"
+	make -s install DESTDIR="${SANDBOX}/dest" PREFIX=/usr/local >/dev/null
+	[ -x "${SANDBOX}/dest/usr/local/bin/xlc" ]
+	[ -f "${SANDBOX}/dest/usr/local/share/man/man1/xlc.1" ]
+	[ -f "${SANDBOX}/dest/usr/local/share/man/man5/xlc.cfg.5" ]
+	[ -f "${SANDBOX}/dest/usr/local/share/bash-completion/completions/xlc" ]
+	man -l "${SANDBOX}/dest/usr/local/share/man/man5/xlc.cfg.5" 2>/dev/null | grep -q memory ||
+		grep -q memory "${SANDBOX}/dest/usr/local/share/man/man5/xlc.cfg.5"
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# The differential test against Xen's own parser: tests/diff/xlu_dump reads
+# each input with libxlutil (as xl does) and prints libxl's JSON; xlc's
+# `create -n` must agree on every key xlc supports. A corpus file may declare
+# a deliberate divergence on a line "# differential: xl-rejects|xlc-rejects
+# <why>".
+
+load helper
+
+setup() {
+	setup_sandbox
+	[ -x "${XLU_DUMP}" ] || { echo "missing ${XLU_DUMP}: build it with libxen-dev"; return 1; }
+}
+teardown() { teardown_sandbox; }
+
+# Drops what xlc does not print: the uuid when the config has none.
+compare_configs() {
+	local ref="$1" ours="$2" filter='.'
+	jq -e '.c_info.uuid' "${ref}" >/dev/null || filter='del(.c_info.uuid)'
+	diff -u <(jq -S "${filter}" "${ref}") <(jq -S "${filter}" "${ours}")
+}
+
+@test "differential: the config corpus agrees with libxlutil" {
+	cd "${TESTS_DIR}/diff/corpus"
+	n=0 bad=0
+	for cfg in *.cfg; do
+		expect=$(sed -n 's/^# differential: \([a-z-]*\).*/\1/p' "${cfg}")
+		"${XLU_DUMP}" "${cfg}" >"${SANDBOX}/ref" 2>/dev/null && rs=0 || rs=$?
+		"${XLC}" create -nq "${cfg}" >"${SANDBOX}/ours" 2>"${SANDBOX}/err" && os=0 || os=$?
+		case "${expect}" in
+		xl-rejects) [ "${rs}" -ne 0 ] && [ "${os}" -eq 0 ] || { echo "${cfg}: expected xl to reject and xlc to accept (${rs}/${os})"; bad=1; } ;;
+		xlc-rejects) [ "${rs}" -eq 0 ] && [ "${os}" -eq 1 ] || { echo "${cfg}: expected xlc to reject (${rs}/${os})"; bad=1; } ;;
+		*)
+			if [ "${rs}" -ne 0 ] || [ "${os}" -ne 0 ]; then
+				[ "${rs}" -ne 0 ] && [ "${os}" -ne 0 ] || { echo "${cfg}: xl exit ${rs}, xlc exit ${os}: $(cat "${SANDBOX}/err")"; bad=1; }
+			else
+				compare_configs "${SANDBOX}/ref" "${SANDBOX}/ours" || { echo "${cfg}: JSON differs"; bad=1; }
+			fi
+			;;
+		esac
+		n=$((n + 1))
+	done
+	echo "compared ${n} configs"
+	[ "${bad}" -eq 0 ]
+	[ "${n}" -ge 40 ]
+}
+
+@test "differential: check-xl-disk-parse vectors agree with xlu_disk_parse" {
+	n=0 bad=0
+	while IFS= read -r spec; do
+		case "${spec}" in '#'*) continue ;; esac
+		"${XLU_DUMP}" --disk "${spec}" >"${SANDBOX}/ref" 2>/dev/null && rs=0 || rs=$?
+		"${XLC}" create -nq "name='t'" "disk=['${spec}']" >"${SANDBOX}/ours" 2>"${SANDBOX}/err" && os=0 || os=$?
+		if [ "${rs}" -ne 0 ] || [ "${os}" -ne 0 ]; then
+			[ "${rs}" -ne 0 ] && [ "${os}" -ne 0 ] || { echo "'${spec}': xl exit ${rs}, xlc exit ${os} $(cat "${SANDBOX}/err")"; bad=1; }
+		else
+			diff -u <(jq -S . "${SANDBOX}/ref") <(jq -S '.disks[0]' "${SANDBOX}/ours") || { echo "'${spec}': differs"; bad=1; }
+		fi
+		n=$((n + 1))
+	done <"${TESTS_DIR}/diff/disk_specs.txt"
+	echo "compared ${n} disk specs"
+	[ "${bad}" -eq 0 ]
+	[ "${n}" -ge 40 ]
+}
+
+@test "differential: check-xl-vif-parse vectors agree with xl's vif parser" {
+	n=0 bad=0
+	while IFS= read -r spec; do
+		case "${spec}" in '#'*) continue ;; esac
+		"${XLU_DUMP}" --vif "${spec}" >"${SANDBOX}/ref" 2>/dev/null && rs=0 || rs=$?
+		"${XLC}" create -nq "name='t'" "vif=['${spec}']" >"${SANDBOX}/ours" 2>"${SANDBOX}/err" && os=0 || os=$?
+		if [ "${rs}" -ne 0 ] || [ "${os}" -ne 0 ]; then
+			[ "${rs}" -ne 0 ] && [ "${os}" -ne 0 ] || { echo "'${spec}': xl exit ${rs}, xlc exit ${os} $(cat "${SANDBOX}/err")"; bad=1; }
+		else
+			diff -u <(jq -S 'del(.devid)' "${SANDBOX}/ref") <(jq -S '.nics[0] | del(.devid)' "${SANDBOX}/ours") || { echo "'${spec}': differs"; bad=1; }
+		fi
+		n=$((n + 1))
+	done <"${TESTS_DIR}/diff/vif_specs.txt"
+	echo "compared ${n} vif specs"
+	[ "${bad}" -eq 0 ]
+	[ "${n}" -ge 40 ]
+}

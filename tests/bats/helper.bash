@@ -1,0 +1,27 @@
+bats_require_minimum_version 1.5.0
+
+# Shared set-up for xlc's bats tests. tests/run.sh exports XLC (the binary
+# under test: the release build, then the ASan+UBSan build) and XLU_DUMP.
+TESTS_DIR="$(cd "$(dirname "${BATS_TEST_FILENAME}")/.." && pwd)"
+REPO_DIR="$(cd "${TESTS_DIR}/.." && pwd)"
+XLC="${XLC:-${REPO_DIR}/build/xlc}"
+XLU_DUMP="${XLU_DUMP:-${REPO_DIR}/build/obj/tests/diff/xlu_dump}"
+
+setup_sandbox() {
+	SANDBOX="$(mktemp -d "${BATS_TMPDIR:-/tmp}/xlc-test.XXXXXX")"
+	mkdir -p "${SANDBOX}/etc/xlc" "${SANDBOX}/etc/xen" "${SANDBOX}/run" "${SANDBOX}/log"
+	export XLC_SYSCONFDIR="${SANDBOX}/etc"
+	export XLC_RUN_DIR="${SANDBOX}/run"
+	export XLC_LOG_DIR="${SANDBOX}/log"
+	unset XLC_BACKEND
+}
+
+teardown_sandbox() {
+	[ -n "${SANDBOX:-}" ] && rm -rf "${SANDBOX}"
+}
+
+# Normalises a domain config JSON for comparison: sorted keys; the random
+# uuid that a config without one gets is dropped.
+normalize_json() {
+	jq -S "${1:-.}"
+}

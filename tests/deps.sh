@@ -1,0 +1,26 @@
+#!/bin/bash
+# Installs every Debian package xlc's build and test suite need, and nothing
+# else. Safe to run again; run as root (or through sudo).
+#   build:  gcc make pkg-config, libconfuse, yajl, ncurses, libxen-dev (optional)
+#   tests:  bats, jq (JSON comparisons), clang + libclang-rt (libFuzzer, sanitizers),
+#           acpica-tools (iasl checks the ACPI tables), man-db
+set -eu
+packages=(
+	gcc make pkg-config libc6-dev linux-libc-dev
+	libconfuse-dev libyajl-dev libncurses-dev libxen-dev
+	bats jq clang libclang-rt-dev acpica-tools man-db
+)
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "${p}" 2>/dev/null | grep -q 'ok installed' || missing+=("${p}")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+	echo "deps: all ${#packages[@]} packages present"
+	exit 0
+fi
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+${SUDO} apt-get update -qq
+${SUDO} apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

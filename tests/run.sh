@@ -1,0 +1,86 @@
+#!/bin/bash
+# xlc's whole test suite (`make check`): builds the release, ASan+UBSan and
+# KVM-only variants, then runs the C unit tests, the bats suites (golden,
+# differential, CLI) on both the release and the sanitizer build, and a short
+# fuzzing run. Each suite's output is kept in build/test-logs/. The last line
+# is "N passed, N failed[, N skipped]".
+set -u
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+LOGS=build/test-logs
+mkdir -p "${LOGS}"
+passed=0 failed=0 skipped=0
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+# Counts the TAP lines of one suite's log and reports them.
+tally() {
+	local name=$1 log=$2 status=$3 ok notok skip
+	ok=$(grep -c '^ok ' "${log}" || true)
+	skip=$(grep -c '^ok .*# [Ss][Kk][Ii][Pp]' "${log}" || true)
+	notok=$(grep -c '^not ok ' "${log}" || true)
+	ok=$((ok - skip))
+	if [ "${status}" -ne 0 ] && [ "${notok}" -eq 0 ]; then
+		notok=1 # the suite died before reporting
+	fi
+	passed=$((passed + ok)) failed=$((failed + notok)) skipped=$((skipped + skip))
+	printf '%-44s %4d passed, %d failed, %d skipped\n' "${name}" "${ok}" "${notok}" "${skip}"
+	if [ "${notok}" -gt 0 ]; then
+		grep -A15 '^not ok ' "${log}" | head -60 | sed 's/^/    /'
+		[ "${status}" -ne 0 ] && [ "$(grep -c '^not ok ' "${log}")" -eq 0 ] && tail -20 "${log}" | sed 's/^/    /'
+	fi
+}
+
+suite() {
+	local name=$1 log="${LOGS}/${1//[^a-zA-Z0-9_.-]/_}.log" status
+	shift
+	"$@" >"${log}" 2>&1
+	status=$?
+	tally "${name}" "${log}" "${status}"
+}
+
+build() {
+	local name=$1 log="${LOGS}/build-${1}.log"
+	shift
+	if make -j"${JOBS}" "$@" >"${log}" 2>&1; then
+		echo "ok - build ${name}" >>"${log}"
+	else
+		echo "not ok - build ${name}" >>"${log}"
+	fi
+	tally "build ${name}" "${log}" 0
+}
+
+unit_tests() {
+	local bin status=0
+	for bin in "$1"/tests/unit/test_*; do
+		echo "# ${bin}"
+		"${bin}" || status=1
+	done
+	return ${status}
+}
+
+start=$(date +%s)
+build release all unit-bins build/obj/tests/diff/xlu_dump
+build asan BUILD=build/asan SAN=1 build/asan/bin/xlc unit-bins
+build kvm-only BUILD=build/noxen XEN=0 build/noxen/bin/xlc
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export XLU_DUMP="${REPO}/build/obj/tests/diff/xlu_dump" XLC_NOXEN="${REPO}/build/noxen/bin/xlc"
+
+suite "unit" unit_tests build/obj
+suite "unit (asan+ubsan)" unit_tests build/asan
+for f in tests/bats/*.bats; do
+	name=$(basename "${f}" .bats)
+	XLC="${REPO}/build/xlc" suite "bats ${name}" bats --tap "${f}"
+	XLC="${REPO}/build/asan/bin/xlc" suite "bats ${name} (asan+ubsan)" bats --tap "${f}"
+done
+
+if command -v clang >/dev/null; then
+	build fuzzers fuzz-bins
+	suite "fuzz (${FUZZ_SMOKE_SECONDS:-15}s each)" env FUZZ_SECONDS="${FUZZ_SMOKE_SECONDS:-15}" \
+		tests/fuzz/run.sh fuzz_config fuzz_disk_vif
+	grep -h '^ok' "${LOGS}"/fuzz*.log | sed 's/^/    /'
+fi
+
+echo "suite time: $(($(date +%s) - start)) s"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+[ "${failed}" -eq 0 ]

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests for parsers/cfg_reader.c: the grammar, typing and line numbers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parsers/cfg_reader.h"
+#include "tap.h"
+
+static const struct cfg_key keys[] = {
+	{ "name", KEY_STRING, 0, NULL },
+	{ "memory", KEY_INT, 0, "memory is in MiB" },
+	{ "disk", KEY_LIST, 0, NULL },
+	{ "cpus", KEY_ANY, 0, NULL },
+	{ "vnc", KEY_STRING, KEY_XEN_ONLY, NULL },
+	{ NULL, 0, 0, NULL },
+};
+
+static struct cfg_doc *parse(const char *text, char **err)
+{
+	struct cfg_chunk c = { "t.cfg", text, strlen(text) };
+
+	*err = NULL;
+	return cfg_doc_parse(&c, 1, keys, err);
+}
+
+static void expect_error(const char *text, const char *want)
+{
+	char *err;
+	struct cfg_doc *doc = parse(text, &err);
+
+	ok(!doc && err && strstr(err, want), "error \"%s\"", want);
+	if (doc)
+		cfg_doc_free(doc);
+	else if (err && !strstr(err, want))
+		printf("#   got: %s\n", err);
+	free(err);
+}
+
+static void test_values(void)
+{
+	char *err;
+	struct cfg_doc *doc = parse("name = 'a'; memory = 0x100\n"
+				    "disk = [ 'x',\n 'y', ]  # c\n"
+				    "cpus = \"0-3\"\n"
+				    "name += \"b\"\n"
+				    "disk += [ 'z' ]\n",
+				    &err);
+
+	if (!ok(doc != NULL, "parses a config with every construct")) {
+		printf("#   %s\n", err);
+		free(err);
+		return;
+	}
+	is_str(cfg_doc_str(doc, "name"), "ab", "+= concatenates strings");
+	is_int(cfg_doc_int(doc, "memory"), 256, "hex numbers");
+	is_int(cfg_doc_list_len(doc, "disk"), 3, "+= appends lists");
+	is_str(cfg_doc_list_item(doc, "disk", 2), "z", "appended item");
+	ok(!cfg_doc_is_list(doc, "cpus"), "a string for a string-or-list key");
+	is_str(cfg_doc_str(doc, "cpus"), "0-3", "its value");
+	ok(!cfg_doc_has(doc, "vnc"), "an unset key is absent");
+	is_int(cfg_doc_stmt(doc, "disk")->line, 6, "the last assignment's line");
+	cfg_doc_free(doc);
+}
+
+static void test_lines(void)
+{
+	char *err;
+	struct cfg_doc *doc;
+
+	/* A decoded newline inside a string must not shift later line numbers. */
+	doc = parse("name = 'a\\nb'\n\n\nmemory = 'x'\n", &err);
+	ok(!doc && err && !strncmp(err, "t.cfg:4: memory = 'x': not a number", 35),
+	   "line numbers survive a string holding a newline");
+	if (err && strncmp(err, "t.cfg:4:", 8))
+		printf("#   got: %s\n", err);
+	free(err);
+	cfg_doc_free(doc);
+}
+
+static void test_errors(void)
+{
+	expect_error("memroy = 1\n", "t.cfg:1: memroy = 1: unknown key; did you mean 'memory'?");
+	expect_error("name = 'a'\nmemory = [1]\n", "t.cfg:2: memory = [1]: memory takes a single");
+	expect_error("disk = 'x'\n", "disk takes a list");
+	expect_error("name = a\n", "strings must be quoted");
+	expect_error("name = 'a\n", "unterminated string");
+	expect_error("name = '\\101'\n", "octal escapes");
+	expect_error("name = '\\q'\n", "unknown escape");
+	expect_error("memory = 12abc\n", "memory = 12abc: not a number");
+	expect_error("memory = 12MB\n", "unexpected 'MB' after the value");
+	expect_error("memory = 99999999999999999999999\n", "number out of range");
+	expect_error("disk = [ 'a' 'b' ]\n", "expected ',' or ']'");
+	expect_error("disk = [ 'a', \n", "missing ']'");
+	expect_error("= 5\n", "expected a key");
+	expect_error("memory = 1\nmemory += 2\n", "'+=' cannot be used on a number");
+	expect_error("cpus = 'a'\ncpus += ['b']\n", "cannot add a list to a string");
+	expect_error("name = 'a'\nName = 'b'\n", "t.cfg:2: 'Name': keys are lowercase");
+}
+
+int main(void)
+{
+	test_values();
+	test_lines();
+	test_errors();
+	return done_testing();
+}
