@@ -42,7 +42,8 @@ endif
 
 # One concern per file; each folder is a layer.
 PARSER_SRCS := parsers/cfg_reader.c parsers/domain_keys.c parsers/domain_config.c \
-	       parsers/disk_spec.c parsers/vif_spec.c parsers/domain_json.c parsers/xlc_conf.c
+	       parsers/disk_spec.c parsers/vif_spec.c parsers/cpulist.c parsers/domain_json.c \
+	       parsers/xlc_conf.c
 CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cmd_create.c
 COMMON_SRCS := xlc/util.c
 BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c

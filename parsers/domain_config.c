@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parsers/cpulist.h"
 #include "xlc/util.h"
 
 /* A vCPU count no backend would accept; xl's own limit is HVM_MAX_VCPUS. */
@@ -234,20 +235,10 @@ static bool load_sizes(struct loader *ld)
 	return true;
 }
 
-/* "0-3,^2", "all", "nodes:0": checked for shape here, applied by backends. */
-static bool cpulist_shape_ok(const char *s)
-{
-	if (!strcmp(s, "all") || !strncmp(s, "nodes:", 6))
-		return *s != 'n' || s[6];
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s) && !strchr(",-^ ", *s))
-			return false;
-	return true;
-}
-
 static bool load_cpus(struct loader *ld)
 {
 	struct domain_config *dc = ld->dc;
+	char *msg = NULL;
 	unsigned i, n;
 
 	if (!cfg_doc_has(ld->doc, "cpus"))
@@ -255,8 +246,11 @@ static bool load_cpus(struct loader *ld)
 	if (!cfg_doc_is_list(ld->doc, "cpus")) {
 		const char *s = cfg_doc_str(ld->doc, "cpus");
 
-		if (!cpulist_shape_ok(s))
-			return fail(ld, "cpus", "not a CPU list such as \"0-3,^2\" or \"all\"");
+		if (!cpulist_valid(s, &msg)) {
+			fail(ld, "cpus", "%s", msg);
+			free(msg);
+			return false;
+		}
 		dc->cpus = xstrdup(s);
 		return true;
 	}
@@ -265,9 +259,11 @@ static bool load_cpus(struct loader *ld)
 	for (i = 0; i < n; i++) {
 		const char *s = cfg_doc_list_item(ld->doc, "cpus", i);
 
-		if (!cpulist_shape_ok(s))
-			return fail(ld, "cpus", "item %u '%s' is not a CPU list such as \"0-3\"",
-				    i, s);
+		if (!cpulist_valid(s, &msg)) {
+			fail(ld, "cpus", "item %u: %s", i, msg);
+			free(msg);
+			return false;
+		}
 		dc->cpus_per_vcpu[dc->ncpus_per_vcpu++] = xstrdup(s);
 	}
 	return true;

@@ -6,8 +6,10 @@
 #include "parsers/domain_json.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "parsers/cpulist.h"
 #include "xlc/util.h"
 
 #define KEY(g, k) yajl_gen_string(g, (const unsigned char *)(k), strlen(k))
@@ -52,6 +54,45 @@ static void gen_c_info(yajl_gen g, const struct domain_config *dc)
 	yajl_gen_map_close(g);
 }
 
+static void gen_cpumap(yajl_gen g, const char *list)
+{
+	struct cpumap map;
+	char *err = NULL;
+	unsigned cpu;
+
+	cpumap_init_host(&map);
+	if (!cpulist_parse(list, &map, &err))
+		free(err); /* checked when the config was read; the host may lack a node */
+	yajl_gen_array_open(g);
+	for (cpu = 0; cpu < map.nbits; cpu++)
+		if (cpumap_test(&map, cpu))
+			yajl_gen_integer(g, cpu);
+	yajl_gen_array_close(g);
+	cpumap_free(&map);
+}
+
+/*
+ * cpus= as xl stores it: one bitmap per vCPU up to max_vcpus, the string's
+ * for all of them or the list's item by item (which also turns off libxl's
+ * NUMA placement).
+ */
+static void gen_hard_affinity(yajl_gen g, const struct domain_config *dc)
+{
+	int max = dc->maxvcpus ? dc->maxvcpus : dc->vcpus, i;
+
+	if (!dc->cpus && !dc->ncpus_per_vcpu)
+		return;
+	if (dc->cpus_per_vcpu && (int)dc->ncpus_per_vcpu < max)
+		max = (int)dc->ncpus_per_vcpu;
+	KEY(g, "vcpu_hard_affinity");
+	yajl_gen_array_open(g);
+	for (i = 0; i < max; i++)
+		gen_cpumap(g, dc->cpus ? dc->cpus : dc->cpus_per_vcpu[i]);
+	yajl_gen_array_close(g);
+	if (dc->ncpus_per_vcpu)
+		gen_str(g, "numa_placement", "False");
+}
+
 /* b_info's keyed union: libxl emits HVM's nested structs even when empty. */
 static void gen_type_union(yajl_gen g, enum domain_type type)
 {
@@ -81,6 +122,7 @@ static void gen_b_info(yajl_gen g, const struct domain_config *dc)
 			yajl_gen_integer(g, i);
 		yajl_gen_array_close(g);
 	}
+	gen_hard_affinity(g, dc);
 	if (dc->maxmem_mib || dc->memory_mib)
 		gen_int(g, "max_memkb", (dc->maxmem_mib ? dc->maxmem_mib : dc->memory_mib) * 1024LL);
 	if (dc->memory_mib)

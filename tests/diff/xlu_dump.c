@@ -16,9 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxl.h>
 #include <libxl_json.h>
+#include <libxl_utils.h>
 #include <libxlutil.h>
 #include <yajl/yajl_gen.h>
 
@@ -53,6 +55,81 @@ static void bitmap_fill(libxl_bitmap *b, int n)
 	b->map = calloc(b->size ? b->size : 1, 1);
 	while (n-- > 0)
 		b->map[n / 8] |= (uint8_t)(1 << (n % 8));
+}
+
+/* A host-sized CPU bitmap, as libxl_cpu_bitmap_alloc(ctx, map, 0) makes. */
+static void cpu_bitmap_alloc(libxl_bitmap *b)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+
+	b->size = (uint32_t)((n + 7) / 8);
+	b->map = calloc(b->size, 1);
+}
+
+/* xl's parse_cpurange(), for CPU numbers and "all" (no NUMA nodes). */
+static int cpurange(const char *list, libxl_bitmap *map)
+{
+	char *copy = strdup(list), *save = NULL, *item, *end;
+	int rc = 0;
+
+	for (item = strtok_r(copy, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save)) {
+		int neg = *item == '^';
+		unsigned long a, b;
+
+		item += neg;
+		if (!strcmp(item, "all")) {
+			if (neg)
+				rc = 1;
+			else
+				libxl_bitmap_set_any(map);
+			continue;
+		}
+		a = b = strtoul(item, &end, 10);
+		if (end == item) {
+			rc = 1;
+			break;
+		}
+		if (*end == '-') {
+			char *start = end + 1;
+
+			b = strtoul(start, &end, 10);
+			if (end == start || b < a)
+				rc = 1;
+		}
+		if (*end)
+			rc = 1;
+		for (; !rc && a <= b; a++) {
+			if (neg)
+				libxl_bitmap_reset(map, (int)a);
+			else
+				libxl_bitmap_set(map, (int)a);
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+/* xl's parse_vcpu_affinity() for cpus= (hard affinity). */
+static void load_affinity(XLU_Config *cfg, libxl_domain_build_info *b)
+{
+	XLU_ConfigList *list = NULL;
+	const char *buf = NULL;
+	int n = 0, i;
+
+	if (xlu_cfg_get_list(cfg, "cpus", &list, &n, 1) && xlu_cfg_get_string(cfg, "cpus", &buf, 0))
+		return;
+	if (buf || n > b->max_vcpus)
+		n = b->max_vcpus;
+	b->num_vcpu_hard_affinity = n;
+	b->vcpu_hard_affinity = calloc((size_t)n + 1, sizeof(libxl_bitmap));
+	for (i = 0; i < n; i++) {
+		libxl_bitmap_init(&b->vcpu_hard_affinity[i]);
+		cpu_bitmap_alloc(&b->vcpu_hard_affinity[i]);
+		if (cpurange(buf ? buf : xlu_cfg_get_listitem(list, i), &b->vcpu_hard_affinity[i]))
+			die("bad cpus");
+	}
+	if (!buf)
+		libxl_defbool_set(&b->numa_placement, false);
 }
 
 static int action(const char *s, libxl_action_on_shutdown *a)
@@ -335,6 +412,7 @@ static int dump_config(const char *file, int noverrides, char **overrides)
 		die("bad uuid");
 	libxl_domain_build_info_init_type(&d.b_info, d.c_info.type);
 	load_sizes(cfg, &d.b_info);
+	load_affinity(cfg, &d.b_info);
 	load_actions(cfg, &d);
 	xlu_cfg_replace_string(cfg, "kernel", &d.b_info.kernel, 0);
 	xlu_cfg_replace_string(cfg, "ramdisk", &d.b_info.ramdisk, 0);
