@@ -13,10 +13,10 @@
 #include "parsers/xlc_conf.h"
 
 struct create_opts {
-	bool paused;	  /* -p */
-	bool console;	  /* -c */
-	bool foreground;  /* -F */
-	bool quiet;	  /* -q */
+	bool paused;	 /* -p */
+	bool console;	 /* -c */
+	bool foreground; /* -F */
+	bool quiet;	 /* -q */
 };
 
 struct backend_ops {

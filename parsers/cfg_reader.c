@@ -124,8 +124,9 @@ static bool decode_escape(struct lexer *lx, char c, struct strbuf *sb)
 		lx->err = lex_error(lx, "'\\x' escapes are not part of xl.cfg strings; "
 					"write the character itself");
 	else if (c >= '0' && c <= '7')
-		lx->err = lex_error(lx, "octal escapes such as '\\%c' are not part of xl.cfg "
-					"strings (xl drops them silently); write the character itself",
+		lx->err = lex_error(lx,
+				    "octal escapes such as '\\%c' are not part of xl.cfg "
+				    "strings (xl drops them silently); write the character itself",
 				    c);
 	else
 		lx->err = lex_error(lx, "unknown escape '\\%c' in a string", c);
@@ -170,8 +171,7 @@ bad:
 	t->type = T_BAD;
 }
 
-static void lex_run(struct lexer *lx, struct token *t, enum tok_type type,
-		    bool (*member)(char))
+static void lex_run(struct lexer *lx, struct token *t, enum tok_type type, bool (*member)(char))
 {
 	while (lx->p < lx->end && member(*lx->p))
 		lx->p++;
@@ -332,10 +332,10 @@ struct parser {
 	struct token tok;
 	struct emitter *em;
 	const struct cfg_key *schema;
-	char *err;		/* the finished one-line message */
-	const char *cur_key;	/* the statement being read, for lexer errors */
+	char *err;	     /* the finished one-line message */
+	const char *cur_key; /* the statement being read, for lexer errors */
 	const char *cur_vstart;
-	const char *cur_op;	/* "=" or "+=" */
+	const char *cur_op; /* "=" or "+=" */
 };
 
 static void advance(struct parser *ps)
@@ -348,11 +348,11 @@ static void advance(struct parser *ps)
 	}
 }
 
-static void stmt_error(struct parser *ps, const char *key, const char *value_start,
-		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void stmt_error(struct parser *ps, const char *key, const char *value_start, const char *fmt,
+		       ...) __attribute__((format(printf, 4, 5)));
 
-static void stmt_error(struct parser *ps, const char *key, const char *value_start,
-		       const char *fmt, ...)
+static void stmt_error(struct parser *ps, const char *key, const char *value_start, const char *fmt,
+		       ...)
 {
 	char *raw = statement_text(value_start, ps->lx.end);
 	struct strbuf sb;
@@ -476,8 +476,8 @@ static const struct cfg_stmt *last_stmt(const struct cfg_doc *doc, const struct 
 	return NULL;
 }
 
-static bool check_shape(struct parser *ps, const struct cfg_key *key, bool is_list,
-			bool append, const char *vstart)
+static bool check_shape(struct parser *ps, const struct cfg_key *key, bool is_list, bool append,
+			const char *vstart)
 {
 	const struct cfg_stmt *prev = last_stmt(ps->em->doc, key);
 
@@ -592,8 +592,7 @@ static bool parse_assignment(struct parser *ps)
 			ps->lx.err = NULL;
 			stmt_error(ps, key->name, vstart, "unexpected '%.*s' after the value%s%s",
 				   (int)span_to(ps->tok.start, ps->lx.end, " \t\r\n;#"),
-				   ps->tok.start,
-				   hint ? "; " : "", hint ? hint : "");
+				   ps->tok.start, hint ? "; " : "", hint ? hint : "");
 		}
 		goto out;
 	}
@@ -610,7 +609,7 @@ out:
 
 static bool parse_chunk(struct parser *ps)
 {
-	for (advance(ps); ps->tok.type != T_EOF; ) {
+	for (advance(ps); ps->tok.type != T_EOF;) {
 		if (ps->lx.err || ps->err)
 			return false;
 		if (ps->tok.type == T_NEWLINE || ps->tok.type == T_SEMI) {
@@ -723,7 +722,8 @@ static char *explain_confuse_error(struct cfg_doc *doc)
 	else if (strstr(msg, "invalid integer"))
 		msg = "not a number";
 	return xasprintf("%s:%d: %s %s %s: %s%s%s", st->source, st->line, st->key->name,
-			 st->append ? "+=" : "=", st->raw, msg, st->key->hint ? "; " : "", st->key->hint ? st->key->hint : "");
+			 st->append ? "+=" : "=", st->raw, msg, st->key->hint ? "; " : "",
+			 st->key->hint ? st->key->hint : "");
 }
 
 struct cfg_doc *cfg_doc_parse(const struct cfg_chunk *chunks, size_t nchunks,

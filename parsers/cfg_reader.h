@@ -15,10 +15,10 @@
 #include <stddef.h>
 
 enum key_kind {
-	KEY_INT,	/* a number: 512, 0x200, 010, or the same quoted */
-	KEY_STRING,	/* a string (a bare number is read as a string) */
-	KEY_LIST,	/* [ 'a', 'b' ] */
-	KEY_ANY,	/* a string or a list, told apart by cfg_doc_is_list() */
+	KEY_INT,    /* a number: 512, 0x200, 010, or the same quoted */
+	KEY_STRING, /* a string (a bare number is read as a string) */
+	KEY_LIST,   /* [ 'a', 'b' ] */
+	KEY_ANY,    /* a string or a list, told apart by cfg_doc_is_list() */
 };
 
 #define KEY_XEN_ONLY 0x1 /* accepted, but only the xen backend honours it */

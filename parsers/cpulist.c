@@ -38,7 +38,7 @@ static void set(struct cpumap *map, unsigned long cpu, bool on)
 	if (on)
 		map->bits[cpu / 8] |= (uint8_t)(1u << (cpu % 8));
 	else
-		map->bits[cpu / 8] &= (uint8_t)~(1u << (cpu % 8));
+		map->bits[cpu / 8] &= (uint8_t) ~(1u << (cpu % 8));
 }
 
 /* "N" or "N-M" with M >= N, nothing else. */

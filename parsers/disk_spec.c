@@ -64,8 +64,10 @@ const char *disk_format_name(enum disk_format f)
 }
 
 static const char *const backend_names[] = {
-	[DISK_BACKEND_UNKNOWN] = "unknown", [DISK_BACKEND_PHY] = "phy",
-	[DISK_BACKEND_TAP] = "tap",	    [DISK_BACKEND_QDISK] = "qdisk",
+	[DISK_BACKEND_UNKNOWN] = "unknown",
+	[DISK_BACKEND_PHY] = "phy",
+	[DISK_BACKEND_TAP] = "tap",
+	[DISK_BACKEND_QDISK] = "qdisk",
 	[DISK_BACKEND_STANDALONE] = "standalone",
 };
 
@@ -239,7 +241,7 @@ static bool flag(struct disk_parser *dp, const char *tok)
  */
 static int deprecated_prefix(struct disk_parser *dp, const char *p)
 {
-	static const char *const stripped[] = { "tapdisk", "tap", "tap2", "aio",
+	static const char *const stripped[] = { "tapdisk", "tap",  "tap2", "aio",
 						"ioemu",   "file", "phy" };
 	static const char *const formats[] = { "raw", "qcow", "qcow2", "vhd" };
 	static const char *const scripts[] = { "iscsi", "nbd", "enbd", "drbd" };
@@ -322,7 +324,8 @@ static void finish(struct disk_parser *dp)
 	}
 	if (!vdev_decode(d->vdev, &d->devnum, &d->disk_index)) {
 		char *msg = xasprintf("'%s' is not a virtual device name "
-				      "(xvda, hda, sda, d0p1 ...)", d->vdev);
+				      "(xvda, hda, sda, d0p1 ...)",
+				      d->vdev);
 
 		disk_error(dp, NULL, msg);
 		free(msg);
@@ -480,8 +483,9 @@ bool vdev_decode(const char *vdev, unsigned long *devnum, unsigned *disk_index)
 			return false;
 		if (*end == '\0')
 			part = 0;
-		else if (*end != 'p' || !(end[1] == '0' && !end[2] ? (part = 0, true)
-								  : partition(end + 1, 255, &part)))
+		else if (*end != 'p' ||
+			 !(end[1] == '0' && !end[2] ? (part = 0, true)
+						    : partition(end + 1, 255, &part)))
 			return false;
 		*devnum = xvd_number(disk, part);
 	} else {

@@ -30,7 +30,7 @@ enum disk_backendtype {
 enum tristate { TRI_DEFAULT, TRI_FALSE, TRI_TRUE };
 
 struct disk_spec {
-	char *target;	/* pdev_path; NULL for an empty cdrom */
+	char *target; /* pdev_path; NULL for an empty cdrom */
 	enum disk_format format;
 	char *vdev;
 	unsigned long devnum; /* Xen's encoding of vdev (xen-vbd-interface(7)) */

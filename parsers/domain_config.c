@@ -59,10 +59,9 @@ const char *domain_type_name(enum domain_type t)
 
 void uuid_format(const uint8_t u[16], char buf[37])
 {
-	snprintf(buf, 37,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
-		 u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
-		 u[14], u[15]);
+	snprintf(buf, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
+		 u[13], u[14], u[15]);
 }
 
 bool uuid_parse(const char *s, uint8_t u[16])
@@ -158,8 +157,9 @@ static bool load_identity(struct loader *ld)
 	ld->dc->name = xstrdup(name);
 	if (uuid) {
 		if (!uuid_parse(uuid, ld->dc->uuid))
-			return fail(ld, "uuid", "not a UUID; write it as "
-						"6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+			return fail(ld, "uuid",
+				    "not a UUID; write it as "
+				    "6ba7b810-9dad-11d1-80b4-00c04fd430c8");
 		ld->dc->uuid_set = true;
 	} else {
 		uuid_generate(ld->dc->uuid);
@@ -308,8 +308,9 @@ static bool load_action(struct loader *ld, const char *key, enum shutdown_action
 			return true;
 		}
 	}
-	return fail(ld, key, "unknown action; use destroy, restart, rename-restart, preserve, "
-			     "coredump-destroy, coredump-restart or soft-reset");
+	return fail(ld, key,
+		    "unknown action; use destroy, restart, rename-restart, preserve, "
+		    "coredump-destroy, coredump-restart or soft-reset");
 }
 
 static bool load_actions(struct loader *ld)
@@ -402,8 +403,8 @@ struct domain_config *domain_config_load(const char *source, const char *text, s
 
 	chunks[0] = (struct cfg_chunk){ source, text, len };
 	for (i = 0; i < noverrides; i++)
-		chunks[i + 1] = (struct cfg_chunk){ "command line", overrides[i],
-						    strlen(overrides[i]) };
+		chunks[i + 1] =
+			(struct cfg_chunk){ "command line", overrides[i], strlen(overrides[i]) };
 	ld.doc = cfg_doc_parse(chunks, noverrides + 1, domain_keys, err);
 	free(chunks);
 	if (!ld.doc)

@@ -33,11 +33,11 @@ struct domain_config {
 	uint8_t uuid[16];
 	bool uuid_set;
 	enum domain_type type;
-	long memory_mib; /* 0: not given (the backend's default) */
-	long maxmem_mib; /* 0: not given (= memory) */
-	int vcpus;	 /* 0: not given (1) */
-	int maxvcpus;	 /* 0: not given (= vcpus) */
-	char *cpus;	 /* hard affinity for all vCPUs ("0-3"), or NULL */
+	long memory_mib;      /* 0: not given (the backend's default) */
+	long maxmem_mib;      /* 0: not given (= memory) */
+	int vcpus;	      /* 0: not given (1) */
+	int maxvcpus;	      /* 0: not given (= vcpus) */
+	char *cpus;	      /* hard affinity for all vCPUs ("0-3"), or NULL */
 	char **cpus_per_vcpu; /* cpus = [ "0", "1" ]: one per vCPU */
 	unsigned ncpus_per_vcpu;
 	char *kernel;
@@ -70,7 +70,7 @@ struct domain_config *domain_config_load(const char *source, const char *text, s
 					 const struct domain_defaults *defaults, char **err);
 void domain_config_free(struct domain_config *dc);
 
-const char *shutdown_action_name(enum shutdown_action a);     /* "rename-restart" */
+const char *shutdown_action_name(enum shutdown_action a);      /* "rename-restart" */
 const char *shutdown_action_json_name(enum shutdown_action a); /* "restart_rename" */
 const char *domain_type_name(enum domain_type t);
 

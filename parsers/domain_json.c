@@ -99,8 +99,9 @@ static void gen_type_union(yajl_gen g, enum domain_type type)
 	static const char *const hvm_members[] = { "rdm", "sdl", "spice", "vga", "vnc" };
 	unsigned i;
 
-	KEY(g, type == DOMAIN_TYPE_HVM ? "type.hvm" : type == DOMAIN_TYPE_PVH ? "type.pvh"
-									     : "type.pv");
+	KEY(g, type == DOMAIN_TYPE_HVM	 ? "type.hvm"
+	       : type == DOMAIN_TYPE_PVH ? "type.pvh"
+					 : "type.pv");
 	yajl_gen_map_open(g);
 	for (i = 0; type == DOMAIN_TYPE_HVM && i < ARRAY_SIZE(hvm_members); i++)
 		gen_empty_object(g, hvm_members[i]);
@@ -124,7 +125,8 @@ static void gen_b_info(yajl_gen g, const struct domain_config *dc)
 	}
 	gen_hard_affinity(g, dc);
 	if (dc->maxmem_mib || dc->memory_mib)
-		gen_int(g, "max_memkb", (dc->maxmem_mib ? dc->maxmem_mib : dc->memory_mib) * 1024LL);
+		gen_int(g, "max_memkb",
+			(dc->maxmem_mib ? dc->maxmem_mib : dc->memory_mib) * 1024LL);
 	if (dc->memory_mib)
 		gen_int(g, "target_memkb", dc->memory_mib * 1024LL);
 	gen_empty_object(g, "sched_params");
@@ -247,8 +249,7 @@ char *domain_config_to_json(const struct domain_config *dc)
 
 	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_config(g, yajl_gen_validate_utf8, 1);
-	if (domain_config_gen_json(g, dc) &&
-	    yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
+	if (domain_config_gen_json(g, dc) && yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
 		out = xstrndup((const char *)buf, len);
 	yajl_gen_free(g);
 	return out;

@@ -9,14 +9,24 @@
  */
 #include "parsers/domain_config.h"
 
-#define XEN(n) { n, KEY_STRING, KEY_XEN_ONLY, NULL }
-#define XEN_LIST(n) { n, KEY_LIST, KEY_XEN_ONLY, NULL }
-#define XEN_ANY(n) { n, KEY_ANY, KEY_XEN_ONLY, NULL }
+#define XEN(n)                                                                                     \
+	{                                                                                          \
+		n, KEY_STRING, KEY_XEN_ONLY, NULL                                                  \
+	}
+#define XEN_LIST(n)                                                                                \
+	{                                                                                          \
+		n, KEY_LIST, KEY_XEN_ONLY, NULL                                                    \
+	}
+#define XEN_ANY(n)                                                                                 \
+	{                                                                                          \
+		n, KEY_ANY, KEY_XEN_ONLY, NULL                                                     \
+	}
 
 static const char ACTION_HINT[] =
 	"one of destroy, restart, rename-restart, preserve, coredump-destroy, "
 	"coredump-restart, soft-reset";
 
+/* clang-format off */
 const struct cfg_key domain_keys[] = {
 	/* Honoured by every backend. */
 	{ "name", KEY_STRING, 0, NULL },
@@ -81,3 +91,4 @@ const struct cfg_key domain_keys[] = {
 	XEN("xen_platform_pci"), XEN("xend_suspend_evtchn_compat"),
 	{ NULL, 0, 0, NULL },
 };
+/* clang-format on */

@@ -71,8 +71,8 @@ static const char *const xen_only_tokens[] = {
 };
 
 static const char *const known_keys[] = {
-	"mac", "bridge", "vifname", "ip", "script", "model", "type", "rate",
-	"mtu", "devid", "backend", "gatewaydev", "netdev",
+	"mac",	"bridge", "vifname", "ip",	"script",     "model",	"type",
+	"rate", "mtu",	  "devid",   "backend", "gatewaydev", "netdev",
 };
 
 /* A number as xl's rate syntax writes it: digits, read with base 0. */

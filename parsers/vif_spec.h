@@ -26,8 +26,8 @@ struct vif_spec {
 	unsigned long mtu; /* 0: the bridge's */
 	uint64_t rate_bytes_per_interval;
 	uint32_t rate_interval_usecs; /* 0: no rate limit */
-	int trusted; /* -1 default, 0, 1 */
-	char **extra_keys; /* accepted Xen-only tokens (colo_*, forwarddev...) */
+	int trusted;		      /* -1 default, 0, 1 */
+	char **extra_keys;	      /* accepted Xen-only tokens (colo_*, forwarddev...) */
 	unsigned nextra;
 };
 

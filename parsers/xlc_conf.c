@@ -8,8 +8,12 @@
 #include "parsers/cfg_reader.h"
 #include "xlc/util.h"
 
-#define XL(n) { n, KEY_STRING, KEY_XEN_ONLY, NULL }
+#define XL(n)                                                                                      \
+	{                                                                                          \
+		n, KEY_STRING, KEY_XEN_ONLY, NULL                                                  \
+	}
 
+/* clang-format off */
 static const struct cfg_key xlc_conf_keys[] = {
 	{ "backend", KEY_STRING, 0, "kvm or xen" },
 	{ "run_dir", KEY_STRING, 0, NULL },
@@ -26,6 +30,7 @@ static const struct cfg_key xlc_conf_keys[] = {
 	XL("vm.cpumask"), XL("vm.hvm.cpumask"), XL("vm.pv.cpumask"),
 	{ NULL, 0, 0, NULL },
 };
+/* clang-format on */
 
 static char *pick(const struct cfg_doc *doc, const char *key, const char *fallback_key,
 		  const char *env, const char *def)

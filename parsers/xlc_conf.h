@@ -7,13 +7,13 @@
 #define XLC_XLC_CONF_H
 
 struct xlc_conf {
-	char *path;	    /* the file read, or NULL */
-	char *backend;	    /* "kvm" or "xen", or NULL */
-	char *run_dir;	    /* control sockets (default /run/xlc) */
-	char *log_dir;	    /* guest and VMM logs (default /var/log/xlc) */
-	char *vif_bridge;   /* vif.default.bridge */
-	char *vif_script;   /* vif.default.script */
-	char *sysconf_dir;  /* where xlc/ and xen/ config directories live */
+	char *path;	   /* the file read, or NULL */
+	char *backend;	   /* "kvm" or "xen", or NULL */
+	char *run_dir;	   /* control sockets (default /run/xlc) */
+	char *log_dir;	   /* guest and VMM logs (default /var/log/xlc) */
+	char *vif_bridge;  /* vif.default.bridge */
+	char *vif_script;  /* vif.default.script */
+	char *sysconf_dir; /* where xlc/ and xen/ config directories live */
 };
 
 /*

@@ -89,8 +89,8 @@ static int parse_args(int argc, char **argv, struct create_args *a)
 		else if (!a->file)
 			a->file = argv[i];
 		else
-			return usage_error(cmd, "more than one config file: '%s' and '%s'",
-					   a->file, argv[i]);
+			return usage_error(cmd, "more than one config file: '%s' and '%s'", a->file,
+					   argv[i]);
 	}
 	return EXIT_OK;
 }

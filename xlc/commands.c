@@ -22,14 +22,13 @@ const struct command commands[] = {
 	  "  -q, --quiet      Do not print \"Parsing config from ...\".\n"
 	  "A configfile without '/' is also looked for in /etc/xlc/ and /etc/xen/.\n"
 	  "Each key=value is a later assignment in xl.cfg syntax: the last one wins.\n" },
-	{ "help", main_help, false, "Show help for xlc or one of its commands", "[command]",
-	  NULL },
+	{ "help", main_help, false, "Show help for xlc or one of its commands", "[command]", NULL },
 };
 
 const unsigned ncommands = ARRAY_SIZE(commands);
 
-const struct command *command_lookup(const struct command *table, unsigned ntable,
-				     const char *name, char **err)
+const struct command *command_lookup(const struct command *table, unsigned ntable, const char *name,
+				     char **err)
 {
 	const struct command *match = NULL;
 	struct strbuf candidates;

@@ -35,8 +35,8 @@ extern struct xlc_conf xlc_config;
 
 /* Finds a command by name or unambiguous prefix; NULL and a message if not. */
 const struct command *command_find(const char *name, char **err);
-const struct command *command_lookup(const struct command *table, unsigned ntable,
-				     const char *name, char **err);
+const struct command *command_lookup(const struct command *table, unsigned ntable, const char *name,
+				     char **err);
 void print_usage(FILE *out);
 void print_command_help(FILE *out, const struct command *cmd);
 

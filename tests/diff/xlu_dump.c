@@ -134,14 +134,10 @@ static void load_affinity(XLU_Config *cfg, libxl_domain_build_info *b)
 
 static int action(const char *s, libxl_action_on_shutdown *a)
 {
-	static const char *const names[] = { NULL,
-					     "destroy",
-					     "restart",
-					     "rename-restart",
-					     "preserve",
-					     "coredump-destroy",
-					     "coredump-restart",
-					     "soft-reset" };
+	static const char *const names[] = {
+		NULL,	    "destroy",		"restart",	    "rename-restart",
+		"preserve", "coredump-destroy", "coredump-restart", "soft-reset"
+	};
 	unsigned i;
 
 	for (i = 1; i < sizeof(names) / sizeof(names[0]); i++) {

@@ -36,7 +36,8 @@ bool is_str(const char *got, const char *want, const char *what)
 	bool same = (!got && !want) || (got && want && !strcmp(got, want));
 
 	if (!ok(same, "%s", what)) {
-		printf("#   got:  %s\n#   want: %s\n", got ? got : "(null)", want ? want : "(null)");
+		printf("#   got:  %s\n#   want: %s\n", got ? got : "(null)",
+		       want ? want : "(null)");
 		return false;
 	}
 	return true;

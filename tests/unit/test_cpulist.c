@@ -21,8 +21,8 @@ static void expect(const char *list, const char *want)
 	}
 	for (cpu = 0; cpu < 16; cpu++)
 		if (cpumap_test(&map, cpu))
-			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%u", *got ? "," : "",
-				 cpu);
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%u",
+				 *got ? "," : "", cpu);
 	is_str(got, want, "  its CPUs");
 }
 

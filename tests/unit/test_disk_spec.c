@@ -90,8 +90,8 @@ static void spec_err(const char *spec, const char *want)
 
 static void test_specs(void)
 {
-	spec_ok("/dev/vg/guest-volume,,hda", "/dev/vg/guest-volume", "hda", DISK_FORMAT_RAW,
-		true, false);
+	spec_ok("/dev/vg/guest-volume,,hda", "/dev/vg/guest-volume", "hda", DISK_FORMAT_RAW, true,
+		false);
 	spec_ok("/img,qcow2,xvdb,ro", "/img", "xvdb", DISK_FORMAT_QCOW2, false, false);
 	spec_ok("phy:/dev/sdb,xvda,w", "/dev/sdb", "xvda", DISK_FORMAT_RAW, true, false);
 	spec_ok("tap:aio:/srv/a.img,xvda,r", "/srv/a.img", "xvda", DISK_FORMAT_RAW, false, false);
