@@ -3,12 +3,14 @@
 # else. Safe to run again; run as root (or through sudo).
 #   build:  gcc make pkg-config, libconfuse, yajl, ncurses, libxen-dev (optional)
 #   tests:  bats, jq (JSON comparisons), clang + libclang-rt (libFuzzer, sanitizers),
-#           acpica-tools (iasl checks the ACPI tables), man-db
+#           acpica-tools (iasl checks the ACPI tables), man-db,
+#           qemu-system-x86 + cpio + zstd + debootstrap (the test hosts)
 set -eu
 packages=(
 	gcc make pkg-config libc6-dev linux-libc-dev
 	libconfuse-dev libyajl-dev libncurses-dev libxen-dev
 	bats jq clang libclang-rt-dev acpica-tools man-db
+	qemu-system-x86 cpio zstd debootstrap
 )
 missing=()
 for p in "${packages[@]}"; do
