@@ -46,7 +46,9 @@ PARSER_SRCS := parsers/cfg_reader.c parsers/domain_keys.c parsers/domain_config.
 	       parsers/xlc_conf.c
 CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cmd_create.c
 COMMON_SRCS := xlc/util.c
-BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c
+BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c backends/kvm/vmm.c backends/kvm/vm.c \
+		backends/kvm/vcpu.c backends/kvm/boot.c backends/kvm/serial.c backends/kvm/i8042.c \
+		backends/kvm/rtc.c backends/kvm/pm.c backends/kvm/acpi.c backends/kvm/aml.c
 ifeq ($(XEN),1)
 BACKEND_SRCS += backends/xen/xen.c
 endif
@@ -59,7 +61,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/tap.c,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
-.PHONY: all check unit fuzz fuzz-smoke deps install clean format
+.PHONY: all check unit fuzz fuzz-smoke deps install clean format kit
 all: build/xlc
 
 # The binary lives in build/: ./xlc is the CLI's source folder.
@@ -101,6 +103,25 @@ fuzz-bins: $(FUZZ_TARGETS:%=build/fuzz/%)
 
 fuzz: fuzz-bins
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} tests/fuzz/run.sh $(FUZZ_TARGETS)
+
+# The guest kit: freestanding bzImage guests, one VMM behaviour each.
+KIT_GUESTS := hello poweroff reboot triplefault madt cmos serialirq
+KIT_DIR := tests/guests/kit
+KIT_CFLAGS := -O2 -std=gnu11 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
+	      -fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin -nostdlib -static \
+	      -no-pie -Wall -Wextra -Werror -Wl,--build-id=none -Wl,-T,$(KIT_DIR)/kit.ld
+build/kit/mkbzimage: $(KIT_DIR)/mkbzimage.c
+	@mkdir -p $(dir $@)
+	$(Q)$(call say,CC,$@)$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+build/kit/%.elf: $(KIT_DIR)/%.c $(KIT_DIR)/kit.c $(KIT_DIR)/kit.h $(KIT_DIR)/entry.S $(KIT_DIR)/kit.ld
+	@mkdir -p $(dir $@)
+	$(Q)$(call say,KIT,$@)$(CC) $(KIT_CFLAGS) -o $@ $(KIT_DIR)/entry.S $(KIT_DIR)/kit.c $<
+build/kit/%.bzImage: build/kit/%.elf build/kit/mkbzimage
+	$(Q)objcopy -O binary $< $@.bin && \
+	end=$$(nm $< | awk '/ __init_end$$/ {print $$1}') && \
+	build/kit/mkbzimage $@.bin $@ 0x100000 $$((0x$$end - 0x100000)) && rm -f $@.bin
+kit: $(KIT_GUESTS:%=build/kit/%.bzImage)
+.PRECIOUS: build/kit/%.elf
 
 check:
 	tests/run.sh

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The small legacy devices every PC guest expects: the i8042 keyboard
+ * controller (reset line), the CMOS RTC, and the pvpanic port.
+ */
+#ifndef XLC_KVM_LEGACY_H
+#define XLC_KVM_LEGACY_H
+
+#include "backends/kvm/vm.h"
+
+int i8042_create(struct vm *vm);
+int rtc_create(struct vm *vm);
+int pvpanic_create(struct vm *vm);
+
+#endif

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VM itself: /dev/kvm, guest memory, the in-kernel interrupt controllers
+ * and PIT, and the two buses devices are registered on.
+ */
+#include "backends/kvm/vm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "xlc/util.h"
+
+/* KVM needs three pages for the TSS and one for the identity map, below 4 GiB. */
+#define KVM_TSS_ADDR 0xfffbd000ULL
+#define KVM_IDENTITY_MAP_ADDR 0xfffbc000ULL
+
+static int fail(char **err, const char *what)
+{
+	*err = xasprintf("%s: %s", what, strerror(errno));
+	return -1;
+}
+
+static int check_kvm(struct vm *vm, char **err)
+{
+	static const struct {
+		int cap;
+		const char *name;
+	} needed[] = {
+		{ KVM_CAP_IRQCHIP, "in-kernel irqchip" },
+		{ KVM_CAP_USER_MEMORY, "user memory" },
+		{ KVM_CAP_SET_TSS_ADDR, "TSS address" },
+		{ KVM_CAP_PIT2, "in-kernel PIT" },
+		{ KVM_CAP_EXT_CPUID, "CPUID" },
+	};
+	unsigned i;
+	int v;
+
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0) {
+		*err = xasprintf("cannot open /dev/kvm: %s%s", strerror(errno),
+				 errno == ENOENT ? " (load kvm_intel or kvm_amd)"
+				 : errno == EACCES ? " (run as root or join the kvm group)"
+						   : "");
+		return -1;
+	}
+	v = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (v != KVM_API_VERSION) {
+		*err = xasprintf("/dev/kvm speaks API version %d, xlc needs %d", v,
+				 KVM_API_VERSION);
+		return -1;
+	}
+	for (i = 0; i < ARRAY_SIZE(needed); i++) {
+		if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, needed[i].cap) <= 0) {
+			*err = xasprintf("/dev/kvm lacks %s (KVM capability %d)", needed[i].name,
+					 needed[i].cap);
+			return -1;
+		}
+	}
+	vm->run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (vm->run_size <= 0)
+		return fail(err, "KVM_GET_VCPU_MMAP_SIZE");
+	return 0;
+}
+
+/* RAM up to the MMIO hole, and the rest from 4 GiB up: one mapping, two slots. */
+static int setup_memory(struct vm *vm, uint64_t ram_bytes, char **err)
+{
+	uint64_t low = ram_bytes < MMIO_HOLE_START ? ram_bytes : MMIO_HOLE_START;
+	unsigned slot;
+
+	vm->ram_size = ram_bytes;
+	vm->ram = mmap(NULL, ram_bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->ram == MAP_FAILED) {
+		vm->ram = NULL;
+		return fail(err, "cannot map guest memory");
+	}
+	madvise(vm->ram, ram_bytes, MADV_MERGEABLE);
+	vm->mem[0] = (struct mem_region){ 0, low, vm->ram };
+	vm->nmem = 1;
+	if (ram_bytes > low) {
+		vm->mem[1] = (struct mem_region){ MMIO_HOLE_END, ram_bytes - low, vm->ram + low };
+		vm->nmem = 2;
+	}
+	for (slot = 0; slot < vm->nmem; slot++) {
+		struct kvm_userspace_memory_region r = {
+			.slot = slot,
+			.guest_phys_addr = vm->mem[slot].gpa,
+			.memory_size = vm->mem[slot].size,
+			.userspace_addr = (uintptr_t)vm->mem[slot].hva,
+		};
+
+		if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+			return fail(err, "KVM_SET_USER_MEMORY_REGION");
+	}
+	return 0;
+}
+
+static int setup_irqchip(struct vm *vm, char **err)
+{
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+	uint64_t identity = KVM_IDENTITY_MAP_ADDR;
+
+	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)KVM_TSS_ADDR) < 0)
+		return fail(err, "KVM_SET_TSS_ADDR");
+	if (ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &identity) < 0)
+		return fail(err, "KVM_SET_IDENTITY_MAP_ADDR");
+	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
+		return fail(err, "KVM_CREATE_IRQCHIP");
+	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0)
+		return fail(err, "KVM_CREATE_PIT2");
+	return 0;
+}
+
+struct vm *vm_create(uint64_t ram_bytes, int nvcpus, char **err)
+{
+	struct vm *vm = xcalloc(1, sizeof(*vm));
+
+	vm->kvm_fd = vm->vm_fd = vm->event_fd = vm->console_log_fd = -1;
+	vm->nvcpus = nvcpus;
+	vm->console = stdout;
+	pthread_mutex_init(&vm->pio.lock, NULL);
+	pthread_mutex_init(&vm->mmio.lock, NULL);
+	pthread_mutex_init(&vm->state_lock, NULL);
+	pthread_cond_init(&vm->state_cond, NULL);
+	if (check_kvm(vm, err))
+		goto out;
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0) {
+		fail(err, "KVM_CREATE_VM");
+		goto out;
+	}
+	vm->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vm->event_fd < 0) {
+		fail(err, "eventfd");
+		goto out;
+	}
+	if (setup_irqchip(vm, err) || setup_memory(vm, ram_bytes, err))
+		goto out;
+	return vm;
+out:
+	vm_destroy(vm);
+	return NULL;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	int i;
+
+	if (!vm)
+		return;
+	for (i = 0; vm->vcpus && i < vm->nvcpus; i++) {
+		if (vm->vcpus[i].run)
+			munmap(vm->vcpus[i].run, (size_t)vm->run_size);
+		if (vm->vcpus[i].fd >= 0)
+			close(vm->vcpus[i].fd);
+	}
+	free(vm->vcpus);
+	if (vm->ram)
+		munmap(vm->ram, vm->ram_size);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	if (vm->event_fd >= 0)
+		close(vm->event_fd);
+	for (i = 0; i < (int)vm->pio.n; i++)
+		free(vm->pio.ranges[i].dev);
+	for (i = 0; i < (int)vm->mmio.n; i++)
+		free(vm->mmio.ranges[i].dev);
+	free(vm->pio.ranges);
+	free(vm->mmio.ranges);
+	free(vm->err);
+	free(vm);
+}
+
+void *gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < vm->nmem; i++) {
+		const struct mem_region *r = &vm->mem[i];
+
+		/* Written so that no sum can overflow: gpa and len are the guest's. */
+		if (gpa >= r->gpa && gpa - r->gpa <= r->size && len <= r->size - (gpa - r->gpa))
+			return r->hva + (gpa - r->gpa);
+	}
+	return NULL;
+}
+
+int bus_register(struct bus *bus, uint64_t base, uint64_t len, io_handler handler, void *dev,
+		 const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < bus->n; i++)
+		if (base < bus->ranges[i].base + bus->ranges[i].len &&
+		    bus->ranges[i].base < base + len)
+			return -1;
+	bus->ranges = xreallocarray(bus->ranges, bus->n + 1, sizeof(*bus->ranges));
+	bus->ranges[bus->n++] = (struct io_range){ base, len, handler, dev, name };
+	return 0;
+}
+
+void bus_access(struct vm *vm, struct bus *bus, uint64_t addr, uint8_t *data, unsigned len,
+		bool is_write)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&bus->lock);
+	for (i = 0; i < bus->n; i++) {
+		const struct io_range *r = &bus->ranges[i];
+
+		if (addr >= r->base && addr - r->base < r->len) {
+			r->handler(vm, r->dev, addr - r->base, data, len, is_write);
+			pthread_mutex_unlock(&bus->lock);
+			return;
+		}
+	}
+	pthread_mutex_unlock(&bus->lock);
+	if (!is_write)
+		memset(data, 0xff, len);
+}
+
+void vm_irq_line(struct vm *vm, unsigned gsi, bool level)
+{
+	struct kvm_irq_level irq = { .irq = gsi, .level = level };
+
+	ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq);
+}
+
+void vm_request_exit(struct vm *vm, enum vm_exit_reason why)
+{
+	int expected = VM_RUNNING;
+	uint64_t one = 1;
+
+	if (atomic_compare_exchange_strong(&vm->exit_reason, &expected, (int)why))
+		if (write(vm->event_fd, &one, sizeof(one)) < 0)
+			return;
+}

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xlc's VMM over /dev/kvm: one process per guest. This header is the shared
+ * model of the machine: its memory, its vCPUs, and the buses devices sit on.
+ *
+ * Guest physical layout (x86-64, no firmware):
+ *   0x00500  boot GDT          0x07000  zero page (boot_params)
+ *   0x09000  page tables (identity map of the first 4 GiB, 2 MiB pages)
+ *   0x20000  kernel command line
+ *   0xe0000  ACPI tables (RSDP first), reserved in the e820 map
+ *   1 MiB..  RAM; RAM beyond 3 GiB continues at 4 GiB
+ *   3 GiB..4 GiB  MMIO: virtio-mmio devices, IO-APIC, local APICs
+ */
+#ifndef XLC_KVM_VM_H
+#define XLC_KVM_VM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define GDT_ADDR 0x500
+#define ZERO_PAGE_ADDR 0x7000
+#define PML4_ADDR 0x9000
+#define CMDLINE_ADDR 0x20000
+#define CMDLINE_MAX 4096
+#define EBDA_START 0x9fc00
+#define ACPI_TABLES_ADDR 0xe0000
+#define ACPI_TABLES_END 0x100000
+#define HIGH_MEMORY 0x100000
+#define MMIO_HOLE_START 0xc0000000ULL
+#define MMIO_HOLE_END 0x100000000ULL
+#define VIRTIO_MMIO_BASE 0xd0000000ULL
+#define VIRTIO_MMIO_SIZE 0x1000
+#define IOAPIC_ADDR 0xfec00000U
+#define LAPIC_ADDR 0xfee00000U
+#define MAX_VCPUS 255
+
+/* How a guest ended, which decides the on_* action. */
+enum vm_exit_reason {
+	VM_RUNNING,
+	VM_POWEROFF, /* ACPI S5 */
+	VM_REBOOT,   /* i8042 reset, ACPI reset register, triple fault */
+	VM_CRASH,    /* pvpanic, or KVM could not run the guest */
+	VM_DESTROY,  /* xlc destroy, or the VMM was told to stop */
+};
+
+struct vm;
+
+/* A device's handler for port I/O or MMIO: data is len bytes, little-endian. */
+typedef void (*io_handler)(struct vm *vm, void *dev, uint64_t offset, uint8_t *data,
+			   unsigned len, bool is_write);
+
+struct io_range {
+	uint64_t base, len;
+	io_handler handler;
+	void *dev; /* owned by the bus: freed with the VM */
+	const char *name;
+};
+
+struct bus {
+	struct io_range *ranges;
+	unsigned n;
+	pthread_mutex_t lock; /* devices are called under it, one access at a time */
+};
+
+struct vcpu {
+	struct vm *vm;
+	int id;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	bool started;
+	_Atomic bool paused_ack;
+};
+
+struct mem_region {
+	uint64_t gpa;
+	uint64_t size;
+	uint8_t *hva;
+};
+
+struct vm {
+	int kvm_fd, vm_fd;
+	int run_size;
+	struct mem_region mem[2]; /* below the MMIO hole, and above 4 GiB */
+	unsigned nmem;
+	uint8_t *ram;
+	uint64_t ram_size;
+	struct vcpu *vcpus;
+	int nvcpus;
+	struct bus pio, mmio;
+	_Atomic int exit_reason;     /* enum vm_exit_reason */
+	_Atomic bool pause_requested;
+	pthread_mutex_t state_lock;
+	pthread_cond_t state_cond;
+	int event_fd; /* written when the guest ends or a vCPU pauses */
+	FILE *console; /* where the serial port's output goes */
+	int console_log_fd;
+	struct serial *serial;
+	struct acpi_pm *pm;
+	char *err; /* why setup failed */
+};
+
+/* Creates the VM: /dev/kvm, memory, in-kernel irqchip and PIT. */
+struct vm *vm_create(uint64_t ram_bytes, int nvcpus, char **err);
+void vm_destroy(struct vm *vm);
+
+/*
+ * Guest memory, checked: the host address of [gpa, gpa + len) if all of it
+ * is guest RAM, else NULL. Every guest-supplied address goes through here.
+ */
+void *gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
+
+/* Registers a device on a bus; ranges must not overlap. */
+int bus_register(struct bus *bus, uint64_t base, uint64_t len, io_handler handler, void *dev,
+		 const char *name);
+/* Dispatches one access; unclaimed reads return all ones. */
+void bus_access(struct vm *vm, struct bus *bus, uint64_t addr, uint8_t *data, unsigned len,
+		bool is_write);
+
+/* Raises or lowers an interrupt line of the in-kernel PIC/IO-APIC. */
+void vm_irq_line(struct vm *vm, unsigned gsi, bool level);
+
+/* Ends the guest for this reason (the first reason wins) and stops the vCPUs. */
+void vm_request_exit(struct vm *vm, enum vm_exit_reason why);
+
+/* vCPUs: CPUID, registers, threads. */
+int vcpus_create(struct vm *vm, char **err);
+int vcpu_setup_boot(struct vcpu *cpu, uint64_t entry, uint64_t boot_params, char **err);
+int vcpus_start(struct vm *vm, char **err);
+void vcpus_stop(struct vm *vm);
+/* Stops (or restarts) every vCPU between instructions; returns when done. */
+void vcpus_pause(struct vm *vm, bool pause);
+
+#endif
