@@ -59,7 +59,7 @@ unit_tests() {
 }
 
 start=$(date +%s)
-build release all unit-bins build/obj/tests/diff/xlu_dump
+build release all unit-bins build/obj/tests/diff/xlu_dump kit
 build asan BUILD=build/asan SAN=1 build/asan/bin/xlc unit-bins
 build kvm-only BUILD=build/noxen XEN=0 build/noxen/bin/xlc
 
@@ -69,12 +69,14 @@ export XLU_DUMP="${REPO}/build/obj/tests/diff/xlu_dump" XLC_NOXEN="${REPO}/build
 suite "unit" unit_tests build/obj
 suite "unit (asan+ubsan)" unit_tests build/asan
 # Suites that exercise xlc run on the release and on the sanitizer build.
-for name in cli golden differential; do
+for name in cli golden differential kit; do
 	XLC="${REPO}/build/xlc" suite "bats ${name}" bats --tap "tests/bats/${name}.bats"
 	XLC="${REPO}/build/asan/bin/xlc" suite "bats ${name} (asan+ubsan)" bats --tap "tests/bats/${name}.bats"
 done
-# The test hosts: the guest fixture, the nested KVM host and the Xen host.
+# The test hosts: the guest fixture, the nested KVM host and the Xen host;
+# then stock Linux under xlc inside the nested KVM host.
 suite "bats hosts" bats --tap tests/bats/hosts.bats
+XLC="${REPO}/build/xlc" suite "bats kvm-linux" bats --tap tests/bats/kvm-linux.bats
 
 if command -v clang >/dev/null; then
 	build fuzzers fuzz-bins

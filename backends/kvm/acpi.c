@@ -154,7 +154,7 @@ static void dsdt_ged(struct aml *a)
 	/* Field(EREG, DWordAcc, NoLock, WriteAsZeros) { ESEL, 32 } */
 	buf = aml_open(a, (const uint8_t[]){ 0x5b, 0x81 }, 2);
 	aml_name(a, "EREG");
-	aml_byte(a, 0x23);
+	aml_byte(a, 0x43); /* DWordAcc | NoLock | WriteAsZeros */
 	aml_name(a, "ESEL");
 	aml_byte(a, 32);
 	aml_close(a, buf);
