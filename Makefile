@@ -44,11 +44,12 @@ endif
 PARSER_SRCS := parsers/cfg_reader.c parsers/domain_keys.c parsers/domain_config.c \
 	       parsers/disk_spec.c parsers/vif_spec.c parsers/cpulist.c parsers/domain_json.c \
 	       parsers/xlc_conf.c
-CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cmd_create.c
+CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cmd_create.c xlc/cmd_domain.c
 COMMON_SRCS := xlc/util.c
 BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c backends/kvm/vmm.c backends/kvm/vm.c \
 		backends/kvm/vcpu.c backends/kvm/boot.c backends/kvm/serial.c backends/kvm/i8042.c \
-		backends/kvm/rtc.c backends/kvm/pm.c backends/kvm/acpi.c backends/kvm/aml.c
+		backends/kvm/rtc.c backends/kvm/pm.c backends/kvm/acpi.c backends/kvm/aml.c \
+		backends/kvm/rundir.c backends/kvm/monitor.c console/console.c
 ifeq ($(XEN),1)
 BACKEND_SRCS += backends/xen/xen.c
 endif
@@ -105,7 +106,7 @@ fuzz: fuzz-bins
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 # The guest kit: freestanding bzImage guests, one VMM behaviour each.
-KIT_GUESTS := hello poweroff reboot triplefault madt cmos serialirq
+KIT_GUESTS := hello poweroff reboot triplefault madt cmos serialirq spin echo
 KIT_DIR := tests/guests/kit
 KIT_CFLAGS := -O2 -std=gnu11 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
 	      -fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin -nostdlib -static \

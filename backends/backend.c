@@ -66,3 +66,15 @@ const struct backend_ops *backend_select(const char *cli_choice, const struct xl
 	*why = "the default";
 	return &kvm_backend;
 }
+
+void domain_info_free(struct domain_info *d, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(d[i].name);
+		free(d[i].json);
+		free(d[i].config);
+	}
+	free(d);
+}

@@ -8,6 +8,7 @@
 #define XLC_BACKEND_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "parsers/domain_config.h"
 #include "parsers/xlc_conf.h"
@@ -19,6 +20,27 @@ struct create_opts {
 	bool quiet;	 /* -q */
 };
 
+enum domain_op { DOM_DESTROY, DOM_SHUTDOWN, DOM_REBOOT, DOM_PAUSE, DOM_UNPAUSE };
+
+/* What `list` shows of a domain. */
+struct domain_info {
+	int domid;
+	char *name;
+	long pid;
+	char state[7];	 /* xl's six letters: r b p s <reason> d */
+	long memory_mib;
+	long maxmem_mib;
+	int vcpus;
+	int max_vcpus;
+	double cpu_time; /* seconds of vCPU time */
+	long long start_time;
+	unsigned boots;
+	char *json;	 /* the backend's whole record, for list --json */
+	char *config;	 /* libxl-shaped domain_config JSON, for list -l */
+};
+
+void domain_info_free(struct domain_info *d, int n);
+
 struct backend_ops {
 	const char *name;
 	/* Whether this backend honours a config key flagged KEY_XEN_ONLY. */
@@ -26,6 +48,18 @@ struct backend_ops {
 	/* Starts the guest; returns an exit status (0, 1). */
 	int (*create)(const struct domain_config *dc, const struct create_opts *opts,
 		      const struct xlc_conf *conf);
+	/* The running domains, by id; 0 or -1 with *err. */
+	int (*list)(const struct xlc_conf *conf, struct domain_info **out, int *n, char **err);
+	/* A domain by name or id; the name in *name. 0 or -1 with *err. */
+	int (*resolve)(const struct xlc_conf *conf, const char *dom, char **name, int *domid,
+		       char **err);
+	int (*op)(const struct xlc_conf *conf, const char *name, enum domain_op op, char **err);
+	/* Waits until the domain is gone: 0, or -1 after timeout seconds. */
+	int (*wait_gone)(const struct xlc_conf *conf, const char *name, int timeout);
+	/* Attaches the terminal to the domain's console; returns an exit status. */
+	int (*console)(const struct xlc_conf *conf, const char *name, int escape);
+	/* Prints `xlc info`'s key : value lines. */
+	int (*host_info)(const struct xlc_conf *conf, FILE *out);
 };
 
 extern const struct backend_ops kvm_backend;

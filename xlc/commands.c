@@ -22,6 +22,26 @@ const struct command commands[] = {
 	  "  -q, --quiet      Do not print \"Parsing config from ...\".\n"
 	  "A configfile without '/' is also looked for in /etc/xlc/ and /etc/xen/.\n"
 	  "Each key=value is a later assignment in xl.cfg syntax: the last one wins.\n" },
+	{ "list", main_list, false, "List the domains", "[-l|--json] [domain]",
+	  "  -l, --long       The domains' configurations as JSON (xl's list -l).\n"
+	  "      --json       Everything xlc knows of each domain, as JSON.\n" },
+	{ "destroy", main_destroy, false, "Terminate a domain immediately", "<domain>", NULL },
+	{ "shutdown", main_shutdown, false, "Ask a domain to shut down (ACPI power button)",
+	  "[-a] [-w] <domain>",
+	  "  -a               Every domain.\n"
+	  "  -w               Wait until the domain is gone.\n" },
+	{ "reboot", main_reboot, false, "Reboot a domain", "[-a] <domain>",
+	  "  -a               Every domain.\n" },
+	{ "pause", main_pause, false, "Pause a domain's vCPUs", "<domain>", NULL },
+	{ "unpause", main_unpause, false, "Unpause a paused domain", "<domain>", NULL },
+	{ "console", main_console, false, "Attach to a domain's console", "[-e escape] <domain>",
+	  "  -e ESC           The escape character: ^X or one character (default ^]).\n" },
+	{ "uptime", main_uptime, false, "Print the domains' uptime", "[-s] [domain...]",
+	  "  -s               Short form, like uptime(1).\n" },
+	{ "domid", main_domid, false, "Convert a domain name to a domain id", "<name>", NULL },
+	{ "domname", main_domname, false, "Convert a domain id to a domain name", "<id>", NULL },
+	{ "vcpu-list", main_vcpu_list, false, "List the domains' vCPUs", "[domain...]", NULL },
+	{ "info", main_info, false, "Print information about the host", "", NULL },
 	{ "help", main_help, false, "Show help for xlc or one of its commands", "[command]", NULL },
 };
 

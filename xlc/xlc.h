@@ -55,5 +55,17 @@ int usage_error(const struct command *cmd, const char *fmt, ...)
 /* The commands. */
 int main_create(int argc, char **argv);
 int main_help(int argc, char **argv);
+int main_list(int argc, char **argv);
+int main_destroy(int argc, char **argv);
+int main_shutdown(int argc, char **argv);
+int main_reboot(int argc, char **argv);
+int main_pause(int argc, char **argv);
+int main_unpause(int argc, char **argv);
+int main_console(int argc, char **argv);
+int main_uptime(int argc, char **argv);
+int main_domid(int argc, char **argv);
+int main_domname(int argc, char **argv);
+int main_vcpu_list(int argc, char **argv);
+int main_info(int argc, char **argv);
 
 #endif

@@ -378,6 +378,7 @@ static void *vcpu_thread(void *arg)
 	char name[16];
 
 	this_vcpu = cpu;
+	cpu->tid = (int)gettid();
 	snprintf(name, sizeof(name), "vcpu%d", cpu->id);
 	pthread_setname_np(pthread_self(), name);
 	sigemptyset(&set);

@@ -71,6 +71,7 @@ struct vcpu {
 	int fd;
 	struct kvm_run *run;
 	pthread_t thread;
+	_Atomic int tid; /* the thread's id, for its state in /proc */
 	bool started;
 	_Atomic bool paused_ack;
 };

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "backends/kvm/vmm.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,21 +11,9 @@
 #include "backends/kvm/serial.h"
 #include "xlc/util.h"
 
-static void console_sink(void *opaque, const uint8_t *data, size_t len)
+static int add_devices(struct vm *vm, serial_sink sink, void *opaque, char **err)
 {
-	const struct vmm_opts *opts = opaque;
-
-	if (opts->console) {
-		fwrite(data, 1, len, opts->console);
-		fflush(opts->console);
-	}
-	if (opts->console_log >= 0 && write(opts->console_log, data, len) < 0)
-		return; /* a full disk must not stop the guest */
-}
-
-static int add_devices(struct vm *vm, const struct vmm_opts *opts, char **err)
-{
-	vm->serial = serial_create(vm, console_sink, (void *)opts);
+	vm->serial = serial_create(vm, sink, opaque);
 	if (!vm->serial || i8042_create(vm) || rtc_create(vm) || pvpanic_create(vm) ||
 	    acpi_pm_create(vm)) {
 		*err = xstrdup("cannot register the legacy devices");
@@ -36,8 +22,7 @@ static int add_devices(struct vm *vm, const struct vmm_opts *opts, char **err)
 	return 0;
 }
 
-/* Builds the machine and loads the guest; NULL with *err on failure. */
-static struct vm *build(const struct domain_config *dc, const struct vmm_opts *opts, char **err)
+struct vm *vmm_build(const struct domain_config *dc, serial_sink sink, void *opaque, char **err)
 {
 	uint64_t mib = dc->memory_mib ? (uint64_t)dc->memory_mib : KVM_DEFAULT_MEMORY_MIB, entry;
 	int vcpus = dc->vcpus ? dc->vcpus : 1;
@@ -56,7 +41,7 @@ static struct vm *build(const struct domain_config *dc, const struct vmm_opts *o
 	vm = vm_create(mib << 20, vcpus, err);
 	if (!vm)
 		return NULL;
-	if (add_devices(vm, opts, err))
+	if (add_devices(vm, sink, opaque, err))
 		goto fail;
 	if (acpi_install(vm, &acpi)) {
 		*err = xstrdup("the ACPI tables do not fit below 1 MiB");
@@ -71,37 +56,21 @@ fail:
 	return NULL;
 }
 
-static void wait_for_exit(struct vm *vm)
+int vmm_start(struct vm *vm, bool paused, char **err)
 {
-	struct pollfd p = { .fd = vm->event_fd, .events = POLLIN };
-	uint64_t n;
-
-	while (vm->exit_reason == VM_RUNNING) {
-		if (poll(&p, 1, -1) < 0 && errno != EINTR)
-			break;
-		if (read(vm->event_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
-			break;
+	if (paused) {
+		vm->pause_requested = true;
+		/* Started, but parked before their first KVM_RUN. */
 	}
+	return vcpus_start(vm, err);
 }
 
-enum vm_exit_reason vmm_run(const struct domain_config *dc, const struct vmm_opts *opts,
-			    char **err)
+enum vm_exit_reason vmm_finish(struct vm *vm)
 {
 	enum vm_exit_reason why;
-	struct vm *vm;
 
-	*err = NULL;
-	vm = build(dc, opts, err);
-	if (!vm)
-		return VM_CRASH;
-	if (!opts->paused && vcpus_start(vm, err)) {
-		vcpus_stop(vm);
-		vm_destroy(vm);
-		return VM_CRASH;
-	}
-	wait_for_exit(vm);
-	why = (enum vm_exit_reason)vm->exit_reason;
 	vcpus_stop(vm);
+	why = (enum vm_exit_reason)vm->exit_reason;
 	vm_destroy(vm);
 	return why;
 }

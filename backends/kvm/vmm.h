@@ -9,20 +9,20 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "backends/kvm/serial.h"
 #include "backends/kvm/vm.h"
 #include "parsers/domain_config.h"
 
 /* Memory when the config gives none (MiB): Firecracker's default. */
 #define KVM_DEFAULT_MEMORY_MIB 128
 
-struct vmm_opts {
-	bool paused;	 /* create the vCPUs but do not start them */
-	FILE *console;	 /* where the guest's serial output goes, or NULL */
-	int console_log; /* a file descriptor that also gets it, or -1 */
-};
+/* Builds the machine and loads the guest; NULL with *err if it cannot. */
+struct vm *vmm_build(const struct domain_config *dc, serial_sink sink, void *opaque, char **err);
 
-/* Runs the guest once; VM_CRASH with *err set if it could not start. */
-enum vm_exit_reason vmm_run(const struct domain_config *dc, const struct vmm_opts *opts,
-			    char **err);
+/* Starts the vCPUs (unless paused). */
+int vmm_start(struct vm *vm, bool paused, char **err);
+
+/* Stops the vCPUs and frees the machine; returns why the guest ended. */
+enum vm_exit_reason vmm_finish(struct vm *vm);
 
 #endif

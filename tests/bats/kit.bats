@@ -48,14 +48,14 @@ kit() { # kit GUEST [key=value...]
 	kit poweroff
 	[ "${status}" -eq 0 ]
 	[[ "${output}" == *"KIT-POWEROFF s5=5 hw_reduced=1"* ]]
-	[[ "${stderr}" == *"kit powered off; on that: destroy"* ]]
+	[[ "${stderr}" == *"kit: the guest ended (poweroff); action: destroy"* ]]
 }
 
 @test "kit: an i8042 reset is a reboot (on_reboot=destroy ends it)" {
 	kit reboot
 	[ "${status}" -eq 0 ]
 	[[ "${output}" == *"KIT-REBOOT"* ]]
-	[[ "${stderr}" == *"kit rebooted; on that: destroy"* ]]
+	[[ "${stderr}" == *"kit: the guest ended (reboot); action: destroy"* ]]
 }
 
 @test "kit: on_reboot=restart boots the guest again" {
@@ -70,7 +70,7 @@ kit() { # kit GUEST [key=value...]
 	[ "${status}" -eq 0 ]
 	[[ "${output}" == *"KIT-TRIPLEFAULT"* ]]
 	[[ "${stderr}" == *"triple fault"* ]]
-	[[ "${stderr}" == *"kit rebooted; on that: destroy"* ]]
+	[[ "${stderr}" == *"kit: the guest ended (reboot); action: destroy"* ]]
 }
 
 @test "kit: the MADT has one enabled CPU per vCPU" {

@@ -15,8 +15,8 @@ load helper
 	[[ "${one}" == *"XLC-INFO kernel="*"cpus=1 "* ]]
 	[[ "${two}" == *"XLC-INFO kernel="*"cpus=2 "* ]]
 	[[ "${one}" == *"XLC-GUEST-READY"* && "${two}" == *"XLC-GUEST-READY"* ]]
-	[[ "${one}" == *"fixture1 powered off; on that: destroy"*"== exit 0"* ]]
-	[[ "${two}" == *"fixture2 powered off; on that: destroy"*"== exit 0"* ]]
+	[[ "${one}" == *"fixture1: the guest ended (poweroff); action: destroy"*"== exit 0"* ]]
+	[[ "${two}" == *"fixture2: the guest ended (poweroff); action: destroy"*"== exit 0"* ]]
 	# 256 MiB of RAM: the kernel reports a little less as MemTotal.
 	mem=$(sed -n 's/.*mem_kb=\([0-9]*\).*/\1/p' <<<"${one}")
 	[ "${mem}" -gt 200000 ] && [ "${mem}" -le 262144 ]

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kvm backend's only state: the run directory (default /run/xlc, mode
+ * 0700). A running guest is its VMM process, listening on <name>.sock (mode
+ * 0600); id-<N> is a symlink to the name holding domain id N. Names and ids
+ * are claimed under an flock on .lock, so concurrent creates cannot take the
+ * same one; a socket nobody listens on (its VMM died) is a ghost, removed by
+ * whoever finds it.
+ */
+#ifndef XLC_KVM_RUNDIR_H
+#define XLC_KVM_RUNDIR_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct rundir {
+	char *path;
+	int lock_fd;
+};
+
+int rundir_open(struct rundir *rd, const char *path, char **err);
+void rundir_close(struct rundir *rd);
+void rundir_lock(struct rundir *rd);
+void rundir_unlock(struct rundir *rd);
+
+char *rundir_socket(const struct rundir *rd, const char *name);
+
+/* Removes ghosts: sockets without a listener and ids whose name is gone. */
+void rundir_clean(struct rundir *rd);
+
+/* Under the lock: the lowest free domain id for name (from 1), or -1. */
+int rundir_claim_id(struct rundir *rd, const char *name);
+/* Binds and listens on name's socket; -1 with errno EADDRINUSE if taken. */
+int rundir_listen(struct rundir *rd, const char *name);
+/* Forgets a domain: its socket and its id (if the id still names it). */
+void rundir_release(struct rundir *rd, const char *name, int domid);
+
+struct rundir_entry {
+	char *name;
+	int domid;
+};
+
+/* Every domain that has an id, sorted by id; frees with rundir_entries_free. */
+int rundir_list(struct rundir *rd, struct rundir_entry **out);
+void rundir_entries_free(struct rundir_entry *e, int n);
+
+/* A domain by name or id; 0, or -1 with "X is an invalid domain identifier". */
+int rundir_resolve(struct rundir *rd, const char *arg, char **name, int *domid, char **err);
+
+/* Connects to a domain's VMM; -1 if it is not running (a ghost is removed). */
+int rundir_connect(struct rundir *rd, const char *name);
+
+/*
+ * Sends one command line to a domain's VMM and reads its reply up to EOF.
+ * Returns 0, or -1 with *err.
+ */
+int rundir_request(struct rundir *rd, const char *name, const char *cmd, char **reply, char **err);
+
+#endif

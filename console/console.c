@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "console/console.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "xlc/util.h"
+
+int console_parse_escape(const char *arg)
+{
+	if (arg[0] == '^' && arg[1] && !arg[2])
+		return arg[1] & 0x1f;
+	if (arg[0] && !arg[1])
+		return (unsigned char)arg[0];
+	return -1;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int console_relay(int fd, const char *name, int escape)
+{
+	bool tty = isatty(STDIN_FILENO);
+	struct termios saved, raw;
+	char buf[4096];
+	int status = EXIT_OK;
+
+	if (tty && tcgetattr(STDIN_FILENO, &saved) == 0) {
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+		fprintf(stderr, "Connected to %s. Escape character is ^%c\r\n", name,
+			(char)(escape + '@'));
+	} else {
+		tty = false;
+	}
+	for (;;) {
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+				       { .fd = STDIN_FILENO, .events = POLLIN } };
+		ssize_t n;
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents) {
+			n = read(fd, buf, sizeof(buf));
+			if (n <= 0)
+				break; /* the guest is gone */
+			if (write_all(STDOUT_FILENO, buf, (size_t)n))
+				break;
+		}
+		if (p[1].revents) {
+			n = read(STDIN_FILENO, buf, sizeof(buf));
+			if (n <= 0) {
+				p[1].fd = -1;
+				break; /* end of input: detach */
+			}
+			if (n == 1 && buf[0] == escape)
+				break;
+			if (write_all(fd, buf, (size_t)n)) {
+				status = EXIT_FAIL;
+				break;
+			}
+		}
+	}
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+		fputc('\n', stderr);
+	}
+	return status;
+}
+
+int console_attach(struct rundir *rd, const char *name, int escape)
+{
+	int fd = rundir_connect(rd, name), status;
+	char ack[64];
+	size_t len = 0;
+
+	if (fd < 0) {
+		xlc_warn("%s is not running: cannot attach its console", name);
+		return EXIT_FAIL;
+	}
+	if (write(fd, "console\n", 8) != 8) {
+		close(fd);
+		xlc_warn("cannot attach %s's console: %s", name, strerror(errno));
+		return EXIT_FAIL;
+	}
+	/* The VMM answers "ok\n" (then the stream is the console) or "error ...". */
+	while (len < sizeof(ack) - 1 && read(fd, ack + len, 1) == 1 && ack[len] != '\n')
+		len++;
+	ack[len] = '\0';
+	if (strcmp(ack, "ok")) {
+		xlc_warn("cannot attach %s's console: %s", name,
+			 !strncmp(ack, "error ", 6) ? ack + 6 : "the VMM did not answer");
+		close(fd);
+		return EXIT_FAIL;
+	}
+	status = console_relay(fd, name, escape);
+	close(fd);
+	return status;
+}

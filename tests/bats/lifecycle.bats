@@ -1,0 +1,217 @@
+#!/usr/bin/env bats
+# The kvm backend's process model on this machine's kvm-pvm, with kit
+# guests: one detached VMM process per guest, its control socket in the run
+# directory, and the xl commands that talk to it.
+
+load helper
+
+KIT="${KIT:-${REPO_DIR}/build/kit}"
+
+setup() {
+	setup_sandbox
+	[ -c /dev/kvm ] || skip "no /dev/kvm on this machine"
+	cat >"${SANDBOX}/g.cfg" <<-CFG
+	name = "g1"
+	memory = 64
+	kernel = "${KIT}/hello.bzImage"
+	cmdline = "kit.end=halt"
+	CFG
+}
+
+teardown() {
+	# End only what these tests started: the VMMs listening in our run dir.
+	for s in "${XLC_RUN_DIR}"/*.sock; do
+		[ -e "${s}" ] && "${XLC}" destroy "$(basename "${s}" .sock)" 2>/dev/null
+	done
+	teardown_sandbox
+}
+
+xlc() { "${XLC}" "$@"; }
+
+# Waits (up to 10 s) until the console log has a line matching $2.
+wait_console() {
+	local i
+	for i in $(seq 1 100); do
+		grep -q "$2" "${XLC_LOG_DIR}/console/$1.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	cat "${XLC_LOG_DIR}/console/$1.log" 2>/dev/null
+	return 1
+}
+
+@test "create: a detached VMM named xlc-<name> runs the guest; list shows it as xl does" {
+	run xlc create -q "${SANDBOX}/g.cfg" vcpus=2
+	[ "${status}" -eq 0 ]
+	[ -z "${output}" ]
+	run xlc list
+	[ "${lines[0]}" = "$(printf 'Name                                        ID   Mem VCPUs\tState\tTime(s)')" ]
+	[[ "${lines[1]}" =~ ^g1\ {39}\ {4}1\ {4}64\ {5}2\ {5}[-rb]{2}----\ +[0-9]+\.[0-9]$ ]]
+	pid=$(xlc list --json | jq '.[0].pid')
+	[ "$(cat /proc/${pid}/comm)" = xlc-g1 ]
+	[ "$(stat -c %a "${XLC_RUN_DIR}")" = 700 ]
+	[ "$(stat -c %a "${XLC_RUN_DIR}/g1.sock")" = 600 ]
+	wait_console g1 KIT-HELLO
+}
+
+@test "list -l and --json: the config as libxl JSON, and the runtime state" {
+	xlc create -q "${SANDBOX}/g.cfg"
+	run xlc list -l
+	[ "$(jq -r '.[0].config.c_info.name' <<<"${output}")" = g1 ]
+	[ "$(jq '.[0].domid' <<<"${output}")" -eq 1 ]
+	[ "$(jq '.[0].config.b_info.target_memkb' <<<"${output}")" -eq 65536 ]
+	run xlc list --json
+	[ "$(jq -r '.[0].state' <<<"${output}")" = running ]
+	pid=$(jq '.[0].pid' <<<"${output}")
+	[ "$(cat /proc/${pid}/comm)" = xlc-g1 ]
+}
+
+@test "create: a duplicate name is refused and the first guest is untouched" {
+	xlc create -q "${SANDBOX}/g.cfg"
+	run xlc create -q "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"domain 'g1' already exists"* ]]
+	[ "$(xlc list | grep -c '^g1 ')" -eq 1 ]
+}
+
+@test "create: of concurrent creates of one name exactly one wins; ids are unique" {
+	for i in 1 2 3 4 5; do
+		xlc create -q "${SANDBOX}/g.cfg" name=\"same\" &
+	done
+	for i in 1 2 3 4 5; do
+		xlc create -q "${SANDBOX}/g.cfg" name=\"n${i}\" &
+	done
+	wait
+	[ "$(xlc list | grep -c '^same ')" -eq 1 ]
+	[ "$(xlc list | tail -n +2 | wc -l)" -eq 6 ]
+	[ "$(xlc list | tail -n +2 | awk '{print $2}' | sort -u | wc -l)" -eq 6 ]
+}
+
+@test "create: a bad kernel fails in create, and leaves no process or file behind" {
+	run xlc create -q "${SANDBOX}/g.cfg" kernel=\"${SANDBOX}/missing\"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"g1: cannot read ${SANDBOX}/missing"* ]]
+	[ -z "$(ls "${XLC_RUN_DIR}")" ]
+}
+
+@test "console: output reaches the client, input reaches the guest, ^] detaches" {
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/echo.bzImage\"
+	wait_console g1 KIT-ECHO-READY
+	# The feeder outlives the client: only the escape can end it early.
+	mkfifo "${SANDBOX}/in"
+	(printf 'hello xlc\r'; sleep 2; printf '\035'; sleep 30) >"${SANDBOX}/in" &
+	feeder=$!
+	run timeout 10 "${XLC}" console g1 <"${SANDBOX}/in"
+	kill "${feeder}"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"KIT-ECHO:hello xlc"* ]]
+	wait_console g1 "KIT-ECHO:hello xlc"
+	(printf 'again\r'; sleep 2; printf 'x'; sleep 30) >"${SANDBOX}/in" &
+	feeder=$!
+	run timeout 10 "${XLC}" console -e x g1 <"${SANDBOX}/in"
+	kill "${feeder}"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"KIT-ECHO:again"* ]]
+}
+
+@test "pause stops the guest's CPU time; unpause resumes it" {
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/spin.bzImage\"
+	sleep 1
+	xlc pause g1
+	[ "$(xlc list g1 | awk 'NR==2 {print $5}')" = "--p---" ]
+	a=$(xlc list g1 | awk 'NR==2 {print $6}')
+	sleep 1.5
+	b=$(xlc list g1 | awk 'NR==2 {print $6}')
+	[ "${a}" = "${b}" ]
+	xlc unpause g1
+	sleep 1.5
+	c=$(xlc list g1 | awk 'NR==2 {print $6}')
+	awk -v b="${b}" -v c="${c}" 'BEGIN { exit !(c > b + 0.5) }'
+}
+
+@test "create -p starts paused; the guest runs after unpause" {
+	xlc create -p -q "${SANDBOX}/g.cfg"
+	[ "$(xlc list g1 | awk 'NR==2 {print $5}')" = "--p---" ]
+	sleep 0.5
+	! grep -q KIT-HELLO "${XLC_LOG_DIR}/console/g1.log"
+	xlc unpause g1
+	wait_console g1 KIT-HELLO
+}
+
+@test "destroy ends a spinning guest at once, and nothing is left" {
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/spin.bzImage\"
+	pid=$(xlc list --json | jq '.[0].pid')
+	run xlc destroy g1
+	[ "${status}" -eq 0 ]
+	! kill -0 "${pid}" 2>/dev/null
+	[ -z "$(ls "${XLC_RUN_DIR}")" ]
+	run xlc list
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "a VMM killed with SIGKILL leaves a ghost that list removes; the name is free again" {
+	xlc create -q "${SANDBOX}/g.cfg"
+	kill -KILL "$(xlc list --json | jq '.[0].pid')"
+	sleep 0.2
+	run xlc list
+	[ "${#lines[@]}" -eq 1 ]
+	[ -z "$(ls "${XLC_RUN_DIR}")" ]
+	run xlc create -q "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 0 ]
+}
+
+@test "on_poweroff: destroy removes the guest; preserve keeps it as shut down" {
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/poweroff.bzImage\"
+	sleep 1
+	run xlc list
+	[ "${#lines[@]}" -eq 1 ]
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/poweroff.bzImage\" on_poweroff=\"preserve\"
+	sleep 1
+	[ "$(xlc list g1 | awk 'NR==2 {print $5}')" = "---s--" ]
+	xlc destroy g1
+	run xlc list
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "on_reboot=restart boots the guest again; on_crash after a triple fault" {
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/reboot.bzImage\" on_reboot=\"restart\"
+	sleep 1.5
+	[ "$(grep -c KIT-REBOOT "${XLC_LOG_DIR}/console/g1.log")" -ge 2 ]
+	[ "$(xlc list --json | jq '.[0].boots')" -ge 2 ]
+	xlc destroy g1
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/triplefault.bzImage\" on_reboot=\"preserve\"
+	sleep 1
+	[ "$(xlc list g1 | awk 'NR==2 {print $5}')" = "---sr-" ]
+}
+
+@test "unknown domains: a clear message and exit 1" {
+	for c in destroy pause unpause console domid; do
+		run xlc "${c}" nosuch
+		[ "${status}" -eq 1 ] || { echo "${c}: ${status}"; return 1; }
+		[[ "${output}" == *"nosuch is an invalid domain identifier"* ]]
+	done
+	run xlc shutdown
+	[ "${status}" -eq 2 ]
+}
+
+@test "domid, domname, uptime and vcpu-list" {
+	xlc create -q "${SANDBOX}/g.cfg" vcpus=2
+	[ "$(xlc domid g1)" = 1 ]
+	[ "$(xlc domname 1)" = g1 ]
+	run xlc uptime
+	[ "${lines[0]}" = "$(printf '%-33s %4s %s' Name ID Uptime)" ]
+	[[ "${lines[1]}" =~ ^g1\ +1\ +0:00:0[0-9]$ ]]
+	run xlc uptime -s
+	[[ "${lines[0]}" =~ ^\ [0-9]{2}:[0-9]{2}:[0-9]{2}\ up\ +0:00,\ g1\ \(1\)$ ]]
+	run xlc vcpu-list g1
+	[ "${lines[0]}" = "Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)" ]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[2]}" =~ ^g1\ +1\ +1\ + ]]
+}
+
+@test "info: the host and the KVM API version" {
+	run xlc info
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"backend                : kvm"* ]]
+	[[ "${output}" == *"kvm_api_version        : 12"* ]]
+	[[ "${output}" == *"nr_cpus                : $(nproc)"* ]]
+}
