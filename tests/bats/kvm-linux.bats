@@ -21,3 +21,25 @@ load helper
 	mem=$(sed -n 's/.*mem_kb=\([0-9]*\).*/\1/p' <<<"${one}")
 	[ "${mem}" -gt 200000 ] && [ "${mem}" -le 262144 ]
 }
+
+@test "linux: console, shutdown -w (ACPI power button), pause and destroy of a stock guest" {
+	run "${TESTS_DIR}/hosts/kvm" -t 600 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
+		sh ./linux-lifecycle.sh
+	echo "${output}"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"CHECK shell booted"* ]]
+	[[ "${output}" =~ shell\ +1\ +256\ +2\ +-[rb]---- ]]
+	[[ "${output}" == *"XLC-INFO kernel="*"cpus=2 "* ]]
+	[[ "${output}" == *"CHECK console exit 0"* ]]
+	[[ "${output}" == *"CHECK console roundtrip ok"* ]]
+	[[ "${output}" == *"CHECK shutdown exit 0"* ]]
+	[[ "${output}" == *"CHECK power button seen by the guest"* ]]
+	[[ "${output}" == *"CHECK shell gone"* ]]
+	times=$(sed -n 's/.*CHECK pause times //p' <<<"${output}")
+	read -r a b c <<<"${times}"
+	[ "${a}" = "${b}" ] # no CPU time while paused
+	awk -v b="${b}" -v c="${c}" 'BEGIN { exit !(c > b + 0.5) }'
+	[[ "${output}" == *"CHECK destroy busy ok"* ]]
+	[[ "${output}" == *"CHECK busy gone"* ]]
+	[[ "${output}" == *"CHECK run dir empty"* ]]
+}

@@ -35,6 +35,17 @@ info() {
 		[ -e "$n" ] && echo "XLC-INFO nic=$(basename "$n") mac=$(cat "$n/address")"
 	done
 }
+# The ACPI power button (xlc shutdown) powers the guest off, as
+# systemd-logind does on a full distribution.
+for d in /sys/class/input/input*; do
+	[ "$(cat "$d/name" 2>/dev/null)" = "Power Button" ] || continue
+	for e in "$d"/event*; do
+		[ -e "$e" ] || continue
+		(dd if="/dev/input/$(basename "$e")" bs=24 count=1 >/dev/null 2>&1 &&
+			echo "XLC-POWER-BUTTON" && poweroff -f) &
+	done
+done
+
 info
 echo "xlc: marker" >/dev/kmsg
 echo "XLC-GUEST-READY uptime=$(cut -d' ' -f1 /proc/uptime)"

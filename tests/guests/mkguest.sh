@@ -15,7 +15,7 @@ OUT="${CACHE}/guest"
 DEBS="${CACHE}/debs"
 # virtio devices the VMM offers, plus what the test hosts need; their
 # dependencies are added in load order from modules.dep.
-MODULES=${XLC_MODULES:-"virtio_mmio virtio_pci virtio_blk virtio_net virtio_console virtio_balloon virtio-rng"}
+MODULES=${XLC_MODULES:-"virtio_mmio virtio_pci virtio_blk virtio_net virtio_console virtio_balloon virtio-rng button evdev pvpanic-mmio"}
 
 . "${HERE}/../hosts/lib/debs.sh"
 
