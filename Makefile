@@ -1,6 +1,7 @@
 # xlc - an xl-compatible toolstack for KVM and Xen.
 #
 #   make                 build build/xlc (Xen backend if libxenlight is found; XEN=0 forces KVM only)
+#   make demo            boot the example guest (xlc's main job)
 #   make check           every test: unit, bats, differential, fuzz smoke, and all again
 #                        under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz            run the fuzzers for long (FUZZ_SECONDS, default 600 each)
@@ -62,7 +63,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/tap.c,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
-.PHONY: all check unit fuzz fuzz-smoke deps install clean format kit
+.PHONY: all check unit fuzz fuzz-smoke deps install clean format kit demo
 all: build/xlc
 
 # The binary lives in build/: ./xlc is the CLI's source folder.
@@ -126,6 +127,9 @@ kit: $(KIT_GUESTS:%=build/kit/%.bzImage)
 
 check:
 	tests/run.sh
+
+demo:
+	tests/demo.sh
 
 deps:
 	tests/deps.sh

@@ -31,7 +31,8 @@ teardown() { teardown_sandbox; }
 }
 
 @test "cli: every command takes -h and exits 0" {
-	for cmd in create help; do
+	for cmd in create help list destroy shutdown reboot pause unpause console uptime domid \
+		domname vcpu-list info; do
 		run "${XLC}" "${cmd}" -h
 		[ "${status}" -eq 0 ] || { echo "${cmd} -h: ${status}"; return 1; }
 		[[ "${output}" == *"Usage: xlc"*"${cmd}"* ]]
