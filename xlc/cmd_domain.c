@@ -378,6 +378,16 @@ static long long json_index(yajl_val v, const char *key, unsigned i)
 	return YAJL_IS_INTEGER(a) ? YAJL_GET_INTEGER(a) : 0;
 }
 
+static const char *json_string(yajl_val v, const char *key, unsigned i)
+{
+	const char *path[] = { key, NULL };
+	yajl_val a = yajl_tree_get(v, path, yajl_t_array);
+
+	if (!a || i >= YAJL_GET_ARRAY(a)->len || !YAJL_IS_STRING(YAJL_GET_ARRAY(a)->values[i]))
+		return "all";
+	return YAJL_GET_STRING(YAJL_GET_ARRAY(a)->values[i]);
+}
+
 int main_vcpu_list(int argc, char **argv)
 {
 	const struct backend_ops *be;
@@ -412,8 +422,9 @@ int main_vcpu_list(int argc, char **argv)
 				printf("%5lld", cpu);
 			else
 				printf("%5s", "-");
-			printf(" %5s %9.1f  all / all\n", state,
-			       (double)json_index(info, "vcpu_time_ns", (unsigned)v) / 1e9);
+			printf(" %5s %9.1f  %s / all\n", state,
+			       (double)json_index(info, "vcpu_time_ns", (unsigned)v) / 1e9,
+			       json_string(info, "vcpu_affinity", (unsigned)v));
 		}
 		yajl_tree_free(info);
 	}

@@ -93,7 +93,7 @@ static int boot(struct monitor *m)
 	char *err = NULL;
 
 	m->vm = vmm_build(m->p->dc, console_sink, m, &err);
-	if (m->vm && vmm_start(m->vm, first && m->p->paused, &err)) {
+	if (m->vm && vmm_start(m->vm, m->p->dc, first && m->p->paused, &err)) {
 		vmm_finish(m->vm);
 		m->vm = NULL;
 	}
@@ -260,6 +260,16 @@ static char *info_json(struct monitor *m)
 
 		vcpu_sched(&m->vm->vcpus[i], &cpu);
 		yajl_gen_integer(g, cpu);
+	}
+	yajl_gen_array_close(g);
+	KEY(g, "vcpu_affinity");
+	yajl_gen_array_open(g);
+	for (i = 0; m->vm && i < m->vm->nvcpus; i++) {
+		const char *list = dc->cpus ? dc->cpus
+				   : (unsigned)i < dc->ncpus_per_vcpu ? dc->cpus_per_vcpu[i]
+								       : "all";
+
+		yajl_gen_string(g, (const unsigned char *)list, strlen(list));
 	}
 	yajl_gen_array_close(g);
 	KEY(g, "vcpu_running");

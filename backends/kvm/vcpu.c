@@ -6,6 +6,7 @@
  * guest's INIT/SIPI, as on real hardware.
  */
 #include <errno.h>
+#include <sched.h>
 #include <linux/kvm.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "backends/kvm/vm.h"
+#include "parsers/cpulist.h"
 #include "xlc/util.h"
 
 #define KICK_SIGNAL SIGUSR1
@@ -420,6 +422,36 @@ int vcpus_start(struct vm *vm, char **err)
 			return -1;
 		}
 		vm->vcpus[i].started = true;
+	}
+	return 0;
+}
+
+int vcpu_pin(struct vcpu *cpu, const char *list, char **err)
+{
+	struct cpumap map;
+	cpu_set_t set;
+	unsigned i;
+	int r;
+
+	cpumap_init_host(&map);
+	if (!cpulist_parse(list, &map, err)) {
+		cpumap_free(&map);
+		return -1;
+	}
+	CPU_ZERO(&set);
+	for (i = 0; i < map.nbits && i < CPU_SETSIZE; i++)
+		if (cpumap_test(&map, i) && i < (unsigned)sysconf(_SC_NPROCESSORS_CONF))
+			CPU_SET(i, &set);
+	cpumap_free(&map);
+	if (!CPU_COUNT(&set)) {
+		*err = xasprintf("cpus = \"%s\" names no CPU of this host (it has %ld)", list,
+				 sysconf(_SC_NPROCESSORS_CONF));
+		return -1;
+	}
+	r = pthread_setaffinity_np(cpu->thread, sizeof(set), &set);
+	if (r) {
+		*err = xasprintf("vCPU %d: cannot pin to CPUs %s: %s", cpu->id, list, strerror(r));
+		return -1;
 	}
 	return 0;
 }

@@ -131,6 +131,8 @@ void vm_request_exit(struct vm *vm, enum vm_exit_reason why);
 int vcpus_create(struct vm *vm, char **err);
 int vcpu_setup_boot(struct vcpu *cpu, uint64_t entry, uint64_t boot_params, char **err);
 int vcpus_start(struct vm *vm, char **err);
+/* Pins vCPU i's thread to the CPUs of list (xl's cpus= syntax). */
+int vcpu_pin(struct vcpu *cpu, const char *list, char **err);
 void vcpus_stop(struct vm *vm);
 /* Stops (or restarts) every vCPU between instructions; returns when done. */
 void vcpus_pause(struct vm *vm, bool pause);

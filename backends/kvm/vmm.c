@@ -56,13 +56,31 @@ fail:
 	return NULL;
 }
 
-int vmm_start(struct vm *vm, bool paused, char **err)
+/* cpus = "0-3": every vCPU there; cpus = [ "0", "1" ]: vCPU i on item i. */
+static int pin_vcpus(struct vm *vm, const struct domain_config *dc, char **err)
+{
+	int i;
+
+	for (i = 0; i < vm->nvcpus; i++) {
+		const char *list = dc->cpus ? dc->cpus
+				   : (unsigned)i < dc->ncpus_per_vcpu ? dc->cpus_per_vcpu[i]
+								       : NULL;
+
+		if (list && vcpu_pin(&vm->vcpus[i], list, err))
+			return -1;
+	}
+	return 0;
+}
+
+int vmm_start(struct vm *vm, const struct domain_config *dc, bool paused, char **err)
 {
 	if (paused) {
 		vm->pause_requested = true;
 		/* Started, but parked before their first KVM_RUN. */
 	}
-	return vcpus_start(vm, err);
+	if (vcpus_start(vm, err))
+		return -1;
+	return pin_vcpus(vm, dc, err);
 }
 
 enum vm_exit_reason vmm_finish(struct vm *vm)

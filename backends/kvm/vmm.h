@@ -19,8 +19,8 @@
 /* Builds the machine and loads the guest; NULL with *err if it cannot. */
 struct vm *vmm_build(const struct domain_config *dc, serial_sink sink, void *opaque, char **err);
 
-/* Starts the vCPUs (unless paused). */
-int vmm_start(struct vm *vm, bool paused, char **err);
+/* Starts the vCPUs (parked if paused), pinned as the config's cpus= says. */
+int vmm_start(struct vm *vm, const struct domain_config *dc, bool paused, char **err);
 
 /* Stops the vCPUs and frees the machine; returns why the guest ended. */
 enum vm_exit_reason vmm_finish(struct vm *vm);

@@ -215,3 +215,21 @@ wait_console() {
 	[[ "${output}" == *"kvm_api_version        : 12"* ]]
 	[[ "${output}" == *"nr_cpus                : $(nproc)"* ]]
 }
+
+@test "cpus= pins each vCPU thread; a CPU the host lacks is refused" {
+	xlc create -q "${SANDBOX}/g.cfg" vcpus=2 'cpus=["1","0-1"]'
+	pid=$(xlc list --json | jq '.[0].pid')
+	for t in /proc/${pid}/task/*; do
+		case $(cat "${t}/comm") in
+		vcpu0) grep -q 'Cpus_allowed_list:	1$' "${t}/status" ;;
+		vcpu1) grep -q 'Cpus_allowed_list:	0-1$' "${t}/status" ;;
+		esac
+	done
+	run xlc vcpu-list g1
+	[[ "${lines[1]}" == *" 1 / all" ]]
+	xlc destroy g1
+	run xlc create -q "${SANDBOX}/g.cfg" cpus=\"99\"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"names no CPU of this host"* ]]
+	[ -z "$(ls "${XLC_RUN_DIR}")" ]
+}
