@@ -50,7 +50,7 @@ COMMON_SRCS := xlc/util.c
 BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c backends/kvm/vmm.c backends/kvm/vm.c \
 		backends/kvm/vcpu.c backends/kvm/boot.c backends/kvm/serial.c backends/kvm/i8042.c \
 		backends/kvm/rtc.c backends/kvm/pm.c backends/kvm/acpi.c backends/kvm/aml.c \
-		backends/kvm/rundir.c backends/kvm/monitor.c console/console.c
+		backends/kvm/cf9.c backends/kvm/rundir.c backends/kvm/monitor.c console/console.c
 ifeq ($(XEN),1)
 BACKEND_SRCS += backends/xen/xen.c
 endif

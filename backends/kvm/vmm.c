@@ -15,11 +15,26 @@ static int add_devices(struct vm *vm, serial_sink sink, void *opaque, char **err
 {
 	vm->serial = serial_create(vm, sink, opaque);
 	if (!vm->serial || i8042_create(vm) || rtc_create(vm) || pvpanic_create(vm) ||
-	    acpi_pm_create(vm)) {
+	    cf9_create(vm) || acpi_pm_create(vm)) {
 		*err = xstrdup("cannot register the legacy devices");
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * On a hardware-reduced ACPI machine without EFI, Linux's default reboot
+ * method is EFI's reset (there is none): the guest hangs in "machine
+ * restart". Like Firecracker (reboot=k), xlc asks for the ACPI reset
+ * register, with the i8042 as Linux's fallback, unless the config says.
+ */
+static char *guest_cmdline(const char *cmdline)
+{
+	const char *c = cmdline ? cmdline : "";
+
+	if (!strncmp(c, "reboot=", 7) || strstr(c, " reboot="))
+		return xstrdup(c);
+	return xasprintf("%s%sreboot=a", c, *c ? " " : "");
 }
 
 struct vm *vmm_build(const struct domain_config *dc, serial_sink sink, void *opaque, char **err)
@@ -27,6 +42,7 @@ struct vm *vmm_build(const struct domain_config *dc, serial_sink sink, void *opa
 	uint64_t mib = dc->memory_mib ? (uint64_t)dc->memory_mib : KVM_DEFAULT_MEMORY_MIB, entry;
 	int vcpus = dc->vcpus ? dc->vcpus : 1;
 	struct acpi_config acpi = { .vcpus = vcpus };
+	char *cmdline = NULL;
 	struct vm *vm;
 
 	if (!dc->kernel) {
@@ -47,11 +63,14 @@ struct vm *vmm_build(const struct domain_config *dc, serial_sink sink, void *opa
 		*err = xstrdup("the ACPI tables do not fit below 1 MiB");
 		goto fail;
 	}
-	if (boot_load_linux(vm, dc->kernel, dc->ramdisk, dc->cmdline, &entry, err) ||
+	cmdline = guest_cmdline(dc->cmdline);
+	if (boot_load_linux(vm, dc->kernel, dc->ramdisk, cmdline, &entry, err) ||
 	    vcpus_create(vm, err) || vcpu_setup_boot(&vm->vcpus[0], entry, ZERO_PAGE_ADDR, err))
 		goto fail;
+	free(cmdline);
 	return vm;
 fail:
+	free(cmdline);
 	vm_destroy(vm);
 	return NULL;
 }

@@ -30,11 +30,17 @@ kit() { # kit GUEST [key=value...]
 @test "kit: the guest prints through the 8250 and reads its command line and e820 map" {
 	kit hello 'cmdline="kit.end=reboot hello=world"'
 	[ "${status}" -eq 0 ]
-	[[ "${output}" == *'KIT-START cmdline="kit.end=reboot hello=world"'* ]]
+	[[ "${output}" == *'KIT-START cmdline="kit.end=reboot hello=world reboot=a"'* ]]
 	[[ "${output}" == *"KIT-HELLO"* ]]
 	[[ "${output}" == *"KIT-E820 0-9fbff type=1"* ]]
 	[[ "${output}" == *"KIT-E820 100000-3ffffff type=1"* ]] # 64 MiB of RAM
 	[[ "${output}" == *"KIT-EXIT code=0"* ]]
+}
+
+@test "kit: the guest's own reboot= on the command line is kept" {
+	kit hello 'cmdline="reboot=k x=1"'
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *'KIT-START cmdline="reboot=k x=1"'* ]]
 }
 
 @test "kit: memory above the MMIO hole starts at 4 GiB" {

@@ -22,19 +22,21 @@ load helper
 	[ "${mem}" -gt 200000 ] && [ "${mem}" -le 262144 ]
 }
 
-@test "linux: console, shutdown -w (ACPI power button), pause and destroy of a stock guest" {
+@test "linux: console, shutdown -w (power button), reboot, pause and destroy of a stock guest" {
 	run "${TESTS_DIR}/hosts/kvm" -t 600 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
 		sh ./linux-lifecycle.sh
 	echo "${output}"
 	[ "${status}" -eq 0 ]
 	[[ "${output}" == *"CHECK shell booted"* ]]
-	[[ "${output}" =~ shell\ +1\ +256\ +2\ +-[rb]---- ]]
+	[[ "${output}" =~ shell\ +1\ +256\ +2\ +(r-----|-b----) ]]
 	[[ "${output}" == *"XLC-INFO kernel="*"cpus=2 "* ]]
 	[[ "${output}" == *"CHECK console exit 0"* ]]
 	[[ "${output}" == *"CHECK console roundtrip ok"* ]]
 	[[ "${output}" == *"CHECK shutdown exit 0"* ]]
 	[[ "${output}" == *"CHECK power button seen by the guest"* ]]
 	[[ "${output}" == *"CHECK shell gone"* ]]
+	[[ "${output}" =~ CHECK\ reboot\ boots=[2-9]\ list=[2-9] ]] # on_reboot=restart
+	[[ "${output}" == *"CHECK destroy rb ok"* ]]
 	times=$(sed -n 's/.*CHECK pause times //p' <<<"${output}")
 	read -r a b c <<<"${times}"
 	[ "${a}" = "${b}" ] # no CPU time while paused

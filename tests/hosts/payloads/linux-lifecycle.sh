@@ -1,9 +1,8 @@
 #!/bin/sh
 # Runs inside the KVM test host: the lifecycle of a stock Debian guest under
-# xlc: console, shutdown -w through the ACPI power button, pause/unpause,
-# destroy of a busy guest. (A Linux-initiated reboot does not yet come back
-# under the nested host: see the KVM backend issue's note.) Prints CHECK
-# lines that tests/bats/kvm-linux.bats asserts on.
+# xlc: console, shutdown -w through the ACPI power button, a guest reboot
+# with on_reboot=restart, pause/unpause, destroy of a busy guest. Prints
+# CHECK lines that tests/bats/kvm-linux.bats asserts on.
 export XLC_RUN_DIR=/run/xlc XLC_LOG_DIR=/var/log/xlc
 log() { cat "$XLC_LOG_DIR/console/$1.log" 2>/dev/null; }
 wait_for() { # name pattern seconds
@@ -47,6 +46,14 @@ xlc shutdown -w shell
 echo "CHECK shutdown exit $? after $(($(date +%s) - start))s"
 log shell | grep -q XLC-POWER-BUTTON && echo "CHECK power button seen by the guest"
 xlc list | grep -q '^shell ' || echo "CHECK shell gone"
+
+cfg rb reboot 1
+xlc create -q rb.cfg
+wait_for rb XLC-GUEST-READY 120
+i=0
+while [ "$(log rb | grep -c XLC-GUEST-READY)" -lt 2 ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+echo "CHECK reboot boots=$(log rb | grep -c XLC-GUEST-READY) list=$(xlc list --json | jq '.[] | select(.name == "rb") | .boots')"
+xlc destroy rb && echo "CHECK destroy rb ok"
 
 cfg busy spin 1
 xlc create -q busy.cfg
