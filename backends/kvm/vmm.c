@@ -37,6 +37,14 @@ static char *guest_cmdline(const char *cmdline)
 	return xasprintf("%s%sreboot=a", c, *c ? " " : "");
 }
 
+/* MemTotal: a guest larger than the host cannot be backed, only overcommitted. */
+static uint64_t host_memory_mib(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+	return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size >> 20 : UINT64_MAX;
+}
+
 struct vm *vmm_build(const struct domain_config *dc, serial_sink sink, void *opaque, char **err)
 {
 	uint64_t mib = dc->memory_mib ? (uint64_t)dc->memory_mib : KVM_DEFAULT_MEMORY_MIB, entry;
@@ -48,6 +56,11 @@ struct vm *vmm_build(const struct domain_config *dc, serial_sink sink, void *opa
 	if (!dc->kernel) {
 		*err = xstrdup("no kernel: the kvm backend boots a kernel directly; "
 			       "set kernel = \"/path/to/bzImage\"");
+		return NULL;
+	}
+	if (mib > host_memory_mib()) {
+		*err = xasprintf("memory = %llu MiB is more than this host has (%llu MiB)",
+				 (unsigned long long)mib, (unsigned long long)host_memory_mib());
 		return NULL;
 	}
 	if (vcpus > MAX_VCPUS) {

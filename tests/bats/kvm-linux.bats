@@ -22,7 +22,7 @@ load helper
 	[ "${mem}" -gt 200000 ] && [ "${mem}" -le 262144 ]
 }
 
-@test "linux: console, shutdown -w (power button), reboot, pause and destroy of a stock guest" {
+@test "linux: console, shutdown -w (power button), reboot, panic, pause, destroy of a stock guest" {
 	run "${TESTS_DIR}/hosts/kvm" -t 600 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
 		sh ./linux-lifecycle.sh
 	echo "${output}"
@@ -37,6 +37,8 @@ load helper
 	[[ "${output}" == *"CHECK shell gone"* ]]
 	[[ "${output}" =~ CHECK\ reboot\ boots=[2-9]\ list=[2-9] ]] # on_reboot=restart
 	[[ "${output}" == *"CHECK destroy rb ok"* ]]
+	[[ "${output}" == *"CHECK crash state ---sc-"* ]] # pvpanic -> on_crash=preserve
+	[[ "${output}" == *"CHECK destroy crash ok"* ]]
 	times=$(sed -n 's/.*CHECK pause times //p' <<<"${output}")
 	read -r a b c <<<"${times}"
 	[ "${a}" = "${b}" ] # no CPU time while paused

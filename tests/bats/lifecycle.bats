@@ -233,3 +233,33 @@ wait_console() {
 	[[ "${output}" == *"names no CPU of this host"* ]]
 	[ -z "$(ls "${XLC_RUN_DIR}")" ]
 }
+
+@test "create: memory larger than the host is refused, and nothing is left" {
+	run xlc create -q "${SANDBOX}/g.cfg" memory=4000000
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"g1: memory = 4000000 MiB is more than this host has"* ]]
+	[ -z "$(ls "${XLC_RUN_DIR}")" ]
+	run xlc list
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "console on a terminal: a banner names the escape, keys reach the guest, ^] detaches" {
+	command -v tmux >/dev/null || { echo "tmux is missing (tests/deps.sh installs it)"; return 1; }
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/echo.bzImage\"
+	wait_console g1 KIT-ECHO-READY
+	sock="xlc-test-$$"
+	tmux -L "${sock}" new-session -d -x 120 -y 20 \
+		"env XLC_RUN_DIR='${XLC_RUN_DIR}' XLC_LOG_DIR='${XLC_LOG_DIR}' '${XLC}' console g1; echo CONSOLE-ENDED; sleep 30"
+	sleep 1
+	tmux -L "${sock}" send-keys 'typed on a tty' Enter
+	sleep 1
+	screen=$(tmux -L "${sock}" capture-pane -p)
+	tmux -L "${sock}" send-keys C-]
+	sleep 1
+	after=$(tmux -L "${sock}" capture-pane -p)
+	tmux -L "${sock}" kill-server
+	echo "${screen}"
+	[[ "${screen}" == *"Connected to g1. Escape character is ^]"* ]]
+	[[ "${screen}" == *"KIT-ECHO:typed on a tty"* ]]
+	[[ "${after}" == *"CONSOLE-ENDED"* ]]
+}

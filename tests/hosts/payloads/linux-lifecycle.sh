@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs inside the KVM test host: the lifecycle of a stock Debian guest under
 # xlc: console, shutdown -w through the ACPI power button, a guest reboot
-# with on_reboot=restart, pause/unpause, destroy of a busy guest. Prints
+# with on_reboot=restart, a kernel panic reported by pvpanic with
+# on_crash=preserve, pause/unpause, destroy of a busy guest. Prints
 # CHECK lines that tests/bats/kvm-linux.bats asserts on.
 export XLC_RUN_DIR=/run/xlc XLC_LOG_DIR=/var/log/xlc
 log() { cat "$XLC_LOG_DIR/console/$1.log" 2>/dev/null; }
@@ -54,6 +55,15 @@ i=0
 while [ "$(log rb | grep -c XLC-GUEST-READY)" -lt 2 ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
 echo "CHECK reboot boots=$(log rb | grep -c XLC-GUEST-READY) list=$(xlc list --json | jq '.[] | select(.name == "rb") | .boots')"
 xlc destroy rb && echo "CHECK destroy rb ok"
+
+cfg crash panic 1
+echo 'on_crash = "preserve"' >>crash.cfg
+xlc create -q crash.cfg
+wait_for crash XLC-GUEST-READY 120
+i=0
+while ! xlc list crash | grep -q -- '---sc-' && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+echo "CHECK crash state $(xlc list crash | awk 'NR==2 {print $5}')"
+xlc destroy crash && echo "CHECK destroy crash ok"
 
 cfg busy spin 1
 xlc create -q busy.cfg
