@@ -382,6 +382,28 @@ static long meminfo_kib(const char *key)
 	return v;
 }
 
+/* The KVM capabilities xlc relies on or would use, as this host reports them. */
+static void print_kvm_caps(FILE *out, int kvm)
+{
+	static const struct {
+		int cap;
+		const char *name;
+	} caps[] = {
+		{ KVM_CAP_IRQCHIP, "irqchip" },	    { KVM_CAP_PIT2, "pit2" },
+		{ KVM_CAP_USER_MEMORY, "user_memory" }, { KVM_CAP_EXT_CPUID, "ext_cpuid" },
+		{ KVM_CAP_IMMEDIATE_EXIT, "immediate_exit" }, { KVM_CAP_IRQFD, "irqfd" },
+		{ KVM_CAP_IOEVENTFD, "ioeventfd" },	    { KVM_CAP_X2APIC_API, "x2apic_api" },
+		{ KVM_CAP_TSC_DEADLINE_TIMER, "tsc_deadline" },
+	};
+	unsigned i;
+
+	fprintf(out, "%-23s:", "kvm_capabilities");
+	for (i = 0; i < ARRAY_SIZE(caps); i++)
+		if (ioctl(kvm, KVM_CHECK_EXTENSION, caps[i].cap) > 0)
+			fprintf(out, " %s", caps[i].name);
+	fprintf(out, "\n%-23s: %d\n", "kvm_max_vcpus", ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS));
+}
+
 static int kvm_host_info(const struct xlc_conf *conf, FILE *out)
 {
 	struct utsname u;
@@ -390,10 +412,8 @@ static int kvm_host_info(const struct xlc_conf *conf, FILE *out)
 
 	(void)conf;
 	uname(&u);
-	if (kvm >= 0) {
+	if (kvm >= 0)
 		api = ioctl(kvm, KVM_GET_API_VERSION, 0);
-		close(kvm);
-	}
 	fprintf(out, "%-23s: %s\n", "host", u.nodename);
 	fprintf(out, "%-23s: %s\n", "release", u.release);
 	fprintf(out, "%-23s: %s\n", "version", u.version);
@@ -403,10 +423,14 @@ static int kvm_host_info(const struct xlc_conf *conf, FILE *out)
 	fprintf(out, "%-23s: %ld\n", "total_memory", meminfo_kib("MemTotal:") / 1024);
 	fprintf(out, "%-23s: %ld\n", "free_memory", meminfo_kib("MemAvailable:") / 1024);
 	fprintf(out, "%-23s: %s\n", "backend", "kvm");
-	if (api >= 0)
+	if (api >= 0) {
 		fprintf(out, "%-23s: %d\n", "kvm_api_version", api);
-	else
+		print_kvm_caps(out, kvm);
+	} else {
 		fprintf(out, "%-23s: %s\n", "kvm_api_version", "unavailable (no /dev/kvm)");
+	}
+	if (kvm >= 0)
+		close(kvm);
 	fprintf(out, "%-23s: %s\n", "xlc_run_dir", conf->run_dir);
 	return EXIT_OK;
 }

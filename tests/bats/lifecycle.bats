@@ -214,6 +214,7 @@ wait_console() {
 	[[ "${output}" == *"backend                : kvm"* ]]
 	[[ "${output}" == *"kvm_api_version        : 12"* ]]
 	[[ "${output}" == *"nr_cpus                : $(nproc)"* ]]
+	[[ "${output}" == *"kvm_capabilities       : irqchip pit2 user_memory"* ]]
 }
 
 @test "cpus= pins each vCPU thread; a CPU the host lacks is refused" {
