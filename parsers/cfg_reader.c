@@ -357,7 +357,6 @@ static void stmt_error(struct parser *ps, const char *key, const char *value_sta
 	char *raw = statement_text(value_start, ps->lx.end);
 	struct strbuf sb;
 	va_list ap;
-	int n;
 
 	if (ps->err)
 		goto out;
@@ -365,17 +364,8 @@ static void stmt_error(struct parser *ps, const char *key, const char *value_sta
 	sb_addf(&sb, "%s:%d: %s %s %s: ", ps->lx.chunk->source, ps->lx.line, key,
 		ps->cur_op ? ps->cur_op : "=", raw);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	sb_addv(&sb, fmt, ap);
 	va_end(ap);
-	if (n > 0) {
-		char *msg = xmalloc((size_t)n + 1);
-
-		va_start(ap, fmt);
-		vsnprintf(msg, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-		sb_adds(&sb, msg);
-		free(msg);
-	}
 	ps->err = sb_detach(&sb);
 out:
 	free(raw);
@@ -863,7 +853,6 @@ char *cfg_doc_error(const struct cfg_doc *doc, const char *key, const char *fmt,
 	const struct cfg_stmt *st = cfg_doc_stmt(doc, key);
 	struct strbuf sb;
 	va_list ap;
-	int n;
 
 	sb_init(&sb);
 	if (st)
@@ -872,16 +861,7 @@ char *cfg_doc_error(const struct cfg_doc *doc, const char *key, const char *fmt,
 	else
 		sb_addf(&sb, "%s: ", key);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	sb_addv(&sb, fmt, ap);
 	va_end(ap);
-	if (n > 0) {
-		char *msg = xmalloc((size_t)n + 1);
-
-		va_start(ap, fmt);
-		vsnprintf(msg, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-		sb_adds(&sb, msg);
-		free(msg);
-	}
 	return sb_detach(&sb);
 }

@@ -317,6 +317,17 @@ int main_domname(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Whether the operands (names or ids) name this domain; no operands: all. */
+static bool selected(const struct domain_info *d, int argc, char **argv)
+{
+	int j;
+
+	for (j = optind; j < argc; j++)
+		if (!strcmp(argv[j], d->name) || atoi(argv[j]) == d->domid)
+			return true;
+	return optind >= argc;
+}
+
 /* "H:MM:SS", or "N day(s), H:MM:SS"; short drops the seconds, as xl does. */
 static void format_uptime(long long secs, bool shortform, char *buf, size_t len)
 {
@@ -336,7 +347,7 @@ int main_uptime(int argc, char **argv)
 	const struct backend_ops *be;
 	struct domain_info *d;
 	bool shortform = false;
-	int opt, n, i, j;
+	int opt, n, i;
 	time_t now = time(NULL);
 	char up[64], clock[16];
 
@@ -348,13 +359,8 @@ int main_uptime(int argc, char **argv)
 	if (!shortform)
 		printf("%-33s %4s %s\n", "Name", "ID", "Uptime");
 	for (i = 0; i < n; i++) {
-		if (optind < argc) {
-			for (j = optind; j < argc; j++)
-				if (!strcmp(argv[j], d[i].name) || atoi(argv[j]) == d[i].domid)
-					break;
-			if (j == argc)
-				continue;
-		}
+		if (!selected(&d[i], argc, argv))
+			continue;
 		format_uptime(now - d[i].start_time, shortform, up, sizeof(up));
 		if (shortform)
 			printf(" %s up %s, %s (%d)\n", clock, up, d[i].name, d[i].domid);
@@ -392,7 +398,7 @@ int main_vcpu_list(int argc, char **argv)
 {
 	const struct backend_ops *be;
 	struct domain_info *d;
-	int n, i, j, v;
+	int n, i, v;
 
 	while (command_getopt(argc, argv, "", NULL, cmd("vcpu-list"), 0) != -1)
 		;
@@ -404,13 +410,8 @@ int main_vcpu_list(int argc, char **argv)
 		char errbuf[64];
 		yajl_val info;
 
-		if (optind < argc) {
-			for (j = optind; j < argc; j++)
-				if (!strcmp(argv[j], d[i].name) || atoi(argv[j]) == d[i].domid)
-					break;
-			if (j == argc)
-				continue;
-		}
+		if (!selected(&d[i], argc, argv))
+			continue;
 		info = yajl_tree_parse(d[i].json, errbuf, sizeof(errbuf));
 		for (v = 0; info && v < d[i].vcpus; v++) {
 			long long cpu = json_index(info, "vcpu_host_cpu", (unsigned)v);

@@ -119,21 +119,28 @@ void sb_adds(struct strbuf *sb, const char *s)
 	sb_addn(sb, s, strlen(s));
 }
 
-void sb_addf(struct strbuf *sb, const char *fmt, ...)
+void sb_addv(struct strbuf *sb, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list copy;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
 	if (n < 0)
 		return;
 	sb_grow(sb, (size_t)n);
-	va_start(ap, fmt);
 	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	sb->len += (size_t)n;
+}
+
+void sb_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_addv(sb, fmt, ap);
+	va_end(ap);
 }
 
 char *sb_detach(struct strbuf *sb)

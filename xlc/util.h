@@ -38,6 +38,7 @@ void sb_addc(struct strbuf *sb, char c);
 void sb_addn(struct strbuf *sb, const char *s, size_t n);
 void sb_adds(struct strbuf *sb, const char *s);
 void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_addv(struct strbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 char *sb_detach(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
 
