@@ -27,7 +27,7 @@ struct domain_info {
 	int domid;
 	char *name;
 	long pid;
-	char state[7];	 /* xl's six letters: r b p s <reason> d */
+	char state[7]; /* xl's six letters: r b p s <reason> d */
 	long memory_mib;
 	long maxmem_mib;
 	int vcpus;
@@ -35,8 +35,8 @@ struct domain_info {
 	double cpu_time; /* seconds of vCPU time */
 	long long start_time;
 	unsigned boots;
-	char *json;	 /* the backend's whole record, for list --json */
-	char *config;	 /* libxl-shaped domain_config JSON, for list -l */
+	char *json;   /* the backend's whole record, for list --json */
+	char *config; /* libxl-shaped domain_config JSON, for list -l */
 };
 
 void domain_info_free(struct domain_info *d, int n);

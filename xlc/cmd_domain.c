@@ -203,8 +203,7 @@ int main_unpause(int argc, char **argv)
 }
 
 /* shutdown and reboot: -a for all, -w to wait until each is gone. */
-static int power_op(int argc, char **argv, const char *cname, enum domain_op op,
-		    const char *verb)
+static int power_op(int argc, char **argv, const char *cname, enum domain_op op, const char *verb)
 {
 	const struct backend_ops *be;
 	struct domain_info *d = NULL;

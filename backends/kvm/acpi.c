@@ -162,7 +162,7 @@ static void dsdt_ged(struct aml *a)
 	method = aml_method(a, "_EVT", 1, 1);
 	aml_byte(a, 0x70); /* Store */
 	aml_name(a, "ESEL");
-	aml_byte(a, 0x60); /* Local0 */
+	aml_byte(a, 0x60);				  /* Local0 */
 	cond = aml_open(a, (const uint8_t[]){ 0xa0 }, 1); /* If */
 	aml_byte(a, 0x7b);				  /* And */
 	aml_byte(a, 0x60);
@@ -206,8 +206,8 @@ static void dsdt_legacy(struct aml *a)
 {
 	dsdt_isa_device(a, "COM1", "PNP0501", 1, (const uint16_t[]){ 0x3f8 },
 			(const uint8_t[]){ 8 }, 1, 4);
-	dsdt_isa_device(a, "RTC_", "PNP0B00", 0, (const uint16_t[]){ 0x70 },
-			(const uint8_t[]){ 2 }, 1, 8);
+	dsdt_isa_device(a, "RTC_", "PNP0B00", 0, (const uint16_t[]){ 0x70 }, (const uint8_t[]){ 2 },
+			1, 8);
 	dsdt_isa_device(a, "KBD_", "PNP0303", 0, (const uint16_t[]){ 0x60, 0x64 },
 			(const uint8_t[]){ 1, 1 }, 2, 1);
 }

@@ -114,7 +114,8 @@ void aml_string(struct aml *a, const char *s)
 /* Three letters (5 bits each) and four hex digits, stored big-endian. */
 void aml_eisaid(struct aml *a, const char *id)
 {
-	uint32_t v = (uint32_t)((id[0] - '@') & 0x1f) << 26 | (uint32_t)((id[1] - '@') & 0x1f) << 21 |
+	uint32_t v = (uint32_t)((id[0] - '@') & 0x1f) << 26 |
+		     (uint32_t)((id[1] - '@') & 0x1f) << 21 |
 		     (uint32_t)((id[2] - '@') & 0x1f) << 16 | (uint32_t)strtoul(id + 3, NULL, 16);
 
 	aml_byte(a, 0x0c);
@@ -216,8 +217,10 @@ void aml_close_buffer(struct aml *a, size_t mark)
 
 void aml_io(struct aml *a, uint16_t base, uint8_t len)
 {
-	const uint8_t d[] = { 0x47, 0x01, (uint8_t)base, (uint8_t)(base >> 8), (uint8_t)base,
-			      (uint8_t)(base >> 8), 0x01, len };
+	const uint8_t d[] = { 0x47,	     0x01,
+			      (uint8_t)base, (uint8_t)(base >> 8),
+			      (uint8_t)base, (uint8_t)(base >> 8),
+			      0x01,	     len };
 
 	aml_bytes(a, d, sizeof(d));
 }

@@ -83,7 +83,8 @@ int bzimage_parse(const uint8_t *k, size_t len, struct bzimage_info *info, char 
 	setup_sects = k[HDR_SETUP_SECTS] ? k[HDR_SETUP_SECTS] : 4;
 	info->setup_size = (size_t)(setup_sects + 1) * 512;
 	if (info->setup_size + 0x200 >= len) {
-		*err = xstrdup("the bzImage is truncated: no protected-mode kernel after the setup");
+		*err = xstrdup(
+			"the bzImage is truncated: no protected-mode kernel after the setup");
 		return -1;
 	}
 	info->header_end = 0x202 + (size_t)k[HDR_JUMP + 1];
@@ -139,8 +140,8 @@ static int load_initrd(struct vm *vm, const char *path, const struct bzimage_inf
 	while (dst && done < *size && (n = read(fd, dst + done, *size - done)) > 0)
 		done += (size_t)n;
 	if (!dst || done != *size) {
-		*err = xasprintf("cannot read ramdisk %s: %s", path, n < 0 ? strerror(errno)
-									    : "short read");
+		*err = xasprintf("cannot read ramdisk %s: %s", path,
+				 n < 0 ? strerror(errno) : "short read");
 		goto fail;
 	}
 	close(fd);

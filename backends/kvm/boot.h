@@ -13,13 +13,13 @@
 #include "backends/kvm/vm.h"
 
 struct bzimage_info {
-	uint16_t version;	 /* boot protocol, e.g. 0x020f */
-	size_t setup_size;	 /* bytes before the protected-mode kernel */
-	uint64_t load_addr;	 /* where the protected-mode kernel goes */
-	uint64_t init_size;	 /* memory it needs from load_addr while booting */
+	uint16_t version;   /* boot protocol, e.g. 0x020f */
+	size_t setup_size;  /* bytes before the protected-mode kernel */
+	uint64_t load_addr; /* where the protected-mode kernel goes */
+	uint64_t init_size; /* memory it needs from load_addr while booting */
 	uint32_t initrd_addr_max;
 	uint32_t cmdline_size;
-	size_t header_end;	 /* the setup header runs from 0x1f1 to here */
+	size_t header_end; /* the setup header runs from 0x1f1 to here */
 };
 
 /* Checks a kernel image; a clear message in *err if xlc cannot boot it. */

@@ -20,7 +20,7 @@
 #define STATUS_UNLOCK 0x10 /* keyboard not inhibited */
 
 struct i8042 {
-	uint8_t ctr;	     /* controller command byte */
+	uint8_t ctr; /* controller command byte */
 	uint8_t status;
 	uint8_t out;	     /* one byte of output buffer */
 	uint8_t pending_cmd; /* a command that takes a data byte next */

@@ -116,8 +116,8 @@ static int wait_ready(int fd, pid_t pid, const char *name)
 		return 0;
 	buf[strcspn(buf, "\n")] = '\0';
 	waitpid(pid, NULL, 0); /* it has removed its socket and id before exiting */
-	xlc_warn("%s: %s", name, !strncmp(buf, "error ", 6) ? buf + 6
-						       : "the VMM died while starting; see its log");
+	xlc_warn("%s: %s", name,
+		 !strncmp(buf, "error ", 6) ? buf + 6 : "the VMM died while starting; see its log");
 	return -1;
 }
 
@@ -136,8 +136,9 @@ static int kvm_create(const struct domain_config *config, const struct create_op
 		      const struct xlc_conf *conf)
 {
 	struct domain_config copy = *config, *dc = &copy;
-	struct monitor_params mp = { .dc = dc, .paused = opts->paused, .console_log = -1,
-				     .ready_fd = -1 };
+	struct monitor_params mp = {
+		.dc = dc, .paused = opts->paused, .console_log = -1, .ready_fd = -1
+	};
 	struct rundir rd = { 0 };
 	int ready[2], status = EXIT_FAIL, log_fd;
 	char *err = NULL, *console_dir;
@@ -389,10 +390,14 @@ static void print_kvm_caps(FILE *out, int kvm)
 		int cap;
 		const char *name;
 	} caps[] = {
-		{ KVM_CAP_IRQCHIP, "irqchip" },	    { KVM_CAP_PIT2, "pit2" },
-		{ KVM_CAP_USER_MEMORY, "user_memory" }, { KVM_CAP_EXT_CPUID, "ext_cpuid" },
-		{ KVM_CAP_IMMEDIATE_EXIT, "immediate_exit" }, { KVM_CAP_IRQFD, "irqfd" },
-		{ KVM_CAP_IOEVENTFD, "ioeventfd" },	    { KVM_CAP_X2APIC_API, "x2apic_api" },
+		{ KVM_CAP_IRQCHIP, "irqchip" },
+		{ KVM_CAP_PIT2, "pit2" },
+		{ KVM_CAP_USER_MEMORY, "user_memory" },
+		{ KVM_CAP_EXT_CPUID, "ext_cpuid" },
+		{ KVM_CAP_IMMEDIATE_EXIT, "immediate_exit" },
+		{ KVM_CAP_IRQFD, "irqfd" },
+		{ KVM_CAP_IOEVENTFD, "ioeventfd" },
+		{ KVM_CAP_X2APIC_API, "x2apic_api" },
 		{ KVM_CAP_TSC_DEADLINE_TIMER, "tsc_deadline" },
 	};
 	unsigned i;
@@ -401,7 +406,8 @@ static void print_kvm_caps(FILE *out, int kvm)
 	for (i = 0; i < ARRAY_SIZE(caps); i++)
 		if (ioctl(kvm, KVM_CHECK_EXTENSION, caps[i].cap) > 0)
 			fprintf(out, " %s", caps[i].name);
-	fprintf(out, "\n%-23s: %d\n", "kvm_max_vcpus", ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS));
+	fprintf(out, "\n%-23s: %d\n", "kvm_max_vcpus",
+		ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS));
 }
 
 static int kvm_host_info(const struct xlc_conf *conf, FILE *out)

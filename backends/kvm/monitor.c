@@ -47,7 +47,7 @@ struct monitor {
 };
 
 static const char *const reason_names[] = {
-	[VM_RUNNING] = "", [VM_POWEROFF] = "poweroff", [VM_REBOOT] = "reboot",
+	[VM_RUNNING] = "",    [VM_POWEROFF] = "poweroff", [VM_REBOOT] = "reboot",
 	[VM_CRASH] = "crash", [VM_DESTROY] = "destroy",
 };
 
@@ -117,8 +117,7 @@ static uint64_t vcpu_ns(const struct vcpu *cpu)
 	clockid_t cid;
 	struct timespec ts;
 
-	if (!cpu->started || pthread_getcpuclockid(cpu->thread, &cid) ||
-	    clock_gettime(cid, &ts))
+	if (!cpu->started || pthread_getcpuclockid(cpu->thread, &cid) || clock_gettime(cid, &ts))
 		return 0;
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
@@ -240,11 +239,13 @@ static char *info_json(struct monitor *m)
 	gen_kv_int(g, "pid", getpid());
 	gen_kv_str(g, "state", state_name(m));
 	gen_kv_int(g, "blocked", m->state == ST_RUNNING && all_vcpus_blocked(m));
-	gen_kv_str(g, "shutdown_reason", m->state == ST_SHUTDOWN ? reason_names[m->last_reason] : "");
+	gen_kv_str(g, "shutdown_reason",
+		   m->state == ST_SHUTDOWN ? reason_names[m->last_reason] : "");
 	gen_kv_int(g, "memory_mib", dc->memory_mib ? dc->memory_mib : KVM_DEFAULT_MEMORY_MIB);
-	gen_kv_int(g, "maxmem_mib", dc->maxmem_mib ? dc->maxmem_mib
-				    : dc->memory_mib ? dc->memory_mib
-						     : KVM_DEFAULT_MEMORY_MIB);
+	gen_kv_int(g, "maxmem_mib",
+		   dc->maxmem_mib   ? dc->maxmem_mib
+		   : dc->memory_mib ? dc->memory_mib
+				    : KVM_DEFAULT_MEMORY_MIB);
 	gen_kv_int(g, "vcpus", m->vm ? m->vm->nvcpus : 0);
 	gen_kv_int(g, "max_vcpus", dc->maxvcpus ? dc->maxvcpus : dc->vcpus ? dc->vcpus : 1);
 	gen_kv_int(g, "cpu_time_ns", (long long)total_cpu_ns(m));
@@ -265,9 +266,9 @@ static char *info_json(struct monitor *m)
 	KEY(g, "vcpu_affinity");
 	yajl_gen_array_open(g);
 	for (i = 0; m->vm && i < m->vm->nvcpus; i++) {
-		const char *list = dc->cpus ? dc->cpus
+		const char *list = dc->cpus			      ? dc->cpus
 				   : (unsigned)i < dc->ncpus_per_vcpu ? dc->cpus_per_vcpu[i]
-								       : "all";
+								      : "all";
 
 		yajl_gen_string(g, (const unsigned char *)list, strlen(list));
 	}
@@ -277,7 +278,8 @@ static char *info_json(struct monitor *m)
 	for (i = 0; m->vm && i < m->vm->nvcpus; i++) {
 		int cpu;
 
-		yajl_gen_bool(g, m->state == ST_RUNNING && vcpu_sched(&m->vm->vcpus[i], &cpu) == 'R');
+		yajl_gen_bool(g,
+			      m->state == ST_RUNNING && vcpu_sched(&m->vm->vcpus[i], &cpu) == 'R');
 	}
 	yajl_gen_array_close(g);
 	gen_kv_int(g, "start_time", (long long)m->start_time);
@@ -434,7 +436,8 @@ static void loop(struct monitor *m)
 		nfds = 0;
 		fds[nfds++] = (struct pollfd){ .fd = m->p->listen_fd, .events = POLLIN };
 		fds[nfds++] = (struct pollfd){ .fd = m->signal_fd, .events = POLLIN };
-		fds[nfds++] = (struct pollfd){ .fd = m->vm ? m->vm->event_fd : -1, .events = POLLIN };
+		fds[nfds++] =
+			(struct pollfd){ .fd = m->vm ? m->vm->event_fd : -1, .events = POLLIN };
 		fds[nfds++] = (struct pollfd){ .fd = m->console_fd, .events = POLLIN };
 		for (i = 0; i < m->nclients; i++)
 			fds[nfds++] = (struct pollfd){ .fd = m->clients[i].fd, .events = POLLIN };

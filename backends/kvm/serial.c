@@ -219,4 +219,3 @@ void serial_input(struct serial *s, const uint8_t *data, size_t len)
 	update_irq(s);
 	pthread_mutex_unlock(&s->vm->pio.lock);
 }
-

@@ -33,10 +33,8 @@ static int check_kvm(struct vm *vm, char **err)
 		int cap;
 		const char *name;
 	} needed[] = {
-		{ KVM_CAP_IRQCHIP, "in-kernel irqchip" },
-		{ KVM_CAP_USER_MEMORY, "user memory" },
-		{ KVM_CAP_SET_TSS_ADDR, "TSS address" },
-		{ KVM_CAP_PIT2, "in-kernel PIT" },
+		{ KVM_CAP_IRQCHIP, "in-kernel irqchip" }, { KVM_CAP_USER_MEMORY, "user memory" },
+		{ KVM_CAP_SET_TSS_ADDR, "TSS address" },  { KVM_CAP_PIT2, "in-kernel PIT" },
 		{ KVM_CAP_EXT_CPUID, "CPUID" },
 	};
 	unsigned i;
@@ -45,7 +43,7 @@ static int check_kvm(struct vm *vm, char **err)
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0) {
 		*err = xasprintf("cannot open /dev/kvm: %s%s", strerror(errno),
-				 errno == ENOENT ? " (load kvm_intel or kvm_amd)"
+				 errno == ENOENT   ? " (load kvm_intel or kvm_amd)"
 				 : errno == EACCES ? " (run as root or join the kvm group)"
 						   : "");
 		return -1;

@@ -49,8 +49,8 @@ enum vm_exit_reason {
 struct vm;
 
 /* A device's handler for port I/O or MMIO: data is len bytes, little-endian. */
-typedef void (*io_handler)(struct vm *vm, void *dev, uint64_t offset, uint8_t *data,
-			   unsigned len, bool is_write);
+typedef void (*io_handler)(struct vm *vm, void *dev, uint64_t offset, uint8_t *data, unsigned len,
+			   bool is_write);
 
 struct io_range {
 	uint64_t base, len;
@@ -92,11 +92,11 @@ struct vm {
 	struct vcpu *vcpus;
 	int nvcpus;
 	struct bus pio, mmio;
-	_Atomic int exit_reason;     /* enum vm_exit_reason */
+	_Atomic int exit_reason; /* enum vm_exit_reason */
 	_Atomic bool pause_requested;
 	pthread_mutex_t state_lock;
 	pthread_cond_t state_cond;
-	int event_fd; /* written when the guest ends or a vCPU pauses */
+	int event_fd;  /* written when the guest ends or a vCPU pauses */
 	FILE *console; /* where the serial port's output goes */
 	int console_log_fd;
 	struct serial *serial;

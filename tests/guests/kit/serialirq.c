@@ -62,7 +62,7 @@ static void set_gate(unsigned vec, void (*fn)(void))
 	uint16_t cs;
 
 	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
-	idt[vec] = (struct idt_entry){ (uint16_t)a, cs, 0, 0x8e, (uint16_t)(a >> 16),
+	idt[vec] = (struct idt_entry){ (uint16_t)a,	    cs, 0, 0x8e, (uint16_t)(a >> 16),
 				       (uint32_t)(a >> 32), 0 };
 }
 
@@ -76,7 +76,7 @@ static void pic_remap(void)
 	outb(0xa1, 0x02);
 	outb(0x21, 0x01); /* ICW4: 8086 mode */
 	outb(0xa1, 0x01);
-	outb(0x21, (uint8_t)~(1 << 4)); /* only IRQ 4 */
+	outb(0x21, (uint8_t) ~(1 << 4)); /* only IRQ 4 */
 	outb(0xa1, 0xff);
 }
 
@@ -97,10 +97,10 @@ int kit_main(void)
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 	pic_remap();
 	if (use_ioapic) {
-		outb(0x21, 0xff); /* the PIC is masked: the IO-APIC delivers */
+		outb(0x21, 0xff);		   /* the PIC is masked: the IO-APIC delivers */
 		mmio_write32(LAPIC + 0xf0, 0x1ff); /* software-enable the local APIC */
-		ioapic_write(0x10 + 2 * 4 + 1, 0);  /* pin 4 -> APIC id 0 */
-		ioapic_write(0x10 + 2 * 4, 0x34);   /* fixed, edge, active high, unmasked */
+		ioapic_write(0x10 + 2 * 4 + 1, 0); /* pin 4 -> APIC id 0 */
+		ioapic_write(0x10 + 2 * 4, 0x34);  /* fixed, edge, active high, unmasked */
 	}
 	outb(0x3f8 + 4, 0x08); /* MCR: OUT2 routes the UART's interrupt */
 	outb(0x3f8 + 1, 0x02); /* IER: THRE interrupt */
