@@ -264,3 +264,15 @@ wait_console() {
 	[[ "${screen}" == *"KIT-ECHO:typed on a tty"* ]]
 	[[ "${after}" == *"CONSOLE-ENDED"* ]]
 }
+
+@test "create without /dev/kvm says what to load, and leaves nothing" {
+	command -v unshare >/dev/null || skip "no unshare"
+	# A private mount namespace whose /dev lacks kvm: nothing outside changes.
+	run unshare -m sh -c '
+		mount -t tmpfs none /dev &&
+		mknod -m 666 /dev/null c 1 3 && mknod -m 444 /dev/urandom c 1 9 &&
+		exec "$0" create -q "$1"' "${XLC}" "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"cannot open /dev/kvm: No such file or directory (load kvm_intel or kvm_amd)"* ]]
+	[ -z "$(ls "${XLC_RUN_DIR}")" ]
+}
