@@ -95,17 +95,23 @@ static int sockaddr_for(const char *path, struct sockaddr_un *sa)
 	return 0;
 }
 
+/* A fresh stream socket, with sa set to path; -1 if path is too long or no socket. */
+static int unix_socket(const char *path, struct sockaddr_un *sa)
+{
+	if (sockaddr_for(path, sa))
+		return -1;
+	return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+}
+
 /* 1 if something listens on path, 0 if it is a ghost or missing. */
 static int alive(const char *path)
 {
 	struct sockaddr_un sa;
 	int fd, ok;
 
-	if (sockaddr_for(path, &sa))
-		return 0;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = unix_socket(path, &sa);
 	if (fd < 0)
-		return 1; /* cannot tell: keep it */
+		return errno == ENAMETOOLONG ? 0 : 1; /* no socket: cannot tell, keep it */
 	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 || errno == EAGAIN;
 	close(fd);
 	return ok;
@@ -188,11 +194,8 @@ int rundir_listen(struct rundir *rd, const char *name)
 {
 	char *path = rundir_socket(rd, name);
 	struct sockaddr_un sa;
-	int fd = -1;
+	int fd = unix_socket(path, &sa);
 
-	if (sockaddr_for(path, &sa))
-		goto out;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto out;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || chmod(path, 0600) || listen(fd, 16)) {
@@ -292,11 +295,8 @@ int rundir_connect(struct rundir *rd, const char *name)
 {
 	char *path = rundir_socket(rd, name);
 	struct sockaddr_un sa;
-	int fd = -1;
+	int fd = unix_socket(path, &sa);
 
-	if (sockaddr_for(path, &sa))
-		goto out;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		if (errno == ECONNREFUSED) {
 			rundir_lock(rd);
@@ -306,7 +306,6 @@ int rundir_connect(struct rundir *rd, const char *name)
 		close(fd);
 		fd = -1;
 	}
-out:
 	free(path);
 	return fd;
 }

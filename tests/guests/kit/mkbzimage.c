@@ -59,22 +59,22 @@ int main(int argc, char **argv)
 	}
 	fclose(in);
 
-	setup[0x1f1] = 1;			   /* setup_sects: one sector after the boot sector */
+	setup[0x1f1] = 1; /* setup_sects: one sector after the boot sector */
 	put32(&setup[0x1f4], (uint32_t)((size + 15) / 16)); /* syssize, in 16-byte units */
-	put16(&setup[0x1fe], 0xaa55);		   /* boot_flag */
-	setup[0x200] = 0xeb;			   /* jump over the header (never run) */
-	setup[0x201] = 0x66;			   /* ...and the header's length: 0x202 + 0x66 */
+	put16(&setup[0x1fe], 0xaa55);			    /* boot_flag */
+	setup[0x200] = 0xeb;				    /* jump over the header (never run) */
+	setup[0x201] = 0x66; /* ...and the header's length: 0x202 + 0x66 */
 	memcpy(&setup[0x202], "HdrS", 4);
-	put16(&setup[0x206], 0x020f);		   /* protocol 2.15 */
-	setup[0x211] = 0x01;			   /* loadflags: LOADED_HIGH */
-	put32(&setup[0x214], (uint32_t)load);	   /* code32_start */
-	put32(&setup[0x22c], 0x7fffffff);	   /* initrd_addr_max */
-	put32(&setup[0x230], 0x200000);		   /* kernel_alignment */
-	setup[0x234] = 0;			   /* not relocatable: linked at LOAD_ADDRESS */
-	put16(&setup[0x236], 0x0001);		   /* xloadflags: XLF_KERNEL_64 */
-	put32(&setup[0x238], 2047);		   /* cmdline_size */
-	put64(&setup[0x258], load);		   /* pref_address */
-	put32(&setup[0x260], init_size);	   /* init_size: image + bss + stack */
+	put16(&setup[0x206], 0x020f);	      /* protocol 2.15 */
+	setup[0x211] = 0x01;		      /* loadflags: LOADED_HIGH */
+	put32(&setup[0x214], (uint32_t)load); /* code32_start */
+	put32(&setup[0x22c], 0x7fffffff);     /* initrd_addr_max */
+	put32(&setup[0x230], 0x200000);	      /* kernel_alignment */
+	setup[0x234] = 0;		      /* not relocatable: linked at LOAD_ADDRESS */
+	put16(&setup[0x236], 0x0001);	      /* xloadflags: XLF_KERNEL_64 */
+	put32(&setup[0x238], 2047);	      /* cmdline_size */
+	put64(&setup[0x258], load);	      /* pref_address */
+	put32(&setup[0x260], init_size);      /* init_size: image + bss + stack */
 
 	out = fopen(argv[2], "wb");
 	if (!out || fwrite(setup, 1, sizeof(setup), out) != sizeof(setup) ||
