@@ -130,6 +130,13 @@ kit() { # kit GUEST [key=value...]
 	[[ "${output}" == *"no kernel: the kvm backend boots a kernel directly"* ]]
 }
 
+@test "bad command line: one longer than the kernel takes is refused" {
+	long=$(head -c 3000 /dev/zero | tr '\0' x)
+	run "${XLC}" create -Fq "${SANDBOX}/kit.cfg" "cmdline=\"${long}\""
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"the command line is 3009 bytes; this kernel takes at most 2047"* ]]
+}
+
 @test "bad ramdisk: one larger than memory is refused" {
 	head -c $((80 << 20)) /dev/zero >"${SANDBOX}/huge.img"
 	run "${XLC}" create -Fq "${SANDBOX}/kit.cfg" ramdisk=\"${SANDBOX}/huge.img\"
