@@ -52,6 +52,13 @@ const char *shutdown_action_json_name(enum shutdown_action a)
 									 : "?";
 }
 
+const char *domain_vcpu_cpus(const struct domain_config *dc, int vcpu)
+{
+	if (dc->cpus)
+		return dc->cpus;
+	return vcpu >= 0 && (unsigned)vcpu < dc->ncpus_per_vcpu ? dc->cpus_per_vcpu[vcpu] : NULL;
+}
+
 const char *domain_type_name(enum domain_type t)
 {
 	return t == DOMAIN_TYPE_HVM ? "hvm" : t == DOMAIN_TYPE_PVH ? "pvh" : "pv";

@@ -70,6 +70,9 @@ struct domain_config *domain_config_load(const char *source, const char *text, s
 					 const struct domain_defaults *defaults, char **err);
 void domain_config_free(struct domain_config *dc);
 
+/* The CPU list vCPU i is pinned to by cpus=, or NULL if it floats. */
+const char *domain_vcpu_cpus(const struct domain_config *dc, int vcpu);
+
 const char *shutdown_action_name(enum shutdown_action a);      /* "rename-restart" */
 const char *shutdown_action_json_name(enum shutdown_action a); /* "restart_rename" */
 const char *domain_type_name(enum domain_type t);

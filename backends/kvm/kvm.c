@@ -331,7 +331,7 @@ static int kvm_op(const struct xlc_conf *conf, const char *name, enum domain_op 
 static int kvm_wait_gone(const struct xlc_conf *conf, const char *name, int timeout)
 {
 	struct rundir rd = { 0 };
-	char *err = NULL, *reply = NULL;
+	char *err = NULL;
 	int fd, r = -1;
 	struct pollfd p;
 
@@ -351,7 +351,6 @@ static int kvm_wait_gone(const struct xlc_conf *conf, const char *name, int time
 	}
 	close(fd);
 out:
-	free(reply);
 	rundir_close(&rd);
 	return r;
 }

@@ -194,17 +194,6 @@ static char vcpu_sched(const struct vcpu *cpu, int *host_cpu)
 	return state;
 }
 
-/* Whether every vCPU thread sleeps (HLT): xl's "blocked". */
-static bool all_vcpus_blocked(const struct monitor *m)
-{
-	int i, cpu;
-
-	for (i = 0; m->vm && i < m->vm->nvcpus; i++)
-		if (vcpu_sched(&m->vm->vcpus[i], &cpu) != 'S')
-			return false;
-	return m->vm != NULL;
-}
-
 static const char *state_name(const struct monitor *m)
 {
 	return m->state == ST_PAUSED ? "paused" : m->state == ST_SHUTDOWN ? "shutdown" : "running";
@@ -224,21 +213,66 @@ static void gen_kv_int(yajl_gen g, const char *k, long long v)
 	yajl_gen_integer(g, v);
 }
 
+/* What /proc says of each vCPU thread, read once per info request. */
+struct vcpu_facts {
+	uint64_t ns;
+	int host_cpu;
+	char sched; /* R running, S sleeping (HLT), ... */
+};
+
+static void gen_vcpus(yajl_gen g, const struct monitor *m, const struct vcpu_facts *f, int n)
+{
+	bool running = m->state == ST_RUNNING, blocked = running && n > 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		blocked = blocked && f[i].sched == 'S';
+	gen_kv_int(g, "blocked", blocked); /* every vCPU halted: xl's "b" */
+	KEY(g, "vcpu_time_ns");
+	yajl_gen_array_open(g);
+	for (i = 0; i < n; i++)
+		yajl_gen_integer(g, (long long)f[i].ns);
+	yajl_gen_array_close(g);
+	KEY(g, "vcpu_host_cpu");
+	yajl_gen_array_open(g);
+	for (i = 0; i < n; i++)
+		yajl_gen_integer(g, f[i].host_cpu);
+	yajl_gen_array_close(g);
+	KEY(g, "vcpu_affinity");
+	yajl_gen_array_open(g);
+	for (i = 0; i < n; i++) {
+		const char *list = domain_vcpu_cpus(m->p->dc, i);
+
+		list = list ? list : "all";
+		yajl_gen_string(g, (const unsigned char *)list, strlen(list));
+	}
+	yajl_gen_array_close(g);
+	KEY(g, "vcpu_running");
+	yajl_gen_array_open(g);
+	for (i = 0; i < n; i++)
+		yajl_gen_bool(g, running && f[i].sched == 'R');
+	yajl_gen_array_close(g);
+}
+
 static char *info_json(struct monitor *m)
 {
 	const struct domain_config *dc = m->p->dc;
+	int i, n = m->vm ? m->vm->nvcpus : 0;
+	struct vcpu_facts *f = xcalloc((size_t)n, sizeof(*f));
 	yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
 	size_t len;
 	char *out;
-	int i;
 
+	for (i = 0; i < n; i++) {
+		f[i].ns = vcpu_ns(&m->vm->vcpus[i]);
+		f[i].sched = vcpu_sched(&m->vm->vcpus[i], &f[i].host_cpu);
+	}
 	yajl_gen_map_open(g);
 	gen_kv_int(g, "domid", m->p->domid);
 	gen_kv_str(g, "name", dc->name);
 	gen_kv_int(g, "pid", getpid());
 	gen_kv_str(g, "state", state_name(m));
-	gen_kv_int(g, "blocked", m->state == ST_RUNNING && all_vcpus_blocked(m));
 	gen_kv_str(g, "shutdown_reason",
 		   m->state == ST_SHUTDOWN ? reason_names[m->last_reason] : "");
 	gen_kv_int(g, "memory_mib", dc->memory_mib ? dc->memory_mib : KVM_DEFAULT_MEMORY_MIB);
@@ -246,42 +280,11 @@ static char *info_json(struct monitor *m)
 		   dc->maxmem_mib   ? dc->maxmem_mib
 		   : dc->memory_mib ? dc->memory_mib
 				    : KVM_DEFAULT_MEMORY_MIB);
-	gen_kv_int(g, "vcpus", m->vm ? m->vm->nvcpus : 0);
+	gen_kv_int(g, "vcpus", n);
 	gen_kv_int(g, "max_vcpus", dc->maxvcpus ? dc->maxvcpus : dc->vcpus ? dc->vcpus : 1);
 	gen_kv_int(g, "cpu_time_ns", (long long)total_cpu_ns(m));
-	KEY(g, "vcpu_time_ns");
-	yajl_gen_array_open(g);
-	for (i = 0; m->vm && i < m->vm->nvcpus; i++)
-		yajl_gen_integer(g, (long long)vcpu_ns(&m->vm->vcpus[i]));
-	yajl_gen_array_close(g);
-	KEY(g, "vcpu_host_cpu");
-	yajl_gen_array_open(g);
-	for (i = 0; m->vm && i < m->vm->nvcpus; i++) {
-		int cpu;
-
-		vcpu_sched(&m->vm->vcpus[i], &cpu);
-		yajl_gen_integer(g, cpu);
-	}
-	yajl_gen_array_close(g);
-	KEY(g, "vcpu_affinity");
-	yajl_gen_array_open(g);
-	for (i = 0; m->vm && i < m->vm->nvcpus; i++) {
-		const char *list = dc->cpus			      ? dc->cpus
-				   : (unsigned)i < dc->ncpus_per_vcpu ? dc->cpus_per_vcpu[i]
-								      : "all";
-
-		yajl_gen_string(g, (const unsigned char *)list, strlen(list));
-	}
-	yajl_gen_array_close(g);
-	KEY(g, "vcpu_running");
-	yajl_gen_array_open(g);
-	for (i = 0; m->vm && i < m->vm->nvcpus; i++) {
-		int cpu;
-
-		yajl_gen_bool(g,
-			      m->state == ST_RUNNING && vcpu_sched(&m->vm->vcpus[i], &cpu) == 'R');
-	}
-	yajl_gen_array_close(g);
+	gen_vcpus(g, m, f, n);
+	free(f);
 	gen_kv_int(g, "start_time", (long long)m->start_time);
 	gen_kv_int(g, "boots", m->boots);
 	KEY(g, "config");

@@ -94,9 +94,7 @@ static int pin_vcpus(struct vm *vm, const struct domain_config *dc, char **err)
 	int i;
 
 	for (i = 0; i < vm->nvcpus; i++) {
-		const char *list = dc->cpus			      ? dc->cpus
-				   : (unsigned)i < dc->ncpus_per_vcpu ? dc->cpus_per_vcpu[i]
-								      : NULL;
+		const char *list = domain_vcpu_cpus(dc, i);
 
 		if (list && vcpu_pin(&vm->vcpus[i], list, err))
 			return -1;
