@@ -47,10 +47,15 @@ PARSER_SRCS := parsers/cfg_reader.c parsers/domain_keys.c parsers/domain_config.
 	       parsers/xlc_conf.c
 CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cmd_create.c xlc/cmd_domain.c
 COMMON_SRCS := xlc/util.c
+# The virtio devices; the fuzzer builds them too, with vm.c for guest memory.
+VIRTIO_SRCS := backends/kvm/virtqueue.c backends/kvm/virtio_mmio.c backends/kvm/iothread.c \
+		backends/kvm/virtio_blk.c backends/kvm/virtio_net.c backends/kvm/virtio_rng.c \
+		backends/kvm/tap.c backends/kvm/devices.c
 BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c backends/kvm/vmm.c backends/kvm/vm.c \
 		backends/kvm/vcpu.c backends/kvm/boot.c backends/kvm/serial.c backends/kvm/i8042.c \
 		backends/kvm/rtc.c backends/kvm/pm.c backends/kvm/acpi.c backends/kvm/aml.c \
-		backends/kvm/cf9.c backends/kvm/rundir.c backends/kvm/monitor.c console/console.c
+		backends/kvm/cf9.c backends/kvm/rundir.c backends/kvm/monitor.c console/console.c \
+		$(VIRTIO_SRCS)
 ifeq ($(XEN),1)
 BACKEND_SRCS += backends/xen/xen.c
 endif
@@ -107,7 +112,7 @@ fuzz: fuzz-bins
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 # The guest kit: freestanding bzImage guests, one VMM behaviour each.
-KIT_GUESTS := hello poweroff reboot triplefault madt cmos serialirq spin echo
+KIT_GUESTS := hello poweroff reboot triplefault madt cmos serialirq spin echo blk net
 KIT_DIR := tests/guests/kit
 KIT_CFLAGS := -O2 -std=gnu11 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
 	      -fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin -nostdlib -static \
@@ -115,9 +120,10 @@ KIT_CFLAGS := -O2 -std=gnu11 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mge
 build/kit/mkbzimage: $(KIT_DIR)/mkbzimage.c
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,CC,$@)$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
-build/kit/%.elf: $(KIT_DIR)/%.c $(KIT_DIR)/kit.c $(KIT_DIR)/kit.h $(KIT_DIR)/entry.S $(KIT_DIR)/kit.ld
+build/kit/%.elf: $(KIT_DIR)/%.c $(KIT_DIR)/kit.c $(KIT_DIR)/kit.h $(KIT_DIR)/kvirtio.c \
+		 $(KIT_DIR)/kvirtio.h $(KIT_DIR)/entry.S $(KIT_DIR)/kit.ld
 	@mkdir -p $(dir $@)
-	$(Q)$(call say,KIT,$@)$(CC) $(KIT_CFLAGS) -o $@ $(KIT_DIR)/entry.S $(KIT_DIR)/kit.c $<
+	$(Q)$(call say,KIT,$@)$(CC) $(KIT_CFLAGS) -o $@ $(KIT_DIR)/entry.S $(KIT_DIR)/kit.c $(KIT_DIR)/kvirtio.c $<
 build/kit/%.bzImage: build/kit/%.elf build/kit/mkbzimage
 	$(Q)objcopy -O binary $< $@.bin && \
 	end=$$(nm $< | awk '/ __init_end$$/ {print $$1}') && \

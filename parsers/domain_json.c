@@ -254,3 +254,44 @@ char *domain_config_to_json(const struct domain_config *dc)
 	yajl_gen_free(g);
 	return out;
 }
+
+static void gen_value(yajl_gen g, yajl_val v)
+{
+	size_t i;
+
+	if (YAJL_IS_OBJECT(v)) {
+		yajl_gen_map_open(g);
+		for (i = 0; i < v->u.object.len; i++) {
+			KEY(g, v->u.object.keys[i]);
+			gen_value(g, v->u.object.values[i]);
+		}
+		yajl_gen_map_close(g);
+	} else if (YAJL_IS_ARRAY(v)) {
+		yajl_gen_array_open(g);
+		for (i = 0; i < v->u.array.len; i++)
+			gen_value(g, v->u.array.values[i]);
+		yajl_gen_array_close(g);
+	} else if (YAJL_IS_STRING(v)) {
+		yajl_gen_string(g, (const unsigned char *)v->u.string, strlen(v->u.string));
+	} else if (YAJL_IS_NUMBER(v)) {
+		yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
+	} else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
+		yajl_gen_bool(g, YAJL_IS_TRUE(v));
+	} else {
+		yajl_gen_null(g);
+	}
+}
+
+char *json_value_to_string(yajl_val v)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	const unsigned char *buf;
+	size_t len;
+	char *out;
+
+	gen_value(g, v);
+	yajl_gen_get_buf(g, &buf, &len);
+	out = xstrndup((const char *)buf, len);
+	yajl_gen_free(g);
+	return out;
+}

@@ -8,6 +8,7 @@
 #define XLC_DOMAIN_JSON_H
 
 #include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
 
 #include "parsers/domain_config.h"
 
@@ -16,5 +17,8 @@ bool domain_config_gen_json(yajl_gen g, const struct domain_config *dc);
 
 /* The whole object, beautified, NUL-terminated; NULL on invalid UTF-8. */
 char *domain_config_to_json(const struct domain_config *dc);
+
+/* A parsed JSON value written back as compact text (numbers keep their spelling). */
+char *json_value_to_string(yajl_val v);
 
 #endif

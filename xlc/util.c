@@ -255,3 +255,12 @@ unsigned edit_distance(const char *a, const char *b)
 	free(row);
 	return best;
 }
+
+void strv_free(char **v)
+{
+	char **p;
+
+	for (p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}

@@ -25,6 +25,8 @@ void *xreallocarray(void *ptr, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Frees a NULL-terminated array of strings and the array. */
+void strv_free(char **v);
 
 /* A growable, always NUL-terminated byte buffer. */
 struct strbuf {

@@ -24,6 +24,7 @@
 #include "backends/backend.h"
 #include "backends/kvm/monitor.h"
 #include "backends/kvm/rundir.h"
+#include "parsers/domain_json.h"
 #include "console/console.h"
 #include "xlc/util.h"
 
@@ -132,6 +133,44 @@ static char *absolute(const char *path)
 	return abs ? abs : xstrdup(path);
 }
 
+/*
+ * The VMM's own copy of what the config leaves open: absolute paths, and a
+ * random MAC (in Xen's 00:16:3e range) for each vif without one, drawn once
+ * so that it survives the guest's reboots. Frees nothing of config's.
+ */
+static void resolve_config(struct domain_config *copy, const struct domain_config *config)
+{
+	unsigned i;
+
+	copy->kernel = absolute(config->kernel);
+	copy->ramdisk = absolute(config->ramdisk);
+	copy->disks = xcalloc(config->ndisks + 1, sizeof(*copy->disks));
+	for (i = 0; i < config->ndisks; i++) {
+		copy->disks[i] = config->disks[i];
+		copy->disks[i].target = absolute(config->disks[i].target);
+	}
+	copy->vifs = xcalloc(config->nvifs + 1, sizeof(*copy->vifs));
+	for (i = 0; i < config->nvifs; i++) {
+		copy->vifs[i] = config->vifs[i];
+		if (!copy->vifs[i].mac_set) {
+			vif_random_mac(copy->vifs[i].mac);
+			copy->vifs[i].mac_set = true;
+		}
+	}
+}
+
+static void free_resolved(struct domain_config *copy)
+{
+	unsigned i;
+
+	free(copy->kernel);
+	free(copy->ramdisk);
+	for (i = 0; i < copy->ndisks; i++)
+		free(copy->disks[i].target);
+	free(copy->disks);
+	free(copy->vifs);
+}
+
 static int kvm_create(const struct domain_config *config, const struct create_opts *opts,
 		      const struct xlc_conf *conf)
 {
@@ -144,8 +183,7 @@ static int kvm_create(const struct domain_config *config, const struct create_op
 	char *err = NULL, *console_dir;
 	pid_t pid;
 
-	copy.kernel = absolute(config->kernel);
-	copy.ramdisk = absolute(config->ramdisk);
+	resolve_config(&copy, config);
 	if (open_rundir(conf, &rd, &err) || claim(&rd, dc->name, &mp.domid, &mp.listen_fd, &err)) {
 		xlc_warn("%s", err);
 		goto out;
@@ -192,8 +230,7 @@ static int kvm_create(const struct domain_config *config, const struct create_op
 out:
 	if (mp.console_log >= 0)
 		close(mp.console_log);
-	free(copy.kernel);
-	free(copy.ramdisk);
+	free_resolved(&copy);
 	free(err);
 	rundir_close(&rd);
 	return status;
@@ -251,16 +288,9 @@ static int parse_info(const char *json, struct domain_info *d)
 	d->start_time = jint(v, "start_time");
 	d->boots = (unsigned)jint(v, "boots");
 	d->json = xstrdup(json);
-	/* The config object as text, cut out of the reply. */
 	cfg = yajl_tree_get(v, cfg_path, yajl_t_object);
-	if (cfg) {
-		const char *start = strstr(json, "\"config\":");
-
-		if (start) {
-			start += strlen("\"config\":");
-			d->config = xstrndup(start, strlen(start) - 1); /* drop the closing } */
-		}
-	}
+	if (cfg)
+		d->config = json_value_to_string(cfg);
 	yajl_tree_free(v);
 	return 0;
 }

@@ -16,6 +16,7 @@
 
 #include "backends/kvm/acpi.h"
 #include "backends/kvm/vmm.h"
+#include "backends/kvm/devices.h"
 #include "parsers/domain_json.h"
 #include "xlc/util.h"
 
@@ -92,7 +93,7 @@ static int boot(struct monitor *m)
 	bool first = m->boots == 0;
 	char *err = NULL;
 
-	m->vm = vmm_build(m->p->dc, console_sink, m, &err);
+	m->vm = vmm_build(m->p->dc, m->p->domid, console_sink, m, &err);
 	if (m->vm && vmm_start(m->vm, m->p->dc, first && m->p->paused, &err)) {
 		vmm_finish(m->vm);
 		m->vm = NULL;
@@ -287,6 +288,8 @@ static char *info_json(struct monitor *m)
 	free(f);
 	gen_kv_int(g, "start_time", (long long)m->start_time);
 	gen_kv_int(g, "boots", m->boots);
+	KEY(g, "devices");
+	virtio_devices_json(m->vm, g);
 	KEY(g, "config");
 	domain_config_gen_json(g, dc);
 	yajl_gen_map_close(g);

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "backends/kvm/virtio.h"
 #include "xlc/util.h"
 
 /* KVM needs three pages for the TSS and one for the identity map, below 4 GiB. */
@@ -154,6 +155,10 @@ void vm_destroy(struct vm *vm)
 
 	if (!vm)
 		return;
+	/* Devices first: their threads write guest memory until they stop. */
+	iothread_stop(vm);
+	for (i = 0; i < (int)vm->nvirtio; i++)
+		virtio_dev_free(vm->virtio[i]);
 	for (i = 0; vm->vcpus && i < vm->nvcpus; i++) {
 		if (vm->vcpus[i].run)
 			munmap(vm->vcpus[i].run, (size_t)vm->run_size);
@@ -170,9 +175,11 @@ void vm_destroy(struct vm *vm)
 	if (vm->event_fd >= 0)
 		close(vm->event_fd);
 	for (i = 0; i < (int)vm->pio.n; i++)
-		free(vm->pio.ranges[i].dev);
+		if (vm->pio.ranges[i].owned)
+			free(vm->pio.ranges[i].dev);
 	for (i = 0; i < (int)vm->mmio.n; i++)
-		free(vm->mmio.ranges[i].dev);
+		if (vm->mmio.ranges[i].owned)
+			free(vm->mmio.ranges[i].dev);
 	free(vm->pio.ranges);
 	free(vm->mmio.ranges);
 	free(vm->err);
@@ -193,8 +200,8 @@ void *gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len)
 	return NULL;
 }
 
-int bus_register(struct bus *bus, uint64_t base, uint64_t len, io_handler handler, void *dev,
-		 const char *name)
+static int add_range(struct bus *bus, uint64_t base, uint64_t len, io_handler handler, void *dev,
+		     const char *name, bool owned)
 {
 	unsigned i;
 
@@ -203,8 +210,20 @@ int bus_register(struct bus *bus, uint64_t base, uint64_t len, io_handler handle
 		    bus->ranges[i].base < base + len)
 			return -1;
 	bus->ranges = xreallocarray(bus->ranges, bus->n + 1, sizeof(*bus->ranges));
-	bus->ranges[bus->n++] = (struct io_range){ base, len, handler, dev, name };
+	bus->ranges[bus->n++] = (struct io_range){ base, len, handler, dev, name, owned };
 	return 0;
+}
+
+int bus_register(struct bus *bus, uint64_t base, uint64_t len, io_handler handler, void *dev,
+		 const char *name)
+{
+	return add_range(bus, base, len, handler, dev, name, true);
+}
+
+int bus_register_shared(struct bus *bus, uint64_t base, uint64_t len, io_handler handler,
+			void *dev, const char *name)
+{
+	return add_range(bus, base, len, handler, dev, name, false);
 }
 
 void bus_access(struct vm *vm, struct bus *bus, uint64_t addr, uint8_t *data, unsigned len,

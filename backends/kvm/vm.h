@@ -47,6 +47,10 @@ enum vm_exit_reason {
 };
 
 struct vm;
+struct iothread;
+struct virtio_dev;
+
+#define VIRTIO_MAX_DEVICES 16
 
 /* A device's handler for port I/O or MMIO: data is len bytes, little-endian. */
 typedef void (*io_handler)(struct vm *vm, void *dev, uint64_t offset, uint8_t *data, unsigned len,
@@ -55,8 +59,9 @@ typedef void (*io_handler)(struct vm *vm, void *dev, uint64_t offset, uint8_t *d
 struct io_range {
 	uint64_t base, len;
 	io_handler handler;
-	void *dev; /* owned by the bus: freed with the VM */
+	void *dev; /* freed with the VM if owned */
 	const char *name;
+	bool owned;
 };
 
 struct bus {
@@ -101,6 +106,9 @@ struct vm {
 	int console_log_fd;
 	struct serial *serial;
 	struct acpi_pm *pm;
+	struct iothread *io;
+	struct virtio_dev *virtio[VIRTIO_MAX_DEVICES];
+	unsigned nvirtio;
 	char *err; /* why setup failed */
 };
 
@@ -114,9 +122,12 @@ void vm_destroy(struct vm *vm);
  */
 void *gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
 
-/* Registers a device on a bus; ranges must not overlap. */
+/* Registers a device on a bus (which frees dev with the VM); ranges must not overlap. */
 int bus_register(struct bus *bus, uint64_t base, uint64_t len, io_handler handler, void *dev,
 		 const char *name);
+/* The same for a device that frees itself (virtio devices). */
+int bus_register_shared(struct bus *bus, uint64_t base, uint64_t len, io_handler handler,
+			void *dev, const char *name);
 /* Dispatches one access; unclaimed reads return all ones. */
 void bus_access(struct vm *vm, struct bus *bus, uint64_t addr, uint8_t *data, unsigned len,
 		bool is_write);

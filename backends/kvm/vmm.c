@@ -7,8 +7,10 @@
 
 #include "backends/kvm/acpi.h"
 #include "backends/kvm/boot.h"
+#include "backends/kvm/devices.h"
 #include "backends/kvm/legacy.h"
 #include "backends/kvm/serial.h"
+#include "backends/kvm/virtio.h"
 #include "xlc/util.h"
 
 static int add_devices(struct vm *vm, serial_sink sink, void *opaque, char **err)
@@ -20,6 +22,90 @@ static int add_devices(struct vm *vm, serial_sink sink, void *opaque, char **err
 		return -1;
 	}
 	return 0;
+}
+
+/* Disks in vdev order (xvda before xvdb, whatever the config's order): vda, vdb... */
+static int by_disk_index(const void *a, const void *b)
+{
+	const struct disk_spec *x = *(const struct disk_spec *const *)a;
+	const struct disk_spec *y = *(const struct disk_spec *const *)b;
+
+	return x->disk_index < y->disk_index ? -1 : x->disk_index > y->disk_index;
+}
+
+/* Formats other than raw would need an image driver the kvm backend does not have. */
+static int check_disk(const struct disk_spec *d, char **err)
+{
+	if (d->format != DISK_FORMAT_RAW && d->format != DISK_FORMAT_UNKNOWN) {
+		*err = xasprintf("disk %s (%s): format %s is not supported by the kvm backend; "
+				 "convert it to raw (qemu-img convert -O raw)",
+				 d->vdev, d->target ? d->target : "", disk_format_name(d->format));
+		return -1;
+	}
+	return 0;
+}
+
+static bool next_slot(struct vm *vm, struct virtio_slot *slot, char **err)
+{
+	if (virtio_slot_get(vm->nvirtio, slot) && vm->nvirtio < VIRTIO_MAX_DEVICES)
+		return true;
+	*err = xasprintf("too many disks and vifs: the kvm backend has %d virtio slots, "
+			 "one of them for the entropy device",
+			 VIRTIO_SLOTS);
+	return false;
+}
+
+static int add_disks(struct vm *vm, const struct domain_config *dc, char **err)
+{
+	const struct disk_spec **order = xcalloc(dc->ndisks + 1, sizeof(*order));
+	struct virtio_slot slot;
+	unsigned i;
+	int ret = -1;
+
+	for (i = 0; i < dc->ndisks; i++)
+		order[i] = &dc->disks[i];
+	qsort(order, dc->ndisks, sizeof(*order), by_disk_index);
+	for (i = 0; i < dc->ndisks; i++) {
+		if (check_disk(order[i], err))
+			goto out;
+		if (!order[i]->target)
+			continue; /* an empty cdrom drive: virtio-blk has no removable media */
+		if (!next_slot(vm, &slot, err) || virtio_blk_create(vm, order[i], &slot, err))
+			goto out;
+	}
+	ret = 0;
+out:
+	free(order);
+	return ret;
+}
+
+static int add_virtio(struct vm *vm, const struct domain_config *dc, int domid, char **err)
+{
+	struct vif_owner owner = { domid, dc->name, "xenbr0" };
+	struct virtio_slot slot;
+	unsigned i;
+
+	if (add_disks(vm, dc, err))
+		return -1;
+	for (i = 0; i < dc->nvifs; i++)
+		if (!next_slot(vm, &slot, err) ||
+		    virtio_net_create(vm, &dc->vifs[i], &owner, &slot, -1, err))
+			return -1;
+	if (!next_slot(vm, &slot, err) || virtio_rng_create(vm, &slot, err))
+		return -1;
+	return iothread_start(vm, err);
+}
+
+/* The DSDT's LNRO0005 devices: one per virtio device, in slot order. */
+static int install_acpi(struct vm *vm, int vcpus)
+{
+	struct virtio_mmio_slot slots[VIRTIO_MAX_DEVICES];
+	struct acpi_config acpi = { .vcpus = vcpus, .virtio = slots, .nvirtio = vm->nvirtio };
+	unsigned i;
+
+	for (i = 0; i < vm->nvirtio; i++)
+		slots[i] = (struct virtio_mmio_slot){ vm->virtio[i]->base, vm->virtio[i]->gsi };
+	return acpi_install(vm, &acpi);
 }
 
 /*
@@ -45,11 +131,11 @@ static uint64_t host_memory_mib(void)
 	return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size >> 20 : UINT64_MAX;
 }
 
-struct vm *vmm_build(const struct domain_config *dc, serial_sink sink, void *opaque, char **err)
+struct vm *vmm_build(const struct domain_config *dc, int domid, serial_sink sink, void *opaque,
+		     char **err)
 {
 	uint64_t mib = dc->memory_mib ? (uint64_t)dc->memory_mib : KVM_DEFAULT_MEMORY_MIB, entry;
 	int vcpus = dc->vcpus ? dc->vcpus : 1;
-	struct acpi_config acpi = { .vcpus = vcpus };
 	char *cmdline = NULL;
 	struct vm *vm;
 
@@ -70,9 +156,9 @@ struct vm *vmm_build(const struct domain_config *dc, serial_sink sink, void *opa
 	vm = vm_create(mib << 20, vcpus, err);
 	if (!vm)
 		return NULL;
-	if (add_devices(vm, sink, opaque, err))
+	if (add_devices(vm, sink, opaque, err) || add_virtio(vm, dc, domid, err))
 		goto fail;
-	if (acpi_install(vm, &acpi)) {
+	if (install_acpi(vm, vcpus)) {
 		*err = xstrdup("the ACPI tables do not fit below 1 MiB");
 		goto fail;
 	}

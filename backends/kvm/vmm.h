@@ -16,8 +16,12 @@
 /* Memory when the config gives none (MiB): Firecracker's default. */
 #define KVM_DEFAULT_MEMORY_MIB 128
 
-/* Builds the machine and loads the guest; NULL with *err if it cannot. */
-struct vm *vmm_build(const struct domain_config *dc, serial_sink sink, void *opaque, char **err);
+/*
+ * Builds the machine (devices, taps and disks included) and loads the guest;
+ * NULL with *err if it cannot. domid names the default taps (vif<domid>.<n>).
+ */
+struct vm *vmm_build(const struct domain_config *dc, int domid, serial_sink sink, void *opaque,
+		     char **err);
 
 /* Starts the vCPUs (parked if paused), pinned as the config's cpus= says. */
 int vmm_start(struct vm *vm, const struct domain_config *dc, bool paused, char **err);

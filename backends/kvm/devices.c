@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Where virtio devices sit, and their counters for list --json and top. */
+#include "backends/kvm/devices.h"
+
+#include "backends/kvm/virtio.h"
+#include "xlc/util.h"
+
+/*
+ * IO-APIC pins no ISA device uses: 16-23 first (as QEMU's microvm), then the
+ * free ISA ones. Each device gets its own edge-triggered line.
+ */
+static const unsigned slot_gsis[VIRTIO_SLOTS] = { 16, 17, 18, 19, 20, 21, 22, 23,
+						  5,  6,  7,  10, 11, 14, 15 };
+
+bool virtio_slot_get(unsigned index, struct virtio_slot *slot)
+{
+	if (index >= VIRTIO_SLOTS)
+		return false;
+	*slot = (struct virtio_slot){
+		.base = VIRTIO_MMIO_BASE + (uint64_t)index * VIRTIO_MMIO_SIZE,
+		.gsi = slot_gsis[index],
+	};
+	return true;
+}
+
+void virtio_devices_json(struct vm *vm, yajl_gen g)
+{
+	unsigned i;
+
+	yajl_gen_array_open(g);
+	for (i = 0; vm && i < vm->nvirtio; i++) {
+		struct virtio_dev *dev = vm->virtio[i];
+
+		yajl_gen_map_open(g);
+		json_key_str(g, "kind", dev->kind);
+		json_key_str(g, "name", dev->name);
+		json_key_str(g, "state",
+			     !dev->status	   ? "reset"
+			     : dev->status & 0x40  ? "needs-reset"
+			     : virtio_running(dev) ? "running"
+						   : "starting");
+		if (dev->ops->stats_json)
+			dev->ops->stats_json(dev, g);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio 1.x over MMIO: the transport (virtio_mmio.c), split virtqueues
+ * (virtqueue.c) and the devices built on them (virtio_blk.c, virtio_net.c,
+ * virtio_rng.c). Devices do their work on the I/O thread (iothread.c) and,
+ * for disks, on worker threads, never on a vCPU thread.
+ *
+ * Everything that comes from the guest (ring addresses, indexes, descriptor
+ * chains, lengths) is checked here before use; a malformed ring marks the
+ * device DEVICE_NEEDS_RESET and stops it. The guest can break its own device,
+ * never the VMM.
+ */
+#ifndef XLC_KVM_VIRTIO_H
+#define XLC_KVM_VIRTIO_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "backends/kvm/vm.h"
+
+#define VIRTQ_MAX_SIZE 256 /* QueueNumMax of every queue */
+#define VIRTQ_MAX_SEGS 256 /* buffers in one chain, indirect ones included */
+#define VIRTIO_MAX_QUEUES 2
+#define VIRTIO_INT_USED 1     /* InterruptStatus: used buffers */
+#define VIRTIO_INT_CONFIG 2   /* InterruptStatus: the config (or status) changed */
+#define VIRTIO_CONFIG_MAX 256 /* device-specific config space bytes */
+
+struct virtio_dev;
+
+/* One split virtqueue. The ring pointers are set (and checked) at QueueReady. */
+struct virtq {
+	struct virtio_dev *dev;
+	unsigned index;
+	uint16_t size;
+	bool ready;
+	uint64_t desc_gpa, avail_gpa, used_gpa;
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+	uint16_t last_avail;  /* the next avail entry the device takes */
+	uint16_t used_idx;    /* the device's copy of used->idx */
+	pthread_mutex_t lock; /* pop and push: worker threads share a queue */
+	int kick_fd;	      /* eventfd the guest's QueueNotify lands in */
+};
+
+/* One request: its head and buffers, readable ones (out) before writable (in). */
+struct virtq_chain {
+	uint16_t head;
+	unsigned nout, nin;
+	uint64_t out_len, in_len;
+	struct iovec iov[VIRTQ_MAX_SEGS];
+};
+
+struct virtio_dev_ops {
+	/* A queue was notified (or has buffers again): runs on the I/O thread. */
+	void (*kick)(struct virtio_dev *dev, struct virtq *vq);
+	/* DRIVER_OK was set: the rings are live (optional). */
+	void (*start)(struct virtio_dev *dev);
+	/* The driver reset the device: finish or drop what is in flight. */
+	void (*reset)(struct virtio_dev *dev);
+	/* Frees the device's own state when the VM ends. */
+	void (*destroy)(struct virtio_dev *dev);
+	/* Adds the device's counters to a JSON object (optional). */
+	void (*stats_json)(struct virtio_dev *dev, void *yajl_gen);
+};
+
+struct virtio_dev {
+	struct vm *vm;
+	const struct virtio_dev_ops *ops;
+	const char *kind;   /* "vbd", "vif", "rng": for stats and messages */
+	char *name;	    /* "xvda", "vif3.0" */
+	uint32_t device_id; /* VIRTIO_ID_* */
+	uint64_t base;	    /* MMIO address */
+	unsigned gsi;
+	uint64_t host_features;
+	uint64_t driver_features;
+	uint32_t host_features_sel, driver_features_sel, queue_sel;
+	uint32_t status;
+	_Atomic uint32_t interrupt_status;
+	uint32_t config_generation;
+	uint8_t config[VIRTIO_CONFIG_MAX];
+	unsigned config_len;
+	unsigned nqueues;
+	struct virtq vq[VIRTIO_MAX_QUEUES];
+	int irq_fd;	      /* irqfd bound to gsi, or -1: KVM_IRQ_LINE */
+	bool inline_io;	      /* process kicks on the caller's thread (fuzzing) */
+	pthread_mutex_t lock; /* register state vs. processing */
+	void *priv;
+};
+
+/* The driver has started the device and it is not broken: process its queues. */
+static inline bool virtio_running(const struct virtio_dev *dev)
+{
+	return (dev->status & 4 /* DRIVER_OK */) && !(dev->status & 0x40 /* NEEDS_RESET */);
+}
+
+/*
+ * Transport. virtio_mmio_init() fills in the common part of dev (the caller
+ * sets device_id, ops, features, config, nqueues first), registers its
+ * registers on the MMIO bus at base, binds the interrupt and queue
+ * notifications to eventfds, and hands the kick fds to the I/O thread.
+ */
+int virtio_mmio_init(struct vm *vm, struct virtio_dev *dev, uint64_t base, unsigned gsi,
+		     char **err);
+/* Raises the device's interrupt for used buffers (1) or a config change (2). */
+void virtio_interrupt(struct virtio_dev *dev, uint32_t why);
+/* Marks the device broken (DEVICE_NEEDS_RESET) and tells the driver. */
+void virtio_broken(struct virtio_dev *dev, const char *why);
+bool virtio_has_feature(const struct virtio_dev *dev, unsigned bit);
+/* The MMIO register handler, for the fuzzer. */
+void virtio_mmio_access(struct vm *vm, void *opaque, uint64_t offset, uint8_t *data, unsigned len,
+			bool is_write);
+/* Frees what virtio_mmio_init() set up and the device itself. */
+void virtio_dev_free(struct virtio_dev *dev);
+
+/* Virtqueues. */
+void virtq_init(struct virtq *vq, struct virtio_dev *dev, unsigned index);
+/* Resolves and checks the rings when the driver sets QueueReady. */
+int virtq_activate(struct virtq *vq);
+void virtq_reset(struct virtq *vq);
+/* Takes the next chain: 1 got one, 0 the ring is empty, -1 the ring is broken. */
+int virtq_pop(struct virtq *vq, struct virtq_chain *chain);
+/* Returns a chain, written bytes in len; true if the driver wants an interrupt. */
+bool virtq_push(struct virtq *vq, uint16_t head, uint32_t len);
+/* Before sleeping: tells the driver to kick again; false if more came meanwhile. */
+bool virtq_enable_kicks(struct virtq *vq);
+
+/* Copying across a chain's buffers (the guest splits headers as it likes). */
+size_t iov_to_buf(const struct iovec *iov, unsigned n, size_t skip, void *buf, size_t len);
+size_t iov_from_buf(const struct iovec *iov, unsigned n, size_t skip, const void *buf, size_t len);
+/* The sub-array of iov covering [skip, skip + len): at most max entries. */
+unsigned iov_slice(const struct iovec *iov, unsigned n, size_t skip, size_t len, struct iovec *out,
+		   unsigned max);
+
+/* The I/O thread: watches fds and calls back on it. */
+typedef void (*io_callback)(void *opaque, uint32_t events);
+int iothread_start(struct vm *vm, char **err);
+int iothread_watch(struct vm *vm, int fd, uint32_t events, io_callback fn, void *opaque);
+/* Changes the events watched on fd (0: none for now). */
+int iothread_modify(struct vm *vm, int fd, uint32_t events);
+void iothread_stop(struct vm *vm);
+
+#endif

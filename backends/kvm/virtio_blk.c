@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-blk (virtio 1.x 5.2) over a raw image file or block device.
+ *
+ * The I/O thread takes requests off the ring and queues them; a few worker
+ * threads do the preadv/pwritev/fdatasync, so several requests are in flight
+ * at once and a slow disk never stalls a vCPU. A flush completes only after
+ * fdatasync() returned: what the guest was told is stable is on the disk,
+ * even if the VMM is killed right after.
+ *
+ * A writable image is locked with an open-file-description lock (as QEMU
+ * does), so two guests cannot write it at once; read-only users share it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <linux/fs.h>
+#include <linux/virtio_blk.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_ring.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+#include "backends/kvm/devices.h"
+#include "backends/kvm/virtio.h"
+#include "xlc/util.h"
+
+#define SECTOR_SHIFT 9
+#define BLK_WORKERS 4
+#define BLK_SEG_MAX (VIRTQ_MAX_SEGS - 2) /* the header and status take two */
+
+struct blk_request {
+	struct blk_request *next;
+	struct virtq *vq;
+	struct virtq_chain chain;
+};
+
+struct blk {
+	struct virtio_dev *dev;
+	int fd;
+	bool readonly;
+	bool discard; /* a regular file: discard punches holes */
+	uint64_t sectors;
+	char id[VIRTIO_BLK_ID_BYTES];
+
+	pthread_t workers[BLK_WORKERS];
+	unsigned nworkers;
+	pthread_mutex_t lock;
+	pthread_cond_t work, idle;
+	struct blk_request *head, *tail, *free_list;
+	unsigned inflight, busy;
+	bool stopping;
+
+	_Atomic uint64_t rd_req, wr_req, rd_sect, wr_sect, flush_req, oo_req, errors;
+};
+
+/* preadv/pwritev until done: a short transfer is retried from where it stopped. */
+static int transfer(int fd, struct iovec *iov, unsigned n, off_t off, bool write)
+{
+	while (n) {
+		ssize_t r = write ? pwritev(fd, iov, (int)n, off) : preadv(fd, iov, (int)n, off);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1; /* EOF cannot happen inside the capacity: the image shrank */
+		off += r;
+		while (n && (size_t)r >= iov->iov_len) {
+			r -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n) {
+			iov->iov_base = (uint8_t *)iov->iov_base + r;
+			iov->iov_len -= (size_t)r;
+		}
+	}
+	return 0;
+}
+
+static bool in_capacity(const struct blk *b, uint64_t sector, uint64_t bytes)
+{
+	return !(bytes & ((1 << SECTOR_SHIFT) - 1)) && sector <= b->sectors &&
+	       bytes >> SECTOR_SHIFT <= b->sectors - sector;
+}
+
+/* Reads or writes the data buffers of a request; returns a VIRTIO_BLK_S_*. */
+static uint8_t do_rw(struct blk *b, struct virtq_chain *c, uint64_t sector, bool write,
+		     uint32_t *written)
+{
+	struct iovec iov[VIRTQ_MAX_SEGS];
+	uint64_t bytes = write ? c->out_len - sizeof(struct virtio_blk_outhdr) : c->in_len - 1;
+	unsigned n;
+
+	if (write && b->readonly)
+		return VIRTIO_BLK_S_IOERR;
+	if (!in_capacity(b, sector, bytes))
+		return VIRTIO_BLK_S_IOERR;
+	if (write)
+		n = iov_slice(c->iov, c->nout, sizeof(struct virtio_blk_outhdr), bytes, iov,
+			      VIRTQ_MAX_SEGS);
+	else
+		n = iov_slice(c->iov + c->nout, c->nin, 0, bytes, iov, VIRTQ_MAX_SEGS);
+	if (transfer(b->fd, iov, n, (off_t)(sector << SECTOR_SHIFT), write))
+		return VIRTIO_BLK_S_IOERR;
+	if (write) {
+		b->wr_req++;
+		b->wr_sect += bytes >> SECTOR_SHIFT;
+	} else {
+		b->rd_req++;
+		b->rd_sect += bytes >> SECTOR_SHIFT;
+		*written += (uint32_t)bytes;
+	}
+	return VIRTIO_BLK_S_OK;
+}
+
+/* DISCARD: each segment punches a hole (the file keeps its size). */
+static uint8_t do_discard(struct blk *b, struct virtq_chain *c)
+{
+	struct virtio_blk_discard_write_zeroes seg;
+	size_t at = sizeof(struct virtio_blk_outhdr);
+
+	if (b->readonly || !b->discard)
+		return VIRTIO_BLK_S_UNSUPP;
+	if ((c->out_len - at) % sizeof(seg) || c->out_len == at)
+		return VIRTIO_BLK_S_IOERR;
+	for (; at < c->out_len; at += sizeof(seg)) {
+		iov_to_buf(c->iov, c->nout, at, &seg, sizeof(seg));
+		if (seg.flags ||
+		    !in_capacity(b, seg.sector, (uint64_t)seg.num_sectors << SECTOR_SHIFT))
+			return VIRTIO_BLK_S_IOERR;
+		if (fallocate(b->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			      (off_t)(seg.sector << SECTOR_SHIFT),
+			      (off_t)seg.num_sectors << SECTOR_SHIFT))
+			return VIRTIO_BLK_S_IOERR;
+	}
+	return VIRTIO_BLK_S_OK;
+}
+
+/* Carries out one request and returns the bytes written into the guest's buffers. */
+static uint32_t handle_request(struct blk *b, struct virtq_chain *c)
+{
+	struct virtio_blk_outhdr hdr;
+	uint32_t written = 0;
+	uint8_t status;
+
+	if (!c->in_len)
+		return 0; /* no room for a status byte: nothing can be reported */
+	if (iov_to_buf(c->iov, c->nout, 0, &hdr, sizeof(hdr)) < sizeof(hdr)) {
+		status = VIRTIO_BLK_S_IOERR;
+		goto out;
+	}
+	switch (hdr.type) {
+	case VIRTIO_BLK_T_IN:
+		status = do_rw(b, c, hdr.sector, false, &written);
+		break;
+	case VIRTIO_BLK_T_OUT:
+		status = do_rw(b, c, hdr.sector, true, &written);
+		break;
+	case VIRTIO_BLK_T_FLUSH:
+		b->flush_req++;
+		status = fdatasync(b->fd) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
+		break;
+	case VIRTIO_BLK_T_GET_ID:
+		written = (uint32_t)iov_from_buf(c->iov + c->nout, c->nin, 0, b->id,
+						 c->in_len - 1 < sizeof(b->id) ? c->in_len - 1
+									       : sizeof(b->id));
+		status = VIRTIO_BLK_S_OK;
+		break;
+	case VIRTIO_BLK_T_DISCARD:
+		status = do_discard(b, c);
+		break;
+	default:
+		status = VIRTIO_BLK_S_UNSUPP;
+	}
+out:
+	if (status == VIRTIO_BLK_S_IOERR)
+		b->errors++;
+	iov_from_buf(c->iov + c->nout, c->nin, c->in_len - 1, &status, 1);
+	return written + 1;
+}
+
+static void complete(struct blk *b, struct blk_request *r, uint32_t written)
+{
+	if (virtq_push(r->vq, r->chain.head, written))
+		virtio_interrupt(b->dev, VIRTIO_INT_USED);
+}
+
+static void *worker(void *arg)
+{
+	struct blk *b = arg;
+	struct blk_request *r;
+
+	pthread_mutex_lock(&b->lock);
+	for (;;) {
+		while (!b->head && !b->stopping)
+			pthread_cond_wait(&b->work, &b->lock);
+		if (!b->head)
+			break;
+		r = b->head;
+		b->head = r->next;
+		if (!b->head)
+			b->tail = NULL;
+		b->busy++;
+		pthread_mutex_unlock(&b->lock);
+
+		complete(b, r, handle_request(b, &r->chain));
+
+		pthread_mutex_lock(&b->lock);
+		b->busy--;
+		b->inflight--;
+		r->next = b->free_list;
+		b->free_list = r;
+		if (!b->inflight)
+			pthread_cond_broadcast(&b->idle);
+	}
+	pthread_mutex_unlock(&b->lock);
+	return NULL;
+}
+
+static struct blk_request *new_request(struct blk *b)
+{
+	struct blk_request *r;
+
+	pthread_mutex_lock(&b->lock);
+	r = b->free_list;
+	if (r)
+		b->free_list = r->next;
+	pthread_mutex_unlock(&b->lock);
+	return r ? r : xmalloc(sizeof(*r));
+}
+
+static void queue_request(struct blk *b, struct blk_request *r)
+{
+	pthread_mutex_lock(&b->lock);
+	r->next = NULL;
+	if (b->tail)
+		b->tail->next = r;
+	else
+		b->head = r;
+	b->tail = r;
+	if (b->inflight++ >= b->nworkers)
+		b->oo_req++; /* every worker is busy: this one waits its turn */
+	pthread_cond_signal(&b->work);
+	pthread_mutex_unlock(&b->lock);
+}
+
+static void blk_kick(struct virtio_dev *dev, struct virtq *vq)
+{
+	struct blk *b = dev->priv;
+
+	for (;;) {
+		struct blk_request *r = new_request(b);
+		int got = virtq_pop(vq, &r->chain);
+
+		if (got == 1) {
+			r->vq = vq;
+			if (b->nworkers) {
+				queue_request(b, r);
+				continue;
+			}
+			complete(b, r, handle_request(b, &r->chain)); /* inline: the fuzzer */
+		}
+		pthread_mutex_lock(&b->lock);
+		r->next = b->free_list;
+		b->free_list = r;
+		pthread_mutex_unlock(&b->lock);
+		if (got < 0) {
+			virtio_broken(dev, "a malformed descriptor chain");
+			return;
+		}
+		if (!got && virtq_enable_kicks(vq))
+			return;
+	}
+}
+
+/* A reset waits for the requests in flight: their buffers are about to be reused. */
+static void blk_reset(struct virtio_dev *dev)
+{
+	struct blk *b = dev->priv;
+
+	pthread_mutex_lock(&b->lock);
+	while (b->inflight)
+		pthread_cond_wait(&b->idle, &b->lock);
+	pthread_mutex_unlock(&b->lock);
+}
+
+static void blk_destroy(struct virtio_dev *dev)
+{
+	struct blk *b = dev->priv;
+	struct blk_request *r;
+	unsigned i;
+
+	if (!b)
+		return;
+	pthread_mutex_lock(&b->lock);
+	b->stopping = true;
+	pthread_cond_broadcast(&b->work);
+	pthread_mutex_unlock(&b->lock);
+	for (i = 0; i < b->nworkers; i++)
+		pthread_join(b->workers[i], NULL);
+	while ((r = b->head)) {
+		b->head = r->next;
+		free(r);
+	}
+	while ((r = b->free_list)) {
+		b->free_list = r->next;
+		free(r);
+	}
+	if (b->fd >= 0)
+		close(b->fd);
+	free(b);
+}
+
+static void blk_stats(struct virtio_dev *dev, void *gen)
+{
+	struct blk *b = dev->priv;
+	yajl_gen g = gen;
+
+	json_key_u64(g, "sectors", b->sectors);
+	json_key_bool(g, "readonly", b->readonly);
+	json_key_u64(g, "rd_req", b->rd_req);
+	json_key_u64(g, "wr_req", b->wr_req);
+	json_key_u64(g, "rd_sect", b->rd_sect);
+	json_key_u64(g, "wr_sect", b->wr_sect);
+	json_key_u64(g, "flush_req", b->flush_req);
+	json_key_u64(g, "oo_req", b->oo_req);
+	json_key_u64(g, "errors", b->errors);
+}
+
+static const struct virtio_dev_ops blk_ops = {
+	.kick = blk_kick,
+	.reset = blk_reset,
+	.destroy = blk_destroy,
+	.stats_json = blk_stats,
+};
+
+/* The lock that keeps two writers off one image; readers share it. */
+static int lock_image(int fd, bool write, const char *path, char **err)
+{
+	struct flock fl = { .l_type = write ? F_WRLCK : F_RDLCK, .l_whence = SEEK_SET };
+
+	if (!fcntl(fd, F_OFD_SETLK, &fl))
+		return 0;
+	if (errno == EAGAIN || errno == EACCES)
+		*err = xasprintf("disk %s is in use by another guest (%s); stop that guest or "
+				 "give this one a copy",
+				 path, write ? "locked" : "locked for writing");
+	else
+		*err = xasprintf("disk %s: cannot lock it: %s", path, strerror(errno));
+	return -1;
+}
+
+static int open_image(struct blk *b, const struct disk_spec *d, char **err)
+{
+	struct stat st;
+	uint64_t bytes;
+
+	b->fd = open(d->target, (b->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (b->fd < 0) {
+		*err = xasprintf("disk %s: %s", d->target, strerror(errno));
+		return -1;
+	}
+	if (fstat(b->fd, &st)) {
+		*err = xasprintf("disk %s: %s", d->target, strerror(errno));
+		return -1;
+	}
+	if (S_ISREG(st.st_mode)) {
+		bytes = (uint64_t)st.st_size;
+		b->discard = d->discard != TRI_FALSE;
+	} else if (S_ISBLK(st.st_mode)) {
+		if (ioctl(b->fd, BLKGETSIZE64, &bytes)) {
+			*err = xasprintf("disk %s: cannot get its size: %s", d->target,
+					 strerror(errno));
+			return -1;
+		}
+	} else {
+		*err = xasprintf("disk %s is not a file or a block device", d->target);
+		return -1;
+	}
+	b->sectors = bytes >> SECTOR_SHIFT;
+	return lock_image(b->fd, !b->readonly, d->target, err);
+}
+
+static void fill_config(struct virtio_dev *dev, const struct blk *b)
+{
+	struct virtio_blk_config cfg = {
+		.capacity = b->sectors,
+		.seg_max = BLK_SEG_MAX,
+		.max_discard_sectors = UINT32_MAX >> SECTOR_SHIFT,
+		.max_discard_seg = 1,
+		.discard_sector_alignment = 8, /* 4 KiB: the file system's block */
+	};
+
+	memcpy(dev->config, &cfg, sizeof(cfg));
+	dev->config_len = sizeof(cfg);
+	dev->host_features |= 1ULL << VIRTIO_BLK_F_SEG_MAX | 1ULL << VIRTIO_BLK_F_FLUSH |
+			      1ULL << VIRTIO_RING_F_INDIRECT_DESC | 1ULL << VIRTIO_RING_F_EVENT_IDX;
+	if (b->readonly)
+		dev->host_features |= 1ULL << VIRTIO_BLK_F_RO;
+	else if (b->discard)
+		dev->host_features |= 1ULL << VIRTIO_BLK_F_DISCARD;
+}
+
+static int start_workers(struct blk *b, char **err)
+{
+	unsigned i;
+	int e;
+
+	for (i = 0; i < BLK_WORKERS; i++) {
+		e = pthread_create(&b->workers[i], NULL, worker, b);
+		if (e) {
+			*err = xasprintf("cannot start a disk thread: %s", strerror(e));
+			return -1;
+		}
+		pthread_setname_np(b->workers[i], "xlc-blk");
+		b->nworkers++;
+	}
+	return 0;
+}
+
+int virtio_blk_create(struct vm *vm, const struct disk_spec *d, const struct virtio_slot *slot,
+		      char **err)
+{
+	struct virtio_dev *dev = xcalloc(1, sizeof(*dev));
+	struct blk *b = xcalloc(1, sizeof(*b));
+
+	b->dev = dev;
+	b->fd = -1;
+	b->readonly = !d->readwrite || d->is_cdrom;
+	pthread_mutex_init(&b->lock, NULL);
+	pthread_cond_init(&b->work, NULL);
+	pthread_cond_init(&b->idle, NULL);
+	snprintf(b->id, sizeof(b->id), "xlc-%s", d->vdev);
+	dev->priv = b;
+	dev->ops = &blk_ops;
+	dev->kind = "vbd";
+	dev->name = xstrdup(d->vdev);
+	dev->device_id = VIRTIO_ID_BLOCK;
+	dev->nqueues = 1;
+	dev->inline_io = slot->inline_io;
+	vm->virtio[vm->nvirtio++] = dev; /* from here on, the VM frees it */
+	if (open_image(b, d, err))
+		return -1;
+	fill_config(dev, b);
+	if (virtio_mmio_init(vm, dev, slot->base, slot->gsi, err))
+		return -1;
+	return slot->inline_io ? 0 : start_workers(b, err);
+}

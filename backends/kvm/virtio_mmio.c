@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The virtio-mmio transport, version 2 ("modern", virtio 1.x 4.2.2): one
+ * 4 KiB register window per device, announced to the guest as an LNRO0005
+ * device in the DSDT.
+ *
+ * Queue notifications never reach this code on a real VM: each queue's
+ * QueueNotify write is bound to an eventfd (KVM_IOEVENTFD) that the I/O
+ * thread waits on, and interrupts go out through an irqfd, so a vCPU only
+ * exits to us for the rare register accesses of setup and reset.
+ */
+#include <errno.h>
+#include <linux/kvm.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_mmio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "backends/kvm/virtio.h"
+#include "xlc/util.h"
+
+#define VIRTIO_MMIO_MAGIC 0x74726976 /* "virt" */
+#define VIRTIO_MMIO_VERSION_MODERN 2
+#define VIRTIO_VENDOR_XLC 0x00434c58 /* "XLC" */
+
+bool virtio_has_feature(const struct virtio_dev *dev, unsigned bit)
+{
+	return dev->driver_features & (1ULL << bit);
+}
+
+void virtio_interrupt(struct virtio_dev *dev, uint32_t why)
+{
+	uint64_t one = 1;
+
+	atomic_fetch_or(&dev->interrupt_status, why);
+	if (dev->irq_fd >= 0) {
+		if (write(dev->irq_fd, &one, sizeof(one)) < 0)
+			return;
+	} else if (dev->vm->vm_fd >= 0) {
+		vm_irq_line(dev->vm, dev->gsi, true);
+		vm_irq_line(dev->vm, dev->gsi, false);
+	}
+}
+
+void virtio_broken(struct virtio_dev *dev, const char *why)
+{
+	if (dev->status & VIRTIO_CONFIG_S_NEEDS_RESET)
+		return;
+	fprintf(stderr, "xlc-vmm: %s %s: the guest broke its device (%s); it needs a reset\n",
+		dev->kind, dev->name, why);
+	dev->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+	virtio_interrupt(dev, VIRTIO_INT_CONFIG);
+}
+
+static void device_reset(struct virtio_dev *dev)
+{
+	unsigned i;
+
+	if (dev->ops->reset)
+		dev->ops->reset(dev);
+	for (i = 0; i < dev->nqueues; i++)
+		virtq_reset(&dev->vq[i]);
+	dev->driver_features = 0;
+	dev->host_features_sel = dev->driver_features_sel = dev->queue_sel = 0;
+	dev->status = 0;
+	atomic_store(&dev->interrupt_status, 0);
+}
+
+/* FEATURES_OK only if the driver took a subset of ours, VERSION_1 among them. */
+static uint32_t accept_features(struct virtio_dev *dev, uint32_t status)
+{
+	uint64_t f = dev->driver_features;
+
+	if ((f & ~dev->host_features) || !(f & (1ULL << VIRTIO_F_VERSION_1)))
+		status &= ~VIRTIO_CONFIG_S_FEATURES_OK;
+	return status;
+}
+
+static void write_status(struct virtio_dev *dev, uint32_t value)
+{
+	uint32_t was = dev->status;
+
+	if (!value) {
+		device_reset(dev);
+		return;
+	}
+	if ((value & VIRTIO_CONFIG_S_FEATURES_OK) && !(was & VIRTIO_CONFIG_S_FEATURES_OK))
+		value = accept_features(dev, value);
+	if ((value & VIRTIO_CONFIG_S_DRIVER_OK) && !(value & VIRTIO_CONFIG_S_FEATURES_OK))
+		value &= ~VIRTIO_CONFIG_S_DRIVER_OK; /* no rings before features */
+	dev->status = value | (was & VIRTIO_CONFIG_S_NEEDS_RESET);
+	if ((value & VIRTIO_CONFIG_S_DRIVER_OK) && !(was & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	    dev->ops->start)
+		dev->ops->start(dev);
+}
+
+static struct virtq *selected_queue(struct virtio_dev *dev)
+{
+	return dev->queue_sel < dev->nqueues ? &dev->vq[dev->queue_sel] : NULL;
+}
+
+static uint32_t read_register(struct virtio_dev *dev, uint64_t offset)
+{
+	struct virtq *vq = selected_queue(dev);
+
+	switch (offset) {
+	case VIRTIO_MMIO_MAGIC_VALUE:
+		return VIRTIO_MMIO_MAGIC;
+	case VIRTIO_MMIO_VERSION:
+		return VIRTIO_MMIO_VERSION_MODERN;
+	case VIRTIO_MMIO_DEVICE_ID:
+		return dev->device_id;
+	case VIRTIO_MMIO_VENDOR_ID:
+		return VIRTIO_VENDOR_XLC;
+	case VIRTIO_MMIO_DEVICE_FEATURES:
+		return dev->host_features_sel < 2
+			       ? (uint32_t)(dev->host_features >> (32 * dev->host_features_sel))
+			       : 0;
+	case VIRTIO_MMIO_QUEUE_NUM_MAX:
+		return vq ? VIRTQ_MAX_SIZE : 0;
+	case VIRTIO_MMIO_QUEUE_READY:
+		return vq && vq->ready;
+	case VIRTIO_MMIO_INTERRUPT_STATUS:
+		return atomic_load(&dev->interrupt_status);
+	case VIRTIO_MMIO_STATUS:
+		return dev->status;
+	case VIRTIO_MMIO_SHM_LEN_LOW:
+	case VIRTIO_MMIO_SHM_LEN_HIGH:
+		return UINT32_MAX; /* no shared memory regions */
+	case VIRTIO_MMIO_CONFIG_GENERATION:
+		return dev->config_generation;
+	default:
+		return 0;
+	}
+}
+
+static void set_low(uint64_t *v, uint32_t lo)
+{
+	*v = (*v & ~0xffffffffULL) | lo;
+}
+
+static void set_high(uint64_t *v, uint32_t hi)
+{
+	*v = (*v & 0xffffffffULL) | (uint64_t)hi << 32;
+}
+
+/* Queue registers: only while the queue is not live (4.2.2.3). */
+static void write_queue_register(struct virtio_dev *dev, uint64_t offset, uint32_t value)
+{
+	struct virtq *vq = selected_queue(dev);
+
+	if (!vq || (vq->ready && offset != VIRTIO_MMIO_QUEUE_READY))
+		return;
+	switch (offset) {
+	case VIRTIO_MMIO_QUEUE_NUM:
+		vq->size = (uint16_t)(value > UINT16_MAX ? 0 : value);
+		break;
+	case VIRTIO_MMIO_QUEUE_READY:
+		if (!value) {
+			vq->ready = false;
+		} else if (!vq->ready && virtq_activate(vq)) {
+			virtio_broken(dev, "a queue's size or ring addresses are invalid");
+		}
+		break;
+	case VIRTIO_MMIO_QUEUE_DESC_LOW:
+		set_low(&vq->desc_gpa, value);
+		break;
+	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+		set_high(&vq->desc_gpa, value);
+		break;
+	case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
+		set_low(&vq->avail_gpa, value);
+		break;
+	case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
+		set_high(&vq->avail_gpa, value);
+		break;
+	case VIRTIO_MMIO_QUEUE_USED_LOW:
+		set_low(&vq->used_gpa, value);
+		break;
+	case VIRTIO_MMIO_QUEUE_USED_HIGH:
+		set_high(&vq->used_gpa, value);
+		break;
+	}
+}
+
+static void write_register(struct virtio_dev *dev, uint64_t offset, uint32_t value)
+{
+	switch (offset) {
+	case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
+		dev->host_features_sel = value;
+		break;
+	case VIRTIO_MMIO_DRIVER_FEATURES:
+		if (dev->driver_features_sel < 2 && !(dev->status & VIRTIO_CONFIG_S_FEATURES_OK)) {
+			if (dev->driver_features_sel)
+				set_high(&dev->driver_features, value);
+			else
+				set_low(&dev->driver_features, value);
+		}
+		break;
+	case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
+		dev->driver_features_sel = value;
+		break;
+	case VIRTIO_MMIO_QUEUE_SEL:
+		dev->queue_sel = value;
+		break;
+	case VIRTIO_MMIO_INTERRUPT_ACK:
+		atomic_fetch_and(&dev->interrupt_status, ~value);
+		break;
+	case VIRTIO_MMIO_STATUS:
+		write_status(dev, value);
+		break;
+	default:
+		write_queue_register(dev, offset, value);
+	}
+}
+
+/* A kick: from the I/O thread's eventfd, or inline when fuzzing. */
+static void queue_notified(struct virtq *vq)
+{
+	struct virtio_dev *dev = vq->dev;
+
+	pthread_mutex_lock(&dev->lock);
+	if (virtio_running(dev) && vq->ready)
+		dev->ops->kick(dev, vq);
+	pthread_mutex_unlock(&dev->lock);
+}
+
+static void kick_event(void *opaque, uint32_t events)
+{
+	struct virtq *vq = opaque;
+	uint64_t n;
+
+	(void)events;
+	if (read(vq->kick_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		return;
+	queue_notified(vq);
+}
+
+static void notify(struct virtio_dev *dev, uint32_t index)
+{
+	uint64_t one = 1;
+
+	if (index >= dev->nqueues)
+		return;
+	if (dev->inline_io) {
+		queue_notified(&dev->vq[index]);
+	} else if (write(dev->vq[index].kick_fd, &one, sizeof(one)) < 0) {
+		/* The counter is saturated: a kick is pending anyway. */
+	}
+}
+
+void virtio_mmio_access(struct vm *vm, void *opaque, uint64_t offset, uint8_t *data, unsigned len,
+			bool is_write)
+{
+	struct virtio_dev *dev = opaque;
+	uint32_t value = 0;
+
+	(void)vm;
+	if (offset >= VIRTIO_MMIO_CONFIG) {
+		uint64_t at = offset - VIRTIO_MMIO_CONFIG;
+
+		/* The device config space is read-only here: no feature makes it writable. */
+		if (!is_write) {
+			memset(data, 0, len);
+			pthread_mutex_lock(&dev->lock);
+			if (at < dev->config_len && len <= dev->config_len - at)
+				memcpy(data, dev->config + at, len);
+			pthread_mutex_unlock(&dev->lock);
+		}
+		return;
+	}
+	if (len != 4 || (offset & 3)) {
+		if (!is_write)
+			memset(data, 0, len);
+		return; /* 4.2.2.2: registers are accessed 32 bits at a time */
+	}
+	if (is_write && offset == VIRTIO_MMIO_QUEUE_NOTIFY) {
+		memcpy(&value, data, 4);
+		notify(dev, value);
+		return;
+	}
+	pthread_mutex_lock(&dev->lock);
+	if (is_write) {
+		memcpy(&value, data, 4);
+		write_register(dev, offset, value);
+	} else {
+		value = read_register(dev, offset);
+		memcpy(data, &value, 4);
+	}
+	pthread_mutex_unlock(&dev->lock);
+}
+
+/* QueueNotify writes of this queue's index go straight to its eventfd. */
+static int bind_notify(struct vm *vm, struct virtio_dev *dev, struct virtq *vq, char **err)
+{
+	struct kvm_ioeventfd io = {
+		.datamatch = vq->index,
+		.addr = dev->base + VIRTIO_MMIO_QUEUE_NOTIFY,
+		.len = 4,
+		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+
+	vq->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vq->kick_fd < 0) {
+		*err = xasprintf("eventfd: %s", strerror(errno));
+		return -1;
+	}
+	io.fd = vq->kick_fd;
+	/* Without ioeventfd the MMIO exit path writes the eventfd itself. */
+	if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0 && errno != EINVAL && errno != ENOSYS)
+		fprintf(stderr, "xlc-vmm: KVM_IOEVENTFD: %s (kicks take the slow path)\n",
+			strerror(errno));
+	if (iothread_watch(vm, vq->kick_fd, EPOLLIN, kick_event, vq)) {
+		*err = xstrdup("cannot watch a virtqueue");
+		return -1;
+	}
+	return 0;
+}
+
+static void bind_irq(struct vm *vm, struct virtio_dev *dev)
+{
+	struct kvm_irqfd irqfd = { .gsi = dev->gsi };
+
+	dev->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (dev->irq_fd < 0)
+		return;
+	irqfd.fd = (uint32_t)dev->irq_fd;
+	if (ioctl(vm->vm_fd, KVM_IRQFD, &irqfd) < 0) {
+		close(dev->irq_fd);
+		dev->irq_fd = -1; /* KVM_IRQ_LINE it is */
+	}
+}
+
+int virtio_mmio_init(struct vm *vm, struct virtio_dev *dev, uint64_t base, unsigned gsi, char **err)
+{
+	unsigned i;
+
+	dev->vm = vm;
+	dev->base = base;
+	dev->gsi = gsi;
+	dev->irq_fd = -1;
+	dev->host_features |= 1ULL << VIRTIO_F_VERSION_1;
+	pthread_mutex_init(&dev->lock, NULL);
+	for (i = 0; i < dev->nqueues; i++)
+		virtq_init(&dev->vq[i], dev, i);
+	if (bus_register_shared(&vm->mmio, base, VIRTIO_MMIO_SIZE, virtio_mmio_access, dev,
+				dev->kind)) {
+		*err = xasprintf("%s %s: MMIO address %#llx is taken", dev->kind, dev->name,
+				 (unsigned long long)base);
+		return -1;
+	}
+	if (dev->inline_io)
+		return 0;
+	bind_irq(vm, dev);
+	for (i = 0; i < dev->nqueues; i++)
+		if (bind_notify(vm, dev, &dev->vq[i], err))
+			return -1;
+	return 0;
+}
+
+void virtio_dev_free(struct virtio_dev *dev)
+{
+	unsigned i;
+
+	if (!dev)
+		return;
+	if (dev->ops && dev->ops->destroy)
+		dev->ops->destroy(dev);
+	for (i = 0; i < dev->nqueues; i++)
+		if (dev->vq[i].kick_fd >= 0)
+			close(dev->vq[i].kick_fd);
+	if (dev->irq_fd >= 0)
+		close(dev->irq_fd);
+	free(dev->name);
+	free(dev);
+}

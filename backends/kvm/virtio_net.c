@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-net (virtio 1.x 5.1) on a tap device: queue 0 receives, queue 1
+ * transmits. The tap speaks the same 12-byte virtio header the guest does,
+ * so frames (checksum and segmentation offloads included) pass through
+ * without being copied or rewritten.
+ *
+ * rate= limits what the guest sends, as Xen's netback does: a credit of
+ * rate bytes per interval, refilled every interval; a frame may overdraw
+ * the credit, and the next interval pays it back.
+ */
+#include <errno.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_net.h>
+#include <linux/virtio_ring.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backends/kvm/devices.h"
+#include "backends/kvm/tap.h"
+#include "backends/kvm/virtio.h"
+#include "xlc/util.h"
+
+#define RXQ 0
+#define TXQ 1
+#define HDR_LEN sizeof(struct virtio_net_hdr_v1)
+#define BURST 64 /* frames per wakeup, so one busy direction cannot starve the other */
+
+struct net {
+	struct virtio_dev *dev;
+	int fd; /* the tap */
+	char ifname[IFNAMSIZ];
+	char *script; /* the vif script's path, or NULL: xlc attached the tap itself */
+	char **script_env;
+	bool tap_watched; /* waiting for frames (false: for rx buffers) */
+	struct virtq_chain rx_chain;
+	bool rx_chain_held; /* popped, but no frame came yet */
+
+	uint64_t credit_bytes;	  /* 0: no rate limit */
+	uint64_t credit_interval; /* ns */
+	int64_t credit;
+	uint64_t next_refill; /* ns, CLOCK_MONOTONIC */
+	int timer_fd;
+	bool throttled;
+
+	_Atomic uint64_t tx_bytes, tx_packets, tx_drops, rx_bytes, rx_packets, rx_drops;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void watch_tap(struct net *n, bool on)
+{
+	if (n->tap_watched == on || n->dev->inline_io)
+		return;
+	n->tap_watched = on;
+	iothread_modify(n->dev->vm, n->fd, on ? EPOLLIN : 0);
+}
+
+/* Puts one frame from the tap into one rx chain; false when either runs out. */
+static bool receive_one(struct net *n, struct virtq *vq, bool *notify)
+{
+	struct virtq_chain *c = &n->rx_chain;
+	uint16_t one = 1;
+	ssize_t len;
+
+	if (!n->rx_chain_held) {
+		int got = virtq_pop(vq, c);
+
+		if (got < 0) {
+			virtio_broken(n->dev, "a malformed receive chain");
+			return false;
+		}
+		if (!got) {
+			if (virtq_enable_kicks(vq)) {
+				watch_tap(n, false); /* until the guest gives buffers */
+				return false;
+			}
+			return true;
+		}
+		n->rx_chain_held = true;
+	}
+	if (c->in_len < HDR_LEN || c->nout) {
+		n->rx_drops++; /* unusable: returned empty */
+		n->rx_chain_held = false;
+		*notify |= virtq_push(vq, c->head, 0);
+		return true;
+	}
+	len = readv(n->fd, c->iov, (int)c->nin);
+	if (len < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			n->rx_drops++;
+		return false; /* keep the chain for the next frame */
+	}
+	if ((size_t)len < HDR_LEN)
+		len = HDR_LEN;
+	/* Without VIRTIO_NET_F_MRG_RXBUF a frame always takes exactly one buffer. */
+	iov_from_buf(c->iov, c->nin, offsetof(struct virtio_net_hdr_v1, num_buffers), &one,
+		     sizeof(one));
+	n->rx_chain_held = false;
+	n->rx_packets++;
+	n->rx_bytes += (uint64_t)len - HDR_LEN;
+	*notify |= virtq_push(vq, c->head, (uint32_t)len);
+	return true;
+}
+
+static void receive(struct net *n)
+{
+	struct virtq *vq = &n->dev->vq[RXQ];
+	bool notify = false;
+	unsigned i;
+
+	if (!vq->ready)
+		return;
+	for (i = 0; i < BURST && receive_one(n, vq, &notify); i++)
+		;
+	if (notify)
+		virtio_interrupt(n->dev, VIRTIO_INT_USED);
+}
+
+/* Spends credit; false (and the timer armed) when the guest must wait. */
+static bool take_credit(struct net *n)
+{
+	uint64_t now;
+	struct itimerspec its = { 0 };
+
+	if (!n->credit_bytes || n->credit > 0)
+		return true;
+	now = now_ns();
+	if (now >= n->next_refill) {
+		n->credit += (int64_t)n->credit_bytes;
+		if (n->credit > (int64_t)n->credit_bytes)
+			n->credit = (int64_t)n->credit_bytes;
+		n->next_refill = now + n->credit_interval;
+		if (n->credit > 0)
+			return true;
+	}
+	if (n->timer_fd >= 0) {
+		its.it_value.tv_sec = (time_t)(n->next_refill / 1000000000ULL);
+		its.it_value.tv_nsec = (long)(n->next_refill % 1000000000ULL);
+		timerfd_settime(n->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
+	}
+	n->throttled = true;
+	return false;
+}
+
+static void transmit(struct net *n)
+{
+	struct virtq *vq = &n->dev->vq[TXQ];
+	struct virtq_chain c;
+	bool notify = false;
+	unsigned i;
+
+	for (i = 0; i < BURST && vq->ready && take_credit(n); i++) {
+		int got = virtq_pop(vq, &c);
+
+		if (got < 0) {
+			virtio_broken(n->dev, "a malformed transmit chain");
+			break;
+		}
+		if (!got) {
+			if (virtq_enable_kicks(vq))
+				break;
+			continue;
+		}
+		if (c.out_len < HDR_LEN || c.nin || writev(n->fd, c.iov, (int)c.nout) < 0) {
+			n->tx_drops++;
+		} else {
+			n->tx_packets++;
+			n->tx_bytes += c.out_len - HDR_LEN;
+			n->credit -= (int64_t)(c.out_len - HDR_LEN);
+		}
+		notify |= virtq_push(vq, c.head, 0);
+	}
+	if (notify)
+		virtio_interrupt(n->dev, VIRTIO_INT_USED);
+	/* A full burst: come back for the rest after the other events. */
+	if (i == BURST && !n->throttled && !n->dev->inline_io && vq->kick_fd >= 0) {
+		uint64_t one = 1;
+
+		if (write(vq->kick_fd, &one, sizeof(one)) < 0)
+			return;
+	}
+}
+
+static void net_kick(struct virtio_dev *dev, struct virtq *vq)
+{
+	struct net *n = dev->priv;
+
+	if (vq->index == RXQ) {
+		watch_tap(n, true);
+		receive(n);
+	} else if (!n->throttled) {
+		transmit(n);
+	}
+}
+
+static void tap_event(void *opaque, uint32_t events)
+{
+	struct net *n = opaque;
+
+	(void)events;
+	pthread_mutex_lock(&n->dev->lock);
+	if (virtio_running(n->dev))
+		receive(n);
+	else
+		watch_tap(n, false); /* frames wait in the tap until the driver is up */
+	pthread_mutex_unlock(&n->dev->lock);
+}
+
+static void timer_event(void *opaque, uint32_t events)
+{
+	struct net *n = opaque;
+	uint64_t ticks;
+
+	(void)events;
+	if (read(n->timer_fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		return;
+	pthread_mutex_lock(&n->dev->lock);
+	n->throttled = false;
+	if (virtio_running(n->dev))
+		transmit(n);
+	pthread_mutex_unlock(&n->dev->lock);
+}
+
+/* DRIVER_OK: the tap may now hand the guest what it negotiated. */
+static void net_start(struct virtio_dev *dev)
+{
+	struct net *n = dev->priv;
+	unsigned offload = 0;
+
+	if (virtio_has_feature(dev, VIRTIO_NET_F_GUEST_CSUM)) {
+		offload |= TUN_F_CSUM;
+		if (virtio_has_feature(dev, VIRTIO_NET_F_GUEST_TSO4))
+			offload |= TUN_F_TSO4;
+		if (virtio_has_feature(dev, VIRTIO_NET_F_GUEST_TSO6))
+			offload |= TUN_F_TSO6;
+		if (virtio_has_feature(dev, VIRTIO_NET_F_GUEST_ECN))
+			offload |= TUN_F_TSO_ECN;
+	}
+	if (!dev->inline_io && tap_set_offload(n->fd, offload))
+		fprintf(stderr, "xlc-vmm: tap %s: cannot set offloads %#x\n", n->ifname, offload);
+	watch_tap(n, true);
+}
+
+static void net_reset(struct virtio_dev *dev)
+{
+	struct net *n = dev->priv;
+
+	n->rx_chain_held = false;
+	n->throttled = false;
+	watch_tap(n, false);
+}
+
+static void net_destroy(struct virtio_dev *dev)
+{
+	struct net *n = dev->priv;
+	char *err = NULL;
+
+	if (!n)
+		return;
+	if (n->fd >= 0)
+		close(n->fd);
+	if (n->timer_fd >= 0)
+		close(n->timer_fd);
+	if (n->script && vif_script_run(n->script, "remove", n->script_env, &err)) {
+		fprintf(stderr, "xlc-vmm: vif %s: %s\n", n->ifname, err);
+		free(err);
+	}
+	free(n->script);
+	strv_free(n->script_env);
+	free(n);
+}
+
+static void net_stats(struct virtio_dev *dev, void *gen)
+{
+	struct net *n = dev->priv;
+	yajl_gen g = gen;
+	char mac[18];
+	const uint8_t *m = dev->config;
+
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+		 m[5]);
+	json_key_str(g, "mac", mac);
+	json_key_u64(g, "tx_bytes", n->tx_bytes);
+	json_key_u64(g, "tx_packets", n->tx_packets);
+	json_key_u64(g, "tx_drops", n->tx_drops);
+	json_key_u64(g, "rx_bytes", n->rx_bytes);
+	json_key_u64(g, "rx_packets", n->rx_packets);
+	json_key_u64(g, "rx_drops", n->rx_drops);
+}
+
+static const struct virtio_dev_ops net_ops = {
+	.kick = net_kick,
+	.start = net_start,
+	.reset = net_reset,
+	.destroy = net_destroy,
+	.stats_json = net_stats,
+};
+
+static void fill_config(struct virtio_dev *dev, const struct vif_spec *vif)
+{
+	struct virtio_net_config cfg = { .mtu = (uint16_t)vif->mtu };
+
+	memcpy(cfg.mac, vif->mac, 6);
+	memcpy(dev->config, &cfg, sizeof(cfg));
+	dev->config_len = sizeof(cfg);
+	dev->host_features |= 1ULL << VIRTIO_NET_F_MAC | 1ULL << VIRTIO_NET_F_CSUM |
+			      1ULL << VIRTIO_NET_F_GUEST_CSUM | 1ULL << VIRTIO_NET_F_GUEST_TSO4 |
+			      1ULL << VIRTIO_NET_F_GUEST_TSO6 | 1ULL << VIRTIO_NET_F_GUEST_ECN |
+			      1ULL << VIRTIO_NET_F_HOST_TSO4 | 1ULL << VIRTIO_NET_F_HOST_TSO6 |
+			      1ULL << VIRTIO_NET_F_HOST_ECN | 1ULL << VIRTIO_RING_F_INDIRECT_DESC |
+			      1ULL << VIRTIO_RING_F_EVENT_IDX;
+	if (vif->mtu)
+		dev->host_features |= 1ULL << VIRTIO_NET_F_MTU;
+}
+
+/* The environment of a vif script: Xen's "vif" and the facts xlc knows. */
+static char **script_env(const struct net *n, const struct vif_spec *vif,
+			 const struct vif_owner *owner, const char *bridge)
+{
+	const uint8_t *m = vif->mac;
+	char **env = xcalloc(9, sizeof(*env));
+	unsigned k = 0;
+
+	env[k++] = xasprintf("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	env[k++] = xasprintf("vif=%s", n->ifname);
+	env[k++] = xasprintf("bridge=%s", bridge);
+	env[k++] =
+		xasprintf("mac=%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	env[k++] = xasprintf("ip=%s", vif->ip ? vif->ip : "");
+	env[k++] = xasprintf("XLC_DOMID=%d", owner->domid);
+	env[k++] = xasprintf("XLC_DOMNAME=%s", owner->domname);
+	env[k++] = xasprintf("XLC_DEVID=%d", vif->devid);
+	return env;
+}
+
+/* The tap, its script or bridge, and its rate timer. */
+static int setup_host_side(struct net *n, const struct vif_spec *vif, const struct vif_owner *owner,
+			   char **err)
+{
+	const char *bridge = vif->bridge ? vif->bridge : owner->default_bridge;
+	char *script = NULL;
+
+	if (vif->script) {
+		script = vif_script_path(vif->script);
+		if (!script && strcmp(vif->script, "vif-bridge")) {
+			*err = xasprintf("vif %d: script %s not found (looked in /etc/xlc/scripts "
+					 "and /etc/xen/scripts)",
+					 vif->devid, vif->script);
+			return -1;
+		}
+	}
+	if (!script && !bridge_exists(bridge)) {
+		*err = xasprintf("vif %d: bridge %s does not exist: create it (ip link add %s "
+				 "type bridge) or name another with bridge=",
+				 vif->devid, bridge, bridge);
+		return -1;
+	}
+	n->fd = tap_open(n->ifname, err);
+	if (n->fd < 0 || tap_up(n->ifname, vif->mtu, err)) {
+		free(script);
+		return -1;
+	}
+	if (script) {
+		char **env = script_env(n, vif, owner, bridge);
+
+		if (vif_script_run(script, "add", env, err)) {
+			strv_free(env);
+			free(script);
+			return -1;
+		}
+		n->script = script;
+		n->script_env = env;
+	} else if (bridge_add(bridge, n->ifname, err)) {
+		return -1;
+	}
+	return 0;
+}
+
+static void setup_rate(struct net *n, const struct vif_spec *vif)
+{
+	if (!vif->rate_interval_usecs)
+		return;
+	n->credit_bytes = vif->rate_bytes_per_interval;
+	n->credit_interval = (uint64_t)vif->rate_interval_usecs * 1000;
+	n->credit = (int64_t)n->credit_bytes;
+	n->next_refill = now_ns() + n->credit_interval;
+}
+
+int virtio_net_create(struct vm *vm, const struct vif_spec *vif, const struct vif_owner *owner,
+		      const struct virtio_slot *slot, int fd, char **err)
+{
+	struct virtio_dev *dev = xcalloc(1, sizeof(*dev));
+	struct net *n = xcalloc(1, sizeof(*n));
+
+	n->dev = dev;
+	n->fd = fd;
+	n->timer_fd = -1;
+	if (vif->vifname)
+		snprintf(n->ifname, sizeof(n->ifname), "%s", vif->vifname);
+	else
+		snprintf(n->ifname, sizeof(n->ifname), "vif%d.%d", owner->domid, vif->devid);
+	dev->priv = n;
+	dev->ops = &net_ops;
+	dev->kind = "vif";
+	dev->name = xstrdup(n->ifname);
+	dev->device_id = VIRTIO_ID_NET;
+	dev->nqueues = 2;
+	dev->inline_io = slot->inline_io;
+	vm->virtio[vm->nvirtio++] = dev; /* from here on, the VM frees it */
+	if (vif->vifname && strlen(vif->vifname) >= IFNAMSIZ) {
+		*err = xasprintf("vif %d: vifname %s is longer than %d characters", vif->devid,
+				 vif->vifname, IFNAMSIZ - 1);
+		return -1;
+	}
+	if (fd < 0 && setup_host_side(n, vif, owner, err))
+		return -1;
+	setup_rate(n, vif);
+	fill_config(dev, vif);
+	if (virtio_mmio_init(vm, dev, slot->base, slot->gsi, err))
+		return -1;
+	if (slot->inline_io)
+		return 0;
+	n->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (n->timer_fd < 0 || iothread_watch(vm, n->timer_fd, EPOLLIN, timer_event, n) ||
+	    iothread_watch(vm, n->fd, 0, tap_event, n)) {
+		*err = xasprintf("vif %s: cannot watch the tap: %s", n->ifname, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Frames for the fuzzer: what the tap would deliver. */
+void virtio_net_poll(struct virtio_dev *dev)
+{
+	tap_event(dev->priv, EPOLLIN);
+}

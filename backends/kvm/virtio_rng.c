@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-rng (virtio 1.x 5.4): the guest's entropy comes from the host's
+ * getrandom(), so a fresh guest never stalls waiting for its pool.
+ */
+#include <errno.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_ring.h>
+#include <stdlib.h>
+#include <sys/random.h>
+
+#include "backends/kvm/devices.h"
+#include "backends/kvm/virtio.h"
+#include "xlc/util.h"
+
+#define RNG_MAX_REQUEST 4096 /* bytes per request: more is asked again */
+
+struct rng {
+	_Atomic uint64_t bytes, requests;
+};
+
+/* Fills the writable buffers of one chain; returns the bytes written. */
+static uint32_t fill(struct virtq_chain *c)
+{
+	uint8_t buf[RNG_MAX_REQUEST];
+	size_t want = c->in_len < sizeof(buf) ? (size_t)c->in_len : sizeof(buf);
+	ssize_t got;
+
+	do
+		got = getrandom(buf, want, 0);
+	while (got < 0 && errno == EINTR);
+	if (got <= 0)
+		return 0;
+	return (uint32_t)iov_from_buf(c->iov + c->nout, c->nin, 0, buf, (size_t)got);
+}
+
+static void rng_kick(struct virtio_dev *dev, struct virtq *vq)
+{
+	struct rng *r = dev->priv;
+	struct virtq_chain c;
+	bool notify = false;
+	int got;
+
+	for (;;) {
+		got = virtq_pop(vq, &c);
+		if (got < 0) {
+			virtio_broken(dev, "a malformed descriptor chain");
+			break;
+		}
+		if (!got) {
+			if (virtq_enable_kicks(vq))
+				break;
+			continue;
+		}
+		uint32_t n = fill(&c);
+
+		r->requests++;
+		r->bytes += n;
+		notify |= virtq_push(vq, c.head, n);
+	}
+	if (notify)
+		virtio_interrupt(dev, VIRTIO_INT_USED);
+}
+
+static void rng_destroy(struct virtio_dev *dev)
+{
+	free(dev->priv);
+}
+
+static void rng_stats(struct virtio_dev *dev, void *gen)
+{
+	struct rng *r = dev->priv;
+
+	json_key_u64(gen, "requests", r->requests);
+	json_key_u64(gen, "bytes", r->bytes);
+}
+
+static const struct virtio_dev_ops rng_ops = {
+	.kick = rng_kick,
+	.destroy = rng_destroy,
+	.stats_json = rng_stats,
+};
+
+int virtio_rng_create(struct vm *vm, const struct virtio_slot *slot, char **err)
+{
+	struct virtio_dev *dev = xcalloc(1, sizeof(*dev));
+
+	dev->priv = xcalloc(1, sizeof(struct rng));
+	dev->ops = &rng_ops;
+	dev->kind = "rng";
+	dev->name = xstrdup("rng0");
+	dev->device_id = VIRTIO_ID_RNG;
+	dev->nqueues = 1;
+	dev->inline_io = slot->inline_io;
+	dev->host_features = 1ULL << VIRTIO_RING_F_INDIRECT_DESC | 1ULL << VIRTIO_RING_F_EVENT_IDX;
+	vm->virtio[vm->nvirtio++] = dev;
+	return virtio_mmio_init(vm, dev, slot->base, slot->gsi, err);
+}
