@@ -99,12 +99,18 @@ $(BUILD)/tests/diff/xlu_dump: tests/diff/xlu_dump.c
 		$(shell $(PKG_CONFIG) --libs xlutil xenlight yajl)
 
 # libFuzzer targets need clang; they reuse the parser sources directly.
-FUZZ_TARGETS := fuzz_config fuzz_disk_vif
+FUZZ_TARGETS := fuzz_config fuzz_disk_vif fuzz_virtio
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined \
 	       $(shell $(PKG_CONFIG) --cflags libconfuse yajl)
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(shell $(PKG_CONFIG) --libs libconfuse yajl)
+
+# The virtio devices with a fake VM: guest memory is a buffer, no /dev/kvm.
+build/fuzz/fuzz_virtio: tests/fuzz/fuzz_virtio.c $(VIRTIO_SRCS) backends/kvm/vm.c $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(VIRTIO_SRCS) backends/kvm/vm.c \
+		$(LIB_SRCS) $(shell $(PKG_CONFIG) --libs libconfuse yajl) -lpthread
 
 fuzz-bins: $(FUZZ_TARGETS:%=build/fuzz/%)
 

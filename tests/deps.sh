@@ -10,7 +10,7 @@ packages=(
 	gcc make pkg-config libc6-dev linux-libc-dev
 	libconfuse-dev libyajl-dev libncurses-dev libxen-dev
 	bats jq clang libclang-rt-dev acpica-tools man-db
-	qemu-system-x86 cpio zstd debootstrap tmux
+	qemu-system-x86 cpio zstd debootstrap tmux iproute2 e2fsprogs
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -69,7 +69,7 @@ export XLU_DUMP="${REPO}/build/obj/tests/diff/xlu_dump" XLC_NOXEN="${REPO}/build
 suite "unit" unit_tests build/obj
 suite "unit (asan+ubsan)" unit_tests build/asan
 # Suites that exercise xlc run on the release and on the sanitizer build.
-for name in cli golden differential kit lifecycle; do
+for name in cli golden differential kit lifecycle devices; do
 	XLC="${REPO}/build/xlc" suite "bats ${name}" bats --tap "tests/bats/${name}.bats"
 	XLC="${REPO}/build/asan/bin/xlc" suite "bats ${name} (asan+ubsan)" bats --tap "tests/bats/${name}.bats"
 done
@@ -81,7 +81,7 @@ XLC="${REPO}/build/xlc" suite "bats kvm-linux" bats --tap tests/bats/kvm-linux.b
 if command -v clang >/dev/null; then
 	build fuzzers fuzz-bins
 	suite "fuzz (${FUZZ_SMOKE_SECONDS:-15}s each)" env FUZZ_SECONDS="${FUZZ_SMOKE_SECONDS:-15}" \
-		tests/fuzz/run.sh fuzz_config fuzz_disk_vif
+		tests/fuzz/run.sh fuzz_config fuzz_disk_vif fuzz_virtio
 	grep -h '^ok' "${LOGS}"/fuzz*.log | sed 's/^/    /'
 fi
 

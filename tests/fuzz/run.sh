@@ -23,6 +23,8 @@ for target in "$@"; do
 			i=$((i + 1))
 			printf '%s\n%s' "${disk}" "${vif}" >"${corpus}/seed-${i}"
 		done ;;
+	fuzz_virtio)
+		XLC_FUZZ_SEEDS="${corpus}" "${bin}" ;;
 	esac
 	log=build/fuzz/${target}.log
 	"${bin}" -max_total_time="${seconds}" -max_len=4096 -timeout=10 \

@@ -1,0 +1,223 @@
+#!/usr/bin/env bats
+# virtio devices on this machine's kvm-pvm, driven by kit guests: disks
+# (virtio-blk), NICs on taps and bridges (virtio-net), and what a hostile
+# guest can do to them. Bridges and taps live in a network namespace that
+# each test creates and deletes.
+
+load helper
+
+KIT="${KIT:-${REPO_DIR}/build/kit}"
+
+setup() {
+	setup_sandbox
+	[ -c /dev/kvm ] || skip "no /dev/kvm on this machine"
+	truncate -s 1M "${SANDBOX}/a.img"
+	printf 'HOST-SECTOR-ZERO disk A' | dd of="${SANDBOX}/a.img" conv=notrunc 2>/dev/null
+	truncate -s 2M "${SANDBOX}/b.img"
+	printf 'HOST-SECTOR-ZERO disk B' | dd of="${SANDBOX}/b.img" conv=notrunc 2>/dev/null
+	cat >"${SANDBOX}/blk.cfg" <<-CFG
+	name = "kb"
+	memory = 64
+	kernel = "${KIT}/blk.bzImage"
+	cmdline = "kit.end=poweroff kit.sector=5"
+	disk = [ '${SANDBOX}/a.img,raw,xvda,rw' ]
+	CFG
+	NETNS=""
+}
+
+teardown() {
+	for s in "${XLC_RUN_DIR}"/*.sock; do
+		[ -e "${s}" ] && "${XLC}" destroy "$(basename "${s}" .sock)" 2>/dev/null
+	done
+	[ -n "${NETNS}" ] && ip netns del "${NETNS}" 2>/dev/null
+	teardown_sandbox
+}
+
+xlc() { "${XLC}" "$@"; }
+
+# Runs a kit guest in the foreground (create -F): its console on stdout.
+kit_fg() {
+	run --separate-stderr timeout -s KILL 60 "${XLC}" create -Fq "$@"
+}
+
+# A private network namespace with bridge br0 (up); "inns CMD" runs in it.
+make_netns() {
+	NETNS="xlc-test-$$-${BATS_TEST_NUMBER}"
+	ip netns add "${NETNS}"
+	inns ip link set lo up
+	inns ip link add br0 type bridge
+	inns ip link set br0 up
+}
+inns() { ip netns exec "${NETNS}" "$@"; }
+
+# Waits (up to 10 s) until the console log of $1 has a line matching $2.
+wait_console() {
+	local i
+	for i in $(seq 1 100); do
+		grep -q "$2" "${XLC_LOG_DIR}/console/$1.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	cat "${XLC_LOG_DIR}/console/$1.log" 2>/dev/null
+	return 1
+}
+
+@test "disk: a written sector reaches the image; the host's sector 0 reaches the guest" {
+	kit_fg "${SANDBOX}/blk.cfg"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *'KIT-BLK disk=0 capacity=2048 ro=0 read=0 sector0="HOST-SECTOR-ZERO disk A'* ]]
+	[[ "${output}" == *"KIT-BLK write=0 flush=0 read=0 match=1"* ]]
+	# The pattern the guest wrote, read by the host from the image file.
+	[ "$(dd if="${SANDBOX}/a.img" bs=512 skip=5 count=1 2>/dev/null | head -c 24)" = "5lc-kit-blk xlc-kit-blk " ]
+}
+
+@test "disk: two disks appear in vdev order, whatever the config's order" {
+	kit_fg "${SANDBOX}/blk.cfg" \
+		"disk=['${SANDBOX}/b.img,raw,xvdb,w', '${SANDBOX}/a.img,raw,xvda,w']"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *'KIT-BLK disk=0 capacity=2048 ro=0 read=0 sector0="HOST-SECTOR-ZERO disk A'* ]]
+	[[ "${output}" == *'KIT-BLK disk=1 capacity=4096 ro=0 read=0 sector0="HOST-SECTOR-ZERO disk B'* ]]
+	[[ "${output}" == *"KIT-BLK disks=2"* ]]
+}
+
+@test "disk: access=ro and cdroms are read-only: writes fail, the image is untouched" {
+	before=$(md5sum <"${SANDBOX}/a.img")
+	kit_fg "${SANDBOX}/blk.cfg" "disk=['${SANDBOX}/a.img,raw,xvda,r']"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"ro=1"* ]]
+	[[ "${output}" == *"KIT-BLK write=1 "* ]] # VIRTIO_BLK_S_IOERR
+	[ "$(md5sum <"${SANDBOX}/a.img")" = "${before}" ]
+	kit_fg "${SANDBOX}/blk.cfg" "disk=['${SANDBOX}/a.img,raw,hdc,w,devtype=cdrom']"
+	[[ "${output}" == *"ro=1"* ]]
+	[[ "${output}" == *"KIT-BLK write=1 "* ]]
+	[ "$(md5sum <"${SANDBOX}/a.img")" = "${before}" ]
+}
+
+@test "disk: a writable image is locked; read-only users share it" {
+	xlc create -q "${SANDBOX}/blk.cfg" 'cmdline="kit.end=halt"'
+	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" name=\"kb2\" 'cmdline="kit.end=halt"'
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: kb2: disk ${SANDBOX}/a.img is in use by another guest (locked); stop that guest or give this one a copy" ]
+	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" name=\"kb3\" \
+		"disk=['${SANDBOX}/a.img,raw,xvda,r']"
+	[ "${status}" -eq 1 ]
+	[[ "${stderr}" == *"(locked for writing)"* ]]
+	[ "$(xlc list | tail -n +2 | awk '{print $1}')" = kb ]
+	[ ! -e "${XLC_RUN_DIR}/kb2.sock" ] && [ ! -e "${XLC_RUN_DIR}/kb3.sock" ]
+	xlc destroy kb
+	xlc create -q "${SANDBOX}/blk.cfg" name=\"r1\" "disk=['${SANDBOX}/a.img,raw,xvda,r']" 'cmdline="kit.end=halt"'
+	xlc create -q "${SANDBOX}/blk.cfg" name=\"r2\" "disk=['${SANDBOX}/a.img,raw,xvda,r']" 'cmdline="kit.end=halt"'
+	[ "$(xlc list | tail -n +2 | wc -l)" -eq 2 ]
+}
+
+@test "disk: qcow2, a missing image, and a directory are clear errors; nothing starts" {
+	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=['${SANDBOX}/a.img,qcow2,xvda,w']"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: kb: disk xvda (${SANDBOX}/a.img): format qcow2 is not supported by the kvm backend; convert it to raw (qemu-img convert -O raw)" ]
+	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=['${SANDBOX}/none.img,raw,xvda,w']"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: kb: disk ${SANDBOX}/none.img: No such file or directory" ]
+	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=['${SANDBOX},raw,xvda,r']"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: kb: disk ${SANDBOX} is not a file or a block device" ]
+	[ -z "$(ls "${XLC_RUN_DIR}")" ]
+}
+
+@test "disk: list --json counts requests and sectors per disk" {
+	xlc create -q "${SANDBOX}/blk.cfg" 'cmdline="kit.end=halt kit.sector=5"'
+	wait_console kb "KIT-EXIT code=0"
+	run xlc list --json
+	[ "$(jq -r '.[0].devices[0].kind' <<<"${output}")" = vbd ]
+	[ "$(jq -r '.[0].devices[0].name' <<<"${output}")" = xvda ]
+	[ "$(jq '.[0].devices[0].rd_req' <<<"${output}")" -eq 2 ]  # sector 0, then 5
+	[ "$(jq '.[0].devices[0].rd_sect' <<<"${output}")" -eq 2 ]
+	[ "$(jq '.[0].devices[0].wr_req' <<<"${output}")" -eq 1 ]
+	[ "$(jq '.[0].devices[0].flush_req' <<<"${output}")" -eq 1 ]
+	[ "$(jq -r '.[0].devices[-1].kind' <<<"${output}")" = rng ]
+}
+
+@test "hostile guest: loops, addresses outside RAM, huge lengths, jumping indexes" {
+	for attack in loop oob huge jump noseg; do
+		kit_fg "${SANDBOX}/blk.cfg" "cmdline=\"kit.end=poweroff kit.attack=${attack}\""
+		[ "${status}" -eq 0 ]
+		# The device is marked broken, the VMM lives on, and a reset revives the disk.
+		[[ "${output}" == *"KIT-BLK attack=${attack} status=0x4f needs_reset=1"* ]]
+		[[ "${output}" == *"KIT-BLK after-reset read=0"* ]]
+		[[ "${output}" == *"KIT-EXIT code=0"* ]]
+		[[ "${stderr}" == *"vbd xvda: the guest broke its device"* ]]
+	done
+}
+
+@test "net: a frame goes out of one NIC's tap, across the bridge, and back" {
+	make_netns
+	cat >"${SANDBOX}/net.cfg" <<-CFG
+	name = "kn"
+	memory = 64
+	kernel = "${KIT}/net.bzImage"
+	cmdline = "kit.end=poweroff"
+	vif = [ 'bridge=br0', 'bridge=br0,vifname=kn-b' ]
+	CFG
+	run --separate-stderr inns timeout -s KILL 60 "${XLC}" create -Fq "${SANDBOX}/net.cfg"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"KIT-NET ping=1 pong=1"* ]]
+	[ -z "$(inns ip -o link show type tun)" ] # both taps are gone
+}
+
+@test "net: taps are named vif<domid>.<devid> or vifname, on the bridge, gone however the guest ends" {
+	make_netns
+	cat >"${SANDBOX}/n.cfg" <<-CFG
+	name = "n1"
+	memory = 64
+	kernel = "${KIT}/hello.bzImage"
+	cmdline = "kit.end=halt"
+	vif = [ 'bridge=br0,mac=00:16:3e:00:00:01', 'bridge=br0,vifname=web0' ]
+	CFG
+	inns "${XLC}" create -q "${SANDBOX}/n.cfg"
+	run inns ip -o link show master br0
+	[[ "${output}" == *" vif1.0: "* ]]
+	[[ "${output}" == *" web0: "* ]]
+	[[ "${output}" == *"fe:ff:ff:ff:ff:ff"* ]]
+	[ "$(xlc list --json | jq -r '.[0].devices[0].mac')" = 00:16:3e:00:00:01 ]
+	# The second vif got a random MAC in Xen's range.
+	[[ "$(xlc list --json | jq -r '.[0].devices[1].mac')" == 00:16:3e:* ]]
+	xlc destroy n1
+	[ -z "$(inns ip -o link show type tun)" ]
+	# A VMM killed outright leaves no tap either.
+	inns "${XLC}" create -q "${SANDBOX}/n.cfg"
+	kill -KILL "$(xlc list --json | jq '.[0].pid')"
+	for i in $(seq 50); do [ -z "$(inns ip -o link show type tun)" ] && break; sleep 0.1; done
+	[ -z "$(inns ip -o link show type tun)" ]
+}
+
+@test "net: a missing bridge is a clear error; nothing is left behind" {
+	make_netns
+	run --separate-stderr inns "${XLC}" create -q "${SANDBOX}/blk.cfg" "vif=['bridge=nobr']"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: kb: vif 0: bridge nobr does not exist: create it (ip link add nobr type bridge) or name another with bridge=" ]
+	[ -z "$(inns ip -o link show type tun)" ]
+	[ -z "$(ls "${XLC_RUN_DIR}")" ]
+}
+
+@test "net: script= is run with add and remove, as Xen runs vif scripts" {
+	make_netns
+	mkdir -p "${SANDBOX}/etc/scripts"
+	cat >"${SANDBOX}/etc/scripts/vif-test" <<-SH
+	#!/bin/sh
+	echo "\$1 \$2 vif=\${vif} bridge=\${bridge} mac=\${mac} dom=\${XLC_DOMNAME}" >>"${SANDBOX}/script.log"
+	[ "\$1" = add ] && ip link set "\${vif}" master "\${bridge}"
+	exit 0
+	SH
+	chmod +x "${SANDBOX}/etc/scripts/vif-test"
+	inns "${XLC}" create -q "${SANDBOX}/blk.cfg" 'cmdline="kit.end=halt"' \
+		"vif=['bridge=br0,script=vif-test,mac=00:16:3e:0a:0b:0c']"
+	[ "$(cat "${SANDBOX}/script.log")" = "add type_if=tap vif=vif1.0 bridge=br0 mac=00:16:3e:0a:0b:0c dom=kb" ]
+	[[ "$(inns ip -o link show master br0)" == *" vif1.0: "* ]]
+	xlc destroy kb
+	[ "$(tail -1 "${SANDBOX}/script.log")" = "remove type_if=tap vif=vif1.0 bridge=br0 mac=00:16:3e:0a:0b:0c dom=kb" ]
+	# A script that fails stops the create, with its exit status.
+	printf '#!/bin/sh\nexit 3\n' >"${SANDBOX}/etc/scripts/vif-fail"
+	chmod +x "${SANDBOX}/etc/scripts/vif-fail"
+	run --separate-stderr inns "${XLC}" create -q "${SANDBOX}/blk.cfg" "vif=['bridge=br0,script=vif-fail']"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: kb: ${SANDBOX}/etc/scripts/vif-fail add exited with status 3" ]
+	[ -z "$(inns ip -o link show type tun)" ]
+}
