@@ -118,7 +118,7 @@ fuzz: fuzz-bins
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 # The guest kit: freestanding bzImage guests, one VMM behaviour each.
-KIT_GUESTS := hello poweroff reboot triplefault madt cmos serialirq spin echo blk net
+KIT_GUESTS := hello poweroff reboot triplefault madt cmos serialirq spin echo blk net keyboard
 KIT_DIR := tests/guests/kit
 KIT_CFLAGS := -O2 -std=gnu11 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
 	      -fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin -nostdlib -static \

@@ -20,7 +20,8 @@ struct create_opts {
 	bool quiet;	 /* -q */
 };
 
-enum domain_op { DOM_DESTROY, DOM_SHUTDOWN, DOM_REBOOT, DOM_PAUSE, DOM_UNPAUSE };
+/* DOM_REBOOT asks the guest (Ctrl-Alt-Del); DOM_RESET resets it at once (reboot -F). */
+enum domain_op { DOM_DESTROY, DOM_SHUTDOWN, DOM_REBOOT, DOM_RESET, DOM_PAUSE, DOM_UNPAUSE };
 
 /* What `list` shows of a domain. */
 struct domain_info {

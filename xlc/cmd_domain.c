@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
@@ -202,19 +203,61 @@ int main_unpause(int argc, char **argv)
 	return one_domain_op(argc, argv, "unpause", DOM_UNPAUSE, NULL);
 }
 
-/* shutdown and reboot: -a for all, -w to wait until each is gone. */
+/* How many times the domain has booted, or 0 once it is gone. */
+static unsigned boots_of(const struct backend_ops *be, const char *name)
+{
+	struct domain_info *d = NULL;
+	unsigned boots = 0;
+	char *err = NULL;
+	int n = 0, i;
+
+	if (be->list(&xlc_config, &d, &n, &err) == 0)
+		for (i = 0; i < n; i++)
+			if (!strcmp(d[i].name, name))
+				boots = d[i].boots ? d[i].boots : 1;
+	free(err);
+	domain_info_free(d, n);
+	return boots;
+}
+
+/* reboot -w: until each domain booted again (or, on_reboot=destroy, ended). */
+static void wait_rebooted(const struct backend_ops *be, const struct domain_info *d, int n,
+			  const unsigned *before)
+{
+	int i;
+
+	fprintf(stderr, "Waiting for %d domains\n", n);
+	for (i = 0; i < n; i++) {
+		unsigned now;
+
+		while ((now = boots_of(be, d[i].name)) == before[i])
+			usleep(100 * 1000);
+		if (now)
+			fprintf(stderr, "Domain %d has been rebooted\n", d[i].domid);
+		else
+			fprintf(stderr, "Domain %d has been shut down\n", d[i].domid);
+	}
+}
+
+/*
+ * shutdown and reboot: -a for all, -w to wait until each is gone (or has
+ * rebooted), -F for reboot: reset at once, without asking the guest.
+ */
 static int power_op(int argc, char **argv, const char *cname, enum domain_op op, const char *verb)
 {
 	const struct backend_ops *be;
 	struct domain_info *d = NULL;
 	bool all = false, wait = false;
 	int opt, n = 0, i, ret = EXIT_OK;
+	unsigned *boots;
 
 	while ((opt = command_getopt(argc, argv, "awF", NULL, cmd(cname), 0)) != -1) {
 		if (opt == 'a')
 			all = true;
 		else if (opt == 'w')
 			wait = true;
+		else if (opt == 'F' && op == DOM_REBOOT)
+			op = DOM_RESET;
 	}
 	if (!all && optind >= argc) {
 		xlc_warn("You must specify -a or a domain id.");
@@ -229,9 +272,12 @@ static int power_op(int argc, char **argv, const char *cname, enum domain_op op,
 		d->name = resolve(be, argv[optind], &d->domid);
 		n = 1;
 	}
+	boots = xcalloc((size_t)n + 1, sizeof(*boots));
 	for (i = 0; i < n; i++) {
 		char *err = NULL;
 
+		if (wait && op != DOM_SHUTDOWN)
+			boots[i] = boots_of(be, d[i].name);
 		fprintf(stderr, "%s domain %d\n", verb, d[i].domid);
 		if (be->op(&xlc_config, d[i].name, op, &err)) {
 			xlc_warn("%s %s failed: %s", cname, d[i].name, err);
@@ -239,13 +285,16 @@ static int power_op(int argc, char **argv, const char *cname, enum domain_op op,
 		}
 		free(err);
 	}
-	if (wait && op == DOM_SHUTDOWN && be->wait_gone) {
+	if (wait && ret == EXIT_OK && op == DOM_SHUTDOWN && be->wait_gone) {
 		fprintf(stderr, "Waiting for %d domains\n", n);
 		for (i = 0; i < n; i++) {
 			if (be->wait_gone(&xlc_config, d[i].name, -1) == 0)
 				fprintf(stderr, "Domain %d has been shut down\n", d[i].domid);
 		}
+	} else if (wait && ret == EXIT_OK) {
+		wait_rebooted(be, d, n, boots);
 	}
+	free(boots);
 	domain_info_free(d, n);
 	return ret;
 }

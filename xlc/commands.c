@@ -30,8 +30,10 @@ const struct command commands[] = {
 	  "[-a] [-w] <domain>",
 	  "  -a               Every domain.\n"
 	  "  -w               Wait until the domain is gone.\n" },
-	{ "reboot", main_reboot, false, "Reboot a domain", "[-a] <domain>",
-	  "  -a               Every domain.\n" },
+	{ "reboot", main_reboot, false, "Reboot a domain", "[-a] [-w] [-F] <domain>",
+	  "  -a               Every domain.\n"
+	  "  -w               Wait until each domain has rebooted.\n"
+	  "  -F               Reset at once, without asking the guest (kvm: Ctrl-Alt-Del).\n" },
 	{ "pause", main_pause, false, "Pause a domain's vCPUs", "<domain>", NULL },
 	{ "unpause", main_unpause, false, "Unpause a paused domain", "<domain>", NULL },
 	{ "console", main_console, false, "Attach to a domain's console", "[-e escape] <domain>",

@@ -343,6 +343,7 @@ static int kvm_op(const struct xlc_conf *conf, const char *name, enum domain_op 
 	static const char *const cmds[] = { [DOM_DESTROY] = "destroy",
 					    [DOM_SHUTDOWN] = "shutdown",
 					    [DOM_REBOOT] = "reboot",
+					    [DOM_RESET] = "reset",
 					    [DOM_PAUSE] = "pause",
 					    [DOM_UNPAUSE] = "unpause" };
 	struct rundir rd = { 0 };

@@ -10,6 +10,8 @@
 #include "backends/kvm/vm.h"
 
 int i8042_create(struct vm *vm);
+/* Presses Ctrl-Alt-Del; -1 if no keyboard driver listens (keys would be lost). */
+int i8042_ctrl_alt_del(struct vm *vm);
 int rtc_create(struct vm *vm);
 int pvpanic_create(struct vm *vm);
 int cf9_create(struct vm *vm);

@@ -17,6 +17,7 @@
 #include "backends/kvm/acpi.h"
 #include "backends/kvm/vmm.h"
 #include "backends/kvm/devices.h"
+#include "backends/kvm/legacy.h"
 #include "parsers/domain_json.h"
 #include "xlc/util.h"
 
@@ -335,6 +336,12 @@ static bool command(struct monitor *m, struct client *c, const char *cmd)
 		acpi_power_button(m->vm);
 		reply(c->fd, "ok\n");
 	} else if (!strcmp(cmd, "reboot")) {
+		if (i8042_ctrl_alt_del(m->vm))
+			reply(c->fd, "error the guest has no keyboard driver to take Ctrl-Alt-Del; "
+				     "reboot -F resets it\n");
+		else
+			reply(c->fd, "ok\n");
+	} else if (!strcmp(cmd, "reset")) {
 		vm_request_exit(m->vm, VM_REBOOT);
 		reply(c->fd, "ok\n");
 	} else if (!strcmp(cmd, "pause")) {

@@ -48,6 +48,7 @@ enum vm_exit_reason {
 
 struct vm;
 struct iothread;
+struct i8042;
 struct virtio_dev;
 
 #define VIRTIO_MAX_DEVICES 16
@@ -105,6 +106,7 @@ struct vm {
 	FILE *console; /* where the serial port's output goes */
 	int console_log_fd;
 	struct serial *serial;
+	struct i8042 *i8042;
 	struct acpi_pm *pm;
 	struct iothread *io;
 	struct virtio_dev *virtio[VIRTIO_MAX_DEVICES];

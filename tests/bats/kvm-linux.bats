@@ -22,7 +22,7 @@ load helper
 	[ "${mem}" -gt 200000 ] && [ "${mem}" -le 262144 ]
 }
 
-@test "linux: console, shutdown -w (power button), reboot, panic, pause, destroy of a stock guest" {
+@test "linux: console, shutdown -w (power button), reboot (Ctrl-Alt-Del), panic, pause, destroy" {
 	run "${TESTS_DIR}/hosts/kvm" -t 600 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
 		sh ./linux-lifecycle.sh
 	echo "${output}"
@@ -37,6 +37,8 @@ load helper
 	[[ "${output}" == *"CHECK shell gone"* ]]
 	[[ "${output}" =~ CHECK\ reboot\ boots=[2-9]\ list=[2-9] ]] # on_reboot=restart
 	[[ "${output}" == *"CHECK destroy rb ok"* ]]
+	[[ "${output}" == *"CHECK reboot -w: Domain "*" has been rebooted"* ]]
+	[[ "${output}" == *"CHECK cad saw 1 ctrl-alt-del, booted 2 times"* ]]
 	[[ "${output}" == *"CHECK crash state ---sc-"* ]] # pvpanic -> on_crash=preserve
 	[[ "${output}" == *"CHECK destroy crash ok"* ]]
 	times=$(sed -n 's/.*CHECK pause times //p' <<<"${output}")
@@ -46,4 +48,51 @@ load helper
 	[[ "${output}" == *"CHECK destroy busy ok"* ]]
 	[[ "${output}" == *"CHECK busy gone"* ]]
 	[[ "${output}" == *"CHECK run dir empty"* ]]
+}
+
+@test "linux: an ext4 disk from the host; the guest's synced write survives destroy and SIGKILL" {
+	run "${TESTS_DIR}/hosts/kvm" -t 600 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
+		sh ./linux-disk.sh
+	echo "${output}"
+	[ "${status}" -eq 0 ]
+	hostfile=$(sed -n 's/.*CHECK host file //p' <<<"${output}" | tr -d '\r')
+	[[ "${output}" == *"XLC-DISK-HOSTFILE ${hostfile}"* ]]
+	# vdev order: xvda (64 MiB) is vda, xvdb (3 MiB) is vdb, though listed first.
+	[[ "${output}" == *"XLC-INFO disk=vda sectors=131072 ro=0"*"XLC-INFO disk=vdb sectors=6144 ro=0"* ]]
+	[[ "${output}" == *"CHECK after destroy the image has: written by the guest "* ]]
+	[[ "${output}" == *"CHECK after SIGKILL the image has: written by the guest "* ]]
+	[[ "${output}" == *"xlc: d2: disk /srv/disk.img is in use by another guest (locked)"* ]]
+	[[ "${output}" == *"CHECK second writer exit 1"* ]]
+	[[ "${output}" == *"CHECK d3 gone"* ]]
+	[[ "${output}" == *"XLC-INFO disk=vda sectors=131072 ro=1"* ]]
+	[[ "${output}" == *"XLC-DISK-RO write=failed"* ]]
+	[[ "${output}" == *"CHECK read-only image unchanged"* ]]
+	[[ "${output}" == *"CHECK run dir empty"* ]]
+}
+
+@test "linux: two guests on a bridge: ping, HTTP transfers with checksums, rate=, taps" {
+	run "${TESTS_DIR}/hosts/kvm" -t 900 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
+		sh ./linux-net.sh
+	echo "${output}"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"CHECK taps gb0 vif1.0 "* ]]
+	host_md5=$(sed -n 's/.*CHECK host blob md5=\([0-9a-f]*\).*/\1/p' <<<"${output}")
+	a_md5=$(sed -n 's/^ga XLC-NET-SERVING md5=\([0-9a-f]*\).*/\1/p' <<<"${output}")
+	b_md5=$(sed -n 's/^gb XLC-NET-SERVING md5=\([0-9a-f]*\).*/\1/p' <<<"${output}")
+	[ -n "${host_md5}" ] && [ -n "${a_md5}" ] && [ -n "${b_md5}" ]
+	for g in ga gb; do
+		[[ "${output}" == *"${g} XLC-NET-PING host=ok"* ]]
+		[[ "${output}" == *"${g} XLC-NET-PING peer=ok"* ]]
+		[[ "${output}" == *"${g} XLC-NET-WGET host md5=${host_md5}"* ]]
+	done
+	[[ "${output}" == *"ga XLC-NET-WGET peer md5=${b_md5}"* ]]
+	[[ "${output}" == *"gb XLC-NET-WGET peer md5=${a_md5}"* ]]
+	[[ "${output}" == *"CHECK host pings both"* ]]
+	# rate=4Mb/s: 4 MiB take 8.4 s; within 10 %.
+	seconds=$(sed -n 's/.*CHECK rate fetch bytes=4194304 seconds=\([0-9.]*\).*/\1/p' <<<"${output}")
+	[ -n "${seconds}" ]
+	awk -v s="${seconds}" 'BEGIN { r = 4194304 * 8 / s / 1e6; print "rate " r " Mb/s"; exit !(r > 3.6 && r < 4.4) }'
+	gr_md5=$(sed -n 's/^gr XLC-NET-SERVING md5=\([0-9a-f]*\).*/\1/p' <<<"${output}")
+	[[ "${output}" == *"CHECK rate fetched md5=${gr_md5}"* ]]
+	[[ "${output}" == *"CHECK taps left: []"* ]]
 }

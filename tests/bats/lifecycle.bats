@@ -183,6 +183,26 @@ wait_console() {
 	[ "$(xlc list g1 | awk 'NR==2 {print $5}')" = "---sr-" ]
 }
 
+@test "reboot presses Ctrl-Alt-Del on the guest's keyboard; -F resets; -w waits for the new boot" {
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/keyboard.bzImage\" on_reboot=\"restart\" \
+		'cmdline="kit.end=reboot"'
+	wait_console g1 "KIT-KBD reset=fa,aa id=fa,ab,41 enable=fa"
+	run --separate-stderr xlc reboot -w g1
+	[ "${status}" -eq 0 ]
+	[ "${stderr}" = "$(printf 'Rebooting domain 1\nWaiting for 1 domains\nDomain 1 has been rebooted')" ]
+	[ "$(grep -c KIT-CTRL-ALT-DEL "${XLC_LOG_DIR}/console/g1.log")" -eq 1 ]
+	[ "$(xlc list --json | jq '.[0].boots')" -eq 2 ]
+	xlc destroy g1
+	# A guest without a keyboard driver cannot take the keys: say so, and offer -F.
+	xlc create -q "${SANDBOX}/g.cfg" on_reboot=\"restart\"
+	run --separate-stderr xlc reboot g1
+	[ "${status}" -eq 1 ]
+	[[ "${stderr}" == *"xlc: reboot g1 failed: the guest has no keyboard driver to take Ctrl-Alt-Del; reboot -F resets it" ]]
+	run --separate-stderr xlc reboot -F -w g1
+	[ "${status}" -eq 0 ]
+	[ "$(xlc list --json | jq '.[0].boots')" -eq 2 ]
+}
+
 @test "unknown domains: a clear message and exit 1" {
 	for c in destroy pause unpause console domid; do
 		run xlc "${c}" nosuch

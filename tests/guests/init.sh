@@ -5,6 +5,12 @@
 #   poweroff | reboot | halt    leave that way (-f), right after the marker
 #   panic                       crash the kernel (sysrq c)
 #   spin | idle                 burn one CPU / sleep, forever
+#   disk                        mount /dev/vda, print /host.txt, write /guest.txt
+#                               and sync, then idle
+#   diskro                      try to write /dev/vda (it must fail), then idle
+#   net                         xlc.ip= on eth0; ping xlc.host= and xlc.peer=,
+#                               fetch the host's /blob over HTTP, serve a blob
+#                               of our own, fetch the peer's; then idle
 #   shell (default)             a shell on the console
 # Lines it prints start with XLC- so tests can find them in a console log.
 mount -t proc proc /proc
@@ -46,18 +52,85 @@ for d in /sys/class/input/input*; do
 	done
 done
 
+# Ctrl-Alt-Del (xlc reboot) signals init, as on a distribution where
+# systemd turns it into an orderly reboot; the kernel's default would reset.
+echo 0 >/proc/sys/kernel/ctrl-alt-del
+trap 'echo "XLC-CTRL-ALT-DEL"; sync; reboot -f' INT
+
 info
 echo "xlc: marker" >/dev/kmsg
 echo "XLC-GUEST-READY uptime=$(cut -d' ' -f1 /proc/uptime)"
 
+# Init waits in the background so that its signal traps run at once.
+idle() {
+	while :; do
+		sleep 3600 &
+		wait $!
+	done
+}
+
+# Waits up to 60 s for a command to succeed.
+retry() {
+	i=0
+	until "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 60 ] || return 1
+		sleep 1
+	done
+}
+
+disk_test() {
+	mount -t ext4 /dev/vda /mnt || { echo "XLC-DISK mount failed"; return; }
+	echo "XLC-DISK-HOSTFILE $(cat /mnt/host.txt)"
+	echo "written by the guest $(cat /proc/sys/kernel/random/uuid)" >/mnt/guest.txt
+	sync
+	echo "XLC-DISK-SYNCED $(cat /mnt/guest.txt)"
+}
+
+diskro_test() {
+	if dd if=/dev/zero of=/dev/vda bs=4096 count=1 oflag=direct 2>/dev/null; then
+		echo "XLC-DISK-RO write=succeeded"
+	else
+		echo "XLC-DISK-RO write=failed"
+	fi
+	mount -t ext4 -o ro /dev/vda /mnt && echo "XLC-DISK-HOSTFILE $(cat /mnt/host.txt)"
+}
+
+net_test() {
+	ip link set lo up
+	ip link set eth0 up
+	ip addr add "$(arg xlc.ip)" dev eth0
+	host=$(arg xlc.host)
+	peer=$(arg xlc.peer)
+	retry ping -c 1 -W 1 "${host}" && echo "XLC-NET-PING host=ok"
+	wget -q -O /tmp/host.blob "http://${host}:8080/blob" &&
+		echo "XLC-NET-WGET host md5=$(md5sum </tmp/host.blob | cut -c1-32)"
+	mib=$(arg xlc.mib)
+	mkdir -p /srv
+	dd if=/dev/urandom of=/srv/blob bs=1M count="${mib:-4}" 2>/dev/null
+	httpd -p 8080 -h /srv
+	echo "XLC-NET-SERVING md5=$(md5sum </srv/blob | cut -c1-32)"
+	[ -n "${peer}" ] || return
+	retry ping -c 1 -W 1 "${peer}" && echo "XLC-NET-PING peer=ok"
+	retry wget -q -O /tmp/peer.blob "http://${peer}:8080/blob" &&
+		echo "XLC-NET-WGET peer md5=$(md5sum </tmp/peer.blob | cut -c1-32)"
+}
+
 case "${test}" in
+disk) disk_test ;;
+diskro) diskro_test ;;
+net) net_test ;;
+esac
+case "${test}" in
+disk | diskro | net) idle ;;
 poweroff) poweroff -f ;;
 reboot) reboot -f ;;
 halt) halt -f ;;
 panic) echo c >/proc/sysrq-trigger ;;
 spin) while :; do :; done ;;
-idle) while :; do sleep 3600; done ;;
+idle) idle ;;
 esac
 while :; do
-	setsid cttyhack sh
+	setsid cttyhack sh </dev/console >/dev/console 2>&1 &
+	wait $!
 done

@@ -12,7 +12,8 @@ kind=${1:?usage: mkhost.sh kvm}
 . "${HERE}/lib/debs.sh"
 
 # Host binaries the test hosts carry, with their libraries.
-HOST_BINARIES="/usr/bin/qemu-system-x86_64 /bin/bash /usr/bin/jq /usr/bin/cmp /usr/bin/stdbuf"
+HOST_BINARIES="/usr/bin/qemu-system-x86_64 /bin/bash /usr/bin/jq /usr/bin/cmp /usr/bin/stdbuf
+	/usr/sbin/mke2fs /usr/sbin/debugfs"
 
 "${HERE}/../guests/mkguest.sh"
 guest="${CACHE}/guest"

@@ -56,6 +56,14 @@ while [ "$(log rb | grep -c XLC-GUEST-READY)" -lt 2 ] && [ $i -lt 1200 ]; do sle
 echo "CHECK reboot boots=$(log rb | grep -c XLC-GUEST-READY) list=$(xlc list --json | jq '.[] | select(.name == "rb") | .boots')"
 xlc destroy rb && echo "CHECK destroy rb ok"
 
+# xlc reboot presses Ctrl-Alt-Del; the guest's init reboots in order.
+cfg cad idle 1
+xlc create -q cad.cfg
+wait_for cad XLC-GUEST-READY 120
+timeout 180 xlc reboot -w cad 2>&1 | sed 's/^/CHECK reboot -w: /'
+echo "CHECK cad saw $(log cad | grep -c XLC-CTRL-ALT-DEL) ctrl-alt-del, booted $(log cad | grep -c XLC-GUEST-READY) times"
+xlc destroy cad
+
 cfg crash panic 1
 echo 'on_crash = "preserve"' >>crash.cfg
 xlc create -q crash.cfg

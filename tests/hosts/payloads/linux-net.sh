@@ -1,0 +1,64 @@
+#!/bin/sh
+# Runs inside the KVM test host: two stock Debian guests on one bridge
+# (br0, 10.0.2.1/24 on the host side). Each pings the host and the other,
+# fetches the host's blob over HTTP and serves one of its own, which the
+# other fetches: the checksums are compared here. A third guest with
+# rate=4Mb/s serves a blob the host fetches, timed. Tap names, and their
+# removal when the guests end, are checked. Prints CHECK lines for
+# tests/bats/kvm-linux.bats.
+export XLC_RUN_DIR=/run/xlc XLC_LOG_DIR=/var/log/xlc
+log() { cat "$XLC_LOG_DIR/console/$1.log" 2>/dev/null; }
+wait_for() { # name pattern seconds
+	i=0
+	while [ $i -lt $(($3 * 10)) ]; do
+		log "$1" | grep -q "$2" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "CHECK timeout waiting for '$2' in $1's console"
+	log "$1" | tail -5
+	return 1
+}
+cfg() { # name ip peer vif
+	cat >"$1.cfg" <<CFG
+name = "$1"
+memory = 192
+kernel = "/payload/guest/vmlinuz"
+ramdisk = "/payload/guest/initramfs.cpio.gz"
+cmdline = "console=ttyS0 quiet xlc.test=net xlc.ip=$2/24 xlc.host=10.0.2.1 xlc.peer=$3 xlc.mib=$5"
+vif = [ '$4' ]
+CFG
+}
+now() { cut -d' ' -f1 /proc/uptime; }
+
+ip link add br0 type bridge
+ip link set br0 up
+ip addr add 10.0.2.1/24 dev br0
+mkdir -p /srv/www
+dd if=/dev/urandom of=/srv/www/blob bs=1M count=8 2>/dev/null
+httpd -p 10.0.2.1:8080 -h /srv/www
+echo "CHECK host blob md5=$(md5sum </srv/www/blob | cut -c1-32)"
+
+cfg ga 10.0.2.11 10.0.2.12 bridge=br0 4
+cfg gb 10.0.2.12 10.0.2.11 bridge=br0,vifname=gb0 4
+xlc create -q ga.cfg && xlc create -q gb.cfg
+echo "CHECK taps $(ip -o link show master br0 | awk -F': ' '{print $2}' | sort | tr '\n' ' ')"
+wait_for ga 'XLC-NET-WGET peer' 180
+wait_for gb 'XLC-NET-WGET peer' 180
+for g in ga gb; do log $g | grep XLC-NET | sed "s/^/$g /"; done
+ping -c 2 -W 2 10.0.2.11 >/dev/null && ping -c 2 -W 2 10.0.2.12 >/dev/null && echo "CHECK host pings both"
+xlc list --json | jq -c '.[] | {name, vif: [.devices[] | select(.kind == "vif") | {name, tx_bytes, rx_bytes, tx_packets, rx_packets}]}'
+xlc destroy ga
+xlc destroy gb
+
+# rate=4Mb/s limits what the guest sends: time the host's fetch of its 4 MiB.
+cfg gr 10.0.2.13 "" bridge=br0,rate=4Mb/s 4
+xlc create -q gr.cfg && wait_for gr XLC-NET-SERVING 180
+start=$(now)
+wget -q -O /tmp/gr.blob http://10.0.2.13:8080/blob
+end=$(now)
+echo "CHECK rate fetch bytes=$(wc -c </tmp/gr.blob) seconds=$(awk -v a="$start" -v b="$end" 'BEGIN {print b - a}')"
+log gr | grep XLC-NET-SERVING | sed 's/^/gr /'
+echo "CHECK rate fetched md5=$(md5sum </tmp/gr.blob | cut -c1-32)"
+xlc destroy gr
+echo "CHECK taps left: [$(ip -o link show type tun | awk -F': ' '{print $2}' | tr '\n' ' ')]"
