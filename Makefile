@@ -21,7 +21,7 @@ PKG_CONFIG ?= pkg-config
 
 XEN ?= $(shell $(PKG_CONFIG) --exists xenlight xlutil 2>/dev/null && echo 1 || echo 0)
 
-PKGS := libconfuse yajl ncurses
+PKGS := libconfuse yajl ncursesw
 ifeq ($(XEN),1)
 PKGS += xenlight xlutil xenstat
 endif
@@ -45,7 +45,8 @@ endif
 PARSER_SRCS := parsers/cfg_reader.c parsers/domain_keys.c parsers/domain_config.c \
 	       parsers/disk_spec.c parsers/vif_spec.c parsers/cpulist.c parsers/domain_json.c \
 	       parsers/xlc_conf.c
-CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cmd_create.c xlc/cmd_domain.c
+CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cmd_create.c xlc/cmd_domain.c \
+	    top/top.c top/sample.c top/table.c top/screen.c
 COMMON_SRCS := xlc/util.c
 # The virtio devices; the fuzzer builds them too, with vm.c for guest memory.
 VIRTIO_SRCS := backends/kvm/virtqueue.c backends/kvm/virtio_mmio.c backends/kvm/iothread.c \
@@ -54,7 +55,8 @@ VIRTIO_SRCS := backends/kvm/virtqueue.c backends/kvm/virtio_mmio.c backends/kvm/
 BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c backends/kvm/vmm.c backends/kvm/vm.c \
 		backends/kvm/vcpu.c backends/kvm/boot.c backends/kvm/serial.c backends/kvm/i8042.c \
 		backends/kvm/rtc.c backends/kvm/pm.c backends/kvm/acpi.c backends/kvm/aml.c \
-		backends/kvm/cf9.c backends/kvm/rundir.c backends/kvm/monitor.c console/console.c \
+		backends/kvm/cf9.c backends/kvm/rundir.c backends/kvm/monitor.c backends/kvm/stats.c \
+		console/console.c \
 		$(VIRTIO_SRCS)
 ifeq ($(XEN),1)
 BACKEND_SRCS += backends/xen/xen.c

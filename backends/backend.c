@@ -78,3 +78,16 @@ void domain_info_free(struct domain_info *d, int n)
 	}
 	free(d);
 }
+
+void domain_stats_free(struct domain_stats *d, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(d[i].name);
+		free(d[i].vcpu_ns);
+		free(d[i].nets);
+		free(d[i].vbds);
+	}
+	free(d);
+}

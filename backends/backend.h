@@ -8,6 +8,7 @@
 #define XLC_BACKEND_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "parsers/domain_config.h"
@@ -42,6 +43,41 @@ struct domain_info {
 
 void domain_info_free(struct domain_info *d, int n);
 
+/* Counters of one vif and one virtual disk, as xentop shows them. */
+struct net_stats {
+	uint64_t rx_bytes, rx_packets, rx_errors, rx_drops;
+	uint64_t tx_bytes, tx_packets, tx_errors, tx_drops;
+};
+
+struct vbd_stats {
+	unsigned long devnum; /* Xen's encoding of the vdev */
+	uint64_t oo_req, rd_req, wr_req, rd_sect, wr_sect;
+};
+
+/* One domain in one sample of `top`. */
+struct domain_stats {
+	int domid;
+	char *name;
+	char state[7];	 /* xentop's letters, in its order: d s b c p r */
+	uint64_t cpu_ns; /* all vCPUs */
+	uint64_t *vcpu_ns;
+	unsigned nvcpus;
+	uint64_t mem_kb, maxmem_kb; /* maxmem UINT64_MAX: no limit */
+	struct net_stats *nets;
+	unsigned nnets;
+	struct vbd_stats *vbds;
+	unsigned nvbds;
+	unsigned ssid;
+};
+
+struct host_stats {
+	uint64_t total_kb, free_kb;
+	unsigned cpus, mhz;
+	char version[64]; /* "kvm (API 12)", "Xen 4.17.7" */
+};
+
+void domain_stats_free(struct domain_stats *d, int n);
+
 struct backend_ops {
 	const char *name;
 	/* Whether this backend honours a config key flagged KEY_XEN_ONLY. */
@@ -61,6 +97,9 @@ struct backend_ops {
 	int (*console)(const struct xlc_conf *conf, const char *name, int escape);
 	/* Prints `xlc info`'s key : value lines. */
 	int (*host_info)(const struct xlc_conf *conf, FILE *out);
+	/* One sample for top: the host and every domain. 0 or -1 with *err. */
+	int (*stats)(const struct xlc_conf *conf, struct host_stats *host,
+		     struct domain_stats **doms, int *n, char **err);
 };
 
 extern const struct backend_ops kvm_backend;

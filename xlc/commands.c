@@ -44,6 +44,19 @@ const struct command commands[] = {
 	{ "domname", main_domname, false, "Convert a domain id to a domain name", "<id>", NULL },
 	{ "vcpu-list", main_vcpu_list, false, "List the domains' vCPUs", "[domain...]", NULL },
 	{ "info", main_info, false, "Print information about the host", "", NULL },
+	{ "top", main_top, false, "Monitor the domains' CPU, memory, network and disks (xentop)",
+	  "[-b] [-i N] [-d SECONDS] [-f] [-n] [-x] [-v] [-r] [--sort COLUMN] [--csv|--json]",
+	  "  -b, --batch      xentop's batch output: a header and a row per domain, each time.\n"
+	  "  -i N             Stop after N samples.\n"
+	  "  -d SECONDS       Seconds between samples (default 3; fractions allowed).\n"
+	  "  -f, --full-name  Full names (the default when output is not a terminal).\n"
+	  "  -n, -x, -v       Detail lines for networks, virtual disks, vCPUs.\n"
+	  "  -r               Repeat the header before each domain.\n"
+	  "      --sort COL   Sort by a column (NAME, CPU(%), MEM(k)...; a prefix will do).\n"
+	  "      --csv        One CSV row per domain per sample, with a header row.\n"
+	  "      --json       One JSON object per domain per sample, one per line.\n"
+	  "Keys: D delay, N networks, B disks, V vCPUs, R repeat header, S next sort column,\n"
+	  "O sort column by name, F or / filter by name, arrows scroll, Ctrl-L repaint, Q quit.\n" },
 	{ "help", main_help, false, "Show help for xlc or one of its commands", "[command]", NULL },
 };
 

@@ -24,6 +24,7 @@
 #include "backends/backend.h"
 #include "backends/kvm/monitor.h"
 #include "backends/kvm/rundir.h"
+#include "backends/kvm/stats.h"
 #include "parsers/domain_json.h"
 #include "console/console.h"
 #include "xlc/util.h"
@@ -481,4 +482,5 @@ const struct backend_ops kvm_backend = {
 	.wait_gone = kvm_wait_gone,
 	.console = kvm_console,
 	.host_info = kvm_host_info,
+	.stats = kvm_stats,
 };

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * top's sample on the kvm backend. Each VMM's info record (what list --json
+ * prints) carries its vCPU times and its devices' counters; the host's
+ * memory and CPUs come from /proc.
+ */
+#include "backends/kvm/stats.h"
+
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <yajl/yajl_tree.h>
+
+#include "xlc/util.h"
+
+static yajl_val get(yajl_val v, const char *key, yajl_type t)
+{
+	const char *path[] = { key, NULL };
+
+	return yajl_tree_get(v, path, t);
+}
+
+static uint64_t num(yajl_val v, const char *key)
+{
+	yajl_val x = get(v, key, yajl_t_number);
+
+	return x && YAJL_IS_INTEGER(x) && YAJL_GET_INTEGER(x) > 0 ? (uint64_t)YAJL_GET_INTEGER(x)
+								  : 0;
+}
+
+static const char *str(yajl_val v, const char *key)
+{
+	yajl_val x = get(v, key, yajl_t_string);
+
+	return x ? YAJL_GET_STRING(x) : "";
+}
+
+/* xentop's letters and order: d s b c p r. */
+static void state_letters(yajl_val v, char out[7])
+{
+	const char *state = str(v, "state"), *reason = str(v, "shutdown_reason");
+
+	memcpy(out, "------", 7);
+	if (!strcmp(state, "shutdown")) {
+		out[1] = 's';
+		if (!strcmp(reason, "crash"))
+			out[3] = 'c';
+	} else if (!strcmp(state, "paused")) {
+		out[4] = 'p';
+	} else if (num(v, "blocked")) {
+		out[2] = 'b';
+	} else {
+		out[5] = 'r';
+	}
+}
+
+static void add_device(struct domain_stats *d, yajl_val dev)
+{
+	const char *kind = str(dev, "kind");
+
+	if (!strcmp(kind, "vif")) {
+		struct net_stats *s;
+
+		d->nets = xreallocarray(d->nets, d->nnets + 1, sizeof(*d->nets));
+		s = &d->nets[d->nnets++];
+		*s = (struct net_stats){
+			.rx_bytes = num(dev, "rx_bytes"),
+			.rx_packets = num(dev, "rx_packets"),
+			.rx_drops = num(dev, "rx_drops"),
+			.tx_bytes = num(dev, "tx_bytes"),
+			.tx_packets = num(dev, "tx_packets"),
+			.tx_drops = num(dev, "tx_drops"),
+		};
+	} else if (!strcmp(kind, "vbd")) {
+		struct vbd_stats *s;
+		unsigned index;
+
+		d->vbds = xreallocarray(d->vbds, d->nvbds + 1, sizeof(*d->vbds));
+		s = &d->vbds[d->nvbds++];
+		*s = (struct vbd_stats){
+			.oo_req = num(dev, "oo_req"),
+			.rd_req = num(dev, "rd_req"),
+			.wr_req = num(dev, "wr_req"),
+			.rd_sect = num(dev, "rd_sect"),
+			.wr_sect = num(dev, "wr_sect"),
+		};
+		if (!vdev_decode(str(dev, "name"), &s->devnum, &index))
+			s->devnum = 0;
+	}
+}
+
+static int parse_record(const char *json, struct domain_stats *d)
+{
+	char errbuf[128];
+	yajl_val v = yajl_tree_parse(json, errbuf, sizeof(errbuf)), a;
+	size_t i;
+
+	if (!v)
+		return -1;
+	d->domid = (int)num(v, "domid");
+	d->name = xstrdup(str(v, "name"));
+	state_letters(v, d->state);
+	d->cpu_ns = num(v, "cpu_time_ns");
+	d->mem_kb = num(v, "memory_mib") * 1024;
+	d->maxmem_kb = num(v, "maxmem_mib") * 1024;
+	a = get(v, "vcpu_time_ns", yajl_t_array);
+	d->nvcpus = (unsigned)num(v, "vcpus");
+	d->vcpu_ns = xcalloc(d->nvcpus + 1, sizeof(*d->vcpu_ns));
+	for (i = 0; a && i < a->u.array.len && i < d->nvcpus; i++)
+		if (YAJL_IS_INTEGER(a->u.array.values[i]))
+			d->vcpu_ns[i] = (uint64_t)YAJL_GET_INTEGER(a->u.array.values[i]);
+	a = get(v, "devices", yajl_t_array);
+	for (i = 0; a && i < a->u.array.len; i++)
+		add_device(d, a->u.array.values[i]);
+	yajl_tree_free(v);
+	return 0;
+}
+
+static uint64_t meminfo_kb(const char *key)
+{
+	char *text = read_file("/proc/meminfo", NULL), *p;
+	uint64_t kb = 0;
+
+	p = text ? strstr(text, key) : NULL;
+	if (p)
+		kb = strtoull(p + strlen(key), NULL, 10);
+	free(text);
+	return kb;
+}
+
+static unsigned cpu_mhz(void)
+{
+	char *text = read_file("/proc/cpuinfo", NULL), *p;
+	unsigned mhz = 0;
+
+	p = text ? strstr(text, "cpu MHz") : NULL;
+	if (p && (p = strchr(p, ':')))
+		mhz = (unsigned)strtod(p + 1, NULL);
+	free(text);
+	return mhz;
+}
+
+static void host_facts(struct host_stats *host)
+{
+	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC), api = -1;
+
+	host->total_kb = meminfo_kb("MemTotal:");
+	host->free_kb = meminfo_kb("MemAvailable:");
+	host->cpus = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	host->mhz = cpu_mhz();
+	if (kvm >= 0) {
+		api = ioctl(kvm, KVM_GET_API_VERSION, 0);
+		close(kvm);
+	}
+	snprintf(host->version, sizeof(host->version), "kvm (API %d)", api);
+}
+
+int kvm_stats(const struct xlc_conf *conf, struct host_stats *host, struct domain_stats **doms,
+	      int *n, char **err)
+{
+	struct domain_info *d = NULL;
+	int nd = 0, i;
+
+	*doms = NULL;
+	*n = 0;
+	if (kvm_backend.list(conf, &d, &nd, err))
+		return -1;
+	host_facts(host);
+	*doms = xcalloc((size_t)nd + 1, sizeof(**doms));
+	for (i = 0; i < nd; i++)
+		if (d[i].json && parse_record(d[i].json, &(*doms)[*n]) == 0)
+			(*n)++;
+	domain_info_free(d, nd);
+	return 0;
+}

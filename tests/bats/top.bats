@@ -1,0 +1,168 @@
+#!/usr/bin/env bats
+# xlc top on this machine's kvm-pvm with kit guests: xentop's batch format,
+# CPU(%) of a spinning and an idle guest, disk and network counters, the
+# machine-readable modes, and the ncurses screen driven through tmux.
+
+load helper
+
+KIT="${KIT:-${REPO_DIR}/build/kit}"
+HEADER='      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID'
+
+setup() {
+	setup_sandbox
+	[ -c /dev/kvm ] || skip "no /dev/kvm on this machine"
+	truncate -s 1M "${SANDBOX}/a.img"
+	cat >"${SANDBOX}/g.cfg" <<-CFG
+	memory = 64
+	kernel = "${KIT}/hello.bzImage"
+	cmdline = "kit.end=halt"
+	CFG
+	NETNS=""
+	TMUX_SESSION=""
+}
+
+teardown() {
+	[ -n "${TMUX_SESSION}" ] && tmux kill-session -t "${TMUX_SESSION}" 2>/dev/null
+	for s in "${XLC_RUN_DIR}"/*.sock; do
+		[ -e "${s}" ] && "${XLC}" destroy "$(basename "${s}" .sock)" 2>/dev/null
+	done
+	[ -n "${NETNS}" ] && ip netns del "${NETNS}" 2>/dev/null
+	teardown_sandbox
+}
+
+xlc() { "${XLC}" "$@"; }
+
+wait_console() {
+	local i
+	for i in $(seq 1 100); do
+		grep -q "$2" "${XLC_LOG_DIR}/console/$1.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# The value of a column (by header name) in the row of domain $2 of the last block.
+col() {
+	awk -v name="$2" -v col="$3" '
+		$1 == "NAME" { for (i = 1; i <= NF; i++) idx[$i] = i; next }
+		$1 == name { v = $(idx[col]) }
+		END { print v }' <<<"$1"
+}
+
+@test "top -b: xentop's header and rows; a spinning guest near 100 %, an idle one near 0" {
+	xlc create -q "${SANDBOX}/g.cfg" name=\"busy\" kernel=\"${KIT}/spin.bzImage\"
+	xlc create -q "${SANDBOX}/g.cfg" name=\"idle\"
+	wait_console idle "KIT-EXIT code=0" # then it halts
+	run xlc top -b -i 3 -d 1
+	[ "${status}" -eq 0 ]
+	[ "$(grep -c '^      NAME' <<<"${output}")" -eq 3 ]
+	[ "${lines[0]}" = "${HEADER}" ]
+	[ "${#lines[@]}" -eq 9 ] # three blocks: header and two rows each
+	# Rows sorted by name; state letters in xentop's order (d s b c p r).
+	[[ "${lines[1]}" =~ ^\ {6}busy\ -----r\ +[0-9]+\ +0\.0\ +65536\ + ]]
+	[[ "${lines[2]}" =~ ^\ {6}idle\ --b---\ +[0-9]+\ +0\.0\ +65536\ + ]]
+	busy=$(col "${output}" busy 'CPU(%)')
+	idle=$(col "${output}" idle 'CPU(%)')
+	echo "busy ${busy}% idle ${idle}%"
+	awk -v b="${busy}" -v i="${idle}" 'BEGIN { exit !(b >= 85 && b <= 115 && i < 5) }'
+}
+
+@test "top -b: disk and network counters, and the -n -x -v detail lines" {
+	NETNS="xlc-top-$$"
+	ip netns add "${NETNS}"
+	ip netns exec "${NETNS}" ip link add br0 type bridge
+	ip netns exec "${NETNS}" ip link set br0 up
+	xlc create -q "${SANDBOX}/g.cfg" name=\"disk\" kernel=\"${KIT}/blk.bzImage\" \
+		"disk=['${SANDBOX}/a.img,raw,xvda,w']" 'cmdline="kit.end=halt kit.sector=9"'
+	ip netns exec "${NETNS}" "${XLC}" create -q "${SANDBOX}/g.cfg" name=\"net\" \
+		kernel=\"${KIT}/net.bzImage\" "vif=['bridge=br0', 'bridge=br0']"
+	wait_console disk "KIT-EXIT code=0"
+	wait_console net "KIT-EXIT code=0"
+	run xlc top -b -i 1 -n -x -v
+	[ "${status}" -eq 0 ]
+	echo "${output}"
+	[ "$(col "${output}" disk VBDS)" -eq 1 ]
+	[ "$(col "${output}" disk VBD_RD)" -eq 2 ]
+	[ "$(col "${output}" disk VBD_WR)" -eq 1 ]
+	[ "$(col "${output}" disk VBD_RSECT)" -eq 2 ]
+	[ "$(col "${output}" disk VBD_WSECT)" -eq 1 ]
+	[ "$(col "${output}" net NETS)" -eq 2 ]
+	[[ "${output}" == *"VBD BlkBack 51712 [ca: 0]  OO:        0   RD:        2   WR:        1   RSECT:          2   WSECT:          1"* ]]
+	[[ "${output}" =~ Net0\ RX:\ +[0-9]+bytes\ +[1-9][0-9]*pkts\ +0err\ +0drop\ \ TX:\ +[1-9][0-9]*bytes\ +[1-9][0-9]*pkts ]]
+	[[ "${output}" =~ VCPUs\(sec\):\ \ \ 0:\ +[0-9]+s ]]
+}
+
+@test "top --csv and --json: one record per domain per sample, CPU(%) right from the first" {
+	xlc create -q "${SANDBOX}/g.cfg" name=\"busy\" kernel=\"${KIT}/spin.bzImage\"
+	run xlc top --csv -i 2 -d 0.5
+	[ "${status}" -eq 0 ]
+	[ "${lines[0]}" = "timestamp,interval,domid,name,state,cpu_sec,cpu_pct,mem_k,mem_pct,maxmem_k,vcpus,nets,nettx_k,netrx_k,vbds,vbd_oo,vbd_rd,vbd_wr,vbd_rsect,vbd_wsect" ]
+	[ "${#lines[@]}" -eq 3 ]
+	pct=$(cut -d, -f7 <<<"${lines[1]}")
+	awk -v p="${pct}" 'BEGIN { exit !(p >= 85 && p <= 115) }'
+	run xlc top --json -i 1 -d 0.5
+	[ "$(jq -r .name <<<"${output}")" = busy ]
+	jq -e '.cpu_pct >= 85 and .cpu_pct <= 115 and .interval > 0.4 and (.timestamp | test("^20"))' <<<"${output}"
+}
+
+@test "top: bad options are usage errors; -d takes fractions" {
+	run xlc top -b -d 0
+	[ "${status}" -eq 2 ]
+	[[ "${output}" == *"-d 0: the delay is a number of seconds > 0"* ]]
+	run xlc top --sort nosuch -b
+	[ "${status}" -eq 2 ]
+	run xlc top -b -i 2 -d 0.2
+	[ "${status}" -eq 0 ]
+	[ "$(grep -c '^      NAME' <<<"${output}")" -eq 2 ]
+	run xlc top </dev/null
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"top needs a terminal; use -b, --csv or --json"* ]]
+}
+
+@test "top on a terminal: summary, sorting, toggles, filter, a guest that appears, quit" {
+	xlc create -q "${SANDBOX}/g.cfg" name=\"busy\" kernel=\"${KIT}/spin.bzImage\"
+	xlc create -q "${SANDBOX}/g.cfg" name=\"idle\" "disk=['${SANDBOX}/a.img,raw,xvda,r']"
+	wait_console idle "KIT-EXIT code=0"
+	TMUX_SESSION="xlc-top-$$"
+	tmux new-session -d -s "${TMUX_SESSION}" -x 220 -y 30 \
+		"env XLC_RUN_DIR='${XLC_RUN_DIR}' LANG=C.UTF-8 '${XLC}' top -d 0.5; sleep 30"
+	screen() { tmux capture-pane -p -t "${TMUX_SESSION}"; }
+	sleep 2
+	run screen
+	[[ "${lines[0]}" =~ ^xlc\ top\ -\ [0-9:]{8}\ \ \ kvm\ \(API\ 12\)$ ]]
+	# (tmux drops the trailing space xentop prints after "shutdown")
+	[ "${lines[1]}" = "2 domains: 1 running, 1 blocked, 0 paused, 0 crashed, 0 dying, 0 shutdown" ]
+	[[ "${lines[2]}" =~ ^Mem:\ [0-9]+k\ total,\ [0-9]+k\ used,\ [0-9]+k\ free\ +CPUs:\ [0-9]+\ @ ]]
+	[[ "${lines[3]}" == *"NAME  STATE   CPU(sec) CPU(%)"*"SSID CPU HISTORY" ]]
+	[[ "${lines[4]}" =~ ^\ +busy\ -----r ]] # by name
+	[[ "${lines[4]}" == *"█"* ]]	    # the busy guest's history is full blocks
+	[[ "${output}" == *"Delay  Networks  vBds  VCPUs  Repeat header  Sort order  Order by  Filter  Quit"* ]]
+	tmux send-keys -t "${TMUX_SESSION}" s # sort by STATE: blocked before running
+	sleep 0.5
+	run screen
+	[[ "${lines[4]}" =~ ^\ +idle\ --b--- ]]
+	tmux send-keys -t "${TMUX_SESSION}" b # the disk's detail line
+	sleep 0.5
+	run screen
+	[[ "${output}" == *"VBD BlkBack 51712 [ca: 0]  OO:"* ]]
+	tmux send-keys -t "${TMUX_SESSION}" / b u s y Enter # filter by name
+	sleep 0.5
+	run screen
+	[[ "${output}" == *" busy -----r"* && "${output}" != *" idle --b---"* ]]
+	tmux send-keys -t "${TMUX_SESSION}" / Enter o C P U '(' % Enter # no filter; sort by CPU(%)
+	xlc create -q "${SANDBOX}/g.cfg" name=\"newcomer\"
+	sleep 1.5
+	run screen
+	[[ "${lines[1]}" == "3 domains:"* ]]
+	[[ "${lines[4]}" =~ ^\ +busy ]] # the busiest first
+	[[ "${output}" == *" newcomer --b---"* ]]
+	xlc destroy newcomer
+	sleep 1
+	run screen
+	[[ "${lines[1]}" == "2 domains:"* && "${output}" != *newcomer* ]]
+	tmux send-keys -t "${TMUX_SESSION}" x # an unknown key does nothing
+	tmux send-keys -t "${TMUX_SESSION}" q
+	sleep 0.5
+	run pgrep -f "${XLC} top -d 0.5"
+	[ "${status}" -eq 1 ] # top has quit
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One sample of every domain for `top`, and what two samples say together:
+ * CPU(%) is the domain's CPU time over the wall time between them, as
+ * xentop computes it (100 = one host CPU).
+ */
+#ifndef XLC_TOP_SAMPLE_H
+#define XLC_TOP_SAMPLE_H
+
+#include <time.h>
+
+#include "backends/backend.h"
+
+struct sample {
+	struct host_stats host;
+	struct domain_stats *doms;
+	int n;
+	double t;    /* CLOCK_MONOTONIC seconds */
+	time_t wall; /* when it was taken */
+	bool valid;
+};
+
+/* Takes a sample through the backend; -1 with *err. */
+int sample_take(const struct backend_ops *be, struct sample *s, char **err);
+void sample_free(struct sample *s);
+
+/* The same domain in an older sample (same id and name), or NULL. */
+const struct domain_stats *sample_find(const struct sample *s, const struct domain_stats *d);
+
+/* CPU(%) of d (in cur) since prev; 0.0 without a previous sample, as xentop. */
+double cpu_pct(const struct sample *cur, const struct sample *prev, const struct domain_stats *d);
+
+uint64_t net_total(const struct domain_stats *d, bool rx);
+uint64_t vbd_total(const struct domain_stats *d, int which); /* VBD_TOTAL_* */
+
+enum { VBD_TOTAL_OO, VBD_TOTAL_RD, VBD_TOTAL_WR, VBD_TOTAL_RSECT, VBD_TOTAL_WSECT };
+
+#endif

@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The interactive `xlc top`: xentop's screen and keys (D N B V R S Q, arrows,
+ * Ctrl-L), plus a name filter (/ or F), a direct choice of the sort column
+ * (O), and a sparkline of each domain's CPU(%) over the last samples.
+ *
+ * A sample is taken every delay seconds; a key that changes the view redraws
+ * from the sample at hand, so toggles answer at once.
+ */
+#include <ctype.h>
+#include <curses.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "top/sample.h"
+#include "top/top.h"
+#include "xlc/util.h"
+#include "xlc/xlc.h"
+
+#define HISTORY 16
+#define KEY_ESC 27
+#define CTRL_L 12
+
+struct history {
+	int domid;
+	char *name;
+	double pct[HISTORY]; /* oldest first */
+	unsigned n;
+	bool seen;
+};
+
+struct screen {
+	const struct backend_ops *be;
+	struct top_opts *o;
+	struct sample cur, prev;
+	struct history *hist;
+	unsigned nhist;
+	int first; /* the first domain shown (scrolling) */
+	const char *prompt;
+	char input[64];
+	char *filter;
+	char *error; /* the last sampling error, shown on the status line */
+	bool utf8;
+};
+
+static void record_history(struct screen *s)
+{
+	unsigned i, k;
+	int j;
+
+	for (i = 0; i < s->nhist; i++)
+		s->hist[i].seen = false;
+	for (j = 0; j < s->cur.n; j++) {
+		const struct domain_stats *d = &s->cur.doms[j];
+		struct history *h = NULL;
+
+		for (i = 0; i < s->nhist && !h; i++)
+			if (s->hist[i].domid == d->domid && !strcmp(s->hist[i].name, d->name))
+				h = &s->hist[i];
+		if (!h) {
+			s->hist = xreallocarray(s->hist, s->nhist + 1, sizeof(*s->hist));
+			h = &s->hist[s->nhist++];
+			*h = (struct history){ .domid = d->domid, .name = xstrdup(d->name) };
+		}
+		h->seen = true;
+		if (!s->prev.valid)
+			continue; /* xentop's first sample has no CPU(%) */
+		if (h->n == HISTORY)
+			memmove(h->pct, h->pct + 1, sizeof(h->pct[0]) * (HISTORY - 1));
+		else
+			h->n++;
+		h->pct[h->n - 1] = cpu_pct(&s->cur, &s->prev, d);
+	}
+	/* A domain that disappeared takes its history with it. */
+	for (i = 0, k = 0; i < s->nhist; i++) {
+		if (s->hist[i].seen)
+			s->hist[k++] = s->hist[i];
+		else
+			free(s->hist[i].name);
+	}
+	s->nhist = k;
+}
+
+static bool resample(struct screen *s)
+{
+	struct sample next;
+	char *err = NULL;
+
+	if (sample_take(s->be, &next, &err)) {
+		free(s->error);
+		s->error = err;
+		return false;
+	}
+	free(s->error);
+	s->error = NULL;
+	sample_free(&s->prev);
+	s->prev = s->cur;
+	s->cur = next;
+	record_history(s);
+	return true;
+}
+
+static void summary(const struct screen *s)
+{
+	unsigned run = 0, block = 0, pause = 0, crash = 0, dying = 0, shut = 0;
+	const struct host_stats *h = &s->cur.host;
+	char when[16];
+	struct tm tm;
+	int i;
+
+	strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&s->cur.wall, &tm));
+	printw("xlc top - %s   %s\n", when, h->version);
+	for (i = 0; i < s->cur.n; i++) {
+		const char *st = s->cur.doms[i].state;
+
+		/* Each domain counted once, in xentop's order of precedence. */
+		if (st[5] == 'r')
+			run++;
+		else if (st[2] == 'b')
+			block++;
+		else if (st[4] == 'p')
+			pause++;
+		else if (st[1] == 's' && st[3] != 'c')
+			shut++;
+		else if (st[3] == 'c')
+			crash++;
+		else if (st[0] == 'd')
+			dying++;
+	}
+	printw("%d domains: %u running, %u blocked, %u paused, %u crashed, %u dying, %u shutdown "
+	       "\n",
+	       s->cur.n, run, block, pause, crash, dying, shut);
+	printw("Mem: %lluk total, %lluk used, %lluk free    CPUs: %u @ %uMHz\n",
+	       (unsigned long long)h->total_kb, (unsigned long long)(h->total_kb - h->free_kb),
+	       (unsigned long long)h->free_kb, h->cpus, h->mhz);
+}
+
+static void header(const struct screen *s, const struct table *t)
+{
+	unsigned f;
+
+	attron(A_REVERSE);
+	for (f = 0; f < F_COUNT; f++) {
+		if (f)
+			addch(' ');
+		if (f == (unsigned)s->o->sort)
+			attron(A_BOLD | A_UNDERLINE);
+		printw("%*s", (int)t->width[f], field_header((enum field)f));
+		if (f == (unsigned)s->o->sort)
+			attroff(A_BOLD | A_UNDERLINE);
+	}
+	printw(" %-*s", HISTORY, "CPU HISTORY");
+	attroff(A_REVERSE);
+	addch('\n');
+}
+
+static void sparkline(const struct screen *s, const struct domain_stats *d)
+{
+	/* 0 % still shows (the lowest block): a sample is there, the guest idled. */
+	static const char *const blocks[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	static const char ascii[] = "_.:-=+*#";
+	const struct history *h = NULL;
+	unsigned i;
+
+	for (i = 0; i < s->nhist && !h; i++)
+		if (s->hist[i].domid == d->domid && !strcmp(s->hist[i].name, d->name))
+			h = &s->hist[i];
+	addch(' ');
+	for (i = 0; h && i < h->n; i++) {
+		double p = h->pct[i] < 0 ? 0 : h->pct[i] > 100 ? 100 : h->pct[i];
+		unsigned level = (unsigned)(p / 100.0 * 7 + 0.5);
+
+		if (s->utf8)
+			addstr(blocks[level]);
+		else
+			addch((chtype)(unsigned char)ascii[level]);
+	}
+}
+
+static void row(const struct screen *s, const struct table *t, const struct domain_stats *d)
+{
+	char cell[128];
+	unsigned f;
+
+	for (f = 0; f < F_COUNT; f++) {
+		if (f)
+			addch(' ');
+		table_cell(t, d, (enum field)f, cell, sizeof(cell));
+		if (f == (unsigned)s->o->sort)
+			attron(A_BOLD);
+		addstr(cell);
+		if (f == (unsigned)s->o->sort)
+			attroff(A_BOLD);
+	}
+	sparkline(s, d);
+	addch('\n');
+}
+
+/* Detail lines through the same formatting as batch mode. */
+static void details(const struct screen *s, const struct domain_stats *d)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	if (s->o->vcpus)
+		table_vcpus(d, &sb);
+	if (s->o->networks)
+		table_nets(d, &sb);
+	if (s->o->vbds)
+		table_vbds(d, &sb);
+	if (sb.buf)
+		addstr(sb.buf);
+	sb_free(&sb);
+}
+
+static void hotkey(char key, const char *rest, bool on)
+{
+	attron(A_REVERSE);
+	addch((chtype)(unsigned char)key);
+	attroff(A_REVERSE);
+	if (on)
+		attron(COLOR_PAIR(1));
+	addstr(rest);
+	if (on)
+		attroff(COLOR_PAIR(1));
+	addstr("  ");
+}
+
+static void bottom_line(const struct screen *s)
+{
+	move(LINES - 1, 2);
+	if (s->prompt) {
+		printw("%s: %s", s->prompt, s->input);
+		return;
+	}
+	if (s->error) {
+		printw("error: %.*s", COLS - 10, s->error);
+		return;
+	}
+	hotkey('D', "elay", false);
+	hotkey('N', "etworks", s->o->networks);
+	addstr("v");
+	hotkey('B', "ds", s->o->vbds);
+	hotkey('V', "CPUs", s->o->vcpus);
+	hotkey('R', "epeat header", s->o->repeat_header);
+	hotkey('S', "ort order", false);
+	hotkey('O', "rder by", false);
+	hotkey('F', s->filter ? "ilter" : "ilter", s->filter != NULL);
+	hotkey('Q', "uit", false);
+	if (s->filter)
+		printw("[%s]", s->filter);
+}
+
+static void draw(struct screen *s)
+{
+	struct domain_stats **order;
+	struct table t;
+	int i, n;
+
+	erase();
+	summary(s);
+	table_init(&t, &s->cur, &s->prev, s->o->full_names);
+	n = top_order(&t, s->o, &order);
+	if (s->first >= n)
+		s->first = n > 0 ? n - 1 : 0;
+	for (i = s->first; i < n || i == s->first; i++) {
+		int y, x;
+
+		getyx(stdscr, y, x);
+		(void)x;
+		if (y >= LINES - 1)
+			break;
+		if (i == s->first || s->o->repeat_header)
+			header(s, &t);
+		if (i >= n)
+			break;
+		row(s, &t, order[i]);
+		details(s, order[i]);
+	}
+	free(order);
+	bottom_line(s);
+	refresh();
+}
+
+static void start_prompt(struct screen *s, const char *what)
+{
+	s->prompt = what;
+	s->input[0] = '\0';
+}
+
+/* Enter in a prompt: apply what was typed. */
+static void accept_prompt(struct screen *s)
+{
+	const char *p = s->prompt;
+	double d;
+	int f;
+
+	s->prompt = NULL;
+	if (!strcmp(p, "Delay(sec)")) {
+		d = strtod(s->input, NULL);
+		if (d > 0)
+			s->o->delay = d;
+	} else if (!strcmp(p, "Sort by column")) {
+		f = field_by_name(s->input);
+		if (f >= 0)
+			s->o->sort = (enum field)f;
+	} else {
+		free(s->filter);
+		s->filter = s->input[0] ? xstrdup(s->input) : NULL;
+		s->o->filter = s->filter;
+		s->first = 0;
+	}
+}
+
+static void prompt_key(struct screen *s, int ch)
+{
+	size_t len = strlen(s->input);
+
+	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
+		accept_prompt(s);
+	else if (ch == KEY_ESC)
+		s->prompt = NULL;
+	else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len)
+		s->input[len - 1] = '\0';
+	else if (ch > 0 && ch < 256 && isprint(ch) && len + 1 < sizeof(s->input)) {
+		s->input[len] = (char)ch;
+		s->input[len + 1] = '\0';
+	}
+}
+
+/* A key outside a prompt; false to quit. Unknown keys do nothing. */
+static bool key(struct screen *s, int ch)
+{
+	switch (ch < 256 ? toupper(ch) : ch) {
+	case 'Q':
+	case KEY_ESC:
+		return false;
+	case 'D':
+		start_prompt(s, "Delay(sec)");
+		break;
+	case 'N':
+		s->o->networks = !s->o->networks;
+		break;
+	case 'B':
+		s->o->vbds = !s->o->vbds;
+		break;
+	case 'V':
+		s->o->vcpus = !s->o->vcpus;
+		break;
+	case 'R':
+		s->o->repeat_header = !s->o->repeat_header;
+		break;
+	case 'S':
+		s->o->sort = (enum field)((s->o->sort + 1) % F_COUNT);
+		break;
+	case 'O':
+		start_prompt(s, "Sort by column");
+		break;
+	case 'F':
+	case '/':
+		start_prompt(s, "Filter by name");
+		break;
+	case KEY_UP:
+		if (s->first > 0)
+			s->first--;
+		break;
+	case KEY_DOWN:
+		s->first++;
+		break;
+	case CTRL_L:
+		clearok(stdscr, TRUE);
+		break;
+	}
+	return true;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int top_screen(const struct backend_ops *be, struct top_opts *o)
+{
+	struct screen s = { .be = be, .o = o };
+	double next = 0;
+	long done = 0;
+	unsigned i;
+
+	setlocale(LC_ALL, "");
+	s.utf8 = MB_CUR_MAX > 1;
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	timeout(100);
+	if (has_colors()) {
+		start_color();
+		use_default_colors();
+		init_pair(1, -1, COLOR_YELLOW);
+	}
+	for (;;) {
+		int ch;
+
+		if (now() >= next) {
+			resample(&s);
+			next = now() + o->delay;
+			draw(&s);
+			if (o->iterations && ++done >= o->iterations)
+				break;
+		}
+		ch = getch();
+		if (ch == ERR) {
+			if (!top_sleep(0))
+				break; /* SIGINT or SIGTERM */
+			continue;
+		}
+		if (s.prompt)
+			prompt_key(&s, ch);
+		else if (!key(&s, ch))
+			break;
+		draw(&s); /* KEY_RESIZE lands here too: curses knows the new size */
+	}
+	endwin();
+	sample_free(&s.cur);
+	sample_free(&s.prev);
+	for (i = 0; i < s.nhist; i++)
+		free(s.hist[i].name);
+	free(s.hist);
+	free(s.filter);
+	free(s.error);
+	return EXIT_OK;
+}

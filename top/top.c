@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `xlc top`: xentop for both backends. -b prints xentop's batch output
+ * (header, then one row per domain, each iteration); --csv and --json print
+ * one record per domain per sample for machines; without them it is an
+ * ncurses screen (screen.c).
+ */
+#include "top/top.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+#include "top/sample.h"
+#include "xlc/util.h"
+#include "xlc/xlc.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+bool top_sleep(double seconds)
+{
+	struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
+
+	while (!stop_requested && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return !stop_requested;
+}
+
+int top_order(struct table *t, const struct top_opts *o, struct domain_stats ***order)
+{
+	const struct sample *s = t->cur;
+	int i, n = 0;
+
+	*order = xcalloc((size_t)s->n + 1, sizeof(**order));
+	for (i = 0; i < s->n; i++)
+		if (!o->filter || strcasestr(s->doms[i].name, o->filter))
+			(*order)[n++] = &s->doms[i];
+	table_sort(t, *order, n, o->sort);
+	return n;
+}
+
+/* xentop -b: the header, then each domain with its detail lines. */
+static void print_batch(const struct top_opts *o, const struct sample *cur,
+			const struct sample *prev)
+{
+	struct strbuf sb;
+	struct domain_stats **order;
+	struct table t;
+	int i, n;
+
+	table_init(&t, cur, prev, o->full_names);
+	n = top_order(&t, o, &order);
+	sb_init(&sb);
+	for (i = 0; i < n || (i == 0 && n == 0); i++) {
+		if (i == 0 || o->repeat_header)
+			table_header_line(&t, &sb);
+		if (i == n)
+			break;
+		table_row_line(&t, order[i], &sb);
+		if (o->vcpus)
+			table_vcpus(order[i], &sb);
+		if (o->networks)
+			table_nets(order[i], &sb);
+		if (o->vbds)
+			table_vbds(order[i], &sb);
+	}
+	fputs(sb.buf ? sb.buf : "", stdout);
+	fflush(stdout);
+	sb_free(&sb);
+	free(order);
+}
+
+static const char *const csv_columns =
+	"timestamp,interval,domid,name,state,cpu_sec,cpu_pct,mem_k,mem_pct,maxmem_k,vcpus,"
+	"nets,nettx_k,netrx_k,vbds,vbd_oo,vbd_rd,vbd_wr,vbd_rsect,vbd_wsect";
+
+static void iso_time(time_t t, char buf[32])
+{
+	struct tm tm;
+
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%S%z", localtime_r(&t, &tm));
+}
+
+static void print_csv(const struct top_opts *o, const struct sample *cur, const struct sample *prev)
+{
+	struct domain_stats **order;
+	struct table t;
+	char when[32];
+	int i, n;
+
+	table_init(&t, cur, prev, true);
+	n = top_order(&t, o, &order);
+	iso_time(cur->wall, when);
+	for (i = 0; i < n; i++) {
+		const struct domain_stats *d = order[i];
+
+		/* Names are xl names: no commas or quotes can appear in them. */
+		printf("%s,%.3f,%d,%s,%s,%.3f,%.1f,%llu,%.1f,%llu,%u,%u,%llu,%llu,%u,%llu,%llu,%"
+		       "llu,"
+		       "%llu,%llu\n",
+		       when, cur->t - prev->t, d->domid, d->name, d->state, (double)d->cpu_ns / 1e9,
+		       cpu_pct(cur, prev, d), (unsigned long long)d->mem_kb,
+		       cur->host.total_kb ? (double)d->mem_kb * 100 / (double)cur->host.total_kb
+					  : 0,
+		       (unsigned long long)d->maxmem_kb, d->nvcpus, d->nnets,
+		       (unsigned long long)net_total(d, false) / 1024,
+		       (unsigned long long)net_total(d, true) / 1024, d->nvbds,
+		       (unsigned long long)vbd_total(d, VBD_TOTAL_OO),
+		       (unsigned long long)vbd_total(d, VBD_TOTAL_RD),
+		       (unsigned long long)vbd_total(d, VBD_TOTAL_WR),
+		       (unsigned long long)vbd_total(d, VBD_TOTAL_RSECT),
+		       (unsigned long long)vbd_total(d, VBD_TOTAL_WSECT));
+	}
+	fflush(stdout);
+	free(order);
+}
+
+static void gen_key(yajl_gen g, const char *k)
+{
+	yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+}
+
+static void gen_u64(yajl_gen g, const char *k, uint64_t v)
+{
+	gen_key(g, k);
+	yajl_gen_integer(g, (long long)v);
+}
+
+static void gen_double(yajl_gen g, const char *k, double v, const char *fmt)
+{
+	char buf[32];
+
+	gen_key(g, k);
+	snprintf(buf, sizeof(buf), fmt, v);
+	yajl_gen_number(g, buf, strlen(buf));
+}
+
+static void gen_str(yajl_gen g, const char *k, const char *v)
+{
+	gen_key(g, k);
+	yajl_gen_string(g, (const unsigned char *)v, strlen(v));
+}
+
+/* One JSON object per domain per sample, one per line. */
+static void print_json(const struct top_opts *o, const struct sample *cur,
+		       const struct sample *prev)
+{
+	struct domain_stats **order;
+	struct table t;
+	char when[32];
+	int i, n;
+	unsigned k;
+
+	table_init(&t, cur, prev, true);
+	n = top_order(&t, o, &order);
+	iso_time(cur->wall, when);
+	for (i = 0; i < n; i++) {
+		const struct domain_stats *d = order[i];
+		yajl_gen g = yajl_gen_alloc(NULL);
+		const unsigned char *buf;
+		size_t len;
+
+		yajl_gen_map_open(g);
+		gen_str(g, "timestamp", when);
+		gen_double(g, "interval", cur->t - prev->t, "%.3f");
+		gen_u64(g, "domid", (uint64_t)d->domid);
+		gen_str(g, "name", d->name);
+		gen_str(g, "state", d->state);
+		gen_double(g, "cpu_sec", (double)d->cpu_ns / 1e9, "%.3f");
+		gen_double(g, "cpu_pct", cpu_pct(cur, prev, d), "%.1f");
+		gen_u64(g, "mem_k", d->mem_kb);
+		gen_u64(g, "maxmem_k", d->maxmem_kb);
+		gen_u64(g, "vcpus", d->nvcpus);
+		gen_key(g, "nets");
+		yajl_gen_array_open(g);
+		for (k = 0; k < d->nnets; k++) {
+			yajl_gen_map_open(g);
+			gen_u64(g, "tx_bytes", d->nets[k].tx_bytes);
+			gen_u64(g, "tx_packets", d->nets[k].tx_packets);
+			gen_u64(g, "tx_drops", d->nets[k].tx_drops);
+			gen_u64(g, "rx_bytes", d->nets[k].rx_bytes);
+			gen_u64(g, "rx_packets", d->nets[k].rx_packets);
+			gen_u64(g, "rx_drops", d->nets[k].rx_drops);
+			yajl_gen_map_close(g);
+		}
+		yajl_gen_array_close(g);
+		gen_key(g, "vbds");
+		yajl_gen_array_open(g);
+		for (k = 0; k < d->nvbds; k++) {
+			yajl_gen_map_open(g);
+			gen_u64(g, "devnum", d->vbds[k].devnum);
+			gen_u64(g, "oo_req", d->vbds[k].oo_req);
+			gen_u64(g, "rd_req", d->vbds[k].rd_req);
+			gen_u64(g, "wr_req", d->vbds[k].wr_req);
+			gen_u64(g, "rd_sect", d->vbds[k].rd_sect);
+			gen_u64(g, "wr_sect", d->vbds[k].wr_sect);
+			yajl_gen_map_close(g);
+		}
+		yajl_gen_array_close(g);
+		yajl_gen_map_close(g);
+		yajl_gen_get_buf(g, &buf, &len);
+		fwrite(buf, 1, len, stdout);
+		putchar('\n');
+		yajl_gen_free(g);
+	}
+	fflush(stdout);
+	free(order);
+}
+
+/* Batch and export modes: sample, print, sleep, until the iterations run out. */
+static int run_plain(const struct backend_ops *be, const struct top_opts *o)
+{
+	struct sample prev = { 0 }, cur = { 0 };
+	char *err = NULL;
+	long done = 0;
+
+	/* Machines get a right CPU(%) from the first record: a priming sample. */
+	if (o->mode != TOP_BATCH) {
+		if (sample_take(be, &prev, &err))
+			goto fail;
+		if (!top_sleep(o->delay < 1 ? o->delay : 1))
+			goto out;
+	}
+	if (o->mode == TOP_CSV)
+		printf("%s\n", csv_columns);
+	for (;;) {
+		if (sample_take(be, &cur, &err))
+			goto fail;
+		if (o->mode == TOP_BATCH)
+			print_batch(o, &cur, &prev);
+		else if (o->mode == TOP_CSV)
+			print_csv(o, &cur, &prev);
+		else
+			print_json(o, &cur, &prev);
+		sample_free(&prev);
+		prev = cur;
+		memset(&cur, 0, sizeof(cur));
+		if (o->iterations && ++done >= o->iterations)
+			break;
+		if (!top_sleep(o->delay))
+			break;
+	}
+out:
+	sample_free(&prev);
+	sample_free(&cur);
+	return EXIT_OK;
+fail:
+	xlc_warn("top: %s", err);
+	free(err);
+	sample_free(&prev);
+	return EXIT_FAIL;
+}
+
+static bool parse_delay(const char *s, double *out)
+{
+	char *end;
+	double d = strtod(s, &end);
+
+	if (end == s || *end || !(d > 0) || d > 86400)
+		return false;
+	*out = d;
+	return true;
+}
+
+int main_top(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "batch", no_argument, NULL, 'b' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "iterations", required_argument, NULL, 'i' },
+		{ "full-name", no_argument, NULL, 'f' },
+		{ "networks", no_argument, NULL, 'n' },
+		{ "vbds", no_argument, NULL, 'x' },
+		{ "vcpus", no_argument, NULL, 'v' },
+		{ "repeat-header", no_argument, NULL, 'r' },
+		{ "dom0-first", no_argument, NULL, 'z' },
+		{ "sort", required_argument, NULL, 'o' },
+		{ "csv", no_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'J' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *cerr = NULL;
+	const struct command *c = command_find("top", &cerr);
+	struct top_opts o = { .mode = TOP_SCREEN, .delay = 3, .sort = F_NAME };
+	const struct backend_ops *be;
+	const char *why;
+	char *err = NULL;
+	unsigned long iters;
+	int opt, f;
+
+	free(cerr);
+	o.full_names = !isatty(STDOUT_FILENO);
+	while ((opt = command_getopt(argc, argv, "bd:i:fnxvrzo:", longopts, c, 0)) != -1) {
+		switch (opt) {
+		case 'b':
+			o.mode = TOP_BATCH;
+			break;
+		case 'C':
+			o.mode = TOP_CSV;
+			break;
+		case 'J':
+			o.mode = TOP_JSON;
+			break;
+		case 'd':
+			if (!parse_delay(optarg, &o.delay))
+				return usage_error(c, "-d %s: the delay is a number of seconds > 0",
+						   optarg);
+			break;
+		case 'i':
+			if (!parse_ulong(optarg, 10, &iters) || !iters)
+				return usage_error(c, "-i %s: the iterations are a number > 0",
+						   optarg);
+			o.iterations = (long)iters;
+			break;
+		case 'f':
+			o.full_names = true;
+			break;
+		case 'n':
+			o.networks = true;
+			break;
+		case 'x':
+			o.vbds = true;
+			break;
+		case 'v':
+			o.vcpus = true;
+			break;
+		case 'r':
+			o.repeat_header = true;
+			break;
+		case 'z':
+			break; /* Domain-0 first: there is none on kvm; Xen lists it first anyway */
+		case 'o':
+			f = field_by_name(optarg);
+			if (f < 0)
+				return usage_error(
+					c, "--sort %s: not a column (NAME, CPU(%%), MEM(k)...)",
+					optarg);
+			o.sort = (enum field)f;
+			break;
+		}
+	}
+	if (optind < argc)
+		return usage_error(c, "unexpected argument '%s'", argv[optind]);
+	be = backend_select(global.backend, &xlc_config, &why, &err);
+	if (!be) {
+		xlc_warn("%s", err);
+		free(err);
+		return EXIT_FAIL;
+	}
+	if (!be->stats) {
+		xlc_warn("the %s backend cannot report statistics in this build of xlc", be->name);
+		return EXIT_FAIL;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (o.mode == TOP_SCREEN) {
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			xlc_warn("top needs a terminal; use -b, --csv or --json for output to a "
+				 "pipe");
+			return EXIT_FAIL;
+		}
+		return top_screen(be, &o);
+	}
+	return run_plain(be, &o);
+}
