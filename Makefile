@@ -45,7 +45,7 @@ endif
 PARSER_SRCS := parsers/cfg_reader.c parsers/domain_keys.c parsers/domain_config.c \
 	       parsers/disk_spec.c parsers/vif_spec.c parsers/cpulist.c parsers/domain_json.c \
 	       parsers/xlc_conf.c
-CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cmd_create.c xlc/cmd_domain.c \
+CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cmd_create.c xlc/cmd_domain.c xlc/batch.c \
 	    top/top.c top/sample.c top/table.c top/screen.c
 COMMON_SRCS := xlc/util.c
 # The virtio devices; the fuzzer builds them too, with vm.c for guest memory.
@@ -120,7 +120,8 @@ fuzz: fuzz-bins
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 # The guest kit: freestanding bzImage guests, one VMM behaviour each.
-KIT_GUESTS := hello poweroff reboot triplefault madt cmos serialirq spin echo blk net keyboard
+KIT_GUESTS := hello poweroff reboot triplefault madt cmos serialirq spin echo blk net keyboard \
+	      button
 KIT_DIR := tests/guests/kit
 KIT_CFLAGS := -O2 -std=gnu11 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
 	      -fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin -nostdlib -static \

@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "backends/backend.h"
 #include "parsers/domain_json.h"
+#include "xlc/batch.h"
 #include "xlc/util.h"
 #include "xlc/xlc.h"
 
@@ -22,6 +24,8 @@ struct create_args {
 	const char *file;
 	char **overrides;
 	unsigned noverrides;
+	struct batch_args batch;
+	bool is_batch; /* several files, a directory, or --auto */
 };
 
 static bool is_file(const char *path)
@@ -29,6 +33,13 @@ static bool is_file(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* A name without '/' is also looked for in /etc/xlc/ and /etc/xen/. */
@@ -55,9 +66,16 @@ static int parse_args(int argc, char **argv, struct create_args *a)
 		{ "dryrun", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "defconfig", required_argument, NULL, 'f' },
+		{ "parallel", required_argument, NULL, 'P' },
+		{ "all-or-nothing", no_argument, NULL, 'A' },
+		{ "force", no_argument, NULL, 'O' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "auto", no_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct command *cmd = &commands[0];
+	unsigned long parallel;
+	bool autostart = false;
 	int opt, i;
 
 	while ((opt = command_getopt(argc, argv, "ncpFqf:", longopts, cmd, 0)) != -1) {
@@ -80,17 +98,52 @@ static int parse_args(int argc, char **argv, struct create_args *a)
 		case 'f':
 			a->file = optarg;
 			break;
+		case 'P':
+			if (!parse_ulong(optarg, 10, &parallel) || !parallel || parallel > 1024)
+				return usage_error(cmd, "--parallel %s: a number from 1 to 1024",
+						   optarg);
+			a->batch.parallel = (unsigned)parallel;
+			break;
+		case 'A':
+			a->batch.all_or_nothing = true;
+			break;
+		case 'O':
+			a->batch.force = true;
+			break;
+		case 'J':
+			a->batch.json = true;
+			break;
+		case 'U':
+			autostart = true;
+			break;
 		}
 	}
-	a->overrides = xcalloc((size_t)argc, sizeof(char *));
+	a->overrides = xcalloc((size_t)argc + 2, sizeof(char *));
+	a->batch.files = xcalloc((size_t)argc + 2, sizeof(char *));
+	if (a->file)
+		a->batch.files[a->batch.nfiles++] = xstrdup(a->file);
+	if (autostart)
+		a->batch.files[a->batch.nfiles++] =
+			xasprintf("%s/xlc/auto", xlc_config.sysconf_dir);
 	for (i = optind; i < argc; i++) {
 		if (strchr(argv[i], '='))
 			a->overrides[a->noverrides++] = argv[i];
-		else if (!a->file)
-			a->file = argv[i];
 		else
-			return usage_error(cmd, "more than one config file: '%s' and '%s'", a->file,
-					   argv[i]);
+			a->batch.files[a->batch.nfiles++] = resolve_config_path(argv[i]);
+	}
+	a->is_batch = autostart || a->batch.nfiles > 1 ||
+		      (a->batch.nfiles == 1 && is_dir(a->batch.files[0]));
+	if (!a->is_batch && a->batch.nfiles == 1 && !a->file)
+		a->file = a->batch.files[0];
+	if (a->is_batch && (a->dryrun || a->opts.console || a->opts.foreground))
+		return usage_error(cmd, "-n, -c and -F take one config file, not a batch");
+	a->batch.overrides = a->overrides;
+	a->batch.noverrides = a->noverrides;
+	if (!a->batch.parallel) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		/* Creating is mostly waiting for a VMM to start: twice the CPUs keeps them busy. */
+		a->batch.parallel = cpus > 0 ? (unsigned)(cpus * 2 < 32 ? cpus * 2 : 32) : 4;
 	}
 	return EXIT_OK;
 }
@@ -168,6 +221,20 @@ int main_create(int argc, char **argv)
 	if (ret)
 		goto out;
 	ret = EXIT_FAIL;
+	if (a.is_batch) {
+		be = backend_select(global.backend, &xlc_config, &why, &err);
+		if (!be) {
+			xlc_warn("%s", err);
+			goto out;
+		}
+		if (!be->create) {
+			xlc_warn("the %s backend cannot create domains in this build of xlc",
+				 be->name);
+			goto out;
+		}
+		ret = batch_create(&a.batch, be);
+		goto out;
+	}
 	dc = load_config(&a);
 	if (!dc)
 		goto out;
@@ -192,6 +259,7 @@ int main_create(int argc, char **argv)
 out:
 	free(err);
 	free(a.overrides);
+	strv_free(a.batch.files);
 	domain_config_free(dc);
 	return ret;
 }

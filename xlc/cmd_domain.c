@@ -170,26 +170,70 @@ static int one_domain_op(int argc, char **argv, const char *cname, enum domain_o
 	return ret;
 }
 
-int main_destroy(int argc, char **argv)
+static int destroy_one(const struct backend_ops *be, const char *name)
 {
-	const struct backend_ops *be;
-	char *name, *err = NULL;
-	int domid, ret = EXIT_OK;
+	char *err = NULL;
+	int ret = EXIT_OK;
 
-	while (command_getopt(argc, argv, "", NULL, cmd("destroy"), 1) != -1)
-		;
-	be = backend();
-	name = resolve(be, argv[optind], &domid);
-	need(be, be->op, "destroy");
 	if (be->op(&xlc_config, name, DOM_DESTROY, &err)) {
-		xlc_warn("destroy failed: %s", err);
+		xlc_warn("destroy %s failed: %s", name, err);
 		ret = EXIT_FAIL;
 	} else if (be->wait_gone && be->wait_gone(&xlc_config, name, 30)) {
 		xlc_warn("destroy failed: %s is still there after 30 seconds", name);
 		ret = EXIT_FAIL;
 	}
 	free(err);
-	free(name);
+	return ret;
+}
+
+/* destroy -a: asks first on a terminal; elsewhere it needs -f. */
+static bool confirm_all(int n, bool force)
+{
+	char answer[16] = "";
+
+	if (force)
+		return true;
+	if (!isatty(STDIN_FILENO)) {
+		xlc_warn("destroy -a ends every domain: add -f to confirm when not on a terminal");
+		return false;
+	}
+	fprintf(stderr, "Destroy all %d domains? [y/N] ", n);
+	return fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' || answer[0] == 'Y');
+}
+
+int main_destroy(int argc, char **argv)
+{
+	const struct backend_ops *be;
+	struct domain_info *d;
+	bool all = false, force = false;
+	int opt, domid, n = 0, i, ret = EXIT_OK;
+	char *name;
+
+	while ((opt = command_getopt(argc, argv, "af", NULL, cmd("destroy"), 0)) != -1) {
+		if (opt == 'a')
+			all = true;
+		else if (opt == 'f')
+			force = true;
+	}
+	if (!all && optind >= argc)
+		return usage_error(cmd("destroy"), "a domain, or -a for every domain");
+	be = backend();
+	need(be, be->op, "destroy");
+	if (!all) {
+		name = resolve(be, argv[optind], &domid);
+		ret = destroy_one(be, name);
+		free(name);
+		return ret;
+	}
+	d = list_domains(be, &n);
+	if (n && !confirm_all(n, force)) {
+		domain_info_free(d, n);
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < n; i++)
+		if (destroy_one(be, d[i].name))
+			ret = EXIT_FAIL;
+	domain_info_free(d, n);
 	return ret;
 }
 

@@ -13,19 +13,28 @@ struct global_options global;
 struct xlc_conf xlc_config;
 
 const struct command commands[] = {
-	{ "create", main_create, true, "Create a domain from a config file",
-	  "[options] [configfile] [key=value ...]",
+	{ "create", main_create, true, "Create a domain from a config file, or many",
+	  "[options] [configfile|directory ...] [key=value ...]",
 	  "  -n, --dryrun     Parse and check the config, print it as JSON, create nothing.\n"
 	  "  -c               Attach to the console once the domain runs.\n"
 	  "  -p               Leave the domain paused after it is created.\n"
 	  "  -F               Stay in the foreground until the domain ends.\n"
 	  "  -q, --quiet      Do not print \"Parsing config from ...\".\n"
+	  "Several files, a directory of *.cfg files, or --auto make a batch:\n"
+	  "      --parallel N Create N guests at a time (default: twice the host's CPUs).\n"
+	  "      --all-or-nothing  If any config is invalid or any create fails, destroy\n"
+	  "                   the guests this batch started.\n"
+	  "      --force      Start even if the batch asks for more memory than is free.\n"
+	  "      --json       Print the batch's summary as JSON.\n"
+	  "      --auto       The configs in /etc/xlc/auto/ (see examples/xlc-auto.service).\n"
 	  "A configfile without '/' is also looked for in /etc/xlc/ and /etc/xen/.\n"
 	  "Each key=value is a later assignment in xl.cfg syntax: the last one wins.\n" },
 	{ "list", main_list, false, "List the domains", "[-l|--json] [domain]",
 	  "  -l, --long       The domains' configurations as JSON (xl's list -l).\n"
 	  "      --json       Everything xlc knows of each domain, as JSON.\n" },
-	{ "destroy", main_destroy, false, "Terminate a domain immediately", "<domain>", NULL },
+	{ "destroy", main_destroy, false, "Terminate a domain immediately", "[-a [-f]] <domain>",
+	  "  -a               Every domain (asks first on a terminal).\n"
+	  "  -f               With -a: do not ask.\n" },
 	{ "shutdown", main_shutdown, false, "Ask a domain to shut down (ACPI power button)",
 	  "[-a] [-w] <domain>",
 	  "  -a               Every domain.\n"

@@ -34,11 +34,11 @@ cmdline = "console=ttyS0 quiet xlc.test=$test"
 disk = [ $disks ]
 CFG
 }
-guest_file() { debugfs -R 'cat /guest.txt' /srv/disk.img 2>/dev/null; }
+guest_file() { /usr/sbin/debugfs -R 'cat /guest.txt' /srv/disk.img 2>/dev/null; }
 
 mkdir -p /srv/fs
 echo "hello from the host $(cat /proc/sys/kernel/random/uuid)" >/srv/fs/host.txt
-mke2fs -q -t ext4 -d /srv/fs -F /srv/disk.img 64M
+/usr/sbin/mke2fs -q -t ext4 -d /srv/fs -F /srv/disk.img 64M
 truncate -s 3M /srv/second.img
 echo "CHECK host file $(cat /srv/fs/host.txt)"
 
