@@ -70,7 +70,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/tap.c,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
-.PHONY: all check unit fuzz fuzz-smoke deps install clean format kit demo
+.PHONY: all check unit fuzz fuzz-smoke deps install clean format kit demo bench
 all: build/xlc
 
 # The binary lives in build/: ./xlc is the CLI's source folder.
@@ -139,6 +139,13 @@ build/kit/%.bzImage: build/kit/%.elf build/kit/mkbzimage
 	build/kit/mkbzimage $@.bin $@ 0x100000 $$((0x$$end - 0x100000)) && rm -f $@.bin
 kit: $(KIT_GUESTS:%=build/kit/%.bzImage)
 .PRECIOUS: build/kit/%.elf
+
+# Benchmarks (tests/bench/): never part of check; they report, they do not fail.
+build/bench/runstat: tests/bench/runstat.c
+	@mkdir -p $(dir $@)
+	$(Q)$(call say,CC,$@)$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+bench: all kit build/bench/runstat
+	tests/bench/run-all.sh
 
 check:
 	tests/run.sh

@@ -268,9 +268,14 @@ void kit_poweroff(void)
 	if (typ < 0)
 		kit_halt();
 	if (flags & (1u << 20)) {
-		/* SLEEP_CONTROL_REG (a Generic Address in I/O space): SLP_TYPx | SLP_EN. */
+		/* SLEEP_CONTROL_REG, a Generic Address (I/O or memory): SLP_TYPx | SLP_EN. */
+		uint8_t value = (uint8_t)(((typ & 7) << 2) | (1 << 5));
+
 		memcpy(&reg, fadt + 244 + 4, 8);
-		outb((uint16_t)reg, (uint8_t)(((typ & 7) << 2) | (1 << 5)));
+		if (fadt[244] == 0) /* system memory */
+			*(volatile uint8_t *)(uintptr_t)reg = value;
+		else
+			outb((uint16_t)reg, value);
 	} else {
 		uint32_t pm1a;
 
@@ -281,6 +286,44 @@ void kit_poweroff(void)
 }
 
 void kit_start(const uint8_t *bp);
+
+/* PVH: the start info a PVH loader hands over (Xen's hvm_start_info). */
+struct hvm_start_info {
+	uint32_t magic, version, flags, nr_modules;
+	uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr, memmap_paddr;
+	uint32_t memmap_entries, reserved;
+};
+
+struct hvm_memmap_entry {
+	uint64_t addr, size;
+	uint32_t type, reserved;
+};
+
+extern uint8_t pvh_boot_params[4096];
+const uint8_t *kit_pvh_boot_params(const struct hvm_start_info *si);
+
+/* Called from entry_pvh before .bss is zeroed: only pvh_boot_params is written. */
+const uint8_t *kit_pvh_boot_params(const struct hvm_start_info *si)
+{
+	uint8_t *bp = pvh_boot_params;
+	uint32_t cmdline = (uint32_t)si->cmdline_paddr, i, n = 0;
+
+	memset(bp, 0, sizeof(pvh_boot_params));
+	memcpy(bp + BP_CMD_LINE_PTR, &cmdline, 4);
+	memcpy(bp + BP_ACPI_RSDP_ADDR, &si->rsdp_paddr, 8);
+	if (si->version >= 1 && si->memmap_paddr) {
+		const struct hvm_memmap_entry *m =
+			(const struct hvm_memmap_entry *)(uintptr_t)si->memmap_paddr;
+
+		for (i = 0; i < si->memmap_entries && n < 128; i++, n++) {
+			struct e820_entry e = { m[i].addr, m[i].size, m[i].type };
+
+			memcpy(bp + BP_E820_TABLE + n * sizeof(e), &e, sizeof(e));
+		}
+	}
+	bp[BP_E820_ENTRIES] = (uint8_t)n;
+	return bp;
+}
 
 void kit_start(const uint8_t *bp)
 {

@@ -1,0 +1,51 @@
+#!/bin/bash
+# The VMM floor on this machine's kvm-pvm: start -> exit of a kit guest that
+# powers off at once, and the VMM's peak RSS, for `xlc create -F` and QEMU
+# microvm running the same guest program (xlc boots its bzImage, QEMU its
+# ELF through the PVH entry). Runs interleaved, RUNS (>= 11) of each.
+set -u
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "${HERE}/../.." && pwd)"
+. "${HERE}/lib.sh"
+XLC=${XLC:-${REPO}/build/xlc}
+KIT=${KIT:-${REPO}/build/kit}
+RUNSTAT=${RUNSTAT:-${REPO}/build/bench/runstat}
+RUNS=${RUNS:-11}
+work=$(mktemp -d /tmp/xlc-bench-floor.XXXXXX)
+export XLC_RUN_DIR=${work}/run XLC_LOG_DIR=${work}/log XLC_SYSCONFDIR=${work}/etc
+trap 'rm -rf "${work}"' EXIT
+cat >"${work}/floor.cfg" <<CFG
+name = "floor"
+memory = 64
+kernel = "${KIT}/poweroff.bzImage"
+cmdline = "kit.end=poweroff"
+CFG
+QEMU=(qemu-system-x86_64 -M microvm -enable-kvm -cpu host -m 64 -smp 1 -nodefaults
+	-no-user-config -nographic -serial stdio -kernel "${KIT}/poweroff.elf"
+	-append kit.end=poweroff)
+
+field() { sed -n "s/.*runstat.* $1=\([0-9.]*\).*/\1/p" "$2"; }
+
+for r in $(seq "${RUNS}"); do
+	XLC_BENCH_FIRST_RUN=1 "${RUNSTAT}" "${XLC}" create -Fq "${work}/floor.cfg" >"${work}/out" 2>"${work}/err"
+	grep -q "KIT-POWEROFF" "${work}/out" || { echo "xlc run $r failed" >&2; cat "${work}/err" >&2; }
+	field wall "${work}/err" >>"${work}/xlc.wall"
+	field rss_mib "${work}/err" >>"${work}/xlc.rss"
+	sed -n 's/.*after \([0-9.]*\) ms of VMM CPU time.*/\1/p' "${work}/err" >>"${work}/xlc.cpu"
+	"${RUNSTAT}" "${QEMU[@]}" >"${work}/out" 2>"${work}/err"
+	grep -q "KIT-POWEROFF" "${work}/out" || { echo "qemu run $r failed" >&2; cat "${work}/err" >&2; }
+	field wall "${work}/err" >>"${work}/qemu.wall"
+	field rss_mib "${work}/err" >>"${work}/qemu.rss"
+done
+xw=$(median "${work}/xlc.wall") qw=$(median "${work}/qemu.wall")
+xr=$(median "${work}/xlc.rss") qr=$(median "${work}/qemu.rss")
+echo "## VMM floor on kvm-pvm ($(date -u +%Y-%m-%d))"
+echo
+echo "Machine: $(machine). The kit guest \`poweroff\` (it powers off through ACPI at once), 64 MiB,"
+echo "${RUNS} interleaved runs each; median [min-max]."
+echo
+echo "| VMM | start to exit (s) | peak RSS (MiB) | VMM CPU before the first guest instruction (ms) |"
+echo "|---|---|---|---|"
+echo "| xlc create -F | $(stats "${work}/xlc.wall") | $(stats "${work}/xlc.rss") | $(stats "${work}/xlc.cpu") |"
+echo "| qemu -M microvm (PVH) | $(stats "${work}/qemu.wall") | $(stats "${work}/qemu.rss") | n/a |"
+echo "| ratio qemu / xlc | $(awk -v a="$qw" -v b="$xw" 'BEGIN { printf "%.1fx", a / b }') | $(awk -v a="$qr" -v b="$xr" 'BEGIN { printf "%.1fx", a / b }') | |"
