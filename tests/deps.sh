@@ -4,13 +4,14 @@
 #   build:  gcc make pkg-config, libconfuse, yajl, ncurses, libxen-dev (optional)
 #   tests:  bats, jq (JSON comparisons), clang + libclang-rt (libFuzzer, sanitizers),
 #           acpica-tools (iasl checks the ACPI tables), man-db,
-#           qemu-system-x86 + cpio + zstd + debootstrap (the test hosts), tmux (a real tty)
+#           qemu-system-x86 + cpio + zstd + debootstrap (the test hosts), tmux (a real tty),
+#           iproute2 (bridges in test netns), e2fsprogs (ext4 images), gnuplot-nox (bench plots)
 set -eu
 packages=(
 	gcc make pkg-config libc6-dev linux-libc-dev
 	libconfuse-dev libyajl-dev libncurses-dev libxen-dev
 	bats jq clang libclang-rt-dev acpica-tools man-db
-	qemu-system-x86 cpio zstd debootstrap tmux iproute2 e2fsprogs
+	qemu-system-x86 cpio zstd debootstrap tmux iproute2 e2fsprogs gnuplot-nox
 )
 missing=()
 for p in "${packages[@]}"; do

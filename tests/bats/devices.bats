@@ -92,6 +92,18 @@ wait_console() {
 	[ "$(md5sum <"${SANDBOX}/a.img")" = "${before}" ]
 }
 
+@test "disk: discard punches a hole in the image file; no-discard turns it off" {
+	kit_fg "${SANDBOX}/blk.cfg" 'cmdline="kit.end=poweroff kit.discard=1024"'
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"KIT-BLK discard write=0 discard=0"* ]]
+	# The guest wrote 0x5a there, then discarded it: the host reads zeros.
+	[ "$(dd if="${SANDBOX}/a.img" bs=512 skip=1024 count=8 2>/dev/null | tr -d '\0' | wc -c)" -eq 0 ]
+	kit_fg "${SANDBOX}/blk.cfg" 'cmdline="kit.end=poweroff kit.discard=1024"' \
+		"disk=['${SANDBOX}/a.img,raw,xvda,rw,no-discard']"
+	[[ "${output}" == *"KIT-BLK discard write=0 discard=2"* ]] # VIRTIO_BLK_S_UNSUPP
+	[ "$(dd if="${SANDBOX}/a.img" bs=512 skip=1024 count=8 2>/dev/null | tr -d '\0' | wc -c)" -eq 4096 ]
+}
+
 @test "disk: a writable image is locked; read-only users share it" {
 	xlc create -q "${SANDBOX}/blk.cfg" 'cmdline="kit.end=halt"'
 	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" name=\"kb2\" 'cmdline="kit.end=halt"'

@@ -203,6 +203,18 @@ wait_console() {
 	[ "$(xlc list --json | jq '.[0].boots')" -eq 2 ]
 }
 
+@test "a run directory that cannot be made is a clear error, for create and list alike" {
+	touch "${SANDBOX}/file"
+	export XLC_RUN_DIR="${SANDBOX}/file/run"
+	run --separate-stderr xlc create -q "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: cannot create the run directory ${SANDBOX}/file/run: Not a directory" ]
+	run --separate-stderr xlc list
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: cannot create the run directory ${SANDBOX}/file/run: Not a directory" ]
+	[ -z "$(pgrep -f xlc-g1)" ]
+}
+
 @test "unknown domains: a clear message and exit 1" {
 	for c in destroy pause unpause console domid; do
 		run xlc "${c}" nosuch

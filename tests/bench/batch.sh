@@ -48,4 +48,6 @@ for n in 10 50 100; do
 	per=$(awk -v m="$(median "${work}/batch.$n")" -v n="$n" 'BEGIN { print m / n * 1000 }')
 	printf '| %d | %s | %.1f ms | %s |\n' "$n" "$(stats "${work}/batch.$n")" "${per}" \
 		"$(stats "${work}/seq.$n")"
+	[ -n "${BENCH_OUT:-}" ] && echo "$n $(median "${work}/batch.$n") $(median "${work}/seq.$n")" \
+		>>"${BENCH_OUT}/batch.dat"
 done

@@ -45,6 +45,8 @@ for n in 1 10 50 100; do
 	done
 	printf '| %d | %s | %s | %s |\n' "$n" "$(stats "${work}/l")" "$(stats "${work}/j")" \
 		"$(stats "${work}/t")"
+	[ -n "${BENCH_OUT:-}" ] && echo "$n $(median "${work}/l") $(median "${work}/j") $(median "${work}/t")" \
+		>>"${BENCH_OUT}/control.dat"
 	# The next row adds guests to these: a batch only creates names not running yet.
 	mkdir -p "${work}/old" && mv "${work}"/fleet/*.cfg "${work}/old/"
 done

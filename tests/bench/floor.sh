@@ -48,4 +48,7 @@ echo "| VMM | start to exit (s) | peak RSS (MiB) | VMM CPU before the first gues
 echo "|---|---|---|---|"
 echo "| xlc create -F | $(stats "${work}/xlc.wall") | $(stats "${work}/xlc.rss") | $(stats "${work}/xlc.cpu") |"
 echo "| qemu -M microvm (PVH) | $(stats "${work}/qemu.wall") | $(stats "${work}/qemu.rss") | n/a |"
+if [ -n "${BENCH_OUT:-}" ]; then
+	printf 'xlc %s %s\nqemu-microvm %s %s\n' "$xw" "$xr" "$qw" "$qr" >"${BENCH_OUT}/floor.dat"
+fi
 echo "| ratio qemu / xlc | $(awk -v a="$qw" -v b="$xw" 'BEGIN { printf "%.1fx", a / b }') | $(awk -v a="$qr" -v b="$xr" 'BEGIN { printf "%.1fx", a / b }') | |"

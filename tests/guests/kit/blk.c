@@ -15,6 +15,8 @@
 #define T_IN 0
 #define T_OUT 1
 #define T_FLUSH 4
+#define T_DISCARD 11
+#define F_DISCARD_BIT 13
 #define F_RO_BIT 5
 #define NEEDS_RESET 0x40
 
@@ -108,6 +110,35 @@ static int roundtrip(struct kv_dev *dev, unsigned sector)
 	return w || f || r;
 }
 
+/*
+ * kit.discard=SECTOR: writes 8 sectors there, then discards them (the host
+ * then finds zeros: the VMM punched a hole). Needs the discard feature.
+ */
+static int discard(struct kv_dev *dev, unsigned sector)
+{
+	static struct req_hdr hdr;
+	static struct {
+		uint64_t sector;
+		uint32_t num, flags;
+	} seg;
+	static uint8_t status, block[4096];
+	struct kv_buf bufs[3] = { { &hdr, sizeof(hdr), false }, { &seg, sizeof(seg), false },
+				  { &status, 1, true } };
+	uint8_t w;
+
+	memset(block, 0x5a, sizeof(block));
+	w = request(dev, T_OUT, sector, block, sizeof(block));
+	hdr = (struct req_hdr){ T_DISCARD, 0, 0 };
+	seg.sector = sector;
+	seg.num = 8;
+	seg.flags = 0;
+	status = 0xff;
+	kv_post(dev, &queue, bufs, 3);
+	kv_wait(&queue, 200000000, NULL);
+	kit_printf("KIT-BLK discard write=%u discard=%u\n", w, status);
+	return w || status;
+}
+
 /* A malformed request; then the status the device reports. */
 static int attack(struct kv_dev *dev, const char *how)
 {
@@ -159,5 +190,7 @@ int kit_main(void)
 		return 1;
 	if (kit_arg("kit.attack", how, sizeof(how)))
 		return attack(&dev, how);
+	if (kit_arg("kit.discard", how, sizeof(how)))
+		return discard(&dev, arg_num("kit.discard", 2048));
 	return roundtrip(&dev, arg_num("kit.sector", 1));
 }

@@ -42,7 +42,7 @@ echo "CHECK host blob md5=$(md5sum </srv/www/blob | cut -c1-32)"
 cfg ga 10.0.2.11 10.0.2.12 bridge=br0 4
 cfg gb 10.0.2.12 10.0.2.11 bridge=br0,vifname=gb0 4
 xlc create -q ga.cfg && xlc create -q gb.cfg
-echo "CHECK taps $(ip -o link show master br0 | awk -F': ' '{print $2}' | sort | tr '\n' ' ')"
+echo "CHECK taps $(ls /sys/class/net/br0/brif | sort | tr '\n' ' ')"
 wait_for ga 'XLC-NET-WGET peer' 180
 wait_for gb 'XLC-NET-WGET peer' 180
 for g in ga gb; do log $g | grep XLC-NET | sed "s/^/$g /"; done
@@ -61,4 +61,5 @@ echo "CHECK rate fetch bytes=$(wc -c </tmp/gr.blob) seconds=$(awk -v a="$start" 
 log gr | grep XLC-NET-SERVING | sed 's/^/gr /'
 echo "CHECK rate fetched md5=$(md5sum </tmp/gr.blob | cut -c1-32)"
 xlc destroy gr
-echo "CHECK taps left: [$(ip -o link show type tun | awk -F': ' '{print $2}' | tr '\n' ' ')]"
+taps() { for d in /sys/class/net/*; do [ -e "$d/tun_flags" ] && echo "${d##*/}"; done; }
+echo "CHECK taps left: [$(taps | tr '\n' ' ')]"

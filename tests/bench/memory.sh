@@ -1,0 +1,75 @@
+#!/bin/bash
+# Memory overhead on this machine's kvm-pvm: each VMM's RSS minus the guest
+# RAM pages it has touched (the RSS of the guest-memory mapping in smaps),
+# with 1 and with 10 idle kit guests of 64 MiB, xlc against QEMU microvm
+# running the same guest program. Prints a markdown table.
+set -u
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "${HERE}/../.." && pwd)"
+. "${HERE}/lib.sh"
+XLC=${XLC:-${REPO}/build/xlc}
+KIT=${KIT:-${REPO}/build/kit}
+work=$(mktemp -d /tmp/xlc-bench-memory.XXXXXX)
+export XLC_RUN_DIR=${work}/run XLC_LOG_DIR=${work}/log XLC_SYSCONFDIR=${work}/etc
+qemu_pids=()
+cleanup() {
+	"${XLC}" destroy -a -f >/dev/null 2>&1
+	[ ${#qemu_pids[@]} -gt 0 ] && kill "${qemu_pids[@]}" 2>/dev/null
+	rm -rf "${work}"
+}
+trap cleanup EXIT
+GUEST_KB=65536
+
+# overhead PID: RSS of everything but the 64 MiB guest RAM mapping, in KiB.
+overhead() {
+	awk -v guest="${GUEST_KB}" '
+		/^[0-9a-f]+-[0-9a-f]+ / { in_guest = 0 }
+		/^Size:/ { in_guest = ($2 == guest) }
+		/^Rss:/ { total += $2; if (in_guest) g += $2 }
+		END { print total - g }' "/proc/$1/smaps"
+}
+
+wait_idle() { # console log to wait for
+	for i in $(seq 100); do grep -q KIT-EXIT "$1" 2>/dev/null && return; sleep 0.05; done
+}
+
+measure() { # N -> prints "xlc_total_kib qemu_total_kib"
+	local n=$1 i xsum=0 qsum=0 pid
+	for i in $(seq "$n"); do
+		printf 'name = "m%s"\nmemory = 64\nkernel = "%s/hello.bzImage"\ncmdline = "kit.end=halt"\n' \
+			"$i" "${KIT}" >"${work}/m$i.cfg"
+		"${XLC}" create -q "${work}/m$i.cfg"
+		wait_idle "${XLC_LOG_DIR}/console/m$i.log"
+		qemu-system-x86_64 -M microvm -enable-kvm -cpu host -m 64 -smp 1 -nodefaults \
+			-no-user-config -display none -serial "file:${work}/q$i.log" \
+			-kernel "${KIT}/hello.elf" -append kit.end=halt 2>/dev/null &
+		qemu_pids+=($!)
+		wait_idle "${work}/q$i.log"
+	done
+	sleep 0.5
+	for pid in $("${XLC}" list --json | jq '.[].pid'); do
+		xsum=$((xsum + $(overhead "$pid")))
+	done
+	for pid in "${qemu_pids[@]}"; do
+		qsum=$((qsum + $(overhead "$pid")))
+	done
+	echo "$xsum $qsum"
+	"${XLC}" destroy -a -f >/dev/null 2>&1
+	kill "${qemu_pids[@]}" 2>/dev/null
+	wait "${qemu_pids[@]}" 2>/dev/null
+	qemu_pids=()
+}
+
+echo "## Memory overhead on kvm-pvm ($(date -u +%Y-%m-%d))"
+echo
+echo "Machine: $(machine). Idle kit guests (\`hello\`, halted), 64 MiB each. Overhead = VMM RSS"
+echo "minus the RSS of its guest-RAM mapping, summed over the guests' VMM processes."
+echo
+echo "| guests | xlc (MiB) | QEMU microvm (MiB) | ratio QEMU / xlc |"
+echo "|---|---|---|---|"
+for n in 1 10; do
+	read -r x q <<<"$(measure "$n")"
+	[ -n "${BENCH_OUT:-}" ] && echo "$n $x $q" >>"${BENCH_OUT}/memory.dat"
+	awk -v n="$n" -v x="$x" -v q="$q" 'BEGIN {
+		printf "| %d | %.1f | %.1f | %.1fx |\n", n, x / 1024, q / 1024, q / x }'
+done
