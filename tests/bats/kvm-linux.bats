@@ -96,3 +96,34 @@ load helper
 	[[ "${output}" == *"CHECK rate fetched md5=${gr_md5}"* ]]
 	[[ "${output}" == *"CHECK taps left: []"* ]]
 }
+
+# The value of a column of domain $2 in block $3 (1-based) of `top -b` output.
+top_col() {
+	awk -v name="$2" -v block="$3" -v col="$4" '
+		$1 == "NAME" { b++; for (i = 1; i <= NF; i++) idx[$i] = i; next }
+		b == block && $1 == name { print $(idx[col]) }' <<<"$1"
+}
+
+@test "linux: five stock guests from one batch; top -b shows their CPU, disk and network" {
+	run "${TESTS_DIR}/hosts/kvm" -t 900 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
+		sh ./linux-fleet.sh
+	echo "${output}"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"CHECK batch exit 0"* ]]
+	[ "$(grep -c '^BATCH f[1-5] .* running ' <<<"${output}")" -eq 5 ]
+	[[ "${output}" == *"CHECK running 5"* ]]
+	[[ "${output}" == *"CHECK booted 1 1 1 1 1 "* ]]
+	top=$(sed -n 's/^TOP //p' <<<"${output}" | tr -d '\r')
+	[ "$(head -1 <<<"${top}")" = '      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID' ]
+	busy=$(top_col "${top}" f1 3 'CPU(%)')
+	idle=$(top_col "${top}" f2 3 'CPU(%)')
+	echo "busy ${busy}% idle ${idle}%"
+	awk -v b="${busy}" -v i="${idle}" 'BEGIN { exit !(b >= 85 && b <= 115 && i < 5) }'
+	# The I/O guest's counters grow from one sample to the next.
+	[ "$(top_col "${top}" f5 3 VBD_RD)" -gt "$(top_col "${top}" f5 2 VBD_RD)" ]
+	[ "$(top_col "${top}" f5 3 VBD_RSECT)" -gt "$(top_col "${top}" f5 2 VBD_RSECT)" ]
+	[ "$(top_col "${top}" f5 3 VBD_WR)" -gt "$(top_col "${top}" f5 1 VBD_WR)" ]
+	[ "$(top_col "${top}" f5 3 'NETRX(k)')" -gt "$(top_col "${top}" f5 2 'NETRX(k)')" ]
+	[ "$(top_col "${top}" f5 3 'NETTX(k)')" -gt "$(top_col "${top}" f5 1 'NETTX(k)')" ]
+	[[ "${output}" == *"CHECK left 0"* ]]
+}

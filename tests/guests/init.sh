@@ -11,6 +11,8 @@
 #   net                         xlc.ip= on eth0; ping xlc.host= and xlc.peer=,
 #                               fetch the host's /blob over HTTP, serve a blob
 #                               of our own, fetch the peer's; then idle
+#   ioload                      keep reading and writing /dev/vda, fetching xlc.host='s
+#                               /blob (with xlc.ip=), in the background; idle
 #   shell (default)             a shell on the console
 # Lines it prints start with XLC- so tests can find them in a console log.
 mount -t proc proc /proc
@@ -117,13 +119,32 @@ net_test() {
 		echo "XLC-NET-WGET peer md5=$(md5sum </tmp/peer.blob | cut -c1-32)"
 }
 
+# Sustained I/O for top's counters: disk reads past the page cache, HTTP.
+ioload_test() {
+	if [ -n "$(arg xlc.ip)" ]; then
+		ip link set lo up
+		ip link set eth0 up
+		ip addr add "$(arg xlc.ip)" dev eth0
+		(while :; do wget -q -O /dev/null "http://$(arg xlc.host):8080/blob"; sleep 0.1; done) &
+	fi
+	if [ -b /dev/vda ]; then
+		(while :; do
+			dd if=/dev/vda of=/dev/null bs=64k 2>/dev/null
+			dd if=/dev/zero of=/dev/vda bs=64k count=16 seek=256 conv=fsync 2>/dev/null
+			echo 3 >/proc/sys/vm/drop_caches
+		done) &
+	fi
+	echo "XLC-IOLOAD running"
+}
+
 case "${test}" in
 disk) disk_test ;;
+ioload) ioload_test ;;
 diskro) diskro_test ;;
 net) net_test ;;
 esac
 case "${test}" in
-disk | diskro | net) idle ;;
+disk | diskro | net | ioload) idle ;;
 poweroff) poweroff -f ;;
 reboot) reboot -f ;;
 halt) halt -f ;;
