@@ -23,7 +23,7 @@ XEN ?= $(shell $(PKG_CONFIG) --exists xenlight xlutil 2>/dev/null && echo 1 || e
 
 PKGS := libconfuse yajl ncursesw
 ifeq ($(XEN),1)
-PKGS += xenlight xlutil xenstat
+PKGS += xenlight xlutil xenstat xentoollog
 endif
 
 CFLAGS ?= -O2 -g
@@ -59,7 +59,7 @@ BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c backends/kvm/vmm.c backend
 		console/console.c \
 		$(VIRTIO_SRCS)
 ifeq ($(XEN),1)
-BACKEND_SRCS += backends/xen/xen.c
+BACKEND_SRCS += backends/xen/xen.c backends/xen/xen_config.c backends/xen/xen_monitor.c
 endif
 
 LIB_SRCS := $(COMMON_SRCS) $(PARSER_SRCS)

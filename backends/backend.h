@@ -97,6 +97,8 @@ struct backend_ops {
 	int (*console)(const struct xlc_conf *conf, const char *name, int escape);
 	/* Prints `xlc info`'s key : value lines. */
 	int (*host_info)(const struct xlc_conf *conf, FILE *out);
+	/* The config in the backend's own JSON for create -n (NULL: xlc's libxl-shaped one). */
+	char *(*config_json)(const struct domain_config *dc, char **err);
 	/* One sample for top: the host and every domain. 0 or -1 with *err. */
 	int (*stats)(const struct xlc_conf *conf, struct host_stats *host,
 		     struct domain_stats **doms, int *n, char **err);

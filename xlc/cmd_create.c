@@ -247,6 +247,18 @@ int main_create(int argc, char **argv)
 		xlc_info("using the %s backend (chosen by %s)", be->name, why);
 		warn_ignored_keys(dc, be);
 	}
+	if (a.dryrun && be && be->config_json) {
+		char *json = be->config_json(dc, &err);
+
+		if (json) {
+			printf("%s\n", json);
+			free(json);
+			ret = EXIT_OK;
+		} else {
+			xlc_warn("%s", err);
+		}
+		goto out;
+	}
 	if (a.dryrun) {
 		ret = print_json(dc);
 		goto out;

@@ -1,13 +1,501 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The xen backend: libxenlight on a Xen dom0. Built only when libxl is
- * found (XLC_WITH_XEN); the translation to libxl_domain_config and the
- * lifecycle commands land with the Xen backend work.
+ * The xen backend: the same commands as on kvm, through libxenlight on a Xen
+ * dom0. Built only when libxl is found (XLC_WITH_XEN). libxl's own log goes
+ * to <log_dir>/libxl.log (and to stderr with -v); errors say what failed in
+ * one line and point there.
  */
-#include "backends/backend.h"
+#include "backends/xen/xen.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xenstat.h>
+#include <xentoollog.h>
+
+#include "console/console.h"
+#include "xlc/util.h"
+
+#define NO_DOMID ((uint32_t)INVALID_DOMID)
+
+extern int xlc_verbosity;
+
+static libxl_ctx *ctx;
+static xentoollog_logger_stdiostream *logger;
+static char *log_path;
+
+const char *xen_log_path(void)
+{
+	return log_path ? log_path : "the libxl log";
+}
+
+libxl_ctx *xen_ctx(const struct xlc_conf *conf, char **err)
+{
+	FILE *log;
+
+	if (ctx)
+		return ctx;
+	free(log_path);
+	log_path = xasprintf("%s/libxl.log", conf->log_dir);
+	mkdir(conf->log_dir, 0755);
+	log = xlc_verbosity > 0 ? stderr : fopen(log_path, "a");
+	logger = xtl_createlogger_stdiostream(log ? log : stderr,
+					      xlc_verbosity > 0 ? XTL_DEBUG : XTL_INFO, 0);
+	if (libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, (xentoollog_logger *)logger)) {
+		*err = xasprintf("cannot talk to Xen through libxl (is this a Xen dom0, with "
+				 "xenstored running?); see %s",
+				 xen_log_path());
+		ctx = NULL;
+		return NULL;
+	}
+	return ctx;
+}
+
+void xen_ctx_free(void)
+{
+	if (ctx)
+		libxl_ctx_free(ctx);
+	if (logger)
+		xtl_logger_destroy((xentoollog_logger *)logger);
+	ctx = NULL;
+	logger = NULL;
+}
+
+static int fail(char **err, const char *what, int rc)
+{
+	*err = xasprintf("%s (libxl error %d); see %s", what, rc, xen_log_path());
+	return -1;
+}
+
+/* The detached monitor, named xlc-<name>, with its own log and libxl context. */
+static void start_monitor(const struct xlc_conf *conf, libxl_domain_config *d, uint32_t domid,
+			  const struct domain_config *dc)
+{
+	char *path = xasprintf("%s/xlc-%s.log", conf->log_dir, dc->name);
+	char comm[16];
+	int fd, null;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid) {
+		free(path);
+		return;
+	}
+	setsid();
+	null = open("/dev/null", O_RDWR);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (null >= 0)
+		dup2(null, STDIN_FILENO);
+	if (fd >= 0) {
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+	}
+	snprintf(comm, sizeof(comm), "xlc-%s", dc->name);
+	prctl(PR_SET_NAME, comm);
+	if (chdir("/")) {
+		/* nothing depends on it */
+	}
+	/* libxl contexts do not survive fork: a fresh one, as xl's daemonized child. */
+	libxl_postfork_child_noexec(ctx);
+	ctx = NULL;
+	xlc_verbosity = 0;
+	{
+		char *err = NULL;
+		libxl_ctx *c = xen_ctx(conf, &err);
+
+		_exit(c ? xen_monitor(c, d, domid, dc) : 1);
+	}
+}
+
+static int xen_create(const struct domain_config *dc, const struct create_opts *opts,
+		      const struct xlc_conf *conf)
+{
+	libxl_domain_config d;
+	uint32_t domid = NO_DOMID;
+	char *err = NULL;
+	libxl_ctx *c;
+	int rc, ret = EXIT_FAIL;
+
+	(void)conf;
+	c = xen_ctx(conf, &err);
+	if (!c || xen_config_build(dc, &d, &err)) {
+		xlc_warn("%s", err);
+		free(err);
+		return EXIT_FAIL;
+	}
+	if (!libxl_name_to_domid(c, dc->name, &domid)) {
+		xlc_warn("%s: a domain of that name already exists (id %u)", dc->name, domid);
+		goto out;
+	}
+	rc = libxl_domain_create_new(c, &d, &domid, NULL, NULL);
+	if (rc) {
+		xlc_warn("%s: libxl could not create the domain (libxl error %d); see %s", dc->name,
+			 rc, xen_log_path());
+		goto out;
+	}
+	if (!opts->paused)
+		libxl_domain_unpause(c, domid, NULL);
+	if (opts->foreground) {
+		ret = xen_monitor(c, &d, domid, dc) ? EXIT_FAIL : EXIT_OK;
+		goto out;
+	}
+	start_monitor(conf, &d, domid, dc);
+	ret = EXIT_OK;
+	if (opts->console) {
+		char *path = NULL;
+		int fd;
+
+		if (libxl_primary_console_get_tty(c, domid, &path) ||
+		    (fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+			xlc_warn("%s: cannot open its console; see %s", dc->name, xen_log_path());
+			ret = EXIT_FAIL;
+		} else {
+			ret = console_relay(fd, dc->name, CONSOLE_DEFAULT_ESCAPE);
+			close(fd);
+		}
+		free(path);
+	}
+out:
+	libxl_domain_config_dispose(&d);
+	return ret;
+}
+
+/* xl's letters: r b p s, the shutdown reason (- r s c w), d. */
+static void state_letters(const libxl_dominfo *i, char out[7])
+{
+	static const char reasons[] = "-rscw";
+
+	memcpy(out, "------", 7);
+	if (i->running)
+		out[0] = 'r';
+	if (i->blocked)
+		out[1] = 'b';
+	if (i->paused)
+		out[2] = 'p';
+	if (i->shutdown) {
+		out[3] = 's';
+		if ((unsigned)i->shutdown_reason < sizeof(reasons) - 1)
+			out[4] = reasons[i->shutdown_reason];
+	}
+	if (i->dying)
+		out[5] = 'd';
+}
+
+static char *record_json(const libxl_dominfo *i, const char *name, long long start)
+{
+	return xasprintf("{\"domid\":%u,\"name\":\"%s\",\"state\":\"%s\",\"memory_kb\":%llu,"
+			 "\"max_memory_kb\":%llu,\"vcpus\":%u,\"cpu_time_ns\":%llu,"
+			 "\"start_time\":%lld}",
+			 i->domid, name,
+			 i->dying      ? "dying"
+			 : i->shutdown ? "shutdown"
+			 : i->paused   ? "paused"
+				       : "running",
+			 (unsigned long long)i->current_memkb, (unsigned long long)i->max_memkb,
+			 i->vcpu_online, (unsigned long long)i->cpu_time, start);
+}
+
+static int xen_list(const struct xlc_conf *conf, struct domain_info **out, int *n, char **err)
+{
+	libxl_dominfo *info;
+	libxl_ctx *c = xen_ctx(conf, err);
+	int nb = 0, k;
+
+	(void)conf;
+	*out = NULL;
+	*n = 0;
+	if (!c)
+		return -1;
+	info = libxl_list_domain(c, &nb);
+	if (!info)
+		return fail(err, "cannot list the domains", ERROR_FAIL);
+	*out = xcalloc((size_t)nb + 1, sizeof(**out));
+	for (k = 0; k < nb; k++) {
+		struct domain_info *d = &(*out)[k];
+		char *name = libxl_domid_to_name(c, info[k].domid);
+		libxl_domain_config cfg;
+
+		d->domid = (int)info[k].domid;
+		d->name = xstrdup(name ? name : "(null)");
+		free(name);
+		state_letters(&info[k], d->state);
+		d->memory_mib = (long)((info[k].current_memkb + info[k].outstanding_memkb) / 1024);
+		d->maxmem_mib = (long)(info[k].max_memkb / 1024);
+		d->vcpus = (int)info[k].vcpu_online;
+		d->max_vcpus = (int)info[k].vcpu_max_id + 1;
+		d->cpu_time = (double)info[k].cpu_time / 1e9;
+		d->start_time = info[k].domid ? libxl_vm_get_start_time(c, info[k].domid) : 0;
+		d->boots = 1;
+		d->json = record_json(&info[k], d->name, d->start_time);
+		libxl_domain_config_init(&cfg);
+		if (!libxl_retrieve_domain_configuration(c, info[k].domid, &cfg, NULL))
+			d->config = libxl_domain_config_to_json(c, &cfg);
+		libxl_domain_config_dispose(&cfg);
+	}
+	*n = nb;
+	libxl_dominfo_list_free(info, nb);
+	return 0;
+}
+
+static int xen_resolve(const struct xlc_conf *conf, const char *dom, char **name, int *domid,
+		       char **err)
+{
+	libxl_ctx *c = xen_ctx(conf, err);
+	uint32_t id;
+	char *end;
+	unsigned long v;
+
+	(void)conf;
+	if (!c)
+		return -1;
+	v = strtoul(dom, &end, 10);
+	if (*dom && !*end) {
+		char *n = libxl_domid_to_name(c, (uint32_t)v);
+
+		if (n) {
+			*name = n;
+			*domid = (int)v;
+			return 0;
+		}
+	} else if (!libxl_name_to_domid(c, dom, &id)) {
+		*name = xstrdup(dom);
+		*domid = (int)id;
+		return 0;
+	}
+	*err = xasprintf("%s is an invalid domain identifier", dom);
+	return -1;
+}
+
+static int xen_op(const struct xlc_conf *conf, const char *name, enum domain_op op, char **err)
+{
+	libxl_ctx *c = xen_ctx(conf, err);
+	uint32_t domid;
+	int rc;
+
+	(void)conf;
+	if (!c)
+		return -1;
+	if (libxl_name_to_domid(c, name, &domid)) {
+		*err = xasprintf("%s is an invalid domain identifier", name);
+		return -1;
+	}
+	switch (op) {
+	case DOM_DESTROY:
+		rc = libxl_domain_destroy(c, domid, NULL);
+		break;
+	case DOM_SHUTDOWN:
+		rc = libxl_domain_shutdown(c, domid, NULL);
+		break;
+	case DOM_REBOOT:
+		rc = libxl_domain_reboot(c, domid, NULL);
+		break;
+	case DOM_RESET:
+		rc = libxl_send_trigger(c, domid, LIBXL_TRIGGER_RESET, 0, NULL);
+		if (rc) /* a PV guest has no reset line: ask it instead */
+			rc = libxl_domain_reboot(c, domid, NULL);
+		break;
+	case DOM_PAUSE:
+		rc = libxl_domain_pause(c, domid, NULL);
+		break;
+	case DOM_UNPAUSE:
+		rc = libxl_domain_unpause(c, domid, NULL);
+		break;
+	default:
+		rc = ERROR_INVAL;
+	}
+	return rc ? fail(err, "libxl refused", rc) : 0;
+}
+
+static int xen_wait_gone(const struct xlc_conf *conf, const char *name, int timeout)
+{
+	char *err = NULL;
+	libxl_ctx *c = xen_ctx(conf, &err);
+	time_t end = time(NULL) + timeout;
+	uint32_t domid;
+
+	(void)conf;
+	free(err);
+	while (c && !libxl_name_to_domid(c, name, &domid)) {
+		if (timeout >= 0 && time(NULL) >= end)
+			return -1;
+		usleep(100 * 1000);
+	}
+	return 0;
+}
+
+static int xen_console(const struct xlc_conf *conf, const char *name, int escape)
+{
+	char *err = NULL, *path = NULL;
+	libxl_ctx *c = xen_ctx(conf, &err);
+	uint32_t domid;
+	int fd, ret;
+
+	(void)conf;
+	if (!c) {
+		xlc_warn("%s", err);
+		free(err);
+		return EXIT_FAIL;
+	}
+	if (libxl_name_to_domid(c, name, &domid) ||
+	    libxl_primary_console_get_tty(c, domid, &path)) {
+		xlc_warn("%s: no console to attach to; see %s", name, xen_log_path());
+		return EXIT_FAIL;
+	}
+	fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		xlc_warn("%s: cannot open its console %s: %s", name, path, strerror(errno));
+		free(path);
+		return EXIT_FAIL;
+	}
+	ret = console_relay(fd, name, escape);
+	close(fd);
+	free(path);
+	return ret;
+}
+
+static int xen_host_info(const struct xlc_conf *conf, FILE *out)
+{
+	char *err = NULL;
+	libxl_ctx *c = xen_ctx(conf, &err);
+	const libxl_version_info *v;
+	libxl_physinfo p;
+
+	(void)conf;
+	if (!c) {
+		xlc_warn("%s", err);
+		free(err);
+		return EXIT_FAIL;
+	}
+	libxl_physinfo_init(&p);
+	if (libxl_get_physinfo(c, &p)) {
+		xlc_warn("cannot read the host's facts; see %s", xen_log_path());
+		return EXIT_FAIL;
+	}
+	v = libxl_get_version_info(c);
+	fprintf(out, "%-23s: %u\n", "nr_cpus", p.nr_cpus);
+	fprintf(out, "%-23s: %u\n", "max_cpu_id", p.max_cpu_id);
+	fprintf(out, "%-23s: %u\n", "nr_nodes", p.nr_nodes);
+	fprintf(out, "%-23s: %u\n", "cores_per_socket", p.cores_per_socket);
+	fprintf(out, "%-23s: %u\n", "threads_per_core", p.threads_per_core);
+	fprintf(out, "%-23s: %u\n", "cpu_mhz", p.cpu_khz / 1000);
+	fprintf(out, "%-23s: %llu\n", "total_memory",
+		(unsigned long long)p.total_pages * 4096 / (1024 * 1024));
+	fprintf(out, "%-23s: %llu\n", "free_memory",
+		(unsigned long long)p.free_pages * 4096 / (1024 * 1024));
+	if (v) {
+		fprintf(out, "%-23s: %d\n", "xen_major", v->xen_version_major);
+		fprintf(out, "%-23s: %d\n", "xen_minor", v->xen_version_minor);
+		fprintf(out, "%-23s: %s\n", "xen_extra", v->xen_version_extra);
+		fprintf(out, "%-23s: %s\n", "xen_caps", v->capabilities);
+		fprintf(out, "%-23s: %s\n", "xen_commandline", v->commandline);
+	}
+	fprintf(out, "%-23s: %s\n", "backend", "xen");
+	libxl_physinfo_dispose(&p);
+	return EXIT_OK;
+}
+
+/* top on Xen: libxenstat, as xentop reads it. */
+static void stats_domain(xenstat_domain *x, struct domain_stats *d)
+{
+	static const struct {
+		unsigned (*get)(xenstat_domain *);
+		char letter;
+	} letters[] = { { xenstat_domain_dying, 'd' },	 { xenstat_domain_shutdown, 's' },
+			{ xenstat_domain_blocked, 'b' }, { xenstat_domain_crashed, 'c' },
+			{ xenstat_domain_paused, 'p' },	 { xenstat_domain_running, 'r' } };
+	unsigned i;
+
+	d->domid = (int)xenstat_domain_id(x);
+	d->name = xstrdup(xenstat_domain_name(x));
+	for (i = 0; i < 6; i++)
+		d->state[i] = letters[i].get(x) ? letters[i].letter : '-';
+	d->state[6] = '\0';
+	d->cpu_ns = xenstat_domain_cpu_ns(x);
+	d->mem_kb = xenstat_domain_cur_mem(x) / 1024;
+	d->maxmem_kb = xenstat_domain_max_mem(x) == (unsigned long long)-1
+			       ? UINT64_MAX
+			       : xenstat_domain_max_mem(x) / 1024;
+	d->ssid = xenstat_domain_ssid(x);
+	d->nvcpus = xenstat_domain_num_vcpus(x);
+	d->vcpu_ns = xcalloc(d->nvcpus + 1, sizeof(*d->vcpu_ns));
+	for (i = 0; i < d->nvcpus; i++)
+		d->vcpu_ns[i] = xenstat_vcpu_ns(xenstat_domain_vcpu(x, i));
+	d->nnets = xenstat_domain_num_networks(x);
+	d->nets = xcalloc(d->nnets + 1, sizeof(*d->nets));
+	for (i = 0; i < d->nnets; i++) {
+		xenstat_network *n = xenstat_domain_network(x, i);
+
+		d->nets[i] = (struct net_stats){
+			xenstat_network_rbytes(n), xenstat_network_rpackets(n),
+			xenstat_network_rerrs(n),  xenstat_network_rdrop(n),
+			xenstat_network_tbytes(n), xenstat_network_tpackets(n),
+			xenstat_network_terrs(n),  xenstat_network_tdrop(n),
+		};
+	}
+	d->nvbds = xenstat_domain_num_vbds(x);
+	d->vbds = xcalloc(d->nvbds + 1, sizeof(*d->vbds));
+	for (i = 0; i < d->nvbds; i++) {
+		xenstat_vbd *v = xenstat_domain_vbd(x, i);
+
+		d->vbds[i] = (struct vbd_stats){
+			xenstat_vbd_dev(v),	xenstat_vbd_oo_reqs(v),	 xenstat_vbd_rd_reqs(v),
+			xenstat_vbd_wr_reqs(v), xenstat_vbd_rd_sects(v), xenstat_vbd_wr_sects(v),
+		};
+	}
+}
+
+static int xen_stats(const struct xlc_conf *conf, struct host_stats *host,
+		     struct domain_stats **doms, int *n, char **err)
+{
+	xenstat_handle *h = xenstat_init();
+	xenstat_node *node;
+	unsigned i, nd;
+
+	(void)conf;
+	*doms = NULL;
+	*n = 0;
+	if (!h) {
+		*err = xstrdup("cannot open libxenstat (is this a Xen dom0?)");
+		return -1;
+	}
+	node = xenstat_get_node(h, XENSTAT_ALL);
+	if (!node) {
+		xenstat_uninit(h);
+		*err = xstrdup("libxenstat could not read the domains");
+		return -1;
+	}
+	host->total_kb = xenstat_node_tot_mem(node) / 1024;
+	host->free_kb = xenstat_node_free_mem(node) / 1024;
+	host->cpus = xenstat_node_num_cpus(node);
+	host->mhz = (unsigned)(xenstat_node_cpu_hz(node) / 1000000);
+	snprintf(host->version, sizeof(host->version), "Xen %s", xenstat_node_xen_version(node));
+	nd = xenstat_node_num_domains(node);
+	*doms = xcalloc(nd + 1, sizeof(**doms));
+	for (i = 0; i < nd; i++)
+		stats_domain(xenstat_node_domain_by_index(node, i), &(*doms)[i]);
+	*n = (int)nd;
+	xenstat_free_node(node);
+	xenstat_uninit(h);
+	return 0;
+}
 
 const struct backend_ops xen_backend = {
 	.name = "xen",
 	.honours_xen_only_keys = true,
-	.create = NULL,
+	.create = xen_create,
+	.list = xen_list,
+	.resolve = xen_resolve,
+	.op = xen_op,
+	.wait_gone = xen_wait_gone,
+	.console = xen_console,
+	.host_info = xen_host_info,
+	.stats = xen_stats,
+	.config_json = xen_config_json,
 };

@@ -58,6 +58,11 @@ done
 # systemd turns it into an orderly reboot; the kernel's default would reset.
 echo 0 >/proc/sys/kernel/ctrl-alt-del
 trap 'echo "XLC-CTRL-ALT-DEL"; sync; reboot -f' INT
+# busybox's poweroff, reboot and halt signal init, as Xen's PV shutdown and
+# reboot requests do through the kernel's orderly_poweroff: do what they ask.
+trap 'echo "XLC-POWEROFF-REQUEST"; sync; poweroff -f' USR2
+trap 'echo "XLC-REBOOT-REQUEST"; sync; reboot -f' TERM
+trap 'sync; halt -f' USR1
 
 info
 echo "xlc: marker" >/dev/kmsg

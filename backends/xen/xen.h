@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The xen backend: libxenlight (libxl) on a Xen dom0. xen.c is the backend
+ * table, xen_config.c turns a domain_config into libxl's, xen_monitor.c is
+ * the per-domain process that carries out on_poweroff/on_reboot/on_crash,
+ * as xl's does.
+ */
+#ifndef XLC_XEN_H
+#define XLC_XEN_H
+
+#define LIBXL_API_VERSION 0x041300
+#include <libxl.h>
+#include <libxl_utils.h>
+
+#include "backends/backend.h"
+
+/* Fills d (which the caller disposes of); -1 with *err. */
+int xen_config_build(const struct domain_config *dc, libxl_domain_config *d, char **err);
+/* libxl's own JSON of the config, as `xl -N create` prints it. */
+char *xen_config_json(const struct domain_config *dc, char **err);
+
+/* A libxl context whose log goes to the libxl log file (and stderr with -v). */
+libxl_ctx *xen_ctx(const struct xlc_conf *conf, char **err);
+void xen_ctx_free(void);
+/* Where libxl's detailed log is written, for error messages. */
+const char *xen_log_path(void);
+
+/*
+ * Runs in the detached per-domain process: waits for the domain's shutdown
+ * and death events and applies its on_* actions until it is gone for good.
+ */
+int xen_monitor(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid,
+		const struct domain_config *dc);
+
+#endif
