@@ -26,8 +26,8 @@ echo
 echo "Machine: $(machine); the host is a QEMU TCG VM (-cpu max, kvm_amd inside), so absolute"
 echo "times are those of nested virtualization under emulation: compare the ratios."
 echo "Debian's cloud kernel and the guest fixture's initramfs, 1 vCPU, 256 MiB; ${RUNS} interleaved"
-echo "runs each; median [min-max] seconds. Guest uptime at the marker is the kernel's own"
-echo "time, from its first instruction."
+echo "runs each; median [min-max] seconds. Guest uptime at the marker is the kernel's own clock"
+echo "(it starts after the decompressor has run): what is left of \"to marker\" is VMM, firmware and decompressor."
 echo
 echo "| VMM | to marker | to exit after poweroff | guest uptime at marker | peak RSS (MiB) |"
 echo "|---|---|---|---|---|"
