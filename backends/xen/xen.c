@@ -114,6 +114,36 @@ static void start_monitor(const struct xlc_conf *conf, libxl_domain_config *d, u
 	}
 }
 
+/* What libxl would only report as an error number: say it plainly, before creating. */
+static int precheck(libxl_ctx *c, const struct domain_config *dc, char **err)
+{
+	const char *files[] = { dc->kernel, dc->ramdisk };
+	libxl_physinfo p;
+	uint64_t host_mib;
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		if (files[i] && access(files[i], R_OK)) {
+			*err = xasprintf("%s: %s %s: %s", dc->name, i ? "ramdisk" : "kernel",
+					 files[i], strerror(errno));
+			return -1;
+		}
+	}
+	libxl_physinfo_init(&p);
+	if (!libxl_get_physinfo(c, &p)) {
+		host_mib = (uint64_t)p.total_pages * 4096 >> 20;
+		if (dc->memory_mib > 0 && (uint64_t)dc->memory_mib > host_mib) {
+			*err = xasprintf(
+				"%s: memory = %ld MiB is more than this host has (%llu MiB)",
+				dc->name, dc->memory_mib, (unsigned long long)host_mib);
+			libxl_physinfo_dispose(&p);
+			return -1;
+		}
+	}
+	libxl_physinfo_dispose(&p);
+	return 0;
+}
+
 static int xen_create(const struct domain_config *dc, const struct create_opts *opts,
 		      const struct xlc_conf *conf)
 {
@@ -132,6 +162,11 @@ static int xen_create(const struct domain_config *dc, const struct create_opts *
 	}
 	if (!libxl_name_to_domid(c, dc->name, &domid)) {
 		xlc_warn("%s: a domain of that name already exists (id %u)", dc->name, domid);
+		goto out;
+	}
+	if (precheck(c, dc, &err)) {
+		xlc_warn("%s", err);
+		free(err);
 		goto out;
 	}
 	rc = libxl_domain_create_new(c, &d, &domid, NULL, NULL);

@@ -148,7 +148,10 @@ int xen_config_build(const struct domain_config *dc, libxl_domain_config *d, cha
 	d->c_info.type = types[dc->type];
 	d->c_info.name = xstrdup(dc->name);
 	memcpy(libxl_uuid_bytearray(&d->c_info.uuid), dc->uuid, 16);
+	/* xl's global defaults (xl.conf): hotplug scripts run by libxl, memory claims on. */
+	libxl_defbool_set(&d->c_info.run_hotplug_scripts, true);
 	libxl_domain_build_info_init_type(&d->b_info, d->c_info.type);
+	libxl_defbool_set(&d->b_info.claim_mode, true);
 	sizes(dc, &d->b_info);
 	if (hard_affinity(dc, &d->b_info, err))
 		return -1;

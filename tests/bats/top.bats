@@ -114,9 +114,28 @@ col() {
 	run xlc top -b -i 2 -d 0.2
 	[ "${status}" -eq 0 ]
 	[ "$(grep -c '^      NAME' <<<"${output}")" -eq 2 ]
-	run xlc top </dev/null
-	[ "${status}" -eq 1 ]
-	[[ "${output}" == *"top needs a terminal; use -b, --csv or --json"* ]]
+}
+
+@test "top: no guests, a guest that ends between samples, and output into a pipe" {
+	# No guests: the header alone, every sample.
+	run xlc top -b -i 2 -d 0.1
+	[ "${status}" -eq 0 ]
+	[ "${output}" = "$(printf '%s\n%s' "${HEADER}" "${HEADER}")" ]
+	# Into a pipe without -b: batch output rather than a screen.
+	xlc create -q "${SANDBOX}/g.cfg" name=\"averyveryverylongname\"
+	xlc create -q "${SANDBOX}/g.cfg" name=\"short\"
+	out=$(xlc top -i 1 </dev/null | cat)
+	[ "$(head -1 <<<"${out}")" = "$(printf '%21s' NAME)${HEADER#      NAME}" ] # -f: NAME widens
+	[[ "${out}" == *" averyveryverylongname "* ]]
+	# A guest destroyed while top samples: it drops out, top goes on.
+	xlc top -b -i 12 -d 0.25 >"${SANDBOX}/top.out" 2>&1 &
+	top_pid=$!
+	sleep 1
+	xlc destroy short
+	wait "${top_pid}"
+	[ "$(grep -c '^ *NAME' "${SANDBOX}/top.out")" -eq 12 ]
+	[ "$(grep -c ' short ' "${SANDBOX}/top.out")" -ge 1 ]
+	[ "$(tail -1 "${SANDBOX}/top.out" | awk '{print $1}')" = averyveryverylongname ]
 }
 
 @test "top on a terminal: summary, sorting, toggles, filter, a guest that appears, quit" {
@@ -160,6 +179,11 @@ col() {
 	sleep 1
 	run screen
 	[[ "${lines[1]}" == "2 domains:"* && "${output}" != *newcomer* ]]
+	tmux resize-window -t "${TMUX_SESSION}" -x 100 -y 12 # smaller: redrawn to fit
+	sleep 1
+	run screen
+	[ "${#lines[@]}" -le 12 ]
+	[[ "${lines[0]}" == "xlc top - "* && "${output}" == *" busy -----r"* ]]
 	tmux send-keys -t "${TMUX_SESSION}" x # an unknown key does nothing
 	tmux send-keys -t "${TMUX_SESSION}" q
 	sleep 0.5

@@ -42,3 +42,11 @@ set output out."/batch.png"
 set title "Batch create on kvm-pvm: until all guests run (median)"
 set ylabel "seconds"
 plot out."/batch.dat" using 1:2 title "xlc create DIR", "" using 1:3 title "N x xlc create"
+
+set style data histograms
+unset logscale x
+unset xlabel
+set output out."/io.png"
+set title "I/O in the nested KVM host: xlc relative to QEMU microvm (median; > 1: xlc faster)"
+set ylabel "xlc / QEMU"
+plot "< awk 'NR==1 {for (i=2;i<=6;i++) x[i]=$i} NR==2 {split(\"seq-write seq-read rand-read net-rx net-tx\", n, \" \"); for (i=2;i<=6;i++) print n[i-1], x[i]/$i}' ".out."/io.dat" using 2:xtic(1) title "xlc / QEMU"

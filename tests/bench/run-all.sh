@@ -14,7 +14,7 @@ start=$(date +%s)
 	echo "# xlc benchmarks"
 	echo
 	echo "Written by \`make bench\` (tests/bench/run-all.sh) on $(date -u '+%Y-%m-%d %H:%M UTC')."
-	for b in floor memory control batch linux-boot; do
+	for b in floor memory control batch linux-boot io; do
 		echo
 		echo "Running ${b}..." >&2
 		"${HERE}/${b}.sh" || echo "(${b} could not run: see the output above)"
@@ -23,7 +23,7 @@ start=$(date +%s)
 } >"${OUT}/README.md.tmp"
 if command -v gnuplot >/dev/null; then
 	gnuplot -e "out='${OUT}'" "${HERE}/plots.gp" 2>"${OUT}/gnuplot.log" &&
-		printf '\n## Plots\n\n![floor](floor.png) ![memory](memory.png)\n![boot](boot.png) ![control](control.png) ![batch](batch.png)\n' \
+		printf '\n## Plots\n\n![floor](floor.png) ![memory](memory.png)\n![boot](boot.png) ![io](io.png)\n![control](control.png) ![batch](batch.png)\n' \
 			>>"${OUT}/README.md.tmp"
 fi
 echo "All benchmarks took $(($(date +%s) - start)) s." >>"${OUT}/README.md.tmp"

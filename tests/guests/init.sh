@@ -13,6 +13,9 @@
 #                               of our own, fetch the peer's; then idle
 #   ioload                      keep reading and writing /dev/vda, fetching xlc.host='s
 #                               /blob (with xlc.ip=), in the background; idle
+#   iobench                     (tests/bench/io.sh) run iobench from the ext4 disk
+#                               on the other disk, time a fetch of xlc.host's
+#                               /big, serve /big of our own; then idle
 #   shell (default)             a shell on the console
 # Lines it prints start with XLC- so tests can find them in a console log.
 mount -t proc proc /proc
@@ -142,14 +145,41 @@ ioload_test() {
 	echo "XLC-IOLOAD running"
 }
 
+# The I/O benchmark's guest side: iobench (a static binary on whichever disk
+# holds an ext4 file system) on the other disk, then the network.
+iobench_test() {
+	tools="" target=""
+	for d in /dev/vd?; do
+		if [ -z "${tools}" ] && mount -t ext4 -o ro "$d" /mnt 2>/dev/null; then
+			tools=$d
+		else
+			target=$d
+		fi
+	done
+	/mnt/iobench "${target}" "$(arg xlc.mib)" 5
+	ip link set lo up
+	ip link set eth0 up
+	ip addr add "$(arg xlc.ip)" dev eth0
+	retry ping -c 1 -W 1 "$(arg xlc.host)"
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	wget -q -O /dev/null "http://$(arg xlc.host):8080/big"
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	echo "XLC-IO net_rx_mbs=$(awk -v a="$t0" -v b="$t1" -v m="$(arg xlc.mib)" 'BEGIN { printf "%.1f", m / (b - a) }')"
+	mkdir -p /srv
+	dd if=/dev/zero of=/srv/big bs=1M count="$(arg xlc.mib)" 2>/dev/null
+	httpd -p 8080 -h /srv
+	echo "XLC-IO-DONE"
+}
+
 case "${test}" in
 disk) disk_test ;;
+iobench) iobench_test ;;
 ioload) ioload_test ;;
 diskro) diskro_test ;;
 net) net_test ;;
 esac
 case "${test}" in
-disk | diskro | net | ioload) idle ;;
+disk | diskro | net | ioload | iobench) idle ;;
 poweroff) poweroff -f ;;
 reboot) reboot -f ;;
 halt) halt -f ;;
