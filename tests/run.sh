@@ -77,6 +77,7 @@ done
 # then stock Linux under xlc inside the nested KVM host.
 suite "bats hosts" bats --tap tests/bats/hosts.bats
 XLC="${REPO}/build/xlc" suite "bats kvm-linux" bats --tap tests/bats/kvm-linux.bats
+XLC="${REPO}/build/xlc" suite "bats xen" bats --tap tests/bats/xen.bats
 
 if command -v clang >/dev/null; then
 	build fuzzers fuzz-bins

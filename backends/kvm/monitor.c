@@ -282,7 +282,8 @@ static char *info_json(struct monitor *m)
 		   dc->maxmem_mib   ? dc->maxmem_mib
 		   : dc->memory_mib ? dc->memory_mib
 				    : KVM_DEFAULT_MEMORY_MIB);
-	gen_kv_int(g, "vcpus", n);
+	/* Online at boot; the rest of max_vcpus wait offline (maxcpus=). */
+	gen_kv_int(g, "vcpus", dc->vcpus ? dc->vcpus : 1);
 	gen_kv_int(g, "max_vcpus", dc->maxvcpus ? dc->maxvcpus : dc->vcpus ? dc->vcpus : 1);
 	gen_kv_int(g, "cpu_time_ns", (long long)total_cpu_ns(m));
 	gen_vcpus(g, m, f, n);

@@ -114,13 +114,33 @@ static int install_acpi(struct vm *vm, int vcpus)
  * restart". Like Firecracker (reboot=k), xlc asks for the ACPI reset
  * register, with the i8042 as Linux's fallback, unless the config says.
  */
-static char *guest_cmdline(const char *cmdline)
+static bool has_param(const char *c, const char *key)
+{
+	const char *p;
+
+	for (p = strstr(c, key); p; p = strstr(p + 1, key))
+		if (p == c || p[-1] == ' ')
+			return true;
+	return false;
+}
+
+/*
+ * maxvcpus > vcpus: every vCPU is in the MADT, and Linux brings up only
+ * vcpus of them (maxcpus=); the others are present and offline, and the
+ * guest can online them itself (echo 1 > /sys/devices/system/cpu/cpuN/online).
+ */
+static char *guest_cmdline(const char *cmdline, int vcpus, int max_vcpus)
 {
 	const char *c = cmdline ? cmdline : "";
+	struct strbuf sb;
 
-	if (!strncmp(c, "reboot=", 7) || strstr(c, " reboot="))
-		return xstrdup(c);
-	return xasprintf("%s%sreboot=a", c, *c ? " " : "");
+	sb_init(&sb);
+	sb_adds(&sb, c);
+	if (!has_param(c, "reboot="))
+		sb_addf(&sb, "%sreboot=a", sb.buf && *sb.buf ? " " : "");
+	if (max_vcpus > vcpus && !has_param(c, "maxcpus="))
+		sb_addf(&sb, "%smaxcpus=%d", sb.buf && *sb.buf ? " " : "", vcpus);
+	return sb_detach(&sb);
 }
 
 /* MemTotal: a guest larger than the host cannot be backed, only overcommitted. */
@@ -136,6 +156,7 @@ struct vm *vmm_build(const struct domain_config *dc, int domid, serial_sink sink
 {
 	uint64_t mib = dc->memory_mib ? (uint64_t)dc->memory_mib : KVM_DEFAULT_MEMORY_MIB, entry;
 	int vcpus = dc->vcpus ? dc->vcpus : 1;
+	int max_vcpus = dc->maxvcpus > vcpus ? dc->maxvcpus : vcpus;
 	char *cmdline = NULL;
 	struct vm *vm;
 
@@ -149,20 +170,20 @@ struct vm *vmm_build(const struct domain_config *dc, int domid, serial_sink sink
 				 (unsigned long long)mib, (unsigned long long)host_memory_mib());
 		return NULL;
 	}
-	if (vcpus > MAX_VCPUS) {
-		*err = xasprintf("vcpus = %d: the kvm backend runs at most %d", vcpus, MAX_VCPUS);
+	if (max_vcpus > MAX_VCPUS) {
+		*err = xasprintf("vcpus = %d: the kvm backend runs at most %d", max_vcpus, MAX_VCPUS);
 		return NULL;
 	}
-	vm = vm_create(mib << 20, vcpus, err);
+	vm = vm_create(mib << 20, max_vcpus, err);
 	if (!vm)
 		return NULL;
 	if (add_devices(vm, sink, opaque, err) || add_virtio(vm, dc, domid, err))
 		goto fail;
-	if (install_acpi(vm, vcpus)) {
+	if (install_acpi(vm, max_vcpus)) {
 		*err = xstrdup("the ACPI tables do not fit below 1 MiB");
 		goto fail;
 	}
-	cmdline = guest_cmdline(dc->cmdline);
+	cmdline = guest_cmdline(dc->cmdline, vcpus, max_vcpus);
 	if (boot_load_linux(vm, dc->kernel, dc->ramdisk, cmdline, &entry, err) ||
 	    vcpus_create(vm, err) || vcpu_setup_boot(&vm->vcpus[0], entry, ZERO_PAGE_ADDR, err))
 		goto fail;

@@ -87,6 +87,13 @@ kit() { # kit GUEST [key=value...]
 	done
 }
 
+@test "kit: maxvcpus > vcpus: every vCPU in the MADT, the guest told to start only vcpus" {
+	kit madt vcpus=2 maxvcpus=4 'cmdline="kit.end=reboot"'
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"KIT-MADT cpus=4 ioapics=1"* ]]
+	[[ "${output}" == *'KIT-START cmdline="kit.end=reboot reboot=a maxcpus=2"'* ]]
+}
+
 @test "kit: the CMOS clock tells the host's UTC time" {
 	kit cmos
 	[ "${status}" -eq 0 ]
