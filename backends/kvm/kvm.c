@@ -48,35 +48,6 @@ static int open_log(const char *dir, const char *fmt, const char *name)
 }
 
 /* Under the run directory's lock: the name, a domain id and the socket. */
-static int claim(struct rundir *rd, const char *name, int *domid, int *listen_fd, char **err)
-{
-	char *sock = rundir_socket(rd, name);
-	int ret = -1;
-
-	rundir_lock(rd);
-	rundir_clean(rd);
-	if (!access(sock, F_OK)) {
-		*err = xasprintf("domain '%s' already exists; choose another name", name);
-		goto out;
-	}
-	*domid = rundir_claim_id(rd, name);
-	if (*domid < 0) {
-		*err = xasprintf("no free domain id in %s: %s", rd->path, strerror(errno));
-		goto out;
-	}
-	*listen_fd = rundir_listen(rd, name);
-	if (*listen_fd < 0) {
-		*err = xasprintf("cannot listen on %s: %s", sock, strerror(errno));
-		rundir_release(rd, name, *domid);
-		goto out;
-	}
-	ret = 0;
-out:
-	rundir_unlock(rd);
-	free(sock);
-	return ret;
-}
-
 static void become_daemon(const char *name, int log_fd)
 {
 	char comm[16];
@@ -185,7 +156,8 @@ static int kvm_create(const struct domain_config *config, const struct create_op
 	pid_t pid;
 
 	resolve_config(&copy, config);
-	if (open_rundir(conf, &rd, &err) || claim(&rd, dc->name, &mp.domid, &mp.listen_fd, &err)) {
+	if (open_rundir(conf, &rd, &err) ||
+	    rundir_claim(&rd, dc->name, &mp.domid, &mp.listen_fd, &err)) {
 		xlc_warn("%s", err);
 		goto out;
 	}
@@ -341,12 +313,10 @@ static int kvm_resolve(const struct xlc_conf *conf, const char *dom, char **name
 
 static int kvm_op(const struct xlc_conf *conf, const char *name, enum domain_op op, char **err)
 {
-	static const char *const cmds[] = { [DOM_DESTROY] = "destroy",
-					    [DOM_SHUTDOWN] = "shutdown",
-					    [DOM_REBOOT] = "reboot",
-					    [DOM_RESET] = "reset",
-					    [DOM_PAUSE] = "pause",
-					    [DOM_UNPAUSE] = "unpause" };
+	static const char *const cmds[] = {
+		[DOM_DESTROY] = "destroy", [DOM_SHUTDOWN] = "shutdown", [DOM_REBOOT] = "reboot",
+		[DOM_RESET] = "reset",	   [DOM_PAUSE] = "pause",	[DOM_UNPAUSE] = "unpause"
+	};
 	struct rundir rd = { 0 };
 	char *reply = NULL;
 	int r;

@@ -134,6 +134,55 @@ static uint64_t total_cpu_ns(const struct monitor *m)
 	return ns;
 }
 
+static void loop(struct monitor *m);
+
+/*
+ * rename-restart, as xl does it: the ended guest stays listed, shut down, as
+ * <name>-YYYYMMDDTHHMMZ (a child process keeps that entry and answers for it
+ * until it is destroyed), and the guest boots again under its own name.
+ */
+static void keep_renamed(struct monitor *m)
+{
+	struct domain_config renamed = *m->p->dc;
+	struct monitor_params p = *m->p;
+	char suffix[24], *err = NULL;
+	time_t now = time(NULL);
+	struct tm tm;
+	int i;
+
+	strftime(suffix, sizeof(suffix), "-%Y%m%dT%H%MZ", gmtime_r(&now, &tm));
+	renamed.name = xasprintf("%s%s", m->p->dc->name, suffix);
+	if (rundir_claim(m->p->rundir, renamed.name, &p.domid, &p.listen_fd, &err)) {
+		fprintf(stderr, "xlc-vmm: %s: cannot keep the old guest: %s\n", m->p->dc->name,
+			err);
+		goto out;
+	}
+	fprintf(stderr, "xlc-vmm: %s: the old guest stays as %s (id %d)\n", m->p->dc->name,
+		renamed.name, p.domid);
+	if (fork() == 0) {
+		close(m->p->listen_fd);
+		for (i = 0; i < m->nclients; i++)
+			close(m->clients[i].fd);
+		if (m->console_fd >= 0)
+			close(m->console_fd);
+		p.dc = &renamed;
+		p.echo = NULL;
+		p.ready_fd = -1;
+		m->p = &p;
+		m->nclients = 0;
+		m->console_fd = -1;
+		m->state = ST_SHUTDOWN;
+		loop(m);
+		close(p.listen_fd);
+		rundir_release(p.rundir, renamed.name, p.domid);
+		_exit(EXIT_OK);
+	}
+	close(p.listen_fd);
+out:
+	free(err);
+	free(renamed.name);
+}
+
 /* The guest ended: do what its on_* key says. */
 static void guest_ended(struct monitor *m)
 {
@@ -151,6 +200,8 @@ static void guest_ended(struct monitor *m)
 				 : ACTION_DESTROY;
 	fprintf(stderr, "xlc-vmm: %s: the guest ended (%s); action: %s\n", dc->name,
 		reason_names[why], shutdown_action_name(act));
+	if (act == ACTION_RESTART_RENAME && why != VM_DESTROY)
+		keep_renamed(m);
 	switch (act) {
 	case ACTION_RESTART:
 	case ACTION_RESTART_RENAME:

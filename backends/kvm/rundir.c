@@ -341,3 +341,32 @@ int rundir_request(struct rundir *rd, const char *name, const char *cmd, char **
 	*reply = sb_detach(&sb);
 	return 0;
 }
+
+int rundir_claim(struct rundir *rd, const char *name, int *domid, int *listen_fd, char **err)
+{
+	char *sock = rundir_socket(rd, name);
+	int ret = -1;
+
+	rundir_lock(rd);
+	rundir_clean(rd);
+	if (!access(sock, F_OK)) {
+		*err = xasprintf("domain '%s' already exists; choose another name", name);
+		goto out;
+	}
+	*domid = rundir_claim_id(rd, name);
+	if (*domid < 0) {
+		*err = xasprintf("no free domain id in %s: %s", rd->path, strerror(errno));
+		goto out;
+	}
+	*listen_fd = rundir_listen(rd, name);
+	if (*listen_fd < 0) {
+		*err = xasprintf("cannot listen on %s: %s", sock, strerror(errno));
+		rundir_release(rd, name, *domid);
+		goto out;
+	}
+	ret = 0;
+out:
+	rundir_unlock(rd);
+	free(sock);
+	return ret;
+}

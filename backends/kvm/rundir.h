@@ -32,6 +32,8 @@ void rundir_clean(struct rundir *rd);
 int rundir_claim_id(struct rundir *rd, const char *name);
 /* Binds and listens on name's socket; -1 with errno EADDRINUSE if taken. */
 int rundir_listen(struct rundir *rd, const char *name);
+/* Takes a name (refused if taken), an id and a listening socket, under the lock. */
+int rundir_claim(struct rundir *rd, const char *name, int *domid, int *listen_fd, char **err);
 /* Forgets a domain: its socket and its id (if the id still names it). */
 void rundir_release(struct rundir *rd, const char *name, int domid);
 

@@ -171,7 +171,8 @@ struct vm *vmm_build(const struct domain_config *dc, int domid, serial_sink sink
 		return NULL;
 	}
 	if (max_vcpus > MAX_VCPUS) {
-		*err = xasprintf("vcpus = %d: the kvm backend runs at most %d", max_vcpus, MAX_VCPUS);
+		*err = xasprintf("vcpus = %d: the kvm backend runs at most %d", max_vcpus,
+				 MAX_VCPUS);
 		return NULL;
 	}
 	vm = vm_create(mib << 20, max_vcpus, err);

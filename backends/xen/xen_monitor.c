@@ -50,25 +50,21 @@ static void say(const char *name, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* rename-restart: the old domain keeps running under <name>-<n> as xl does. */
-static void rename_old(libxl_ctx *ctx, uint32_t domid, const char *name)
+/* rename-restart, as xl: the old domain stays, as <name>-YYYYMMDDTHHMMZ with a new uuid. */
+static void rename_old(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *d)
 {
-	char *renamed;
-	unsigned i;
+	char suffix[24];
+	time_t now = time(NULL);
+	struct tm tm;
+	libxl_uuid uuid;
 
-	for (i = 1; i < 1000; i++) {
-		uint32_t other;
-
-		renamed = xasprintf("%s-%u", name, i);
-		if (libxl_name_to_domid(ctx, renamed, &other) &&
-		    !libxl_domain_rename(ctx, domid, name, renamed))
-			break;
-		free(renamed);
-		renamed = NULL;
-	}
-	if (renamed)
-		say(name, "renamed the old domain %u to %s", domid, renamed);
-	free(renamed);
+	strftime(suffix, sizeof(suffix), "-%Y%m%dT%H%MZ", gmtime_r(&now, &tm));
+	libxl_uuid_generate(&uuid);
+	if (libxl_domain_preserve(ctx, domid, &d->c_info, suffix, uuid))
+		say(d->c_info.name, "could not keep the old domain %u", domid);
+	else
+		say(d->c_info.name, "the old domain %u stays as %s%s", domid, d->c_info.name,
+		    suffix);
 }
 
 /* Returns the new domid after a restart, or NO_DOMID when done. */
@@ -85,7 +81,7 @@ static uint32_t apply(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid,
 	case LIBXL_ACTION_ON_SHUTDOWN_PRESERVE:
 		return domid; /* keep watching: destroy ends it */
 	case LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME:
-		rename_old(ctx, domid, name);
+		rename_old(ctx, domid, d);
 		/* fall through */
 	case LIBXL_ACTION_ON_SHUTDOWN_RESTART:
 	case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART:

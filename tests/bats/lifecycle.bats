@@ -203,6 +203,22 @@ wait_console() {
 	[ "$(xlc list --json | jq '.[0].boots')" -eq 2 ]
 }
 
+@test "on_reboot=rename-restart: the old guest stays listed as <name>-<UTC time>, shut down" {
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/keyboard.bzImage\" \
+		on_reboot=\"rename-restart\" 'cmdline="kit.end=reboot"'
+	wait_console g1 "KIT-KBD reset=fa"
+	xlc reboot -w g1
+	run xlc list
+	echo "${output}"
+	[[ "${output}" =~ g1\ +1\ +64\ +1\ +[-rb]{2}---- ]]
+	[[ "${output}" =~ (g1-[0-9]{8}T[0-9]{4}Z)\ +2\ +64\ +1\ +---sr- ]]
+	old=${BASH_REMATCH[1]}
+	[ "$(xlc list --json | jq '.[] | select(.name == "g1") | .boots')" -eq 2 ]
+	xlc destroy "${old}"
+	[ "$(xlc list | tail -n +2 | wc -l)" -eq 1 ]
+	[ ! -e "${XLC_RUN_DIR}/${old}.sock" ]
+}
+
 @test "a run directory that cannot be made is a clear error, for create and list alike" {
 	touch "${SANDBOX}/file"
 	export XLC_RUN_DIR="${SANDBOX}/file/run"
