@@ -23,6 +23,23 @@ bool virtio_slot_get(unsigned index, struct virtio_slot *slot)
 	return true;
 }
 
+struct virtio_dev *virtio_dev_new(struct vm *vm, const struct virtio_dev_ops *ops, const char *kind,
+				  const char *name, uint32_t device_id, unsigned nqueues,
+				  void *priv, const struct virtio_slot *slot)
+{
+	struct virtio_dev *dev = xcalloc(1, sizeof(*dev));
+
+	dev->ops = ops;
+	dev->kind = kind;
+	dev->name = xstrdup(name);
+	dev->device_id = device_id;
+	dev->nqueues = nqueues;
+	dev->priv = priv;
+	dev->inline_io = slot->inline_io;
+	vm->virtio[vm->nvirtio++] = dev;
+	return dev;
+}
+
 void virtio_devices_json(struct vm *vm, yajl_gen g)
 {
 	unsigned i;

@@ -27,6 +27,16 @@ struct virtio_slot {
 #define VIRTIO_SLOTS 15
 bool virtio_slot_get(unsigned index, struct virtio_slot *slot);
 
+struct virtio_dev;
+struct virtio_dev_ops;
+/*
+ * A new device of this kind on the VM (which frees it from now on); the
+ * caller fills in its config and features, then calls virtio_mmio_init().
+ */
+struct virtio_dev *virtio_dev_new(struct vm *vm, const struct virtio_dev_ops *ops, const char *kind,
+				  const char *name, uint32_t device_id, unsigned nqueues,
+				  void *priv, const struct virtio_slot *slot);
+
 int virtio_blk_create(struct vm *vm, const struct disk_spec *d, const struct virtio_slot *slot,
 		      char **err);
 

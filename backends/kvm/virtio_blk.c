@@ -428,24 +428,17 @@ static int start_workers(struct blk *b, char **err)
 int virtio_blk_create(struct vm *vm, const struct disk_spec *d, const struct virtio_slot *slot,
 		      char **err)
 {
-	struct virtio_dev *dev = xcalloc(1, sizeof(*dev));
 	struct blk *b = xcalloc(1, sizeof(*b));
+	struct virtio_dev *dev;
 
-	b->dev = dev;
 	b->fd = -1;
 	b->readonly = !d->readwrite || d->is_cdrom;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->work, NULL);
 	pthread_cond_init(&b->idle, NULL);
 	snprintf(b->id, sizeof(b->id), "xlc-%s", d->vdev);
-	dev->priv = b;
-	dev->ops = &blk_ops;
-	dev->kind = "vbd";
-	dev->name = xstrdup(d->vdev);
-	dev->device_id = VIRTIO_ID_BLOCK;
-	dev->nqueues = 1;
-	dev->inline_io = slot->inline_io;
-	vm->virtio[vm->nvirtio++] = dev; /* from here on, the VM frees it */
+	dev = virtio_dev_new(vm, &blk_ops, "vbd", d->vdev, VIRTIO_ID_BLOCK, 1, b, slot);
+	b->dev = dev;
 	if (open_image(b, d, err))
 		return -1;
 	fill_config(dev, b);

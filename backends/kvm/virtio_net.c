@@ -403,24 +403,17 @@ static void setup_rate(struct net *n, const struct vif_spec *vif)
 int virtio_net_create(struct vm *vm, const struct vif_spec *vif, const struct vif_owner *owner,
 		      const struct virtio_slot *slot, int fd, char **err)
 {
-	struct virtio_dev *dev = xcalloc(1, sizeof(*dev));
 	struct net *n = xcalloc(1, sizeof(*n));
+	struct virtio_dev *dev;
 
-	n->dev = dev;
 	n->fd = fd;
 	n->timer_fd = -1;
 	if (vif->vifname)
 		snprintf(n->ifname, sizeof(n->ifname), "%s", vif->vifname);
 	else
 		snprintf(n->ifname, sizeof(n->ifname), "vif%d.%d", owner->domid, vif->devid);
-	dev->priv = n;
-	dev->ops = &net_ops;
-	dev->kind = "vif";
-	dev->name = xstrdup(n->ifname);
-	dev->device_id = VIRTIO_ID_NET;
-	dev->nqueues = 2;
-	dev->inline_io = slot->inline_io;
-	vm->virtio[vm->nvirtio++] = dev; /* from here on, the VM frees it */
+	dev = virtio_dev_new(vm, &net_ops, "vif", n->ifname, VIRTIO_ID_NET, 2, n, slot);
+	n->dev = dev;
 	if (vif->vifname && strlen(vif->vifname) >= IFNAMSIZ) {
 		*err = xasprintf("vif %d: vifname %s is longer than %d characters", vif->devid,
 				 vif->vifname, IFNAMSIZ - 1);

@@ -83,16 +83,9 @@ static const struct virtio_dev_ops rng_ops = {
 
 int virtio_rng_create(struct vm *vm, const struct virtio_slot *slot, char **err)
 {
-	struct virtio_dev *dev = xcalloc(1, sizeof(*dev));
+	struct virtio_dev *dev = virtio_dev_new(vm, &rng_ops, "rng", "rng0", VIRTIO_ID_RNG, 1,
+						xcalloc(1, sizeof(struct rng)), slot);
 
-	dev->priv = xcalloc(1, sizeof(struct rng));
-	dev->ops = &rng_ops;
-	dev->kind = "rng";
-	dev->name = xstrdup("rng0");
-	dev->device_id = VIRTIO_ID_RNG;
-	dev->nqueues = 1;
-	dev->inline_io = slot->inline_io;
 	dev->host_features = 1ULL << VIRTIO_RING_F_INDIRECT_DESC | 1ULL << VIRTIO_RING_F_EVENT_IDX;
-	vm->virtio[vm->nvirtio++] = dev;
 	return virtio_mmio_init(vm, dev, slot->base, slot->gsi, err);
 }

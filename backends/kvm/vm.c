@@ -80,7 +80,8 @@ static uint8_t *map_guest_ram(uint64_t bytes, uint64_t *mapped)
 {
 	uint64_t len = bytes + HUGE_PAGE;
 	uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0), *aligned;
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+		*aligned;
 	uint64_t head;
 
 	if (p == MAP_FAILED)
@@ -244,8 +245,8 @@ int bus_register(struct bus *bus, uint64_t base, uint64_t len, io_handler handle
 	return add_range(bus, base, len, handler, dev, name, true);
 }
 
-int bus_register_shared(struct bus *bus, uint64_t base, uint64_t len, io_handler handler,
-			void *dev, const char *name)
+int bus_register_shared(struct bus *bus, uint64_t base, uint64_t len, io_handler handler, void *dev,
+			const char *name)
 {
 	return add_range(bus, base, len, handler, dev, name, false);
 }

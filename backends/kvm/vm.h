@@ -128,8 +128,8 @@ void *gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
 int bus_register(struct bus *bus, uint64_t base, uint64_t len, io_handler handler, void *dev,
 		 const char *name);
 /* The same for a device that frees itself (virtio devices). */
-int bus_register_shared(struct bus *bus, uint64_t base, uint64_t len, io_handler handler,
-			void *dev, const char *name);
+int bus_register_shared(struct bus *bus, uint64_t base, uint64_t len, io_handler handler, void *dev,
+			const char *name);
 /* Dispatches one access; unclaimed reads return all ones. */
 void bus_access(struct vm *vm, struct bus *bus, uint64_t addr, uint8_t *data, unsigned len,
 		bool is_write);

@@ -50,16 +50,6 @@ make_netns() {
 }
 inns() { ip netns exec "${NETNS}" "$@"; }
 
-# Waits (up to 10 s) until the console log of $1 has a line matching $2.
-wait_console() {
-	local i
-	for i in $(seq 1 100); do
-		grep -q "$2" "${XLC_LOG_DIR}/console/$1.log" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	cat "${XLC_LOG_DIR}/console/$1.log" 2>/dev/null
-	return 1
-}
 
 @test "disk: a written sector reaches the image; the host's sector 0 reaches the guest" {
 	kit_fg "${SANDBOX}/blk.cfg"

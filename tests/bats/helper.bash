@@ -25,3 +25,15 @@ teardown_sandbox() {
 normalize_json() {
 	jq -S "${1:-.}"
 }
+
+# Waits (up to 10 s) until the console log of guest $1 has a line matching
+# $2; prints the log if it never does.
+wait_console() {
+	local i
+	for i in $(seq 1 100); do
+		grep -q "$2" "${XLC_LOG_DIR}/console/$1.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	cat "${XLC_LOG_DIR}/console/$1.log" 2>/dev/null
+	return 1
+}

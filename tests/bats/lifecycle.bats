@@ -28,16 +28,6 @@ teardown() {
 
 xlc() { "${XLC}" "$@"; }
 
-# Waits (up to 10 s) until the console log has a line matching $2.
-wait_console() {
-	local i
-	for i in $(seq 1 100); do
-		grep -q "$2" "${XLC_LOG_DIR}/console/$1.log" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	cat "${XLC_LOG_DIR}/console/$1.log" 2>/dev/null
-	return 1
-}
 
 @test "create: a detached VMM named xlc-<name> runs the guest; list shows it as xl does" {
 	run xlc create -q "${SANDBOX}/g.cfg" vcpus=2

@@ -32,14 +32,6 @@ teardown() {
 
 xlc() { "${XLC}" "$@"; }
 
-wait_console() {
-	local i
-	for i in $(seq 1 100); do
-		grep -q "$2" "${XLC_LOG_DIR}/console/$1.log" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # The value of a column (by header name) in the row of domain $2 of the last block.
 col() {

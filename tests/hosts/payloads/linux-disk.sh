@@ -7,19 +7,7 @@
 # Also: a second writable user of the image is refused, two disks appear in
 # vdev order, and a read-only disk cannot be written. Prints CHECK lines
 # that tests/bats/kvm-linux.bats asserts on.
-export XLC_RUN_DIR=/run/xlc XLC_LOG_DIR=/var/log/xlc
-log() { cat "$XLC_LOG_DIR/console/$1.log" 2>/dev/null; }
-wait_for() { # name pattern seconds
-	i=0
-	while [ $i -lt $(($3 * 10)) ]; do
-		log "$1" | grep -q "$2" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "CHECK timeout waiting for '$2' in $1's console"
-	log "$1" | tail -5
-	return 1
-}
+. ./lib.sh
 cfg() { # name test disks...
 	name=$1 test=$2
 	shift 2

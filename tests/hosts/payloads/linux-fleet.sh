@@ -4,18 +4,7 @@
 # them: one spins a vCPU, three idle, one keeps reading and writing its disk and
 # fetching over HTTP from the host through a bridge. Prints CHECK and TOP
 # lines for tests/bats/kvm-linux.bats.
-export XLC_RUN_DIR=/run/xlc XLC_LOG_DIR=/var/log/xlc
-log() { cat "$XLC_LOG_DIR/console/$1.log" 2>/dev/null; }
-wait_for() { # name pattern seconds
-	i=0
-	while [ $i -lt $(($3 * 10)) ]; do
-		log "$1" | grep -q "$2" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "CHECK timeout waiting for '$2' in $1's console"
-	return 1
-}
+. ./lib.sh
 cfg() { # name test extra-line
 	cat >"fleet/$1.cfg" <<CFG
 name = "$1"

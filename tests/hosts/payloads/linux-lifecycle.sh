@@ -4,19 +4,7 @@
 # with on_reboot=restart, a kernel panic reported by pvpanic with
 # on_crash=preserve, pause/unpause, destroy of a busy guest. Prints
 # CHECK lines that tests/bats/kvm-linux.bats asserts on.
-export XLC_RUN_DIR=/run/xlc XLC_LOG_DIR=/var/log/xlc
-log() { cat "$XLC_LOG_DIR/console/$1.log" 2>/dev/null; }
-wait_for() { # name pattern seconds
-	i=0
-	while [ $i -lt $(($3 * 10)) ]; do
-		log "$1" | grep -q "$2" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "CHECK timeout waiting for '$2' in $1's console"
-	log "$1" | tail -5
-	return 1
-}
+. ./lib.sh
 cfg() { # name test vcpus
 	cat >"$1.cfg" <<CFG
 name = "$1"

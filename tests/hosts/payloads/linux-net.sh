@@ -6,19 +6,7 @@
 # rate=4Mb/s serves a blob the host fetches, timed. Tap names, and their
 # removal when the guests end, are checked. Prints CHECK lines for
 # tests/bats/kvm-linux.bats.
-export XLC_RUN_DIR=/run/xlc XLC_LOG_DIR=/var/log/xlc
-log() { cat "$XLC_LOG_DIR/console/$1.log" 2>/dev/null; }
-wait_for() { # name pattern seconds
-	i=0
-	while [ $i -lt $(($3 * 10)) ]; do
-		log "$1" | grep -q "$2" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "CHECK timeout waiting for '$2' in $1's console"
-	log "$1" | tail -5
-	return 1
-}
+. ./lib.sh
 cfg() { # name ip peer vif
 	cat >"$1.cfg" <<CFG
 name = "$1"
