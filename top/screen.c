@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <curses.h>
 #include <locale.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -44,6 +45,52 @@ struct screen {
 	char *error; /* the last sampling error, shown on the status line */
 	bool utf8;
 };
+
+/*
+ * The table area ends one line above the status line, and lines stop at the
+ * right edge instead of wrapping: a narrow terminal shows less, never a mess.
+ */
+static bool table_full;
+
+static void newline(void)
+{
+	int y = getcury(stdscr);
+
+	if (y + 1 >= LINES - 1)
+		table_full = true;
+	else
+		move(y + 1, 0);
+}
+
+static void put(const char *text)
+{
+	for (; *text && !table_full; text++) {
+		if (*text == '\n')
+			newline();
+		else if (getcurx(stdscr) < COLS - 1)
+			addch((chtype)(unsigned char)*text);
+	}
+}
+
+static void putf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void putf(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	put(buf);
+}
+
+/* One multi-byte glyph (a sparkline block), one column wide. */
+static void put_glyph(const char *glyph)
+{
+	if (!table_full && getcurx(stdscr) < COLS - 1)
+		addstr(glyph);
+}
 
 static void record_history(struct screen *s)
 {
@@ -111,7 +158,7 @@ static void summary(const struct screen *s)
 	int i;
 
 	strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&s->cur.wall, &tm));
-	printw("xlc top - %s   %s\n", when, h->version);
+	putf("xlc top - %s   %s\n", when, h->version);
 	for (i = 0; i < s->cur.n; i++) {
 		const char *st = s->cur.doms[i].state;
 
@@ -144,16 +191,16 @@ static void header(const struct screen *s, const struct table *t)
 	attron(A_REVERSE);
 	for (f = 0; f < F_COUNT; f++) {
 		if (f)
-			addch(' ');
+			put(" ");
 		if (f == (unsigned)s->o->sort)
 			attron(A_BOLD | A_UNDERLINE);
-		printw("%*s", (int)t->width[f], field_header((enum field)f));
+		putf("%*s", (int)t->width[f], field_header((enum field)f));
 		if (f == (unsigned)s->o->sort)
 			attroff(A_BOLD | A_UNDERLINE);
 	}
-	printw(" %-*s", HISTORY, "CPU HISTORY");
+	putf(" %-*s", HISTORY, "CPU HISTORY");
 	attroff(A_REVERSE);
-	addch('\n');
+	put("\n");
 }
 
 static void sparkline(const struct screen *s, const struct domain_stats *d)
@@ -167,15 +214,18 @@ static void sparkline(const struct screen *s, const struct domain_stats *d)
 	for (i = 0; i < s->nhist && !h; i++)
 		if (s->hist[i].domid == d->domid && !strcmp(s->hist[i].name, d->name))
 			h = &s->hist[i];
-	addch(' ');
+	put(" ");
 	for (i = 0; h && i < h->n; i++) {
 		double p = h->pct[i] < 0 ? 0 : h->pct[i] > 100 ? 100 : h->pct[i];
 		unsigned level = (unsigned)(p / 100.0 * 7 + 0.5);
 
-		if (s->utf8)
-			addstr(blocks[level]);
-		else
-			addch((chtype)(unsigned char)ascii[level]);
+		if (s->utf8) {
+			put_glyph(blocks[level]);
+		} else {
+			char c[2] = { ascii[level], 0 };
+
+			put(c);
+		}
 	}
 }
 
@@ -186,16 +236,16 @@ static void row(const struct screen *s, const struct table *t, const struct doma
 
 	for (f = 0; f < F_COUNT; f++) {
 		if (f)
-			addch(' ');
+			put(" ");
 		table_cell(t, d, (enum field)f, cell, sizeof(cell));
 		if (f == (unsigned)s->o->sort)
 			attron(A_BOLD);
-		addstr(cell);
+		put(cell);
 		if (f == (unsigned)s->o->sort)
 			attroff(A_BOLD);
 	}
 	sparkline(s, d);
-	addch('\n');
+	put("\n");
 }
 
 /* Detail lines through the same formatting as batch mode. */
@@ -211,7 +261,7 @@ static void details(const struct screen *s, const struct domain_stats *d)
 	if (s->o->vbds)
 		table_vbds(d, &sb);
 	if (sb.buf)
-		addstr(sb.buf);
+		put(sb.buf);
 	sb_free(&sb);
 }
 
@@ -260,18 +310,13 @@ static void draw(struct screen *s)
 	int i, n;
 
 	erase();
+	table_full = false;
 	summary(s);
 	table_init(&t, &s->cur, &s->prev, s->o->full_names);
 	n = top_order(&t, s->o, &order);
 	if (s->first >= n)
 		s->first = n > 0 ? n - 1 : 0;
-	for (i = s->first; i < n || i == s->first; i++) {
-		int y, x;
-
-		getyx(stdscr, y, x);
-		(void)x;
-		if (y >= LINES - 1)
-			break;
+	for (i = s->first; (i < n || i == s->first) && !table_full; i++) {
 		if (i == s->first || s->o->repeat_header)
 			header(s, &t);
 		if (i >= n)

@@ -22,8 +22,8 @@ tx() { # the host fetches the guest's /big: the guest's transmit rate
 	awk -v a="$t0" -v b="$t1" -v m="$MIB" 'BEGIN { printf "%.1f", m / (b - a) }'
 }
 report() { # vmm console-file
-	io=$(grep 'XLC-IO seq' "$2" | tr -d '\r' | sed 's/.*XLC-IO //')
-	rx=$(grep 'XLC-IO net_rx' "$2" | tr -d '\r' | sed 's/.*XLC-IO //')
+	io=$(grep 'XLC-IO seq' "$2" | tail -1 | tr -d '\r' | sed 's/.*XLC-IO //')
+	rx=$(grep 'XLC-IO net_rx' "$2" | tail -1 | tr -d '\r' | sed 's/.*XLC-IO //')
 	echo "RESULT $1 $io $rx net_tx_mbs=$(tx)"
 }
 
@@ -49,6 +49,8 @@ CFG
 r=0
 while [ $r -lt "$RUNS" ]; do
 	r=$((r + 1))
+	# A fresh console log each run: the log of a name is appended to.
+	rm -f "$XLC_LOG_DIR/console/io.log"
 	xlc create -q io.cfg
 	wait_done "$XLC_LOG_DIR/console/io.log"
 	report xlc "$XLC_LOG_DIR/console/io.log"
