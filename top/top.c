@@ -366,13 +366,10 @@ int main_top(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (o.mode == TOP_SCREEN) {
-		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-			xlc_warn("top needs a terminal; use -b, --csv or --json for output to a "
-				 "pipe");
-			return EXIT_FAIL;
-		}
+	/* Into a pipe or a file, a screen would be noise: xentop's batch output instead. */
+	if (o.mode == TOP_SCREEN && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
+		o.mode = TOP_BATCH;
+	if (o.mode == TOP_SCREEN)
 		return top_screen(be, &o);
-	}
 	return run_plain(be, &o);
 }

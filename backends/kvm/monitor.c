@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
@@ -148,6 +149,7 @@ static void keep_renamed(struct monitor *m)
 	char suffix[24], *err = NULL;
 	time_t now = time(NULL);
 	struct tm tm;
+	pid_t pid;
 	int i;
 
 	strftime(suffix, sizeof(suffix), "-%Y%m%dT%H%MZ", gmtime_r(&now, &tm));
@@ -159,7 +161,11 @@ static void keep_renamed(struct monitor *m)
 	}
 	fprintf(stderr, "xlc-vmm: %s: the old guest stays as %s (id %d)\n", m->p->dc->name,
 		renamed.name, p.domid);
-	if (fork() == 0) {
+	/* Twice forked: the keeper belongs to init, which reaps it when it ends. */
+	pid = fork();
+	if (pid == 0 && fork() != 0)
+		_exit(EXIT_OK);
+	if (pid == 0) {
 		close(m->p->listen_fd);
 		for (i = 0; i < m->nclients; i++)
 			close(m->clients[i].fd);
@@ -173,10 +179,12 @@ static void keep_renamed(struct monitor *m)
 		m->console_fd = -1;
 		m->state = ST_SHUTDOWN;
 		loop(m);
-		close(p.listen_fd);
 		rundir_release(p.rundir, renamed.name, p.domid);
+		close(p.listen_fd);
 		_exit(EXIT_OK);
 	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
 	close(p.listen_fd);
 out:
 	free(err);
@@ -543,9 +551,13 @@ int monitor_run(struct monitor_params *p)
 		if (m.vm)
 			vmm_finish(m.vm);
 	}
-	/* Gone: nothing of this domain may remain in the run directory. */
-	close(p->listen_fd);
+	/*
+	 * Gone: nothing of this domain may remain in the run directory. The name
+	 * goes first, while the socket still answers: once it stops answering, a
+	 * new guest may take the name, and a late unlink would remove its socket.
+	 */
 	rundir_release(p->rundir, p->dc->name, p->domid);
+	close(p->listen_fd);
 	for (i = 0; i < m.nclients; i++)
 		close(m.clients[i].fd);
 	if (m.console_fd >= 0)

@@ -46,16 +46,19 @@ int rundir_open(struct rundir *rd, const char *path, char **err)
 	rd->lock_fd = -1;
 	if (mkdir_p(path, 0700) || chmod(path, 0700)) {
 		*err = xasprintf("cannot create the run directory %s: %s", path, strerror(errno));
-		return -1;
+		goto fail;
 	}
 	lock = xasprintf("%s/.lock", path);
 	rd->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	free(lock);
 	if (rd->lock_fd < 0) {
 		*err = xasprintf("cannot open %s/.lock: %s", path, strerror(errno));
-		return -1;
+		goto fail;
 	}
 	return 0;
+fail:
+	rundir_close(rd); /* callers need not close what did not open */
+	return -1;
 }
 
 void rundir_close(struct rundir *rd)

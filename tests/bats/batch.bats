@@ -24,6 +24,7 @@ setup() {
 
 teardown() {
 	"${XLC}" destroy -a -f >/dev/null 2>&1
+	pkill -f "${SANDBOX}/" 2>/dev/null # a VMM the run dir lost track of
 	teardown_sandbox
 }
 

@@ -118,7 +118,7 @@ col() {
 	xlc create -q "${SANDBOX}/g.cfg" name=\"short\"
 	out=$(xlc top -i 1 </dev/null | cat)
 	[ "$(head -1 <<<"${out}")" = "$(printf '%21s' NAME)${HEADER#      NAME}" ] # -f: NAME widens
-	[[ "${out}" == *" averyveryverylongname "* ]]
+	[[ "${out}" == *$'\n'"averyveryverylongname "* ]] # in full, not cut at 10
 	# A guest destroyed while top samples: it drops out, top goes on.
 	xlc top -b -i 12 -d 0.25 >"${SANDBOX}/top.out" 2>&1 &
 	top_pid=$!

@@ -133,13 +133,14 @@ ioload_test() {
 		ip link set lo up
 		ip link set eth0 up
 		ip addr add "$(arg xlc.ip)" dev eth0
-		(while :; do wget -q -O /dev/null "http://$(arg xlc.host):8080/blob"; sleep 0.1; done) &
+		(while :; do wget -q -O /dev/null "http://$(arg xlc.host):8080/blob"; sleep 0.5; done) &
 	fi
 	if [ -b /dev/vda ]; then
 		(while :; do
-			dd if=/dev/vda of=/dev/null bs=64k 2>/dev/null
+			dd if=/dev/vda of=/dev/null bs=64k count=64 2>/dev/null
 			dd if=/dev/zero of=/dev/vda bs=64k count=16 seek=256 conv=fsync 2>/dev/null
 			echo 3 >/proc/sys/vm/drop_caches
+			sleep 0.2 # steady, but light: the spinning guest must keep a whole CPU
 		done) &
 	fi
 	echo "XLC-IOLOAD running"

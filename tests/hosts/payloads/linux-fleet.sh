@@ -20,7 +20,7 @@ ip link add br0 type bridge
 ip link set br0 up
 ip addr add 10.0.2.1/24 dev br0
 mkdir -p /srv/www fleet
-dd if=/dev/urandom of=/srv/www/blob bs=1M count=16 2>/dev/null
+dd if=/dev/urandom of=/srv/www/blob bs=1M count=2 2>/dev/null
 httpd -p 10.0.2.1:8080 -h /srv/www
 dd if=/dev/urandom of=/srv/io.img bs=1M count=32 2>/dev/null
 

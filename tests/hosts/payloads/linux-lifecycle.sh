@@ -49,6 +49,9 @@ cfg cad idle 1
 xlc create -q cad.cfg
 wait_for cad XLC-GUEST-READY 120
 timeout 180 xlc reboot -w cad 2>&1 | sed 's/^/CHECK reboot -w: /'
+# -w returns once the VMM has started the guest again; its init comes later.
+i=0
+while [ "$(log cad | grep -c XLC-GUEST-READY)" -lt 2 ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
 echo "CHECK cad saw $(log cad | grep -c XLC-CTRL-ALT-DEL) ctrl-alt-del, booted $(log cad | grep -c XLC-GUEST-READY) times"
 xlc destroy cad
 

@@ -33,6 +33,9 @@ xlc create -q ga.cfg && xlc create -q gb.cfg
 echo "CHECK taps $(ls /sys/class/net/br0/brif | sort | tr '\n' ' ')"
 wait_for ga 'XLC-NET-WGET peer' 180
 wait_for gb 'XLC-NET-WGET peer' 180
+for g in ga gb; do # a guest that rebooted or crashed says why in its VMM log
+	grep -E 'ended|triple|broke' "$XLC_LOG_DIR/xlc-$g.log" 2>/dev/null | sed "s/^/VMMLOG $g: /"
+done
 for g in ga gb; do log $g | grep XLC-NET | sed "s/^/$g /"; done
 ping -c 2 -W 2 10.0.2.11 >/dev/null && ping -c 2 -W 2 10.0.2.12 >/dev/null && echo "CHECK host pings both"
 xlc list --json | jq -c '.[] | {name, vif: [.devices[] | select(.kind == "vif") | {name, tx_bytes, rx_bytes, tx_packets, rx_packets}]}'
