@@ -131,7 +131,12 @@ col() {
 }
 
 @test "top on a terminal: summary, sorting, toggles, filter, a guest that appears, quit" {
-	xlc create -q "${SANDBOX}/g.cfg" name=\"busy\" kernel=\"${KIT}/spin.bzImage\"
+	NETNS="xlc-top-tty-$$"
+	ip netns add "${NETNS}"
+	ip netns exec "${NETNS}" ip link add br0 type bridge
+	ip netns exec "${NETNS}" ip link set br0 up
+	ip netns exec "${NETNS}" "${XLC}" create -q "${SANDBOX}/g.cfg" name=\"busy\" \
+		kernel=\"${KIT}/spin.bzImage\" "vif=['bridge=br0']"
 	xlc create -q "${SANDBOX}/g.cfg" name=\"idle\" "disk=['${SANDBOX}/a.img,raw,xvda,r']"
 	wait_console idle "KIT-EXIT code=0"
 	TMUX_SESSION="xlc-top-$$"
@@ -152,6 +157,14 @@ col() {
 	sleep 0.5
 	run screen
 	[[ "${lines[4]}" =~ ^\ +idle\ --b--- ]]
+	tmux send-keys -t "${TMUX_SESSION}" n # the vif's detail line
+	sleep 0.5
+	run screen
+	[[ "${output}" =~ Net0\ RX:\ +[0-9]+bytes ]]
+	tmux send-keys -t "${TMUX_SESSION}" n
+	sleep 0.5
+	run screen
+	[[ "${output}" != *"Net0 RX:"* ]]
 	tmux send-keys -t "${TMUX_SESSION}" b # the disk's detail line
 	sleep 0.5
 	run screen
