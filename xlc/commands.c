@@ -65,7 +65,8 @@ const struct command commands[] = {
 	  "      --csv        One CSV row per domain per sample, with a header row.\n"
 	  "      --json       One JSON object per domain per sample, one per line.\n"
 	  "Keys: D delay, N networks, B disks, V vCPUs, R repeat header, S next sort column,\n"
-	  "O sort column by name, F or / filter by name, arrows scroll, Ctrl-L repaint, Q quit.\n" },
+	  "O sort column by name, F or / filter by name, arrows scroll, Ctrl-L repaint, Q "
+	  "quit.\n" },
 	{ "help", main_help, false, "Show help for xlc or one of its commands", "[command]", NULL },
 };
 

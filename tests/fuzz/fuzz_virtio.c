@@ -78,8 +78,9 @@ static void driver_setup(struct virtio_dev *dev, const uint8_t *h)
 	reg_write(dev, VIRTIO_MMIO_DRIVER_FEATURES, lo & (uint32_t)dev->host_features);
 	reg_write(dev, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
 	reg_write(dev, VIRTIO_MMIO_DRIVER_FEATURES, hi | 1);
-	reg_write(dev, VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
-						   VIRTIO_CONFIG_S_FEATURES_OK);
+	reg_write(dev, VIRTIO_MMIO_STATUS,
+		  VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+			  VIRTIO_CONFIG_S_FEATURES_OK);
 	for (q = 0; q < dev->nqueues; q++) {
 		reg_write(dev, VIRTIO_MMIO_QUEUE_SEL, q);
 		reg_write(dev, VIRTIO_MMIO_QUEUE_NUM, h[9] >= 0xf0 ? h[9] : QSIZE(h));

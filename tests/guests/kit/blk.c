@@ -122,7 +122,8 @@ static int discard(struct kv_dev *dev, unsigned sector)
 		uint32_t num, flags;
 	} seg;
 	static uint8_t status, block[4096];
-	struct kv_buf bufs[3] = { { &hdr, sizeof(hdr), false }, { &seg, sizeof(seg), false },
+	struct kv_buf bufs[3] = { { &hdr, sizeof(hdr), false },
+				  { &seg, sizeof(seg), false },
 				  { &status, 1, true } };
 	uint8_t w;
 
