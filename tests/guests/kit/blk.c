@@ -154,7 +154,8 @@ static int attack(struct kv_dev *dev, const char *how)
 	d[head + 1] = (struct kv_desc){ (uintptr_t)sector_buf, 512, 3, (uint16_t)(head + 2) };
 	d[head + 2] = (struct kv_desc){ (uintptr_t)&status, 1, 2, 0 };
 	if (!strncmp(how, "loop", 4))
-		d[head].next = head; /* a readable descriptor that leads back to itself */
+		/* Empty, so no buffer limit stops it: only the walk's step bound does. */
+		d[head] = (struct kv_desc){ (uintptr_t)&hdr, 0, 1, head };
 	else if (!strncmp(how, "oob", 3))
 		d[head + 1].addr = 0xfee00000; /* the local APIC: not RAM */
 	else if (!strncmp(how, "huge", 4))
