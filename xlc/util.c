@@ -264,3 +264,14 @@ void strv_free(char **v)
 		free(*p);
 	free(v);
 }
+
+long meminfo_kib(const char *key)
+{
+	char *text = read_file("/proc/meminfo", NULL), *p;
+	long v = 0;
+
+	if (text && (p = strstr(text, key)))
+		v = strtol(p + strlen(key), NULL, 10);
+	free(text);
+	return v;
+}

@@ -51,6 +51,8 @@ void xlc_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Reads a whole file; NULL with errno set on failure. */
 char *read_file(const char *path, size_t *len_out);
+/* A /proc/meminfo field ("MemTotal:") in KiB, or 0 if absent. */
+long meminfo_kib(const char *key);
 
 /* Parses a whole string as a number; false on junk, sign or overflow. */
 bool parse_ulong(const char *s, int base, unsigned long *out);

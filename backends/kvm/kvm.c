@@ -373,17 +373,6 @@ static int kvm_console(const struct xlc_conf *conf, const char *name, int escape
 	return status;
 }
 
-static long meminfo_kib(const char *key)
-{
-	char *text = read_file("/proc/meminfo", NULL), *p;
-	long v = 0;
-
-	if (text && (p = strstr(text, key)))
-		v = strtol(p + strlen(key), NULL, 10);
-	free(text);
-	return v;
-}
-
 /* The KVM capabilities xlc relies on or would use, as this host reports them. */
 static void print_kvm_caps(FILE *out, int kvm)
 {

@@ -119,18 +119,6 @@ static int parse_record(const char *json, struct domain_stats *d)
 	return 0;
 }
 
-static uint64_t meminfo_kb(const char *key)
-{
-	char *text = read_file("/proc/meminfo", NULL), *p;
-	uint64_t kb = 0;
-
-	p = text ? strstr(text, key) : NULL;
-	if (p)
-		kb = strtoull(p + strlen(key), NULL, 10);
-	free(text);
-	return kb;
-}
-
 static unsigned cpu_mhz(void)
 {
 	char *text = read_file("/proc/cpuinfo", NULL), *p;
@@ -147,8 +135,8 @@ static void host_facts(struct host_stats *host)
 {
 	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC), api = -1;
 
-	host->total_kb = meminfo_kb("MemTotal:");
-	host->free_kb = meminfo_kb("MemAvailable:");
+	host->total_kb = (uint64_t)meminfo_kib("MemTotal:");
+	host->free_kb = (uint64_t)meminfo_kib("MemAvailable:");
 	host->cpus = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	host->mhz = cpu_mhz();
 	if (kvm >= 0) {

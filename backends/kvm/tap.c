@@ -33,10 +33,6 @@ int tap_open(const char *name, char **err)
 	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
 	int fd, hdr = VNET_HDR_LEN;
 
-	if (strlen(name) >= IFNAMSIZ) {
-		*err = xasprintf("vifname %s is longer than %d characters", name, IFNAMSIZ - 1);
-		return -1;
-	}
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		*err = xasprintf("cannot open /dev/net/tun: %s%s", strerror(errno),
@@ -136,12 +132,6 @@ int bridge_add(const char *bridge, const char *tap, char **err)
 	struct ifreq ifr = { 0 };
 	int index;
 
-	if (!bridge_exists(bridge)) {
-		*err = xasprintf("bridge %s does not exist: create it (ip link add %s type bridge) "
-				 "or name another with bridge=",
-				 bridge, bridge);
-		return -1;
-	}
 	index = ifindex_of(tap);
 	memcpy(ifr.ifr_name, bridge, strlen(bridge));
 	ifr.ifr_ifindex = index;

@@ -5,13 +5,14 @@
 
 #include <stdbool.h>
 
-/* Creates tap name with a 12-byte virtio header; its fd, or -1 with *err. */
+/* Creates tap name (shorter than IFNAMSIZ) with a 12-byte virtio header; its fd, or -1. */
 int tap_open(const char *name, char **err);
 /* TUN_F_* offloads the guest can take (it negotiated them). */
 int tap_set_offload(int fd, unsigned flags);
 /* Sets the tap's MAC (fe:ff:ff:ff:ff:ff) and MTU, and brings it up. */
 int tap_up(const char *name, unsigned long mtu, char **err);
 bool bridge_exists(const char *bridge);
+/* Adds the tap to an existing bridge (bridge_exists() first, for the clear error). */
 int bridge_add(const char *bridge, const char *tap, char **err);
 
 /*

@@ -54,7 +54,7 @@ struct blk {
 	pthread_mutex_t lock;
 	pthread_cond_t work, idle;
 	struct blk_request *head, *tail, *free_list;
-	unsigned inflight, busy;
+	unsigned inflight; /* queued or being served */
 	bool stopping;
 
 	_Atomic uint64_t rd_req, wr_req, rd_sect, wr_sect, flush_req, oo_req, errors;
@@ -207,13 +207,11 @@ static void *worker(void *arg)
 		b->head = r->next;
 		if (!b->head)
 			b->tail = NULL;
-		b->busy++;
 		pthread_mutex_unlock(&b->lock);
 
 		complete(b, r, handle_request(b, &r->chain));
 
 		pthread_mutex_lock(&b->lock);
-		b->busy--;
 		b->inflight--;
 		r->next = b->free_list;
 		b->free_list = r;

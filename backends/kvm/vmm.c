@@ -47,7 +47,7 @@ static int check_disk(const struct disk_spec *d, char **err)
 
 static bool next_slot(struct vm *vm, struct virtio_slot *slot, char **err)
 {
-	if (virtio_slot_get(vm->nvirtio, slot) && vm->nvirtio < VIRTIO_MAX_DEVICES)
+	if (virtio_slot_get(vm->nvirtio, slot)) /* VIRTIO_SLOTS < VIRTIO_MAX_DEVICES */
 		return true;
 	*err = xasprintf("too many disks and vifs: the kvm backend has %d virtio slots, "
 			 "one of them for the entropy device",
