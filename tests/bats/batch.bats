@@ -58,6 +58,16 @@ xlc() { "${XLC}" "$@"; }
 	[[ "${output}" == *"${SANDBOX}/twin.cfg: name kit01 is also used by ${SANDBOX}/fleet/kit01.cfg"* ]]
 }
 
+@test "batch: usage errors exit 2 and start nothing" {
+	run --separate-stderr xlc create --parallel 0 "${SANDBOX}/fleet"
+	[ "${status}" -eq 2 ]
+	[[ "${stderr}" == "xlc: --parallel 0: a number from 1 to 1024"* ]]
+	run --separate-stderr xlc create -n "${SANDBOX}/fleet"
+	[ "${status}" -eq 2 ]
+	[[ "${stderr}" == "xlc: -n, -c and -F take one config file, not a batch"* ]]
+	[ "$(xlc list | tail -n +2 | wc -l)" -eq 0 ]
+}
+
 @test "batch: one bad config fails the command, names its file, and the others start" {
 	printf 'name = "bad"\nmemory = "lots"\n' >"${SANDBOX}/fleet/kit99.cfg"
 	run --separate-stderr xlc create "${SANDBOX}/fleet"

@@ -124,6 +124,21 @@ inns() { ip netns exec "${NETNS}" "$@"; }
 	[ -z "$(ls "${XLC_RUN_DIR}")" ]
 }
 
+@test "bad devices: too many, a vifname too long, a script that is not there; nothing starts" {
+	disks=""
+	for l in a b c d e f g h i j k l m n o; do disks="${disks}'${SANDBOX}/a.img,raw,xvd${l},r',"; done
+	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=[${disks%,}]"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: kb: too many disks and vifs: the kvm backend has 15 virtio slots, one of them for the entropy device" ]
+	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "vif=['vifname=averyveryverylongname']"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: kb: vif 0: vifname averyveryverylongname is longer than 15 characters" ]
+	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "vif=['script=vif-nosuch']"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: kb: vif 0: script vif-nosuch not found (looked in /etc/xlc/scripts and /etc/xen/scripts)" ]
+	[ -z "$(ls "${XLC_RUN_DIR}")" ]
+}
+
 @test "disk: list --json counts requests and sectors per disk" {
 	xlc create -q "${SANDBOX}/blk.cfg" 'cmdline="kit.end=halt kit.sector=5"'
 	wait_console kb "KIT-EXIT code=0"
