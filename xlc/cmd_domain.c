@@ -112,7 +112,7 @@ int main_list(int argc, char **argv)
 						  { NULL, 0, NULL, 0 } };
 	const struct backend_ops *be;
 	struct domain_info *d;
-	int opt, n, i, mode = 0;
+	int opt, n, i, shown, mode = 0;
 	const char *only = NULL;
 
 	while ((opt = command_getopt(argc, argv, "l", longopts, cmd("list"), 0)) != -1)
@@ -123,6 +123,7 @@ int main_list(int argc, char **argv)
 		only = argv[optind];
 	be = backend();
 	d = list_domains(be, &n);
+	shown = n;
 	if (only) {
 		for (i = 0; i < n && strcmp(only, d[i].name) && atoi(only) != d[i].domid; i++)
 			;
@@ -131,18 +132,21 @@ int main_list(int argc, char **argv)
 			domain_info_free(d, n);
 			return EXIT_FAIL;
 		}
-		if (mode) {
+		if (mode) { /* the one asked for first, alone */
+			struct domain_info t = d[0];
+
 			d[0] = d[i];
-			n = 1;
+			d[i] = t;
+			shown = 1;
 		}
 	}
 	if (mode == 'l')
-		print_list_long(d, n, false);
+		print_list_long(d, shown, false);
 	else if (mode == 'j')
-		print_list_long(d, n, true);
+		print_list_long(d, shown, true);
 	else
 		print_list(d, n, only);
-	domain_info_free(d, mode && only ? 0 : n);
+	domain_info_free(d, n);
 	return EXIT_OK;
 }
 
