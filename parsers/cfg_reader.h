@@ -22,6 +22,7 @@ enum key_kind {
 };
 
 #define KEY_XEN_ONLY 0x1 /* accepted, but only the xen backend honours it */
+#define KEY_XEN_ALSO 0x2 /* honoured by every backend; the xen backend needs its value */
 
 struct cfg_key {
 	const char *name;

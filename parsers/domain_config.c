@@ -389,15 +389,29 @@ static bool load_vifs(struct loader *ld)
 	return true;
 }
 
-static void note_xen_only(const struct cfg_stmt *st, void *opaque)
+static void keep_xen_only(const struct cfg_stmt *st, void *opaque)
 {
-	struct domain_config *dc = opaque;
+	struct loader *ld = opaque;
+	struct domain_config *dc = ld->dc;
+	struct xen_setting *x;
+	unsigned i;
 
-	if (!(st->key->flags & KEY_XEN_ONLY))
+	if (!(st->key->flags & (KEY_XEN_ONLY | KEY_XEN_ALSO)))
 		return;
-	dc->xen_only_keys =
-		xreallocarray(dc->xen_only_keys, dc->nxen_only + 1, sizeof(*dc->xen_only_keys));
-	dc->xen_only_keys[dc->nxen_only++] = xstrdup(st->key->name);
+	dc->xen_only = xreallocarray(dc->xen_only, dc->nxen_only + 1, sizeof(*dc->xen_only));
+	x = &dc->xen_only[dc->nxen_only++];
+	*x = (struct xen_setting){ .key = st->key->name,
+				   .line = st->line,
+				   .kvm_honours = !(st->key->flags & KEY_XEN_ONLY) };
+	x->source = xstrdup(st->source);
+	if (!st->is_list) {
+		x->value = xstrdup(st->value);
+		return;
+	}
+	x->nitems = cfg_doc_list_len(ld->doc, st->key->name);
+	x->items = xcalloc(x->nitems + 1, sizeof(*x->items));
+	for (i = 0; i < x->nitems; i++)
+		x->items[i] = xstrdup(cfg_doc_list_item(ld->doc, st->key->name, i));
 }
 
 struct domain_config *domain_config_load(const char *source, const char *text, size_t len,
@@ -420,7 +434,7 @@ struct domain_config *domain_config_load(const char *source, const char *text, s
 	ld.dc->source = xstrdup(source);
 	if (load_identity(&ld) && load_type(&ld) && load_sizes(&ld) && load_cpus(&ld) &&
 	    load_boot(&ld) && load_actions(&ld) && load_disks(&ld) && load_vifs(&ld)) {
-		cfg_doc_foreach(ld.doc, note_xen_only, ld.dc);
+		cfg_doc_foreach(ld.doc, keep_xen_only, &ld);
 		cfg_doc_free(ld.doc);
 		return ld.dc;
 	}
@@ -451,8 +465,11 @@ void domain_config_free(struct domain_config *dc)
 	for (i = 0; i < dc->nvifs; i++)
 		vif_spec_free(&dc->vifs[i]);
 	free(dc->vifs);
-	for (i = 0; i < dc->nxen_only; i++)
-		free(dc->xen_only_keys[i]);
-	free(dc->xen_only_keys);
+	for (i = 0; i < dc->nxen_only; i++) {
+		free(dc->xen_only[i].source);
+		free(dc->xen_only[i].value);
+		strv_free(dc->xen_only[i].items);
+	}
+	free(dc->xen_only);
 	free(dc);
 }

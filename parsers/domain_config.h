@@ -27,6 +27,20 @@ enum shutdown_action {
 	ACTION_SOFT_RESET,
 };
 
+/*
+ * A key only Xen honours (vnc, pae, pci...), kept as written: the xen backend
+ * hands it to libxl as xl would, the kvm backend names it in a warning.
+ */
+struct xen_setting {
+	const char *key;
+	char *source; /* file and line of the assignment, for messages */
+	int line;
+	char *value; /* a scalar's decoded value, or NULL for a list */
+	char **items; /* a list's items, NULL-terminated */
+	unsigned nitems;
+	bool kvm_honours; /* a key every backend reads (serial): no warning */
+};
+
 struct domain_config {
 	char *source; /* the file it came from, for messages */
 	char *name;
@@ -48,7 +62,7 @@ struct domain_config {
 	struct vif_spec *vifs;
 	unsigned nvifs;
 	enum shutdown_action on_poweroff, on_reboot, on_crash, on_watchdog, on_soft_reset;
-	char **xen_only_keys; /* keys given that only the xen backend honours */
+	struct xen_setting *xen_only; /* keys given that only the xen backend honours */
 	unsigned nxen_only;
 };
 

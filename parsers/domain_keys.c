@@ -51,7 +51,7 @@ const struct cfg_key domain_keys[] = {
 	{ "on_crash", KEY_STRING, 0, ACTION_HINT },
 	{ "on_watchdog", KEY_STRING, 0, ACTION_HINT },
 	{ "on_soft_reset", KEY_STRING, KEY_XEN_ONLY, ACTION_HINT },
-	{ "serial", KEY_ANY, 0, "\"pty\" (the guest's ttyS0)" },
+	{ "serial", KEY_ANY, KEY_XEN_ALSO, "\"pty\" (the guest's ttyS0)" },
 
 	/* Xen only. */
 	XEN("acpi"), XEN("acpi_firmware"), XEN("acpi_laptop_slate"), XEN("acpi_s3"),

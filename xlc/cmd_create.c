@@ -184,12 +184,14 @@ static void warn_ignored_keys(const struct domain_config *dc, const struct backe
 	struct strbuf sb;
 	unsigned i;
 
-	if (be->honours_xen_only_keys || !dc->nxen_only)
+	if (be->honours_xen_only_keys)
 		return;
 	sb_init(&sb);
 	for (i = 0; i < dc->nxen_only; i++)
-		sb_addf(&sb, "%s%s", i ? ", " : "", dc->xen_only_keys[i]);
-	xlc_warn("%s: ignored by the %s backend: %s", dc->source, be->name, sb.buf);
+		if (!dc->xen_only[i].kvm_honours)
+			sb_addf(&sb, "%s%s", sb.len ? ", " : "", dc->xen_only[i].key);
+	if (sb.len)
+		xlc_warn("%s: ignored by the %s backend: %s", dc->source, be->name, sb.buf);
 	sb_free(&sb);
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The xen backend: libxenlight (libxl) on a Xen dom0. xen.c is the backend
- * table, xen_config.c turns a domain_config into libxl's, xen_monitor.c is
+ * table, xen_config.c turns a domain_config into libxl's (xen_keys.c: the
+ * keys only Xen honours), xen_monitor.c is
  * the per-domain process that carries out on_poweroff/on_reboot/on_crash,
  * as xl's does.
  */
@@ -16,6 +17,11 @@
 
 /* Fills d (which the caller disposes of); -1 with *err. */
 int xen_config_build(const struct domain_config *dc, libxl_domain_config *d, char **err);
+/* The keys only Xen honours (dc->xen_only), as xl hands them to libxl. */
+int xen_keys_apply(const struct domain_config *dc, libxl_domain_config *d, char **err);
+/* cpus / cpus_soft: one CPU list for every vCPU, or one per vCPU. */
+int xen_vcpu_affinity(libxl_domain_build_info *b, const char *all, char *const *per_vcpu,
+		      unsigned n, bool hard, char **err);
 /* libxl's own JSON of the config, as `xl -N create` prints it. */
 char *xen_config_json(const struct domain_config *dc, char **err);
 

@@ -49,22 +49,24 @@ static int cpu_bitmap(const char *list, libxl_bitmap *out, char **err)
 	return 0;
 }
 
-/* cpus= as xl stores it: one bitmap per vCPU up to max_vcpus (see domain_json.c). */
-static int hard_affinity(const struct domain_config *dc, libxl_domain_build_info *b, char **err)
+int xen_vcpu_affinity(libxl_domain_build_info *b, const char *all, char *const *per_vcpu,
+		      unsigned n, bool hard, char **err)
 {
+	libxl_bitmap **maps = hard ? &b->vcpu_hard_affinity : &b->vcpu_soft_affinity;
+	int *count = hard ? &b->num_vcpu_hard_affinity : &b->num_vcpu_soft_affinity;
 	int max = b->max_vcpus, i;
 
-	if (!dc->cpus && !dc->ncpus_per_vcpu)
+	if (!all && !per_vcpu)
 		return 0;
-	if (dc->cpus_per_vcpu && (int)dc->ncpus_per_vcpu < max)
-		max = (int)dc->ncpus_per_vcpu;
-	b->vcpu_hard_affinity = xcalloc((size_t)max + 1, sizeof(*b->vcpu_hard_affinity));
-	b->num_vcpu_hard_affinity = (unsigned)max;
+	if (!all && (int)n < max)
+		max = (int)n;
+	*maps = xcalloc((size_t)max + 1, sizeof(**maps));
+	*count = max;
 	for (i = 0; i < max; i++)
-		if (cpu_bitmap(dc->cpus ? dc->cpus : dc->cpus_per_vcpu[i],
-			       &b->vcpu_hard_affinity[i], err))
+		if (cpu_bitmap(all ? all : per_vcpu[i], &(*maps)[i], err))
 			return -1;
-	if (dc->ncpus_per_vcpu)
+	/* a map per vCPU: xl turns automatic NUMA placement off */
+	if (!all)
 		libxl_defbool_set(&b->numa_placement, false);
 	return 0;
 }
@@ -153,7 +155,8 @@ int xen_config_build(const struct domain_config *dc, libxl_domain_config *d, cha
 	libxl_domain_build_info_init_type(&d->b_info, d->c_info.type);
 	libxl_defbool_set(&d->b_info.claim_mode, true);
 	sizes(dc, &d->b_info);
-	if (hard_affinity(dc, &d->b_info, err))
+	if (xen_vcpu_affinity(&d->b_info, dc->cpus, dc->cpus_per_vcpu, dc->ncpus_per_vcpu, true,
+			      err))
 		return -1;
 	d->b_info.kernel = dup_or_null(dc->kernel);
 	d->b_info.ramdisk = dup_or_null(dc->ramdisk);
@@ -170,7 +173,7 @@ int xen_config_build(const struct domain_config *dc, libxl_domain_config *d, cha
 	d->on_watchdog = (libxl_action_on_shutdown)dc->on_watchdog;
 	d->on_crash = (libxl_action_on_shutdown)dc->on_crash;
 	d->on_soft_reset = (libxl_action_on_shutdown)dc->on_soft_reset;
-	return 0;
+	return xen_keys_apply(dc, d, err);
 }
 
 char *xen_config_json(const struct domain_config *dc, char **err)
