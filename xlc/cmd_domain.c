@@ -76,13 +76,25 @@ static struct domain_info *list_domains(const struct backend_ops *be, int *n)
 	return d;
 }
 
+/* dom names the domain, or is its id: all digits (atoi("g1") is Domain-0's 0). */
+static bool is_domain(const struct domain_info *d, const char *dom)
+{
+	char *end;
+	long id;
+
+	if (!strcmp(dom, d->name))
+		return true;
+	id = strtol(dom, &end, 10);
+	return *dom >= '0' && *dom <= '9' && !*end && id == d->domid;
+}
+
 static void print_list(const struct domain_info *d, int n, const char *only)
 {
 	int i;
 
 	printf("Name                                        ID   Mem VCPUs\tState\tTime(s)\n");
 	for (i = 0; i < n; i++) {
-		if (only && strcmp(only, d[i].name) && atoi(only) != d[i].domid)
+		if (only && !is_domain(&d[i], only))
 			continue;
 		printf("%-40s %5d %5ld %5d     %s  %8.1f\n", d[i].name, d[i].domid, d[i].memory_mib,
 		       d[i].vcpus, d[i].state, d[i].cpu_time);
@@ -125,7 +137,7 @@ int main_list(int argc, char **argv)
 	d = list_domains(be, &n);
 	shown = n;
 	if (only) {
-		for (i = 0; i < n && strcmp(only, d[i].name) && atoi(only) != d[i].domid; i++)
+		for (i = 0; i < n && !is_domain(&d[i], only); i++)
 			;
 		if (i == n) {
 			xlc_warn("%s is an invalid domain identifier", only);
@@ -419,7 +431,7 @@ static bool selected(const struct domain_info *d, int argc, char **argv)
 	int j;
 
 	for (j = optind; j < argc; j++)
-		if (!strcmp(argv[j], d->name) || atoi(argv[j]) == d->domid)
+		if (is_domain(d, argv[j]))
 			return true;
 	return optind >= argc;
 }
@@ -514,7 +526,7 @@ int main_vcpu_list(int argc, char **argv)
 			bool running = json_index(info, "vcpu_running", (unsigned)v) == 1;
 			const char *state = d[i].state[2] == 'p' ? "--p" : running ? "r--" : "-b-";
 
-			printf("%-32.32s %5d %5d ", d[i].name, d[i].domid, v);
+			printf("%-32.32s %5d %5d", d[i].name, d[i].domid, v);
 			if (cpu >= 0)
 				printf("%5lld", cpu);
 			else
