@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <xenstat.h>
 #include <xentoollog.h>
+#include <yajl/yajl_gen.h>
 
 #include "console/console.h"
 #include "xlc/util.h"
@@ -223,18 +224,114 @@ static void state_letters(const libxl_dominfo *i, char out[7])
 		out[5] = 'd';
 }
 
-static char *record_json(const libxl_dominfo *i, const char *name, long long start)
+/* A CPU map as xl prints it: "all", or ranges such as "0-1,3". */
+static void cpumap_text(const libxl_bitmap *map, int nr_cpus, struct strbuf *sb)
 {
-	return xasprintf("{\"domid\":%u,\"name\":\"%s\",\"state\":\"%s\",\"memory_kb\":%llu,"
-			 "\"max_memory_kb\":%llu,\"vcpus\":%u,\"cpu_time_ns\":%llu,"
-			 "\"start_time\":%lld}",
-			 i->domid, name,
-			 i->dying      ? "dying"
-			 : i->shutdown ? "shutdown"
-			 : i->paused   ? "paused"
-				       : "running",
-			 (unsigned long long)i->current_memkb, (unsigned long long)i->max_memkb,
-			 i->vcpu_online, (unsigned long long)i->cpu_time, start);
+	int cpu, start = -1, n = 0;
+
+	for (cpu = 0; cpu < nr_cpus; cpu++)
+		n += libxl_bitmap_test(map, cpu);
+	if (n == nr_cpus) {
+		sb_adds(sb, "all");
+		return;
+	}
+	for (cpu = 0; cpu <= nr_cpus; cpu++) {
+		bool on = cpu < nr_cpus && libxl_bitmap_test(map, cpu);
+
+		if (on && start < 0)
+			start = cpu;
+		if (on || start < 0)
+			continue;
+		sb_addf(sb, "%s%d", sb->len ? "," : "", start);
+		if (cpu - 1 > start)
+			sb_addf(sb, "-%d", cpu - 1);
+		start = -1;
+	}
+}
+
+#define KEY(g, k) yajl_gen_string(g, (const unsigned char *)(k), strlen(k))
+
+/* The vCPU arrays of the kvm backend's record, from libxl: vcpu-list reads them. */
+static void record_vcpus(yajl_gen g, libxl_ctx *c, uint32_t domid)
+{
+	int nb = 0, nr_cpus = 0, v;
+	libxl_vcpuinfo *vi = libxl_list_vcpu(c, domid, &nb, &nr_cpus);
+	struct strbuf sb;
+
+	if (!vi)
+		return;
+	KEY(g, "vcpu_time_ns");
+	yajl_gen_array_open(g);
+	for (v = 0; v < nb; v++)
+		yajl_gen_integer(g, (long long)vi[v].vcpu_time);
+	yajl_gen_array_close(g);
+	KEY(g, "vcpu_host_cpu");
+	yajl_gen_array_open(g);
+	for (v = 0; v < nb; v++)
+		yajl_gen_integer(g, vi[v].online ? (long long)vi[v].cpu : -1);
+	yajl_gen_array_close(g);
+	KEY(g, "vcpu_running");
+	yajl_gen_array_open(g);
+	for (v = 0; v < nb; v++)
+		yajl_gen_integer(g, vi[v].running);
+	yajl_gen_array_close(g);
+	KEY(g, "vcpu_affinity");
+	yajl_gen_array_open(g);
+	for (v = 0; v < nb; v++) {
+		sb_init(&sb);
+		cpumap_text(&vi[v].cpumap, nr_cpus, &sb);
+		yajl_gen_string(g, (const unsigned char *)sb.buf, sb.len);
+		sb_free(&sb);
+	}
+	yajl_gen_array_close(g);
+	libxl_vcpuinfo_list_free(vi, nb);
+}
+
+/* list --json: the same record as the kvm backend's, where Xen has the fact. */
+static char *record_json(libxl_ctx *c, const libxl_dominfo *i, const char *name, long long start)
+{
+	const char *state = i->dying	  ? "dying"
+			    : i->shutdown ? "shutdown"
+			    : i->paused	  ? "paused"
+					  : "running";
+	const unsigned char *buf;
+	char *out = NULL;
+	size_t len;
+	yajl_gen g = yajl_gen_alloc(NULL);
+
+	yajl_gen_map_open(g);
+	KEY(g, "domid");
+	yajl_gen_integer(g, i->domid);
+	KEY(g, "name");
+	KEY(g, name);
+	KEY(g, "state");
+	KEY(g, state);
+	KEY(g, "memory_kb");
+	yajl_gen_integer(g, (long long)i->current_memkb);
+	KEY(g, "max_memory_kb");
+	yajl_gen_integer(g, (long long)i->max_memkb);
+	KEY(g, "vcpus");
+	yajl_gen_integer(g, i->vcpu_online);
+	KEY(g, "cpu_time_ns");
+	yajl_gen_integer(g, (long long)i->cpu_time);
+	KEY(g, "start_time");
+	yajl_gen_integer(g, start);
+	record_vcpus(g, c, i->domid);
+	yajl_gen_map_close(g);
+	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
+		out = xstrndup((const char *)buf, len);
+	yajl_gen_free(g);
+	return out ? out : xstrdup("{}");
+}
+
+/* Domain-0 started with the host: xl takes its uptime from /proc/uptime. */
+static long long dom0_start_time(void)
+{
+	char *text = read_file("/proc/uptime", NULL);
+	long long up = text ? atoll(text) : 0;
+
+	free(text);
+	return (long long)time(NULL) - up;
 }
 
 static int xen_list(const struct xlc_conf *conf, struct domain_info **out, int *n, char **err)
@@ -266,9 +363,10 @@ static int xen_list(const struct xlc_conf *conf, struct domain_info **out, int *
 		d->vcpus = (int)info[k].vcpu_online;
 		d->max_vcpus = (int)info[k].vcpu_max_id + 1;
 		d->cpu_time = (double)info[k].cpu_time / 1e9;
-		d->start_time = info[k].domid ? libxl_vm_get_start_time(c, info[k].domid) : 0;
+		d->start_time = info[k].domid ? libxl_vm_get_start_time(c, info[k].domid)
+					      : dom0_start_time();
 		d->boots = 1;
-		d->json = record_json(&info[k], d->name, d->start_time);
+		d->json = record_json(c, &info[k], d->name, d->start_time);
 		libxl_domain_config_init(&cfg);
 		if (!libxl_retrieve_domain_configuration(c, info[k].domid, &cfg, NULL))
 			d->config = libxl_domain_config_to_json(c, &cfg);

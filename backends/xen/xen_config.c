@@ -65,8 +65,8 @@ int xen_vcpu_affinity(libxl_domain_build_info *b, const char *all, char *const *
 	for (i = 0; i < max; i++)
 		if (cpu_bitmap(all ? all : per_vcpu[i], &(*maps)[i], err))
 			return -1;
-	/* a map per vCPU: xl turns automatic NUMA placement off */
-	if (!all)
+	/* a map per vCPU, or any soft affinity: xl turns automatic NUMA placement off */
+	if (!all || !hard)
 		libxl_defbool_set(&b->numa_placement, false);
 	return 0;
 }

@@ -42,7 +42,10 @@ struct field_key {
 	size_t offset; /* in libxl_domain_config */
 };
 
-#define FIELD(k, t, kind, f) { k, t, kind, offsetof(libxl_domain_config, f) }
+#define FIELD(k, t, kind, f)                                                                       \
+	{                                                                                          \
+		k, t, kind, offsetof(libxl_domain_config, f)                                       \
+	}
 
 /* clang-format off */
 static const struct field_key field_keys[] = {
@@ -144,8 +147,8 @@ static const struct xen_setting *setting(const struct keys *k, const char *key)
 static int bad(struct keys *k, const struct xen_setting *s, const char *what)
 {
 	if (s->value)
-		k->err = xasprintf("%s:%d: %s = %s: %s", s->source, s->line, s->key, s->value,
-				   what);
+		k->err =
+			xasprintf("%s:%d: %s = %s: %s", s->source, s->line, s->key, s->value, what);
 	else
 		k->err = xasprintf("%s:%d: %s: %s", s->source, s->line, s->key, what);
 	return -1;
@@ -299,6 +302,7 @@ static int apply_display(struct keys *k)
 	d->vkbs = xcalloc(1, sizeof(*d->vkbs));
 	libxl_device_vfb_init(&d->vfbs[0]);
 	libxl_device_vkb_init(&d->vkbs[0]);
+	d->vfbs[0].devid = d->vkbs[0].devid = 0; /* xl numbers the devices it adds */
 	d->num_vfbs = d->num_vkbs = 1;
 	return display(k, &d->vfbs[0].vnc, &d->vfbs[0].sdl, &d->vfbs[0].keymap);
 }
@@ -420,7 +424,7 @@ static int apply_enums(struct keys *k)
 		if (!is_number(s, &l))
 			rc = !s->value || libxl_timer_mode_from_string(s->value, &b->timer_mode);
 		else if (!(rc = l < LIBXL_TIMER_MODE_DELAY_FOR_MISSED_TICKS ||
-			       l > LIBXL_TIMER_MODE_ONE_MISSED_TICK_PENDING))
+				l > LIBXL_TIMER_MODE_ONE_MISSED_TICK_PENDING))
 			b->timer_mode = (libxl_timer_mode)l;
 	}
 	if (!rc && (s = setting(k, "device_model_version"))) {
@@ -436,7 +440,8 @@ static int apply_enums(struct keys *k)
 	if (!rc && hvm && (s = setting(k, "hdtype")))
 		rc = !s->value || libxl_hdtype_from_string(s->value, &b->u.hvm.hdtype);
 	if (!rc && hvm && (s = setting(k, "vendor_device")))
-		rc = !s->value || libxl_vendor_device_from_string(s->value, &b->u.hvm.vendor_device);
+		rc = !s->value ||
+		     libxl_vendor_device_from_string(s->value, &b->u.hvm.vendor_device);
 	return rc ? bad(k, s, "not a value libxl knows; see xl.cfg(5)") : 0;
 }
 
@@ -467,7 +472,8 @@ static int apply_vga(struct keys *k)
 	}
 	switch (number_of(k, "stdvga", &l)) {
 	case 0:
-		b->u.hvm.vga.kind = l ? LIBXL_VGA_INTERFACE_TYPE_STD : LIBXL_VGA_INTERFACE_TYPE_CIRRUS;
+		b->u.hvm.vga.kind =
+			l ? LIBXL_VGA_INTERFACE_TYPE_STD : LIBXL_VGA_INTERFACE_TYPE_CIRRUS;
 		return 0;
 	case 1:
 		return 0;
@@ -521,7 +527,8 @@ static int apply_pci(struct keys *k)
 
 	if (number_of(k, "pci_msitranslate", &msitranslate) < 0 ||
 	    number_of(k, "pci_power_mgmt", &power_mgmt) < 0 ||
-	    number_of(k, "pci_permissive", &permissive) < 0 || number_of(k, "pci_seize", &seize) < 0)
+	    number_of(k, "pci_permissive", &permissive) < 0 ||
+	    number_of(k, "pci_seize", &seize) < 0)
 		return -1;
 	if (!s)
 		return 0;
@@ -562,13 +569,39 @@ static int apply_pci(struct keys *k)
 
 /* Keys read by a function above, or already part of struct domain_config. */
 static const char *const handled_keys[] = {
-	"vnc", "vnclisten", "vncpasswd", "vncdisplay", "vncunused", "sdl", "opengl",
-	"display", "xauthority", "keymap", "viridian", "serial", "usbdevice",
-	"bootloader_args", "passthrough", "tsc_mode", "timer_mode",
-	"device_model_version", "bios", "hdtype", "vendor_device", "vga", "stdvga",
-	"mmio_hole", "cpus_soft", "pci", "pci_msitranslate", "pci_power_mgmt",
-	"pci_permissive", "pci_seize", "on_soft_reset",
-	"vncviewer", "device_model", /* xl ignores both, with a warning */
+	"vnc",
+	"vnclisten",
+	"vncpasswd",
+	"vncdisplay",
+	"vncunused",
+	"sdl",
+	"opengl",
+	"display",
+	"xauthority",
+	"keymap",
+	"viridian",
+	"serial",
+	"usbdevice",
+	"bootloader_args",
+	"passthrough",
+	"tsc_mode",
+	"timer_mode",
+	"device_model_version",
+	"bios",
+	"hdtype",
+	"vendor_device",
+	"vga",
+	"stdvga",
+	"mmio_hole",
+	"cpus_soft",
+	"pci",
+	"pci_msitranslate",
+	"pci_power_mgmt",
+	"pci_permissive",
+	"pci_seize",
+	"on_soft_reset",
+	"vncviewer",
+	"device_model", /* xl ignores both, with a warning */
 };
 
 static bool handled(const char *key)
@@ -584,9 +617,9 @@ static bool handled(const char *key)
 int xen_keys_apply(const struct domain_config *dc, libxl_domain_config *d, char **err)
 {
 	static int (*const functions[])(struct keys *) = {
-		apply_display, apply_viridian, apply_hvm_lists, apply_bootloader_args,
-		apply_enums,   apply_vga,      apply_mmio_hole, apply_cpus_soft,
-		apply_pci,
+		apply_display,	       apply_viridian,	apply_hvm_lists,
+		apply_bootloader_args, apply_enums,	apply_vga,
+		apply_mmio_hole,       apply_cpus_soft, apply_pci,
 	};
 	struct keys k = { .dc = dc, .d = d };
 	unsigned type = 1u << d->c_info.type, i, j;
