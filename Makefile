@@ -27,8 +27,12 @@ PKGS += xenlight xlutil xenstat xentoollog
 endif
 
 CFLAGS ?= -O2 -g
+# -fvisibility=hidden: nothing of ours may stand in for a library's symbol. A
+# PIE exports any of its functions a shared library names, so our uuid_parse
+# once replaced libuuid's inside libxenlight (and our acpi_build_tables its
+# libacpi's).
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-	  -Wno-missing-field-initializers -D_GNU_SOURCE -I. \
+	  -Wno-missing-field-initializers -D_GNU_SOURCE -I. -fvisibility=hidden \
 	  $(shell $(PKG_CONFIG) --cflags $(PKGS))
 LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread
 # Full RELRO: every symbol is bound at start, so the GOT can be read-only and a

@@ -71,7 +71,7 @@ void uuid_format(const uint8_t u[16], char buf[37])
 		 u[13], u[14], u[15]);
 }
 
-bool uuid_parse(const char *s, uint8_t u[16])
+bool domain_uuid_parse(const char *s, uint8_t u[16])
 {
 	static const int dash_at[] = { 8, 13, 18, 23 };
 	unsigned i, d = 0, n = 0;
@@ -163,7 +163,7 @@ static bool load_identity(struct loader *ld)
 			    "a name is 1 to 64 letters, digits or '-_.+@', and not only digits");
 	ld->dc->name = xstrdup(name);
 	if (uuid) {
-		if (!uuid_parse(uuid, ld->dc->uuid))
+		if (!domain_uuid_parse(uuid, ld->dc->uuid))
 			return fail(ld, "uuid",
 				    "not a UUID; write it as "
 				    "6ba7b810-9dad-11d1-80b4-00c04fd430c8");

@@ -35,7 +35,7 @@ struct xen_setting {
 	const char *key;
 	char *source; /* file and line of the assignment, for messages */
 	int line;
-	char *value; /* a scalar's decoded value, or NULL for a list */
+	char *value;  /* a scalar's decoded value, or NULL for a list */
 	char **items; /* a list's items, NULL-terminated */
 	unsigned nitems;
 	bool kvm_honours; /* a key every backend reads (serial): no warning */
@@ -93,6 +93,6 @@ const char *domain_type_name(enum domain_type t);
 
 /* Formats the uuid as 8-4-4-4-12 hex into buf (37 bytes). */
 void uuid_format(const uint8_t uuid[16], char buf[37]);
-bool uuid_parse(const char *s, uint8_t uuid[16]);
+bool domain_uuid_parse(const char *s, uint8_t uuid[16]);
 
 #endif
