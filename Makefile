@@ -89,7 +89,8 @@ $(BUILD)/bin/xlc: $(OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/%.o: %.c
+# Flags live here: a changed Makefile rebuilds everything it compiled.
+$(BUILD)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,CC,$@)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 

@@ -192,3 +192,18 @@ teardown() { teardown_sandbox; }
 	man -l "${SANDBOX}/dest/usr/local/share/man/man5/xlc.cfg.5" 2>/dev/null | grep -q memory ||
 		grep -q memory "${SANDBOX}/dest/usr/local/share/man/man5/xlc.cfg.5"
 }
+
+@test "build: the binary exports none of its own functions, so none can replace a library's" {
+	# A PIE exports its functions that a shared library also names, and the
+	# library's calls then land in ours (our uuid_parse once replaced libuuid's
+	# inside libxenlight). -fvisibility=hidden must keep every one local.
+	objs="${REPO_DIR}/build/obj"
+	[[ "${XLC}" == */asan/* ]] && objs="${REPO_DIR}/build/asan"
+	ours=$(find "${objs}" -name '*.o' -not -path '*/tests/*' -exec nm --defined-only -g {} + |
+		awk '$2 == "T" { print $3 }' | sort -u)
+	[ "$(wc -l <<<"${ours}")" -gt 100 ]
+	exported=$(nm -D --defined-only "${XLC}" | awk '{ print $3 }' | sort -u)
+	run comm -12 <(echo "${ours}") <(echo "${exported}")
+	echo "exported: ${output}"
+	[ -z "${output}" ]
+}
