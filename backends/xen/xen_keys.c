@@ -290,8 +290,16 @@ static int apply_display(struct keys *k)
 	libxl_domain_config *d = k->d;
 	long vnc = 0;
 
-	if (d->c_info.type == LIBXL_DOMAIN_TYPE_HVM)
-		return display(k, &d->b_info.u.hvm.vnc, &d->b_info.u.hvm.sdl, NULL);
+	if (d->c_info.type == LIBXL_DOMAIN_TYPE_HVM) {
+		libxl_vnc_info *v = &d->b_info.u.hvm.vnc;
+
+		if (display(k, v, &d->b_info.u.hvm.sdl, NULL))
+			return -1;
+		if (v->listen && v->display && strchr(v->listen, ':'))
+			return bad(k, setting(k, "vncdisplay"),
+				   "the display is given twice: in vnclisten (after ':') and here");
+		return 0;
+	}
 	if (d->c_info.type != LIBXL_DOMAIN_TYPE_PV)
 		return 0;
 	if (number_of(k, "vnc", &vnc) < 0)

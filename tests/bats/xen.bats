@@ -69,6 +69,10 @@ teardown() { teardown_sandbox; }
 	run --separate-stderr "${XLC}" -b xen create -nq "${SANDBOX}/b.cfg"
 	[ "${status}" -eq 1 ]
 	[[ "${stderr}" == *"b.cfg:4: vga = vesa: one of stdvga, cirrus, none, qxl" ]]
+	printf 'type = "hvm"\nname = "b"\nmemory = 64\nvnclisten = "0.0.0.0:1"\nvncdisplay = 2\n' >"${SANDBOX}/b.cfg"
+	run --separate-stderr "${XLC}" -b xen create -nq "${SANDBOX}/b.cfg"
+	[ "${status}" -eq 1 ]
+	[[ "${stderr}" == *"b.cfg:5: vncdisplay = 2: the display is given twice: in vnclisten (after ':') and here" ]]
 	# The kvm backend names what it ignores, but not serial, which it honours.
 	run --separate-stderr "${XLC}" -b kvm create -nq "$c/53-hvm-xen-keys.cfg"
 	[ "${status}" -eq 0 ]
