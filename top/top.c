@@ -16,9 +16,9 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
 #include "top/sample.h"
+#include "xlc/json.h"
 #include "xlc/util.h"
 #include "xlc/xlc.h"
 
@@ -128,32 +128,6 @@ static void print_csv(const struct top_opts *o, const struct sample *cur, const 
 	free(order);
 }
 
-static void gen_key(yajl_gen g, const char *k)
-{
-	yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-}
-
-static void gen_u64(yajl_gen g, const char *k, uint64_t v)
-{
-	gen_key(g, k);
-	yajl_gen_integer(g, (long long)v);
-}
-
-static void gen_double(yajl_gen g, const char *k, double v, const char *fmt)
-{
-	char buf[32];
-
-	gen_key(g, k);
-	snprintf(buf, sizeof(buf), fmt, v);
-	yajl_gen_number(g, buf, strlen(buf));
-}
-
-static void gen_str(yajl_gen g, const char *k, const char *v)
-{
-	gen_key(g, k);
-	yajl_gen_string(g, (const unsigned char *)v, strlen(v));
-}
-
 /* One JSON object per domain per sample, one per line. */
 static void print_json(const struct top_opts *o, const struct sample *cur,
 		       const struct sample *prev)
@@ -174,39 +148,39 @@ static void print_json(const struct top_opts *o, const struct sample *cur,
 		size_t len;
 
 		yajl_gen_map_open(g);
-		gen_str(g, "timestamp", when);
-		gen_double(g, "interval", cur->t - prev->t, "%.3f");
-		gen_u64(g, "domid", (uint64_t)d->domid);
-		gen_str(g, "name", d->name);
-		gen_str(g, "state", d->state);
-		gen_double(g, "cpu_sec", (double)d->cpu_ns / 1e9, "%.3f");
-		gen_double(g, "cpu_pct", cpu_pct(cur, prev, d), "%.1f");
-		gen_u64(g, "mem_k", d->mem_kb);
-		gen_u64(g, "maxmem_k", d->maxmem_kb);
-		gen_u64(g, "vcpus", d->nvcpus);
-		gen_key(g, "nets");
+		json_key_str(g, "timestamp", when);
+		json_key_fixed(g, "interval", cur->t - prev->t, "%.3f");
+		json_key_u64(g, "domid", (uint64_t)d->domid);
+		json_key_str(g, "name", d->name);
+		json_key_str(g, "state", d->state);
+		json_key_fixed(g, "cpu_sec", (double)d->cpu_ns / 1e9, "%.3f");
+		json_key_fixed(g, "cpu_pct", cpu_pct(cur, prev, d), "%.1f");
+		json_key_u64(g, "mem_k", d->mem_kb);
+		json_key_u64(g, "maxmem_k", d->maxmem_kb);
+		json_key_u64(g, "vcpus", d->nvcpus);
+		json_key(g, "nets");
 		yajl_gen_array_open(g);
 		for (k = 0; k < d->nnets; k++) {
 			yajl_gen_map_open(g);
-			gen_u64(g, "tx_bytes", d->nets[k].tx_bytes);
-			gen_u64(g, "tx_packets", d->nets[k].tx_packets);
-			gen_u64(g, "tx_drops", d->nets[k].tx_drops);
-			gen_u64(g, "rx_bytes", d->nets[k].rx_bytes);
-			gen_u64(g, "rx_packets", d->nets[k].rx_packets);
-			gen_u64(g, "rx_drops", d->nets[k].rx_drops);
+			json_key_u64(g, "tx_bytes", d->nets[k].tx_bytes);
+			json_key_u64(g, "tx_packets", d->nets[k].tx_packets);
+			json_key_u64(g, "tx_drops", d->nets[k].tx_drops);
+			json_key_u64(g, "rx_bytes", d->nets[k].rx_bytes);
+			json_key_u64(g, "rx_packets", d->nets[k].rx_packets);
+			json_key_u64(g, "rx_drops", d->nets[k].rx_drops);
 			yajl_gen_map_close(g);
 		}
 		yajl_gen_array_close(g);
-		gen_key(g, "vbds");
+		json_key(g, "vbds");
 		yajl_gen_array_open(g);
 		for (k = 0; k < d->nvbds; k++) {
 			yajl_gen_map_open(g);
-			gen_u64(g, "devnum", d->vbds[k].devnum);
-			gen_u64(g, "oo_req", d->vbds[k].oo_req);
-			gen_u64(g, "rd_req", d->vbds[k].rd_req);
-			gen_u64(g, "wr_req", d->vbds[k].wr_req);
-			gen_u64(g, "rd_sect", d->vbds[k].rd_sect);
-			gen_u64(g, "wr_sect", d->vbds[k].wr_sect);
+			json_key_u64(g, "devnum", d->vbds[k].devnum);
+			json_key_u64(g, "oo_req", d->vbds[k].oo_req);
+			json_key_u64(g, "rd_req", d->vbds[k].rd_req);
+			json_key_u64(g, "wr_req", d->vbds[k].wr_req);
+			json_key_u64(g, "rd_sect", d->vbds[k].rd_sect);
+			json_key_u64(g, "wr_sect", d->vbds[k].wr_sect);
 			yajl_gen_map_close(g);
 		}
 		yajl_gen_array_close(g);

@@ -19,8 +19,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
+#include "xlc/json.h"
 #include "xlc/util.h"
 #include "xlc/xlc.h"
 
@@ -440,15 +440,6 @@ static void summary_table(const struct batch *b)
 	}
 }
 
-static void gen_str(yajl_gen g, const char *k, const char *v)
-{
-	yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-	if (v)
-		yajl_gen_string(g, (const unsigned char *)v, strlen(v));
-	else
-		yajl_gen_null(g);
-}
-
 static void summary_json(const struct batch *b)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
@@ -462,20 +453,20 @@ static void summary_json(const struct batch *b)
 		const struct item *it = &b->items[i];
 
 		yajl_gen_map_open(g);
-		gen_str(g, "name", item_name(it));
-		gen_str(g, "file", it->path);
-		yajl_gen_string(g, (const unsigned char *)"domid", 5);
+		json_key_str(g, "name", item_name(it));
+		json_key_str(g, "file", it->path);
+		json_key(g, "domid");
 		if (it->state == IT_RUNNING)
 			yajl_gen_integer(g, it->domid);
 		else
 			yajl_gen_null(g);
-		gen_str(g, "result", state_names[it->state]);
-		yajl_gen_string(g, (const unsigned char *)"seconds", 7);
+		json_key_str(g, "result", state_names[it->state]);
+		json_key(g, "seconds");
 		if (it->state == IT_RUNNING || it->state == IT_FAILED || it->state == IT_UNDONE)
 			yajl_gen_double(g, it->seconds);
 		else
 			yajl_gen_null(g);
-		gen_str(g, "error", it->error);
+		json_key_str(g, "error", it->error);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);

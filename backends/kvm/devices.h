@@ -15,6 +15,7 @@
 #include "backends/kvm/vm.h"
 #include "parsers/disk_spec.h"
 #include "parsers/vif_spec.h"
+#include "xlc/json.h"
 
 /* Where a virtio device sits: its register window and interrupt. */
 struct virtio_slot {
@@ -58,28 +59,5 @@ int virtio_rng_create(struct vm *vm, const struct virtio_slot *slot, char **err)
 
 /* Every device with its counters, as a JSON array (for list --json and top). */
 void virtio_devices_json(struct vm *vm, yajl_gen g);
-
-static inline void json_key(yajl_gen g, const char *k)
-{
-	yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-}
-
-static inline void json_key_u64(yajl_gen g, const char *k, uint64_t v)
-{
-	json_key(g, k);
-	yajl_gen_integer(g, (long long)v);
-}
-
-static inline void json_key_bool(yajl_gen g, const char *k, bool v)
-{
-	json_key(g, k);
-	yajl_gen_bool(g, v);
-}
-
-static inline void json_key_str(yajl_gen g, const char *k, const char *v)
-{
-	json_key(g, k);
-	yajl_gen_string(g, (const unsigned char *)v, strlen(v));
-}
 
 #endif

@@ -260,20 +260,6 @@ static const char *state_name(const struct monitor *m)
 	return m->state == ST_PAUSED ? "paused" : m->state == ST_SHUTDOWN ? "shutdown" : "running";
 }
 
-#define KEY(g, k) yajl_gen_string(g, (const unsigned char *)(k), strlen(k))
-
-static void gen_kv_str(yajl_gen g, const char *k, const char *v)
-{
-	KEY(g, k);
-	yajl_gen_string(g, (const unsigned char *)v, strlen(v));
-}
-
-static void gen_kv_int(yajl_gen g, const char *k, long long v)
-{
-	KEY(g, k);
-	yajl_gen_integer(g, v);
-}
-
 /* What /proc says of each vCPU thread, read once per info request. */
 struct vcpu_facts {
 	uint64_t ns;
@@ -288,27 +274,26 @@ static void gen_vcpus(yajl_gen g, const struct monitor *m, const struct vcpu_fac
 
 	for (i = 0; i < n; i++)
 		blocked = blocked && f[i].sched == 'S';
-	gen_kv_int(g, "blocked", blocked); /* every vCPU halted: xl's "b" */
-	KEY(g, "vcpu_time_ns");
+	json_key_int(g, "blocked", blocked); /* every vCPU halted: xl's "b" */
+	json_key(g, "vcpu_time_ns");
 	yajl_gen_array_open(g);
 	for (i = 0; i < n; i++)
 		yajl_gen_integer(g, (long long)f[i].ns);
 	yajl_gen_array_close(g);
-	KEY(g, "vcpu_host_cpu");
+	json_key(g, "vcpu_host_cpu");
 	yajl_gen_array_open(g);
 	for (i = 0; i < n; i++)
 		yajl_gen_integer(g, f[i].host_cpu);
 	yajl_gen_array_close(g);
-	KEY(g, "vcpu_affinity");
+	json_key(g, "vcpu_affinity");
 	yajl_gen_array_open(g);
 	for (i = 0; i < n; i++) {
 		const char *list = domain_vcpu_cpus(m->p->dc, i);
 
-		list = list ? list : "all";
-		yajl_gen_string(g, (const unsigned char *)list, strlen(list));
+		json_str(g, list ? list : "all");
 	}
 	yajl_gen_array_close(g);
-	KEY(g, "vcpu_running");
+	json_key(g, "vcpu_running");
 	yajl_gen_array_open(g);
 	for (i = 0; i < n; i++)
 		yajl_gen_bool(g, running && f[i].sched == 'R');
@@ -330,28 +315,28 @@ static char *info_json(struct monitor *m)
 		f[i].sched = vcpu_sched(&m->vm->vcpus[i], &f[i].host_cpu);
 	}
 	yajl_gen_map_open(g);
-	gen_kv_int(g, "domid", m->p->domid);
-	gen_kv_str(g, "name", dc->name);
-	gen_kv_int(g, "pid", getpid());
-	gen_kv_str(g, "state", state_name(m));
-	gen_kv_str(g, "shutdown_reason",
-		   m->state == ST_SHUTDOWN ? reason_names[m->last_reason] : "");
-	gen_kv_int(g, "memory_mib", dc->memory_mib ? dc->memory_mib : KVM_DEFAULT_MEMORY_MIB);
-	gen_kv_int(g, "maxmem_mib",
-		   dc->maxmem_mib   ? dc->maxmem_mib
-		   : dc->memory_mib ? dc->memory_mib
-				    : KVM_DEFAULT_MEMORY_MIB);
+	json_key_int(g, "domid", m->p->domid);
+	json_key_str(g, "name", dc->name);
+	json_key_int(g, "pid", getpid());
+	json_key_str(g, "state", state_name(m));
+	json_key_str(g, "shutdown_reason",
+		     m->state == ST_SHUTDOWN ? reason_names[m->last_reason] : "");
+	json_key_int(g, "memory_mib", dc->memory_mib ? dc->memory_mib : KVM_DEFAULT_MEMORY_MIB);
+	json_key_int(g, "maxmem_mib",
+		     dc->maxmem_mib   ? dc->maxmem_mib
+		     : dc->memory_mib ? dc->memory_mib
+				      : KVM_DEFAULT_MEMORY_MIB);
 	/* Online at boot; the rest of max_vcpus wait offline (maxcpus=). */
-	gen_kv_int(g, "vcpus", dc->vcpus ? dc->vcpus : 1);
-	gen_kv_int(g, "max_vcpus", dc->maxvcpus ? dc->maxvcpus : dc->vcpus ? dc->vcpus : 1);
-	gen_kv_int(g, "cpu_time_ns", (long long)total_cpu_ns(m));
+	json_key_int(g, "vcpus", dc->vcpus ? dc->vcpus : 1);
+	json_key_int(g, "max_vcpus", dc->maxvcpus ? dc->maxvcpus : dc->vcpus ? dc->vcpus : 1);
+	json_key_int(g, "cpu_time_ns", (long long)total_cpu_ns(m));
 	gen_vcpus(g, m, f, n);
 	free(f);
-	gen_kv_int(g, "start_time", (long long)m->start_time);
-	gen_kv_int(g, "boots", m->boots);
-	KEY(g, "devices");
+	json_key_int(g, "start_time", (long long)m->start_time);
+	json_key_int(g, "boots", m->boots);
+	json_key(g, "devices");
 	virtio_devices_json(m->vm, g);
-	KEY(g, "config");
+	json_key(g, "config");
 	domain_config_gen_json(g, dc);
 	yajl_gen_map_close(g);
 	yajl_gen_get_buf(g, &buf, &len);

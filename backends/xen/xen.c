@@ -18,9 +18,9 @@
 #include <unistd.h>
 #include <xenstat.h>
 #include <xentoollog.h>
-#include <yajl/yajl_gen.h>
 
 #include "console/console.h"
+#include "xlc/json.h"
 #include "xlc/util.h"
 
 #define NO_DOMID ((uint32_t)INVALID_DOMID)
@@ -249,8 +249,6 @@ static void cpumap_text(const libxl_bitmap *map, int nr_cpus, struct strbuf *sb)
 	}
 }
 
-#define KEY(g, k) yajl_gen_string(g, (const unsigned char *)(k), strlen(k))
-
 /* The vCPU arrays of the kvm backend's record, from libxl: vcpu-list reads them. */
 static void record_vcpus(yajl_gen g, libxl_ctx *c, uint32_t domid)
 {
@@ -260,27 +258,27 @@ static void record_vcpus(yajl_gen g, libxl_ctx *c, uint32_t domid)
 
 	if (!vi)
 		return;
-	KEY(g, "vcpu_time_ns");
+	json_key(g, "vcpu_time_ns");
 	yajl_gen_array_open(g);
 	for (v = 0; v < nb; v++)
 		yajl_gen_integer(g, (long long)vi[v].vcpu_time);
 	yajl_gen_array_close(g);
-	KEY(g, "vcpu_host_cpu");
+	json_key(g, "vcpu_host_cpu");
 	yajl_gen_array_open(g);
 	for (v = 0; v < nb; v++)
 		yajl_gen_integer(g, vi[v].online ? (long long)vi[v].cpu : -1);
 	yajl_gen_array_close(g);
-	KEY(g, "vcpu_running");
+	json_key(g, "vcpu_running");
 	yajl_gen_array_open(g);
 	for (v = 0; v < nb; v++)
 		yajl_gen_integer(g, vi[v].running);
 	yajl_gen_array_close(g);
-	KEY(g, "vcpu_affinity");
+	json_key(g, "vcpu_affinity");
 	yajl_gen_array_open(g);
 	for (v = 0; v < nb; v++) {
 		sb_init(&sb);
 		cpumap_text(&vi[v].cpumap, nr_cpus, &sb);
-		yajl_gen_string(g, (const unsigned char *)sb.buf, sb.len);
+		json_str(g, sb.buf);
 		sb_free(&sb);
 	}
 	yajl_gen_array_close(g);
@@ -300,22 +298,14 @@ static char *record_json(libxl_ctx *c, const libxl_dominfo *i, const char *name,
 	yajl_gen g = yajl_gen_alloc(NULL);
 
 	yajl_gen_map_open(g);
-	KEY(g, "domid");
-	yajl_gen_integer(g, i->domid);
-	KEY(g, "name");
-	KEY(g, name);
-	KEY(g, "state");
-	KEY(g, state);
-	KEY(g, "memory_kb");
-	yajl_gen_integer(g, (long long)i->current_memkb);
-	KEY(g, "max_memory_kb");
-	yajl_gen_integer(g, (long long)i->max_memkb);
-	KEY(g, "vcpus");
-	yajl_gen_integer(g, i->vcpu_online);
-	KEY(g, "cpu_time_ns");
-	yajl_gen_integer(g, (long long)i->cpu_time);
-	KEY(g, "start_time");
-	yajl_gen_integer(g, start);
+	json_key_int(g, "domid", i->domid);
+	json_key_str(g, "name", name);
+	json_key_str(g, "state", state);
+	json_key_u64(g, "memory_kb", i->current_memkb);
+	json_key_u64(g, "max_memory_kb", i->max_memkb);
+	json_key_int(g, "vcpus", i->vcpu_online);
+	json_key_u64(g, "cpu_time_ns", i->cpu_time);
+	json_key_int(g, "start_time", start);
 	record_vcpus(g, c, i->domid);
 	yajl_gen_map_close(g);
 	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small helpers over yajl's generator, for the JSON xlc writes itself: the
+ * VMM's info record, list --json on Xen, top --json, batch summaries.
+ */
+#ifndef XLC_JSON_H
+#define XLC_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+static inline void json_str(yajl_gen g, const char *s)
+{
+	if (s)
+		yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+	else
+		yajl_gen_null(g);
+}
+
+#define json_key json_str
+
+static inline void json_key_int(yajl_gen g, const char *k, long long v)
+{
+	json_key(g, k);
+	yajl_gen_integer(g, v);
+}
+
+static inline void json_key_u64(yajl_gen g, const char *k, uint64_t v)
+{
+	json_key_int(g, k, (long long)v);
+}
+
+static inline void json_key_bool(yajl_gen g, const char *k, bool v)
+{
+	json_key(g, k);
+	yajl_gen_bool(g, v);
+}
+
+/* A NULL value is written as null. */
+static inline void json_key_str(yajl_gen g, const char *k, const char *v)
+{
+	json_key(g, k);
+	json_str(g, v);
+}
+
+/* A number with a fixed format ("%.3f"), as yajl_gen_double cannot round. */
+static inline void json_key_fixed(yajl_gen g, const char *k, double v, const char *fmt)
+{
+	char buf[32];
+
+	json_key(g, k);
+	snprintf(buf, sizeof(buf), fmt, v);
+	yajl_gen_number(g, buf, strlen(buf));
+}
+
+#endif
