@@ -38,23 +38,18 @@ static const char *str(yajl_val v, const char *key)
 	return x ? YAJL_GET_STRING(x) : "";
 }
 
-/* xentop's letters and order: d s b c p r. */
-static void state_letters(yajl_val v, char out[7])
+/* xentop's letters, d s b c p r, are xl's (r b p s <reason> d) in another order. */
+static void xentop_letters(const char xl[7], char out[7])
 {
-	const char *state = str(v, "state"), *reason = str(v, "shutdown_reason");
+	static const struct {
+		unsigned from;
+		char letter;
+	} order[6] = { { 5, 'd' }, { 3, 's' }, { 1, 'b' }, { 4, 'c' }, { 2, 'p' }, { 0, 'r' } };
+	unsigned i;
 
-	memcpy(out, "------", 7);
-	if (!strcmp(state, "shutdown")) {
-		out[1] = 's';
-		if (!strcmp(reason, "crash"))
-			out[3] = 'c';
-	} else if (!strcmp(state, "paused")) {
-		out[4] = 'p';
-	} else if (num(v, "blocked")) {
-		out[2] = 'b';
-	} else {
-		out[5] = 'r';
-	}
+	for (i = 0; i < 6; i++)
+		out[i] = xl[order[i].from] == order[i].letter ? order[i].letter : '-';
+	out[6] = '\0';
 }
 
 static void add_device(struct domain_stats *d, yajl_val dev)
@@ -92,22 +87,23 @@ static void add_device(struct domain_stats *d, yajl_val dev)
 	}
 }
 
-static int parse_record(const char *json, struct domain_stats *d)
+/* What list already read, plus the counters only top wants from the record. */
+static int parse_record(const struct domain_info *info, struct domain_stats *d)
 {
 	char errbuf[128];
-	yajl_val v = yajl_tree_parse(json, errbuf, sizeof(errbuf)), a;
+	yajl_val v = yajl_tree_parse(info->json, errbuf, sizeof(errbuf)), a;
 	size_t i;
 
 	if (!v)
 		return -1;
-	d->domid = (int)num(v, "domid");
-	d->name = xstrdup(str(v, "name"));
-	state_letters(v, d->state);
+	d->domid = info->domid;
+	d->name = xstrdup(info->name);
+	xentop_letters(info->state, d->state);
 	d->cpu_ns = num(v, "cpu_time_ns");
-	d->mem_kb = num(v, "memory_mib") * 1024;
-	d->maxmem_kb = num(v, "maxmem_mib") * 1024;
+	d->mem_kb = (uint64_t)info->memory_mib * 1024;
+	d->maxmem_kb = (uint64_t)info->maxmem_mib * 1024;
 	a = get(v, "vcpu_time_ns", yajl_t_array);
-	d->nvcpus = (unsigned)num(v, "vcpus");
+	d->nvcpus = (unsigned)info->vcpus;
 	d->vcpu_ns = xcalloc(d->nvcpus + 1, sizeof(*d->vcpu_ns));
 	for (i = 0; a && i < a->u.array.len && i < d->nvcpus; i++)
 		if (YAJL_IS_INTEGER(a->u.array.values[i]))
@@ -159,7 +155,7 @@ int kvm_stats(const struct xlc_conf *conf, struct host_stats *host, struct domai
 	host_facts(host);
 	*doms = xcalloc((size_t)nd + 1, sizeof(**doms));
 	for (i = 0; i < nd; i++)
-		if (d[i].json && parse_record(d[i].json, &(*doms)[*n]) == 0)
+		if (d[i].json && parse_record(&d[i], &(*doms)[*n]) == 0)
 			(*n)++;
 	domain_info_free(d, nd);
 	return 0;

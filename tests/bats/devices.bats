@@ -25,13 +25,7 @@ setup() {
 	NETNS=""
 }
 
-teardown() {
-	for s in "${XLC_RUN_DIR}"/*.sock; do
-		[ -e "${s}" ] && "${XLC}" destroy "$(basename "${s}" .sock)" 2>/dev/null
-	done
-	[ -n "${NETNS}" ] && ip netns del "${NETNS}" 2>/dev/null
-	teardown_sandbox
-}
+teardown() { teardown_guests; }
 
 xlc() { "${XLC}" "$@"; }
 
@@ -39,16 +33,6 @@ xlc() { "${XLC}" "$@"; }
 kit_fg() {
 	run --separate-stderr timeout -s KILL 60 "${XLC}" create -Fq "$@"
 }
-
-# A private network namespace with bridge br0 (up); "inns CMD" runs in it.
-make_netns() {
-	NETNS="xlc-test-$$-${BATS_TEST_NUMBER}"
-	ip netns add "${NETNS}"
-	inns ip link set lo up
-	inns ip link add br0 type bridge
-	inns ip link set br0 up
-}
-inns() { ip netns exec "${NETNS}" "$@"; }
 
 
 @test "disk: a written sector reaches the image; the host's sector 0 reaches the guest" {

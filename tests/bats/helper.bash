@@ -20,6 +20,28 @@ teardown_sandbox() {
 	[ -n "${SANDBOX:-}" ] && rm -rf "${SANDBOX}"
 }
 
+# A private network namespace with bridge br0 up; "inns CMD" runs CMD in it.
+# teardown_guests deletes it.
+make_netns() {
+	NETNS="xlc-test-$$-${BATS_TEST_NUMBER}"
+	ip netns add "${NETNS}"
+	inns ip link set lo up
+	inns ip link add br0 type bridge
+	inns ip link set br0 up
+}
+inns() { ip netns exec "${NETNS}" "$@"; }
+
+# Destroys every guest left in this test's run directory, then the test's
+# network namespace (if any) and sandbox.
+teardown_guests() {
+	local s
+	for s in "${XLC_RUN_DIR}"/*.sock; do
+		[ -e "${s}" ] && "${XLC}" destroy "$(basename "${s}" .sock)" 2>/dev/null
+	done
+	[ -n "${NETNS:-}" ] && ip netns del "${NETNS}" 2>/dev/null
+	teardown_sandbox
+}
+
 # Normalises a domain config JSON for comparison: sorted keys; the random
 # uuid that a config without one gets is dropped.
 normalize_json() {

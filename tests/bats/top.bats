@@ -23,11 +23,7 @@ setup() {
 
 teardown() {
 	[ -n "${TMUX_SESSION}" ] && tmux kill-session -t "${TMUX_SESSION}" 2>/dev/null
-	for s in "${XLC_RUN_DIR}"/*.sock; do
-		[ -e "${s}" ] && "${XLC}" destroy "$(basename "${s}" .sock)" 2>/dev/null
-	done
-	[ -n "${NETNS}" ] && ip netns del "${NETNS}" 2>/dev/null
-	teardown_sandbox
+	teardown_guests
 }
 
 xlc() { "${XLC}" "$@"; }
@@ -60,13 +56,10 @@ col() {
 }
 
 @test "top -b: disk and network counters, and the -n -x -v detail lines" {
-	NETNS="xlc-top-$$"
-	ip netns add "${NETNS}"
-	ip netns exec "${NETNS}" ip link add br0 type bridge
-	ip netns exec "${NETNS}" ip link set br0 up
+	make_netns
 	xlc create -q "${SANDBOX}/g.cfg" name=\"disk\" kernel=\"${KIT}/blk.bzImage\" \
 		"disk=['${SANDBOX}/a.img,raw,xvda,w']" 'cmdline="kit.end=halt kit.sector=9"'
-	ip netns exec "${NETNS}" "${XLC}" create -q "${SANDBOX}/g.cfg" name=\"net\" \
+	inns "${XLC}" create -q "${SANDBOX}/g.cfg" name=\"net\" \
 		kernel=\"${KIT}/net.bzImage\" "vif=['bridge=br0', 'bridge=br0']"
 	wait_console disk "KIT-EXIT code=0"
 	wait_console net "KIT-EXIT code=0"
@@ -131,11 +124,8 @@ col() {
 }
 
 @test "top on a terminal: summary, sorting, toggles, filter, a guest that appears, quit" {
-	NETNS="xlc-top-tty-$$"
-	ip netns add "${NETNS}"
-	ip netns exec "${NETNS}" ip link add br0 type bridge
-	ip netns exec "${NETNS}" ip link set br0 up
-	ip netns exec "${NETNS}" "${XLC}" create -q "${SANDBOX}/g.cfg" name=\"busy\" \
+	make_netns
+	inns "${XLC}" create -q "${SANDBOX}/g.cfg" name=\"busy\" \
 		kernel=\"${KIT}/spin.bzImage\" "vif=['bridge=br0']"
 	xlc create -q "${SANDBOX}/g.cfg" name=\"idle\" "disk=['${SANDBOX}/a.img,raw,xvda,r']"
 	wait_console idle "KIT-EXIT code=0"
