@@ -111,11 +111,23 @@ $(BUILD)/tests/diff/xlu_dump: tests/diff/xlu_dump.c
 
 # libFuzzer targets need clang; they reuse the parser sources directly.
 FUZZ_TARGETS := fuzz_config fuzz_disk_vif fuzz_virtio
+ifeq ($(XEN),1)
+FUZZ_TARGETS += fuzz_xen_config
+endif
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined \
 	       $(shell $(PKG_CONFIG) --cflags libconfuse yajl)
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(shell $(PKG_CONFIG) --libs libconfuse yajl)
+
+# The xen backend's translation, with libxl's own types and JSON (no Xen needed).
+build/fuzz/fuzz_xen_config: tests/fuzz/fuzz_xen_config.c backends/xen/xen_config.c \
+			    backends/xen/xen_keys.c $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -DHAVE_YAJL_YAJL_VERSION_H \
+		$(shell $(PKG_CONFIG) --cflags xenlight xlutil) -o $@ $< backends/xen/xen_config.c \
+		backends/xen/xen_keys.c $(LIB_SRCS) \
+		$(shell $(PKG_CONFIG) --libs libconfuse yajl xenlight xlutil xentoollog)
 
 # The virtio devices with a fake VM: guest memory is a buffer, no /dev/kvm.
 build/fuzz/fuzz_virtio: tests/fuzz/fuzz_virtio.c $(VIRTIO_SRCS) backends/kvm/vm.c $(LIB_SRCS)

@@ -82,7 +82,7 @@ XLC="${REPO}/build/xlc" suite "bats xen" bats --tap tests/bats/xen.bats
 if command -v clang >/dev/null; then
 	build fuzzers fuzz-bins
 	suite "fuzz (${FUZZ_SMOKE_SECONDS:-15}s each)" env FUZZ_SECONDS="${FUZZ_SMOKE_SECONDS:-15}" \
-		tests/fuzz/run.sh fuzz_config fuzz_disk_vif fuzz_virtio
+		tests/fuzz/run.sh fuzz_config fuzz_disk_vif fuzz_virtio fuzz_xen_config
 	grep -h '^ok' "${LOGS}"/fuzz*.log | sed 's/^/    /'
 fi
 

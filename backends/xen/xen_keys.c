@@ -8,6 +8,7 @@
  * A key xlc cannot pass yet stops the create with a line that names it,
  * rather than start a guest that lacks what its file asks for.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -520,6 +521,32 @@ static int apply_cpus_soft(struct keys *k)
 	return -1;
 }
 
+static const char *hex_run(const char *p)
+{
+	const char *start = p;
+
+	while (isxdigit((unsigned char)*p))
+		p++;
+	return p > start ? p : NULL;
+}
+
+/*
+ * [DDDD:]BB:DD.F or .*, as the start of a PCI spec. libxlutil 4.17 reads it
+ * with sscanf and an unset %n when the '.' is missing ("0000:0%:00.0"), and
+ * then jumps by garbage: the fuzzer found that. Only a well-formed BDF
+ * reaches it.
+ */
+static bool bdf_well_formed(const char *p)
+{
+	int runs = 0;
+
+	while ((p = hex_run(p)) && *p == ':' && runs < 2) {
+		p++;
+		runs++;
+	}
+	return p && runs >= 1 && *p == '.' && (p[1] == '*' || isxdigit((unsigned char)p[1]));
+}
+
 /* pci = [ "BDF[@VSLOT][,key=value...]" ], with the pci_* defaults applied to each. */
 static int apply_pci(struct keys *k)
 {
@@ -554,7 +581,8 @@ static int apply_pci(struct keys *k)
 		pci->permissive = permissive;
 		pci->seize = seize;
 		pci->rdm_policy = d->b_info.u.hvm.rdm.policy;
-		if (xlu_pci_parse_spec_string(cfg, pci, s->items[i])) {
+		if (!bdf_well_formed(s->items[i]) ||
+		    xlu_pci_parse_spec_string(cfg, pci, s->items[i])) {
 			k->err = xasprintf("%s:%d: pci: cannot read \"%s\" (BDF such as "
 					   "0000:00:1b.0, see xl-pci-configuration(5))",
 					   s->source, s->line, s->items[i]);

@@ -73,6 +73,11 @@ teardown() { teardown_sandbox; }
 	run --separate-stderr "${XLC}" -b xen create -nq "${SANDBOX}/b.cfg"
 	[ "${status}" -eq 1 ]
 	[[ "${stderr}" == *"b.cfg:5: vncdisplay = 2: the display is given twice: in vnclisten (after ':') and here" ]]
+	# A malformed BDF that crashed libxlutil's own reader (found by fuzz_xen_config).
+	printf 'name = "b"\nmemory = 64\nkernel = "/k"\npci = [ "0000:0%%:00.0" ]\n' >"${SANDBOX}/b.cfg"
+	run --separate-stderr "${XLC}" -b xen create -nq "${SANDBOX}/b.cfg"
+	[ "${status}" -eq 1 ]
+	[[ "${stderr}" == *'b.cfg:4: pci: cannot read "0000:0%:00.0" (BDF such as 0000:00:1b.0, see xl-pci-configuration(5))' ]]
 	# The kvm backend names what it ignores, but not serial, which it honours.
 	run --separate-stderr "${XLC}" -b kvm create -nq "$c/53-hvm-xen-keys.cfg"
 	[ "${status}" -eq 0 ]
@@ -125,6 +130,7 @@ teardown() { teardown_sandbox; }
 	[[ "${output}" =~ CHECK\ renamed:\ g7-[0-9]{8}T[0-9]{4}Z\ ---sr- ]]
 	[[ "${output}" == *"CHECK bad kernel: xlc: bad1: kernel /nonexistent/vmlinuz: No such file or directory"* ]]
 	[[ "${output}" =~ CHECK\ big\ memory:\ xlc:\ bad2:\ memory\ =\ 1000000\ MiB\ is\ more\ than\ this\ host\ has\ \([0-9]+\ MiB\) ]]
+	[[ "${output}" =~ CHECK\ bad\ image:\ xlc:\ bad3:\ libxl\ could\ not\ create\ the\ domain\ \(libxl\ error\ -[0-9]+\)\;\ see\ /var/log/xlc/libxl.log ]]
 	[[ "${output}" =~ CHECK\ duplicate:\ xlc:\ g3:\ a\ domain\ of\ that\ name\ already\ exists\ \(id\ [0-9]+\) ]]
 	[[ "${output}" == *"CHECK bad domains left: 0"* ]]
 	[[ "${output}" == *"CHECK -v: libxl: debug:"* ]]

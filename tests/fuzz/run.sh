@@ -14,7 +14,7 @@ for target in "$@"; do
 	crashes=build/fuzz/${target}-crashes
 	mkdir -p "${corpus}" "${crashes}"
 	case ${target} in
-	fuzz_config)
+	fuzz_config | fuzz_xen_config)
 		cp tests/golden/pass/*.cfg tests/golden/fail/*.cfg tests/diff/corpus/*.cfg "${corpus}/" ;;
 	fuzz_disk_vif)
 		i=0
