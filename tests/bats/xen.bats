@@ -85,56 +85,89 @@ teardown() { teardown_sandbox; }
 	[[ "${stderr}" != *"serial"* ]]
 }
 
-@test "xen: a PV guest through libxl: list beside xl, console, top, pause, create -p -c -F, shutdown -w, restart, rename-restart, errors, xl -N" {
-	run "${TESTS_DIR}/hosts/xen" -t 900 -x "${XLC}" -x /usr/bin/jq -p "${SANDBOX}/payload" -- \
-		sh ./xen-backend.sh
+# The CHECK lines each part of the payload must print; says which is missing.
+checks_everyday_errors() {
+	[[ "${output}" == *"CHECK info backend                : xen"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK info xen_major              : 4"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ list\ Domain-0\ +0\ + ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK create g1 ok"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ xlc-list\ g1\ +[0-9]+\ +128\ +1\  ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ xl-list\ g1\ +[0-9]+\ +128\ +1\  ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK g1 console marker"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ TOP\ +g1\ [-a-z]{6}\ + ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"TOP       NAME  STATE   CPU(sec) CPU(%)"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	# list -l / --json, vcpu-list, uptime, domid, domname, pause, console -e.
+	[[ "${output}" =~ CHECK\ list-l:\ [1-9][0-9]*\ g1\ 131072 ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ list-json:\ (running|paused)\ 1\ 1\ all ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" != *"CHECK vcpu-list: Domain-0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ vcpu-list:\ g1\ +[0-9]+\ +0\ +[0-9]+\ +(r--|-b-)\ +[0-9.]+\ +all\ /\ all ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ uptime:\ g1\ +[0-9]+\ +[0-9:]+ ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" != *"CHECK uptime: Domain-0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ dom0-uptime:\ Domain-0\ +0\ +0:[0-9]{2}:[0-9]{2} ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ domid:\ [0-9]+\ as\ xl ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK domname: g1"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ paused:\ ..p... ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK paused: cpu time stays at"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ unpaused:\ [-r][-b]-[-]{3} ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK console -e: exit 0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK console input reached g1"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK shutdown: Waiting for 1 domains"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK g1 gone after shutdown"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK monitor: g2: restarted as domain"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK g2 listed after its reboot"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK g2 gone"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK bad kernel: xlc: bad1: kernel /nonexistent/vmlinuz: No such file or directory"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ big\ memory:\ xlc:\ bad2:\ memory\ =\ 1000000\ MiB\ is\ more\ than\ this\ host\ has\ \([0-9]+\ MiB\) ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ duplicate:\ xlc:\ g3:\ a\ domain\ of\ that\ name\ already\ exists\ \(id\ [0-9]+\) ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK bad domains left: 0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK -v: libxl: debug:"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	# Every corpus config xl accepts and xlc fully translates gives the same JSON.
+	[[ "${output}" =~ CHECK\ json\ same=([0-9]+)\ differ=0 ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[ "${BASH_REMATCH[1]}" -ge 50 ] || { echo "missing at xen.bats line $LINENO"; return 1; }
+}
+
+checks_creates() {
+	[[ "${output}" =~ CHECK\ create\ -p:\ ..p... ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK g4 runs after unpause"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK create -c: exit 0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK create -c showed the boot"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK create -F: exit 0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK g6 gone after create -F"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ monitor:\ g7:\ the\ old\ domain\ [0-9]+\ stays\ as\ g7-[0-9]{8}T[0-9]{4}Z ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ renamed:\ g7-[0-9]{8}T[0-9]{4}Z\ ---sr- ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+}
+
+# The dom0 under QEMU TCG now and then loses a process of its own while
+# domains are built or torn down: a segfault in sed or grep, a failed symbol
+# lookup, a process stuck in the kernel past every timeout (see
+# tests/hosts/xen). Such a run says nothing of xlc, so it is run once more and
+# the first run is shown. Any other failure fails at once.
+dom0_broke() {
+	[ "${status}" -eq 124 ] || [ "${status}" -eq 137 ] ||
+		grep -qE 'Segmentation fault|symbol lookup error|futex facility|DIAG dmesg|^Killed' <<<"${output}"
+}
+
+# xen_payload CHECKS PART...: one Xen host boot running those payload parts.
+xen_payload() {
+	local checks=$1
+	shift
+	run "${TESTS_DIR}/hosts/xen" -t 420 -x "${XLC}" -x /usr/bin/jq -p "${SANDBOX}/payload" -- \
+		sh ./xen-backend.sh "$@"
+	if { [ "${status}" -ne 0 ] || ! "${checks}" >/dev/null; } && dom0_broke; then
+		echo "# the first run lost a dom0 process; its output:"
+		echo "${output}" | sed 's/^/#1 /'
+		run "${TESTS_DIR}/hosts/xen" -t 420 -x "${XLC}" -x /usr/bin/jq -p "${SANDBOX}/payload" -- \
+			sh ./xen-backend.sh "$@"
+	fi
 	echo "${output}"
 	[ "${status}" -eq 0 ]
-	[[ "${output}" == *"CHECK info backend                : xen"* ]]
-	[[ "${output}" == *"CHECK info xen_major              : 4"* ]]
-	[[ "${output}" =~ CHECK\ list\ Domain-0\ +0\ + ]]
-	[[ "${output}" == *"CHECK create g1 ok"* ]]
-	[[ "${output}" =~ CHECK\ xlc-list\ g1\ +[0-9]+\ +128\ +1\  ]]
-	[[ "${output}" =~ CHECK\ xl-list\ g1\ +[0-9]+\ +128\ +1\  ]]
-	[[ "${output}" == *"CHECK g1 console marker"* ]]
-	[[ "${output}" =~ TOP\ +g1\ [-a-z]{6}\ + ]]
-	[[ "${output}" == *"TOP       NAME  STATE   CPU(sec) CPU(%)"* ]]
-	# list -l / --json, vcpu-list, uptime, domid, domname, pause, console -e.
-	[[ "${output}" =~ CHECK\ list-l:\ [1-9][0-9]*\ g1\ 131072 ]]
-	[[ "${output}" =~ CHECK\ list-json:\ (running|paused)\ 1\ 1\ all ]]
-	[[ "${output}" != *"CHECK vcpu-list: Domain-0"* ]]
-	[[ "${output}" =~ CHECK\ vcpu-list:\ g1\ +[0-9]+\ +0\ +[0-9]+\ +(r--|-b-)\ +[0-9.]+\ +all\ /\ all ]]
-	[[ "${output}" =~ CHECK\ uptime:\ g1\ +[0-9]+\ +[0-9:]+ ]]
-	[[ "${output}" != *"CHECK uptime: Domain-0"* ]]
-	[[ "${output}" =~ CHECK\ dom0-uptime:\ Domain-0\ +0\ +0:[0-9]{2}:[0-9]{2} ]]
-	[[ "${output}" =~ CHECK\ domid:\ [0-9]+\ as\ xl ]]
-	[[ "${output}" == *"CHECK domname: g1"* ]]
-	[[ "${output}" =~ CHECK\ paused:\ ..p... ]]
-	[[ "${output}" == *"CHECK paused: cpu time stays at"* ]]
-	[[ "${output}" =~ CHECK\ unpaused:\ [-r][-b]-[-]{3} ]]
-	[[ "${output}" == *"CHECK console -e: exit 0"* ]]
-	[[ "${output}" == *"CHECK console input reached g1"* ]]
-	[[ "${output}" == *"CHECK shutdown: Waiting for 1 domains"* ]]
-	[[ "${output}" == *"CHECK g1 gone after shutdown"* ]]
-	[[ "${output}" == *"CHECK monitor: g2: restarted as domain"* ]]
-	[[ "${output}" == *"CHECK g2 listed after its reboot"* ]]
-	[[ "${output}" == *"CHECK g2 gone"* ]]
-	# create -p, -c, -F and rename-restart.
-	[[ "${output}" =~ CHECK\ create\ -p:\ ..p... ]]
-	[[ "${output}" == *"CHECK g4 runs after unpause"* ]]
-	[[ "${output}" == *"CHECK create -c: exit 0"* ]]
-	[[ "${output}" == *"CHECK create -c showed the boot"* ]]
-	[[ "${output}" == *"CHECK create -F: exit 0"* ]]
-	[[ "${output}" == *"CHECK g6 gone after create -F"* ]]
-	[[ "${output}" =~ CHECK\ monitor:\ g7:\ the\ old\ domain\ [0-9]+\ stays\ as\ g7-[0-9]{8}T[0-9]{4}Z ]]
-	[[ "${output}" =~ CHECK\ renamed:\ g7-[0-9]{8}T[0-9]{4}Z\ ---sr- ]]
-	[[ "${output}" == *"CHECK bad kernel: xlc: bad1: kernel /nonexistent/vmlinuz: No such file or directory"* ]]
-	[[ "${output}" =~ CHECK\ big\ memory:\ xlc:\ bad2:\ memory\ =\ 1000000\ MiB\ is\ more\ than\ this\ host\ has\ \([0-9]+\ MiB\) ]]
-	[[ "${output}" =~ CHECK\ bad\ image:\ xlc:\ bad3:\ libxl\ could\ not\ create\ the\ domain\ \(libxl\ error\ -[0-9]+\)\;\ see\ /var/log/xlc/libxl.log ]]
-	[[ "${output}" =~ CHECK\ duplicate:\ xlc:\ g3:\ a\ domain\ of\ that\ name\ already\ exists\ \(id\ [0-9]+\) ]]
-	[[ "${output}" == *"CHECK bad domains left: 0"* ]]
-	[[ "${output}" == *"CHECK -v: libxl: debug:"* ]]
-	# Every corpus config xl accepts and xlc fully translates gives the same JSON.
-	[[ "${output}" =~ CHECK\ json\ same=([0-9]+)\ differ=0 ]]
-	[ "${BASH_REMATCH[1]}" -ge 50 ]
+	"${checks}"
+}
+
+@test "xen: a PV guest through libxl beside xl: list, console, top, pause, shutdown -w, restart, errors, -v, xl -N" {
+	xen_payload checks_everyday_errors everyday errors
+}
+
+@test "xen: create -p, -c, -F and on_reboot=rename-restart through libxl" {
+	xen_payload checks_creates creates
 }

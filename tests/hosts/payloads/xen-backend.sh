@@ -20,13 +20,27 @@ console_for() { sleep "$(($2 + 5))" | timeout "$2" xlc console "$1" >"$1.console
 wait_list() { # name present|absent seconds
 	i=0
 	while [ $i -lt $(($3 * 10)) ]; do
-		if timeout 20 xlc list | grep -q "^$1 "; then [ "$2" = present ] && return 0; else [ "$2" = absent ] && return 0; fi
+		if timeout -k 10 20 xlc list | grep -q "^$1 "; then [ "$2" = present ] && return 0; else [ "$2" = absent ] && return 0; fi
 		sleep 0.1
 		i=$((i + 1))
 	done
 	return 1
 }
 
+# Where the payload is, with dom0's clock: locates a step that hangs.
+step() { echo "STEP $1 at $(cut -d' ' -f1 /proc/uptime)"; }
+
+# What went on, when a step timed out.
+diagnose() {
+	echo "DIAG $1"
+	xl list 2>&1 | sed 's/^/DIAG xl list: /'
+	tail -5 "$XLC_LOG_DIR/xlc-$2.log" 2>/dev/null | sed 's/^/DIAG monitor: /'
+	tail -15 "$XLC_LOG_DIR/libxl.log" 2>/dev/null | sed 's/^/DIAG libxl: /'
+	ps -eo pid,stat,comm,args 2>/dev/null | grep -E 'xlc|xl ' | grep -v grep | sed 's/^/DIAG ps: /'
+}
+
+# info, list, a guest's everyday commands, shutdown -w, on_reboot=restart.
+part_everyday() {
 xlc info | grep -E '^(xen_major|xen_minor|nr_cpus|total_memory|backend) ' | sed 's/^/CHECK info /'
 xlc list | sed 's/^/CHECK list /'
 
@@ -39,6 +53,7 @@ grep -q XLC-GUEST-READY g1.console && echo "CHECK g1 console marker"
 xlc top -b -i 2 -d 1 | sed 's/^/TOP /'
 
 # xl's everyday commands on a running guest, beside xl's own answers.
+step "everyday commands"
 xlc list -l g1 | jq -r '.[0] | "\(.domid) \(.config.c_info.name) \(.config.b_info.max_memkb)"' |
 	sed 's/^/CHECK list-l: /'
 xlc list --json g1 | jq -r '.[0] | "\(.state) \(.vcpus) \(.vcpu_time_ns | length) \(.vcpu_affinity[0])"' |
@@ -59,83 +74,89 @@ t2=$(xl list g1 | awk 'NR == 2 { print $6 }')
 xlc unpause g1
 xl list g1 | awk 'NR == 2 { print "CHECK unpaused: " $5 }'
 # console: input reaches the guest's shell; -e x detaches on x.
+step "console"
 mkfifo in.fifo
 (sleep 3; printf 'echo XLC-IN-$((6*7))\n'; sleep 4; printf 'x'; sleep 60) >in.fifo &
 feeder=$!
-timeout 30 xlc console -e x g1 <in.fifo >in.console 2>&1
+timeout -k 10 30 xlc console -e x g1 <in.fifo >in.console 2>&1
 echo "CHECK console -e: exit $?"
 kill $feeder
 grep -q XLC-IN-42 in.console && echo "CHECK console input reached g1"
 start=$(cut -d' ' -f1 /proc/uptime)
-timeout 120 xlc shutdown -w g1 2>&1 | sed 's/^/CHECK shutdown: /'
+timeout -k 10 120 xlc shutdown -w g1 2>&1 | sed 's/^/CHECK shutdown: /'
 xlc list | grep -q '^g1 ' || echo "CHECK g1 gone after shutdown"
 
-# What went on, when a step timed out.
-diagnose() {
-	echo "DIAG $1"
-	xl list 2>&1 | sed 's/^/DIAG xl list: /'
-	tail -5 "$XLC_LOG_DIR/xlc-$2.log" 2>/dev/null | sed 's/^/DIAG monitor: /'
-	tail -15 "$XLC_LOG_DIR/libxl.log" 2>/dev/null | sed 's/^/DIAG libxl: /'
-	ps -eo pid,stat,comm,args 2>/dev/null | grep -E 'xlc|xl ' | grep -v grep | sed 's/^/DIAG ps: /'
-}
-
 # on_reboot=restart: a guest that reboots itself comes back, as a new domain.
+step "on_reboot=restart"
 cfg g2 reboot 'on_reboot = "restart"'
-timeout 120 xlc create -q g2.cfg || diagnose "create g2 timed out or failed" g2
+timeout -k 10 120 xlc create -q g2.cfg || diagnose "create g2 timed out or failed" g2
 i=0
 while [ $i -lt 900 ] && ! grep -q "restarted as domain" "$XLC_LOG_DIR/xlc-g2.log" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 grep "restarted as domain" "$XLC_LOG_DIR/xlc-g2.log" | head -1 | sed 's/^.*xlc-monitor/CHECK monitor/'
 grep -q "restarted as domain" "$XLC_LOG_DIR/xlc-g2.log" 2>/dev/null || diagnose "no restart" g2
-timeout 60 xlc list | grep -q '^g2 ' && echo "CHECK g2 listed after its reboot"
-timeout 60 xlc destroy g2 && echo "CHECK destroy g2 ok" || diagnose "destroy g2" g2
+timeout -k 10 60 xlc list | grep -q '^g2 ' && echo "CHECK g2 listed after its reboot"
+timeout -k 10 60 xlc destroy g2 && echo "CHECK destroy g2 ok" || diagnose "destroy g2" g2
 wait_list g2 absent 30 && echo "CHECK g2 gone"
+}
 
+# create -p, -c, -F and on_reboot=rename-restart.
+part_creates() {
 # create -p: paused until unpause, then it runs.
+step "create -p"
 cfg g4 idle
-timeout 120 xlc create -p -q g4.cfg
+timeout -k 10 120 xlc create -p -q g4.cfg
 xl list g4 | awk 'NR == 2 { print "CHECK create -p: " $5 }'
 xlc unpause g4
 sleep 3
 xl list g4 | awk 'NR == 2 && $6 > 0 { print "CHECK g4 runs after unpause" }'
-timeout 60 xlc destroy g4
+timeout -k 10 60 xlc destroy g4
 
 # create -c: the console from the first byte; the end of input detaches.
+step "create -c"
 cfg g5 idle
-sleep 25 | timeout 90 xlc create -q -c g5.cfg >g5.out 2>&1
+sleep 25 | timeout -k 10 90 xlc create -q -c g5.cfg >g5.out 2>&1
 echo "CHECK create -c: exit $?"
 grep -q XLC-GUEST-READY g5.out && echo "CHECK create -c showed the boot"
-timeout 60 xlc destroy g5
+timeout -k 10 60 xlc destroy g5
 
 # create -F: xlc stays in the foreground until the guest is gone.
+step "create -F"
 cfg g6 poweroff
-timeout 180 xlc create -F -q g6.cfg >g6.out 2>&1
+timeout -k 10 180 xlc create -F -q g6.cfg >g6.out 2>&1
 echo "CHECK create -F: exit $?"
 xl list | grep -q '^g6 ' || echo "CHECK g6 gone after create -F"
 
 # on_reboot = rename-restart: the old domain stays, renamed, and the guest comes back.
+step "on_reboot = rename-restart"
 cfg g7 reboot 'on_reboot = "rename-restart"'
-timeout 120 xlc create -q g7.cfg
+timeout -k 10 120 xlc create -q g7.cfg
 i=0
 while [ $i -lt 900 ] && ! grep -q "restarted as domain" "$XLC_LOG_DIR/xlc-g7.log" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 grep "stays as" "$XLC_LOG_DIR/xlc-g7.log" | head -1 | sed 's/^.*xlc-monitor/CHECK monitor/'
 xl list | grep -E '^g7-[0-9]{8}T[0-9]{4}Z ' | awk '{ print "CHECK renamed: " $1 " " $5 }' | head -1
-timeout 60 xlc destroy g7 || diagnose "destroy g7" g7
-for d in $(xl list | awk '/^g7-/ { print $1 }'); do xl destroy "$d"; done
+timeout -k 10 60 xlc destroy g7 || diagnose "destroy g7" g7
+for d in $(timeout -k 10 30 xl list | awk '/^g7-/ { print $1 }'); do timeout -k 10 60 xl destroy "$d"; done
+}
 
+# Bad input, -v, and create -n against xl -N over the corpus.
+part_errors() {
 # Bad input: each a clear line, nothing created.
+step "Bad input"
 cfg bad1 idle
 sed -i 's|^kernel = .*|kernel = "/nonexistent/vmlinuz"|' bad1.cfg
-timeout 60 xlc create -q bad1.cfg 2>&1 | sed 's/^/CHECK bad kernel: /'
+timeout -k 10 60 xlc create -q bad1.cfg 2>&1 | sed 's/^/CHECK bad kernel: /'
 cfg bad2 idle 'memory = 1000000'
-timeout 60 xlc create -q bad2.cfg 2>&1 | sed 's/^/CHECK big memory: /'
+timeout -k 10 60 xlc create -q bad2.cfg 2>&1 | sed 's/^/CHECK big memory: /'
 cfg g3 idle
-timeout 120 xlc create -q g3.cfg
-timeout 60 xlc create -q g3.cfg 2>&1 | sed 's/^/CHECK duplicate: /'
+timeout -k 10 120 xlc create -q g3.cfg
+timeout -k 10 60 xlc create -q g3.cfg 2>&1 | sed 's/^/CHECK duplicate: /'
 # -v: libxl's own log lines on standard error.
-timeout 60 xlc -v destroy g3 2>&1 | grep -m1 'libxl: debug:' | sed 's/^/CHECK -v: /'
+step "-v"
+timeout -k 10 60 xlc -v destroy g3 2>&1 | grep -m1 'libxl: debug:' | sed 's/^/CHECK -v: /'
 xl list | grep -c -E '^(bad1|bad2) ' | sed 's/^/CHECK bad domains left: /'
 
 # create -n: libxl's JSON from xlc equals xl -N create's, config by config.
+step "create -n"
 # Configs with keys only Xen honours (vnc, serial, boot...) are compared too.
 same=0 differ=0 skipped=0 xlc_rejects=0
 for f in /payload/corpus/*.cfg; do
@@ -169,3 +190,11 @@ for f in /payload/corpus/*.cfg; do
 	fi
 done
 echo "CHECK json same=$same differ=$differ skipped=$skipped xlc_rejects=$xlc_rejects"
+}
+
+# Each argument names a part; the Xen suite boots one host per group of parts.
+for part in "$@"; do
+	"part_${part}"
+done
+# Any process of dom0 that crashed on the way, with where it crashed.
+dmesg | grep -iE 'segfault|general protection|traps:|invalid opcode' | sed 's/^/DIAG dmesg: /'
