@@ -67,15 +67,19 @@ const struct backend_ops *backend_select(const char *cli_choice, const struct xl
 	return &kvm_backend;
 }
 
+void domain_info_free_one(struct domain_info *d)
+{
+	free(d->name);
+	free(d->json);
+	free(d->config);
+}
+
 void domain_info_free(struct domain_info *d, int n)
 {
 	int i;
 
-	for (i = 0; i < n; i++) {
-		free(d[i].name);
-		free(d[i].json);
-		free(d[i].config);
-	}
+	for (i = 0; i < n; i++)
+		domain_info_free_one(&d[i]);
 	free(d);
 }
 

@@ -42,6 +42,7 @@ struct domain_info {
 };
 
 void domain_info_free(struct domain_info *d, int n);
+void domain_info_free_one(struct domain_info *d); /* its strings, not d */
 
 /* Counters of one vif and one virtual disk, as xentop shows them. */
 struct net_stats {

@@ -88,6 +88,26 @@ static bool is_domain(const struct domain_info *d, const char *dom)
 	return *dom >= '0' && *dom <= '9' && !*end && id == d->domid;
 }
 
+/*
+ * The domains -a acts on: every one but Domain-0 (the host itself, on Xen),
+ * as xl's shutdown -a and destroy -a skip it.
+ */
+static struct domain_info *list_guests(const struct backend_ops *be, int *n)
+{
+	struct domain_info *d = list_domains(be, n);
+	int i, kept = 0;
+
+	for (i = 0; i < *n; i++) {
+		if (d[i].domid == 0) {
+			domain_info_free_one(&d[i]);
+			continue;
+		}
+		d[kept++] = d[i];
+	}
+	*n = kept;
+	return d;
+}
+
 static void print_list(const struct domain_info *d, int n, const char *only)
 {
 	int i;
@@ -241,7 +261,7 @@ int main_destroy(int argc, char **argv)
 		free(name);
 		return ret;
 	}
-	d = list_domains(be, &n);
+	d = list_guests(be, &n);
 	if (n && !confirm_all(n, force)) {
 		domain_info_free(d, n);
 		return EXIT_FAIL;
@@ -326,7 +346,7 @@ static int power_op(int argc, char **argv, const char *cname, enum domain_op op,
 	be = backend();
 	need(be, be->op, cname);
 	if (all) {
-		d = list_domains(be, &n);
+		d = list_guests(be, &n);
 	} else {
 		d = xcalloc(1, sizeof(*d));
 		d->name = resolve(be, argv[optind], &d->domid);
