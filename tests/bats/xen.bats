@@ -131,6 +131,12 @@ checks_creates() {
 	[[ "${output}" == *"CHECK g4 runs after unpause"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK create -c: exit 0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK create -c showed the boot"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ reboot:\ Rebooting\ domain\ [0-9]+ ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK monitor: g4: restarted as domain"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ shutdown\ -a:\ Waiting\ for\ 2\ domains ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" != *"Shutting down domain 0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK after shutdown -a: Domain-0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" != *"CHECK after shutdown -a: g"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK create -F: exit 0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK g6 gone after create -F"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" =~ CHECK\ monitor:\ g7:\ the\ old\ domain\ [0-9]+\ stays\ as\ g7-[0-9]{8}T[0-9]{4}Z ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
@@ -143,8 +149,8 @@ checks_creates() {
 # tests/hosts/xen). Such a run says nothing of xlc, so it is run once more and
 # the first run is shown. Any other failure fails at once.
 dom0_broke() {
-	[ "${status}" -eq 124 ] || [ "${status}" -eq 137 ] ||
-		grep -qE 'Segmentation fault|symbol lookup error|futex facility|DIAG dmesg|^Killed' <<<"${output}"
+	[ "${status}" -eq 124 ] || [ "${status}" -eq 125 ] || [ "${status}" -eq 137 ] ||
+		grep -qE 'Segmentation fault|symbol lookup error|futex facility|DIAG dmesg|DIAG xl hung|^Killed' <<<"${output}"
 }
 
 # xen_payload CHECKS PART...: one Xen host boot running those payload parts.
@@ -168,6 +174,6 @@ xen_payload() {
 	xen_payload checks_everyday_errors everyday errors
 }
 
-@test "xen: create -p, -c, -F and on_reboot=rename-restart through libxl" {
+@test "xen: create -p, -c, -F, reboot, shutdown -a -w and on_reboot=rename-restart through libxl" {
 	xen_payload checks_creates creates
 }
