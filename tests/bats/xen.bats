@@ -34,6 +34,16 @@ teardown() { teardown_sandbox; }
 	[ "$n" -ge 40 ]
 }
 
+# refused CONFIG-TEXT END: the xen backend's create -n refuses the config
+# with exit 1 and one line, xlc: <sandbox>/b.cfg:..., ending in END.
+refused() {
+	printf '%s\n' "$1" >"${SANDBOX}/b.cfg"
+	run --separate-stderr "${XLC}" -b xen create -nq "${SANDBOX}/b.cfg"
+	[ "${status}" -eq 1 ]
+	[[ "${stderr}" == "xlc: ${SANDBOX}/"*"$2" ]]
+	[ "${#lines[@]}" -eq 0 ]
+}
+
 @test "xen: the keys only Xen honours reach libxl as xl puts them" {
 	c="${TESTS_DIR}/diff/corpus"
 	# A PV guest with vnc = 1 gets a framebuffer and keyboard; pci_* apply to each device.
@@ -57,27 +67,17 @@ teardown() { teardown_sandbox; }
 	run --separate-stderr "${XLC}" -b xen create -nq "$c/56-xlc-rejects-vtpm.cfg"
 	[ "${status}" -eq 1 ]
 	[ "${stderr}" = "xlc: $c/56-xlc-rejects-vtpm.cfg:5: vtpm: xlc's xen backend does not pass this key to libxl yet; create this guest with xl" ]
-	printf 'name = "b"\nmemory = 64\nkernel = "/k"\nhap = "yes"\n' >"${SANDBOX}/b.cfg"
-	run --separate-stderr "${XLC}" -b xen create -nq "${SANDBOX}/b.cfg"
-	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: ${SANDBOX}/b.cfg:4: hap = yes: expected a number" ]
-	printf 'name = "b"\nmemory = 64\nkernel = "/k"\ntimer_mode = "one_missed_tick_pending"\n' >"${SANDBOX}/b.cfg"
-	run --separate-stderr "${XLC}" -b xen create -nq "${SANDBOX}/b.cfg"
-	[ "${status}" -eq 1 ]
-	[[ "${stderr}" == *"b.cfg:4: timer_mode = one_missed_tick_pending: timer_mode is not supported for PV guests" ]]
-	printf 'type = "hvm"\nname = "b"\nmemory = 64\nvga = "vesa"\n' >"${SANDBOX}/b.cfg"
-	run --separate-stderr "${XLC}" -b xen create -nq "${SANDBOX}/b.cfg"
-	[ "${status}" -eq 1 ]
-	[[ "${stderr}" == *"b.cfg:4: vga = vesa: one of stdvga, cirrus, none, qxl" ]]
-	printf 'type = "hvm"\nname = "b"\nmemory = 64\nvnclisten = "0.0.0.0:1"\nvncdisplay = 2\n' >"${SANDBOX}/b.cfg"
-	run --separate-stderr "${XLC}" -b xen create -nq "${SANDBOX}/b.cfg"
-	[ "${status}" -eq 1 ]
-	[[ "${stderr}" == *"b.cfg:5: vncdisplay = 2: the display is given twice: in vnclisten (after ':') and here" ]]
+	refused $'name = "b"\nmemory = 64\nkernel = "/k"\nhap = "yes"' \
+		"b.cfg:4: hap = yes: expected a number"
+	refused $'name = "b"\nmemory = 64\nkernel = "/k"\ntimer_mode = "one_missed_tick_pending"' \
+		"b.cfg:4: timer_mode = one_missed_tick_pending: timer_mode is not supported for PV guests"
+	refused $'type = "hvm"\nname = "b"\nmemory = 64\nvga = "vesa"' \
+		"b.cfg:4: vga = vesa: one of stdvga, cirrus, none, qxl"
+	refused $'type = "hvm"\nname = "b"\nmemory = 64\nvnclisten = "0.0.0.0:1"\nvncdisplay = 2' \
+		"b.cfg:5: vncdisplay = 2: the display is given twice: in vnclisten (after ':') and here"
 	# A malformed BDF that crashed libxlutil's own reader (found by fuzz_xen_config).
-	printf 'name = "b"\nmemory = 64\nkernel = "/k"\npci = [ "0000:0%%:00.0" ]\n' >"${SANDBOX}/b.cfg"
-	run --separate-stderr "${XLC}" -b xen create -nq "${SANDBOX}/b.cfg"
-	[ "${status}" -eq 1 ]
-	[[ "${stderr}" == *'b.cfg:4: pci: cannot read "0000:0%:00.0" (BDF such as 0000:00:1b.0, see xl-pci-configuration(5))' ]]
+	refused $'name = "b"\nmemory = 64\nkernel = "/k"\npci = [ "0000:0%:00.0" ]' \
+		'b.cfg:4: pci: cannot read "0000:0%:00.0" (BDF such as 0000:00:1b.0, see xl-pci-configuration(5))'
 	# The kvm backend names what it ignores, but not serial, which it honours.
 	run --separate-stderr "${XLC}" -b kvm create -nq "$c/53-hvm-xen-keys.cfg"
 	[ "${status}" -eq 0 ]
