@@ -108,6 +108,13 @@ struct backend_ops {
 extern const struct backend_ops kvm_backend;
 #ifdef XLC_WITH_XEN
 extern const struct backend_ops xen_backend;
+/*
+ * `xlc --xen-monitor DOMID`, with the domain's libxl config (JSON) on stdin:
+ * the xen backend's per-domain monitor, which create starts by re-executing
+ * xlc (backends/xen/xen_monitor.c). Returns the exit status.
+ */
+#define XEN_MONITOR_ARG "--xen-monitor"
+int xen_monitor_main(const char *domid_arg);
 #endif
 
 /*

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backends/backend.h"
 #include "xlc/util.h"
 #include "xlc/xlc.h"
 
@@ -28,6 +29,18 @@ int main(int argc, char **argv)
 	char *err = NULL;
 	int opt, ret;
 
+#ifdef XLC_WITH_XEN
+	if (argc == 3 && !strcmp(argv[1], XEN_MONITOR_ARG)) {
+		if (xlc_conf_load(&xlc_config, &err)) {
+			xlc_warn("%s", err);
+			free(err);
+			return EXIT_FAIL;
+		}
+		ret = xen_monitor_main(argv[2]);
+		xlc_conf_free(&xlc_config);
+		return ret;
+	}
+#endif
 	opterr = 0;
 	while ((opt = getopt(argc, argv, "+vNb:h")) != -1) {
 		switch (opt) {

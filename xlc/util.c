@@ -2,10 +2,12 @@
 #include "xlc/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int xlc_verbosity;
 
@@ -186,31 +188,41 @@ void xlc_info(const char *fmt, ...)
 	va_end(ap);
 }
 
-char *read_file(const char *path, size_t *len_out)
+char *read_fd(int fd, size_t *len_out)
 {
 	struct strbuf sb;
 	char chunk[8192];
-	size_t n;
-	FILE *f;
+	ssize_t n;
 
-	f = fopen(path, "rb");
-	if (!f)
-		return NULL;
 	sb_init(&sb);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		sb_addn(&sb, chunk, n);
-	if (ferror(f)) {
-		int saved = errno;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n > 0) {
+			sb_addn(&sb, chunk, (size_t)n);
+		} else if (errno != EINTR) {
+			int saved = errno;
 
-		fclose(f);
-		sb_free(&sb);
-		errno = saved;
-		return NULL;
+			sb_free(&sb);
+			errno = saved;
+			return NULL;
+		}
 	}
-	fclose(f);
 	if (len_out)
 		*len_out = sb.len;
 	return sb_detach(&sb);
+}
+
+char *read_file(const char *path, size_t *len_out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), saved;
+	char *text;
+
+	if (fd < 0)
+		return NULL;
+	text = read_fd(fd, len_out);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return text;
 }
 
 bool parse_ulong(const char *s, int base, unsigned long *out)

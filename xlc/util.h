@@ -49,8 +49,9 @@ extern int xlc_verbosity;
 void xlc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void xlc_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Reads a whole file; NULL with errno set on failure. */
+/* Reads a whole file, or what is left of fd; NULL with errno set on failure. */
 char *read_file(const char *path, size_t *len_out);
+char *read_fd(int fd, size_t *len_out);
 /* A /proc/meminfo field ("MemTotal:") in KiB, or 0 if absent. */
 long meminfo_kib(const char *key);
 

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,47 +71,6 @@ static int fail(char **err, const char *what, int rc)
 {
 	*err = xasprintf("%s (libxl error %d); see %s", what, rc, xen_log_path());
 	return -1;
-}
-
-/* The detached monitor, named xlc-<name>, with its own log and libxl context. */
-static void start_monitor(const struct xlc_conf *conf, libxl_domain_config *d, uint32_t domid,
-			  const struct domain_config *dc)
-{
-	char *path = xasprintf("%s/xlc-%s.log", conf->log_dir, dc->name);
-	char comm[16];
-	int fd, null;
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid) {
-		free(path);
-		return;
-	}
-	setsid();
-	null = open("/dev/null", O_RDWR);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (null >= 0)
-		dup2(null, STDIN_FILENO);
-	if (fd >= 0) {
-		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
-	}
-	snprintf(comm, sizeof(comm), "xlc-%s", dc->name);
-	prctl(PR_SET_NAME, comm);
-	if (chdir("/")) {
-		/* nothing depends on it */
-	}
-	/* libxl contexts do not survive fork: a fresh one, as xl's daemonized child. */
-	libxl_postfork_child_noexec(ctx);
-	ctx = NULL;
-	xlc_verbosity = 0;
-	{
-		char *err = NULL;
-		libxl_ctx *c = xen_ctx(conf, &err);
-
-		_exit(c ? xen_monitor(c, d, domid, dc) : 1);
-	}
 }
 
 /* What libxl would only report as an error number: say it plainly, before creating. */
@@ -179,10 +137,15 @@ static int xen_create(const struct domain_config *dc, const struct create_opts *
 	if (!opts->paused)
 		libxl_domain_unpause(c, domid, NULL);
 	if (opts->foreground) {
-		ret = xen_monitor(c, &d, domid, dc) ? EXIT_FAIL : EXIT_OK;
+		ret = xen_monitor(c, &d, domid) ? EXIT_FAIL : EXIT_OK;
 		goto out;
 	}
-	start_monitor(conf, &d, domid, dc);
+	if (xen_monitor_spawn(c, conf, &d, domid, &err)) {
+		xlc_warn("%s: %s; the domain is destroyed", dc->name, err);
+		free(err);
+		libxl_domain_destroy(c, domid, NULL);
+		goto out;
+	}
 	ret = EXIT_OK;
 	if (opts->console) {
 		char *path = NULL;

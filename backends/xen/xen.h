@@ -32,10 +32,13 @@ void xen_ctx_free(void);
 const char *xen_log_path(void);
 
 /*
- * Runs in the detached per-domain process: waits for the domain's shutdown
- * and death events and applies its on_* actions until it is gone for good.
+ * Waits for the domain's shutdown and death events and applies its on_*
+ * actions until it is gone for good: in create -F's own process, or in the
+ * detached monitor xen_monitor_spawn starts.
  */
-int xen_monitor(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid,
-		const struct domain_config *dc);
+int xen_monitor(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid);
+/* Starts the detached monitor of a created domain; -1 with *err. */
+int xen_monitor_spawn(libxl_ctx *ctx, const struct xlc_conf *conf, libxl_domain_config *d,
+		      uint32_t domid, char **err);
 
 #endif

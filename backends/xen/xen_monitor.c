@@ -4,14 +4,29 @@
  * domain to shut down and applies on_poweroff, on_reboot or on_crash
  * (destroy, restart, rename-restart, preserve, coredump-*), then waits again
  * for the restarted domain, until the domain is gone.
+ *
+ * xl forks its monitor off the process that has just built the domain. xlc
+ * re-executes itself instead (posix_spawn: no copy of the parent's memory)
+ * and hands over the domain's libxl config as JSON on standard input. By then
+ * libxl's xenstore reader thread is running, and a fork of a multithreaded
+ * process is where dom0 under QEMU TCG handed the child corrupt memory (the
+ * monitor died of SIGSEGV in libc, or of a failed symbol lookup, right after
+ * the fork); a fresh image has nothing of the parent's but its environment.
  */
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "backends/xen/xen.h"
 #include "xlc/util.h"
+#include "xlc/xlc.h"
 
 #define NO_DOMID ((uint32_t)INVALID_DOMID)
 
@@ -101,11 +116,10 @@ static uint32_t apply(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid,
 	}
 }
 
-int xen_monitor(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid,
-		const struct domain_config *dc)
+int xen_monitor(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid)
 {
 	libxl_evgen_domain_death *death = NULL;
-	const char *name = dc->name;
+	const char *name = d->c_info.name;
 
 	say(name, "watching domain %u", domid);
 	for (;;) {
@@ -141,4 +155,107 @@ int xen_monitor(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid,
 			return 0;
 		domid = next;
 	}
+}
+
+/* The config as JSON in an unlinked in-memory file, read from its start. */
+static int config_memfd(libxl_ctx *ctx, libxl_domain_config *d, char **err)
+{
+	char *json = libxl_domain_config_to_json(ctx, d);
+	size_t len = json ? strlen(json) : 0;
+	int fd = json ? memfd_create("xlc-monitor-config", MFD_CLOEXEC) : -1;
+
+	if (fd < 0 || dprintf(fd, "%s", json) != (int)len || lseek(fd, 0, SEEK_SET)) {
+		*err = xasprintf("cannot hand its config to the monitor: %s",
+				 json ? strerror(errno) : "libxl could not write it as JSON");
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	free(json);
+	return fd;
+}
+
+int xen_monitor_spawn(libxl_ctx *ctx, const struct xlc_conf *conf, libxl_domain_config *d,
+		      uint32_t domid, char **err)
+{
+	char *log = xasprintf("%s/xlc-%s.log", conf->log_dir, d->c_info.name);
+	char domid_arg[16];
+	char *argv[] = { "xlc", XEN_MONITOR_ARG, domid_arg, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, defaults;
+	int fd, rc = -1;
+	pid_t pid;
+
+	fd = config_memfd(ctx, d, err);
+	if (fd < 0)
+		goto out_log;
+	snprintf(domid_arg, sizeof(domid_arg), "%u", domid);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fd, STDIN_FILENO);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log, O_WRONLY | O_CREAT | O_APPEND,
+					 0644);
+	posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+	posix_spawnattr_init(&attr);
+	/* Its own session, no blocked signals, and no signal ignored because we ignore it. */
+	sigemptyset(&none);
+	sigfillset(&defaults);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &defaults);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
+						POSIX_SPAWN_SETSIGDEF);
+	errno = posix_spawn(&pid, "/proc/self/exe", &fa, &attr, argv, environ);
+	if (errno)
+		*err = xasprintf("cannot start its monitor: %s", strerror(errno));
+	else
+		rc = 0;
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fd);
+out_log:
+	free(log);
+	return rc;
+}
+
+int xen_monitor_main(const char *domid_arg)
+{
+	libxl_domain_config d;
+	unsigned long domid;
+	char comm[16], *json, *err = NULL;
+	libxl_ctx *ctx;
+	int null, ret = 1;
+
+	libxl_domain_config_init(&d);
+	json = read_fd(STDIN_FILENO, NULL);
+	null = open("/dev/null", O_RDONLY);
+	if (null >= 0 && null != STDIN_FILENO) {
+		dup2(null, STDIN_FILENO);
+		close(null);
+	}
+	if (chdir("/")) {
+		/* nothing depends on it */
+	}
+	if (!parse_ulong(domid_arg, 10, &domid) || !json) {
+		xlc_warn("%s: needs a domain id and its libxl config (JSON) on stdin",
+			 XEN_MONITOR_ARG);
+		goto out;
+	}
+	ctx = xen_ctx(&xlc_config, &err);
+	if (!ctx) {
+		xlc_warn("%s", err);
+		goto out;
+	}
+	if (libxl_domain_config_from_json(ctx, &d, json)) {
+		xlc_warn("domain %lu: its config is not libxl's JSON; nobody watches it", domid);
+		goto out;
+	}
+	snprintf(comm, sizeof(comm), "xlc-%s", d.c_info.name);
+	prctl(PR_SET_NAME, comm);
+	ret = xen_monitor(ctx, &d, (uint32_t)domid);
+out:
+	libxl_domain_config_dispose(&d);
+	free(json);
+	free(err);
+	xen_ctx_free();
+	return ret;
 }

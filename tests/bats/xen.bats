@@ -32,6 +32,11 @@ teardown() { teardown_sandbox; }
 		n=$((n + 1))
 	done
 	[ "$n" -ge 40 ]
+	# The monitor that create starts by re-executing xlc, run by hand off a
+	# dom0: one line, exit 1.
+	run --separate-stderr "${XLC}" --xen-monitor 5 </dev/null
+	[ "${status}" -eq 1 ]
+	[[ "${stderr}" == "xlc: cannot talk to Xen through libxl"* ]]
 }
 
 # refused CONFIG-TEXT END: the xen backend's create -n refuses the config
