@@ -2,7 +2,7 @@
 # /init of the Xen test host's dom0 (Debian's amd64 kernel under Xen 4.17).
 # Starts the Xen daemons the Debian way (/etc/init.d/xen: xenfs, oxenstored,
 # xenconsoled, xen-init-dom0), then runs /payload/run.sh under a timeout:
-#   XLC-HOST-READY / XLC-HOST-EXIT rc=N, as on the KVM host.
+#   XLC-HOST-READY, XLC-HOST-ALIVE every 5 s, XLC-HOST-EXIT rc=N, as on the KVM host.
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
@@ -20,8 +20,27 @@ if ! /etc/init.d/xen start >/var/log/xen/init.log 2>&1; then
 	echo "XLC-HOST-WARN /etc/init.d/xen start failed:"
 	tail -20 /var/log/xen/init.log
 fi
+# The heartbeat: while it comes, the host is alive, however slow the command.
+(while sleep 5; do echo XLC-HOST-ALIVE; done) &
 echo "XLC-HOST-READY"
 cd /payload && timeout -s KILL "$(arg xlc.timeout)" sh ./run.sh
-echo "XLC-HOST-EXIT rc=$?"
+rc=$?
+# Out of time: the command's processes are killed; what is left of them did
+# not die, so say where each waits in the kernel, with the domains and logs.
+if [ "${rc}" -eq 137 ]; then
+	sleep 2
+	ps -eo pid,ppid,stat,wchan:28,etime,args | grep -vE ' \[[^]]*\]$' | sed 's/^/DIAG ps: /'
+	for s in /proc/[0-9]*/stat; do
+		case $(cut -d' ' -f3 "${s}" 2>/dev/null) in
+		D) d=${s%/stat}; echo "DIAG stuck ${d#/proc/} $(tr '\0' ' ' <"${d}/cmdline")"
+			sed 's/^/DIAG   /' "${d}/stack" 2>/dev/null ;;
+		esac
+	done
+	timeout -s KILL 20 xl list 2>&1 | sed 's/^/DIAG xl list: /'
+	timeout -s KILL 20 xl dmesg 2>&1 | tail -15 | sed 's/^/DIAG xen: /'
+	dmesg | tail -15 | sed 's/^/DIAG dom0: /'
+	tail -5 /var/log/xlc/*.log 2>/dev/null | sed 's/^/DIAG log: /'
+fi
+echo "XLC-HOST-EXIT rc=${rc}"
 sync
 busybox poweroff -f
