@@ -58,13 +58,22 @@ int xen_vcpu_affinity(libxl_domain_build_info *b, const char *all, char *const *
 
 	if (!all && !per_vcpu)
 		return 0;
-	if (!all && (int)n < max)
-		max = (int)n;
-	*maps = xcalloc((size_t)max + 1, sizeof(**maps));
-	*count = max;
-	for (i = 0; i < max; i++)
-		if (cpu_bitmap(all ? all : per_vcpu[i], &(*maps)[i], err))
+	if (all && max == 0) {
+		/* No vCPUs given: no map to fill, but xl still rejects a bad list. */
+		libxl_bitmap check;
+
+		if (cpu_bitmap(all, &check, err))
 			return -1;
+		libxl_bitmap_dispose(&check);
+	} else {
+		if (!all && (int)n < max)
+			max = (int)n;
+		*maps = xcalloc((size_t)max + 1, sizeof(**maps));
+		*count = max;
+		for (i = 0; i < max; i++)
+			if (cpu_bitmap(all ? all : per_vcpu[i], &(*maps)[i], err))
+				return -1;
+	}
 	/* a map per vCPU, or any soft affinity: xl turns automatic NUMA placement off */
 	if (!all || !hard)
 		libxl_defbool_set(&b->numa_placement, false);

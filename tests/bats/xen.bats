@@ -80,6 +80,13 @@ refused() {
 		"b.cfg:4: vga = vesa: one of stdvga, cirrus, none, qxl"
 	refused $'type = "hvm"\nname = "b"\nmemory = 64\nvnclisten = "0.0.0.0:1"\nvncdisplay = 2' \
 		"b.cfg:5: vncdisplay = 2: the display is given twice: in vnclisten (after ':') and here"
+	refused $'type = "hvm"\nname = "b"\nmemory = 64\nviridian = [ "base", "nosuch" ]' \
+		'b.cfg:4: viridian: unknown enlightenment "nosuch"'
+	refused $'type = "hvm"\nname = "b"\nmemory = 64\ntsc_mode = "sometimes"' \
+		"b.cfg:4: tsc_mode = sometimes: not a value libxl knows; see xl.cfg(5)"
+	# Without vcpus there is no map to fill, but a bad list is still refused, as xl does.
+	refused $'name = "b"\nmemory = 64\nkernel = "/k"\ncpus_soft = "0-x"' \
+		"b.cfg:4: cpus_soft: '0-x' is not a CPU or a range such as 2-5"
 	# A malformed BDF that crashed libxlutil's own reader (found by fuzz_xen_config).
 	refused $'name = "b"\nmemory = 64\nkernel = "/k"\npci = [ "0000:0%:00.0" ]' \
 		'b.cfg:4: pci: cannot read "0000:0%:00.0" (BDF such as 0000:00:1b.0, see xl-pci-configuration(5))'
