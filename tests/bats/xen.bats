@@ -157,14 +157,16 @@ checks_creates() {
 
 # The dom0 under QEMU TCG now and then loses a process of its own: a segfault
 # in sed or grep, a failed symbol lookup, ld.so failing its own startup
-# assertion, xl hung, a process stuck in the kernel past every timeout; or
+# assertion, a tool refusing the fixed, valid arguments the payload gives it
+# ("timeout: invalid time interval '10'"), xl hung, a process stuck in the
+# kernel past every timeout; or
 # the whole host freezes (its heartbeat stops) or never comes up. Such a run
 # says nothing of xlc, so it is run once more and the first run is shown. A
 # crash of xlc itself, or a timeout with no such sign, fails at once.
 dom0_broke() {
 	! grep -qE 'DIAG (dmesg|dom0):.* xlc[^ ]*\[[0-9]+\]: ' <<<"${output}" && {
 		[ "${status}" -eq 124 ] || [ "${status}" -eq 125 ] ||
-			grep -qE 'Segmentation fault|Illegal instruction|Bus error|symbol lookup error|Inconsistency detected by ld.so|futex facility|DIAG (dmesg|dom0):.*(segfault|general protection|traps:|invalid opcode)|DIAG xl hung|DIAG stuck' <<<"${output}"
+			grep -qE 'Segmentation fault|Illegal instruction|Bus error|symbol lookup error|Inconsistency detected by ld.so|futex facility|Try .[a-z0-9]+ --help. for more information|DIAG (dmesg|dom0):.*(segfault|general protection|traps:|invalid opcode)|DIAG xl hung|DIAG stuck' <<<"${output}"
 	}
 }
 
