@@ -3,9 +3,12 @@
 # kills only its own PID, keep the whole console log, print the command's
 # output, and return the status the guest reported. Sourced, not run.
 
-# A host that is up prints XLC-HOST-ALIVE every few seconds (its /init does).
-# Once it has, a console silent for this long means the emulated machine
-# froze: waiting for the whole timeout would say nothing more.
+# A host may print XLC-HOST-ALIVE every few seconds once it is up (the Xen
+# host's /init does). Once it has, a console silent for this long means the
+# emulated machine froze: waiting for the whole timeout would say nothing more.
+# The KVM host has none: in the first run with one, a stock Linux guest of
+# the nested KVM triple-faulted, which no earlier KVM host boot (over 70) had
+# shown; the cause is not known, and that host never froze.
 HOST_STALL_SECONDS=${HOST_STALL_SECONDS:-90}
 
 # run_host_vm LOG TIMEOUT qemu-args... ; prints the lines between
