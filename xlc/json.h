@@ -56,4 +56,39 @@ static inline void json_key_fixed(yajl_gen g, const char *k, double v, const cha
 	yajl_gen_number(g, buf, strlen(buf));
 }
 
+/* One vCPU as list --json shows it, on either backend. */
+struct json_vcpu {
+	long long time_ns;
+	int host_cpu; /* -1: not on any */
+	bool running;
+	const char *affinity; /* "all", "0-1,3" */
+};
+
+/* The record's vcpu_time_ns, vcpu_host_cpu, vcpu_running and vcpu_affinity arrays. */
+static inline void json_vcpu_arrays(yajl_gen g, const struct json_vcpu *v, int n)
+{
+	int i;
+
+	json_key(g, "vcpu_time_ns");
+	yajl_gen_array_open(g);
+	for (i = 0; i < n; i++)
+		yajl_gen_integer(g, v[i].time_ns);
+	yajl_gen_array_close(g);
+	json_key(g, "vcpu_host_cpu");
+	yajl_gen_array_open(g);
+	for (i = 0; i < n; i++)
+		yajl_gen_integer(g, v[i].host_cpu);
+	yajl_gen_array_close(g);
+	json_key(g, "vcpu_running");
+	yajl_gen_array_open(g);
+	for (i = 0; i < n; i++)
+		yajl_gen_bool(g, v[i].running);
+	yajl_gen_array_close(g);
+	json_key(g, "vcpu_affinity");
+	yajl_gen_array_open(g);
+	for (i = 0; i < n; i++)
+		json_str(g, v[i].affinity);
+	yajl_gen_array_close(g);
+}
+
 #endif

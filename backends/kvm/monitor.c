@@ -270,34 +270,21 @@ struct vcpu_facts {
 static void gen_vcpus(yajl_gen g, const struct monitor *m, const struct vcpu_facts *f, int n)
 {
 	bool running = m->state == ST_RUNNING, blocked = running && n > 0;
+	struct json_vcpu *v = xcalloc((size_t)n + 1, sizeof(*v));
 	int i;
 
-	for (i = 0; i < n; i++)
-		blocked = blocked && f[i].sched == 'S';
-	json_key_int(g, "blocked", blocked); /* every vCPU halted: xl's "b" */
-	json_key(g, "vcpu_time_ns");
-	yajl_gen_array_open(g);
-	for (i = 0; i < n; i++)
-		yajl_gen_integer(g, (long long)f[i].ns);
-	yajl_gen_array_close(g);
-	json_key(g, "vcpu_host_cpu");
-	yajl_gen_array_open(g);
-	for (i = 0; i < n; i++)
-		yajl_gen_integer(g, f[i].host_cpu);
-	yajl_gen_array_close(g);
-	json_key(g, "vcpu_affinity");
-	yajl_gen_array_open(g);
 	for (i = 0; i < n; i++) {
 		const char *list = domain_vcpu_cpus(m->p->dc, i);
 
-		json_str(g, list ? list : "all");
+		blocked = blocked && f[i].sched == 'S';
+		v[i] = (struct json_vcpu){ .time_ns = (long long)f[i].ns,
+					   .host_cpu = f[i].host_cpu,
+					   .running = running && f[i].sched == 'R',
+					   .affinity = list ? list : "all" };
 	}
-	yajl_gen_array_close(g);
-	json_key(g, "vcpu_running");
-	yajl_gen_array_open(g);
-	for (i = 0; i < n; i++)
-		yajl_gen_bool(g, running && f[i].sched == 'R');
-	yajl_gen_array_close(g);
+	json_key_int(g, "blocked", blocked); /* every vCPU halted: xl's "b" */
+	json_vcpu_arrays(g, v, n);
+	free(v);
 }
 
 static char *info_json(struct monitor *m)

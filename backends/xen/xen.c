@@ -217,34 +217,25 @@ static void record_vcpus(yajl_gen g, libxl_ctx *c, uint32_t domid)
 {
 	int nb = 0, nr_cpus = 0, v;
 	libxl_vcpuinfo *vi = libxl_list_vcpu(c, domid, &nb, &nr_cpus);
-	struct strbuf sb;
+	struct json_vcpu *out;
 
 	if (!vi)
 		return;
-	json_key(g, "vcpu_time_ns");
-	yajl_gen_array_open(g);
-	for (v = 0; v < nb; v++)
-		yajl_gen_integer(g, (long long)vi[v].vcpu_time);
-	yajl_gen_array_close(g);
-	json_key(g, "vcpu_host_cpu");
-	yajl_gen_array_open(g);
-	for (v = 0; v < nb; v++)
-		yajl_gen_integer(g, vi[v].online ? (long long)vi[v].cpu : -1);
-	yajl_gen_array_close(g);
-	json_key(g, "vcpu_running");
-	yajl_gen_array_open(g);
-	for (v = 0; v < nb; v++)
-		yajl_gen_integer(g, vi[v].running);
-	yajl_gen_array_close(g);
-	json_key(g, "vcpu_affinity");
-	yajl_gen_array_open(g);
+	out = xcalloc((size_t)nb + 1, sizeof(*out));
 	for (v = 0; v < nb; v++) {
+		struct strbuf sb;
+
 		sb_init(&sb);
 		cpumap_text(&vi[v].cpumap, nr_cpus, &sb);
-		json_str(g, sb.buf);
-		sb_free(&sb);
+		out[v] = (struct json_vcpu){ .time_ns = (long long)vi[v].vcpu_time,
+					     .host_cpu = vi[v].online ? (int)vi[v].cpu : -1,
+					     .running = vi[v].running,
+					     .affinity = sb_detach(&sb) };
 	}
-	yajl_gen_array_close(g);
+	json_vcpu_arrays(g, out, nb);
+	for (v = 0; v < nb; v++)
+		free((char *)out[v].affinity);
+	free(out);
 	libxl_vcpuinfo_list_free(vi, nb);
 }
 

@@ -52,6 +52,9 @@ xlc() { "${XLC}" "$@"; }
 	[ "$(jq '.[0].config.b_info.target_memkb' <<<"${output}")" -eq 65536 ]
 	run xlc list --json
 	[ "$(jq -r '.[0].state' <<<"${output}")" = running ]
+	# The same vCPU arrays, of the same types, as the xen backend writes.
+	[ "$(jq -c '.[0] | [.vcpu_time_ns[0], .vcpu_host_cpu[0], .vcpu_running[0], .vcpu_affinity[0]] | map(type)' <<<"${output}")" = \
+		'["number","number","boolean","string"]' ]
 	pid=$(jq '.[0].pid' <<<"${output}")
 	[ "$(cat /proc/${pid}/comm)" = xlc-g1 ]
 }

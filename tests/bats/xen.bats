@@ -110,7 +110,7 @@ checks_everyday_errors() {
 	[[ "${output}" == *"TOP       NAME  STATE   CPU(sec) CPU(%)"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	# list -l / --json, vcpu-list, uptime, domid, domname, pause, console -e.
 	[[ "${output}" =~ CHECK\ list-l:\ [1-9][0-9]*\ g1\ 131072 ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
-	[[ "${output}" =~ CHECK\ list-json:\ (running|paused)\ 1\ 1\ all ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ list-json:\ (running|paused)\ 1\ 1\ all\ boolean ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" != *"CHECK vcpu-list: Domain-0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" =~ CHECK\ vcpu-list:\ g1\ +[0-9]+\ +0\ +[0-9]+\ +(r--|-b-)\ +[0-9.]+\ +all\ /\ all ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" =~ CHECK\ uptime:\ g1\ +[0-9]+\ +[0-9:]+ ]] || { echo "missing at xen.bats line $LINENO"; return 1; }

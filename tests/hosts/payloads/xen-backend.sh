@@ -67,7 +67,7 @@ xlc top -b -i 2 -d 1 | sed 's/^/TOP /'
 step "everyday commands"
 xlc list -l g1 | jq -r '.[0] | "\(.domid) \(.config.c_info.name) \(.config.b_info.max_memkb)"' |
 	sed 's/^/CHECK list-l: /'
-xlc list --json g1 | jq -r '.[0] | "\(.state) \(.vcpus) \(.vcpu_time_ns | length) \(.vcpu_affinity[0])"' |
+xlc list --json g1 | jq -r '.[0] | "\(.state) \(.vcpus) \(.vcpu_time_ns | length) \(.vcpu_affinity[0]) \(.vcpu_running[0] | type)"' |
 	sed 's/^/CHECK list-json: /'
 xlc vcpu-list g1 | sed 's/^/CHECK vcpu-list: /'
 xl vcpu-list g1 | sed 's/^/CHECK xl-vcpu-list: /'
