@@ -54,15 +54,18 @@ PARSER_SRCS := parsers/cfg_reader.c parsers/domain_keys.c parsers/domain_config.
 	       parsers/xlc_conf.c
 CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cmd_create.c xlc/cmd_domain.c xlc/batch.c \
 	    top/top.c top/sample.c top/table.c top/screen.c
-COMMON_SRCS := xlc/util.c
+COMMON_SRCS := lib/util.c
+VMM_DIR := backends/kvm/vmm
 # The virtio devices; the fuzzer builds them too, with vm.c for guest memory.
-VIRTIO_SRCS := backends/kvm/virtqueue.c backends/kvm/virtio_mmio.c backends/kvm/iothread.c \
-		backends/kvm/virtio_blk.c backends/kvm/virtio_net.c backends/kvm/virtio_rng.c \
-		backends/kvm/tap.c backends/kvm/devices.c
-BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c backends/kvm/vmm.c backends/kvm/vm.c \
-		backends/kvm/vcpu.c backends/kvm/boot.c backends/kvm/serial.c backends/kvm/i8042.c \
-		backends/kvm/rtc.c backends/kvm/pm.c backends/kvm/acpi.c backends/kvm/aml.c \
-		backends/kvm/cf9.c backends/kvm/rundir.c backends/kvm/monitor.c backends/kvm/stats.c \
+VIRTIO_SRCS := $(VMM_DIR)/virtio/virtqueue.c $(VMM_DIR)/virtio/mmio.c $(VMM_DIR)/machine/iothread.c \
+		$(VMM_DIR)/virtio/blk.c $(VMM_DIR)/virtio/net.c $(VMM_DIR)/virtio/rng.c \
+		$(VMM_DIR)/tap.c $(VMM_DIR)/virtio/devices.c
+BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c $(VMM_DIR)/machine/machine.c \
+		$(VMM_DIR)/machine/vm.c $(VMM_DIR)/machine/vcpu.c $(VMM_DIR)/machine/boot.c \
+		$(VMM_DIR)/machine/acpi.c $(VMM_DIR)/machine/aml.c \
+		$(VMM_DIR)/devices/serial.c $(VMM_DIR)/devices/i8042.c $(VMM_DIR)/devices/rtc.c \
+		$(VMM_DIR)/devices/pvpanic.c $(VMM_DIR)/devices/pm.c $(VMM_DIR)/devices/cf9.c \
+		backends/kvm/rundir.c $(VMM_DIR)/monitor.c backends/kvm/stats.c \
 		console/console.c \
 		$(VIRTIO_SRCS)
 ifeq ($(XEN),1)
@@ -130,9 +133,9 @@ build/fuzz/fuzz_xen_config: tests/fuzz/fuzz_xen_config.c backends/xen/xen_config
 		$(shell $(PKG_CONFIG) --libs libconfuse yajl xenlight xlutil xentoollog)
 
 # The virtio devices with a fake VM: guest memory is a buffer, no /dev/kvm.
-build/fuzz/fuzz_virtio: tests/fuzz/fuzz_virtio.c $(VIRTIO_SRCS) backends/kvm/vm.c $(LIB_SRCS)
+build/fuzz/fuzz_virtio: tests/fuzz/fuzz_virtio.c $(VIRTIO_SRCS) $(VMM_DIR)/machine/vm.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
-	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(VIRTIO_SRCS) backends/kvm/vm.c \
+	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(VIRTIO_SRCS) $(VMM_DIR)/machine/vm.c \
 		$(LIB_SRCS) $(shell $(PKG_CONFIG) --libs libconfuse yajl) -lpthread
 
 fuzz-bins: $(FUZZ_TARGETS:%=build/fuzz/%)

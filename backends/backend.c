@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xlc/util.h"
+#include "lib/util.h"
 
 /* A Xen dom0 says "control_d" in /proc/xen/capabilities. */
 static bool running_on_xen_dom0(void)

@@ -9,7 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "xlc/util.h"
+#include "lib/util.h"
 
 int console_parse_escape(const char *arg)
 {

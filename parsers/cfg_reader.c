@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xlc/util.h"
+#include "lib/util.h"
 
 struct line_origin {
 	const char *source;

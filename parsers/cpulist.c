@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "xlc/util.h"
+#include "lib/util.h"
 
 void cpumap_init_host(struct cpumap *map)
 {

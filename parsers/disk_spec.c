@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xlc/util.h"
+#include "lib/util.h"
 
 struct disk_parser {
 	struct disk_spec *disk;

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "parsers/cpulist.h"
-#include "xlc/util.h"
+#include "lib/util.h"
 
 /* A vCPU count no backend would accept; xl's own limit is HVM_MAX_VCPUS. */
 #define MAX_VCPUS 4096

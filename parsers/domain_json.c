@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "parsers/cpulist.h"
-#include "xlc/util.h"
+#include "lib/util.h"
 
 #define KEY(g, k) yajl_gen_string(g, (const unsigned char *)(k), strlen(k))
 

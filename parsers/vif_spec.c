@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "xlc/util.h"
+#include "lib/util.h"
 
 /* Tokens xl accepts that only matter to Xen's COLO and driver domains. */
 static const char *const xen_only_tokens[] = {

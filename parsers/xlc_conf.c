@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "parsers/cfg_reader.h"
-#include "xlc/util.h"
+#include "lib/util.h"
 
 #define XL(n)                                                                                      \
 	{                                                                                          \

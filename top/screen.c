@@ -17,7 +17,7 @@
 
 #include "top/sample.h"
 #include "top/top.h"
-#include "xlc/util.h"
+#include "lib/util.h"
 #include "xlc/xlc.h"
 
 #define HISTORY 16

@@ -9,7 +9,7 @@
 #define XLC_TOP_TABLE_H
 
 #include "top/sample.h"
-#include "xlc/util.h"
+#include "lib/util.h"
 
 enum field {
 	F_NAME,

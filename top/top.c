@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "top/sample.h"
-#include "xlc/json.h"
-#include "xlc/util.h"
+#include "lib/json.h"
+#include "lib/util.h"
 #include "xlc/xlc.h"
 
 static volatile sig_atomic_t stop_requested;

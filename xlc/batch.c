@@ -20,8 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "xlc/json.h"
-#include "xlc/util.h"
+#include "lib/json.h"
+#include "lib/util.h"
 #include "xlc/xlc.h"
 
 enum item_state { IT_PARSED, IT_INVALID, IT_STARTING, IT_RUNNING, IT_FAILED, IT_UNDONE };

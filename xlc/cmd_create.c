@@ -15,7 +15,7 @@
 #include "backends/backend.h"
 #include "parsers/domain_json.h"
 #include "xlc/batch.h"
-#include "xlc/util.h"
+#include "lib/util.h"
 #include "xlc/xlc.h"
 
 struct create_args {

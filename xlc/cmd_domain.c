@@ -13,7 +13,7 @@
 
 #include "backends/backend.h"
 #include "console/console.h"
-#include "xlc/util.h"
+#include "lib/util.h"
 #include "xlc/xlc.h"
 
 static const struct backend_ops *backend(void)

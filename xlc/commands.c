@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xlc/util.h"
+#include "lib/util.h"
 #include "xlc/xlc.h"
 
 struct global_options global;

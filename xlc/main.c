@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "backends/backend.h"
-#include "xlc/util.h"
+#include "lib/util.h"
 #include "xlc/xlc.h"
 
 static int global_usage_error(const char *fmt, const char *arg)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xlc/util.h"
+#include "lib/util.h"
 #include "xlc/xlc.h"
 
 int usage_error(const struct command *cmd, const char *fmt, ...)

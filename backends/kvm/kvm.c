@@ -22,12 +22,12 @@
 #include <yajl/yajl_tree.h>
 
 #include "backends/backend.h"
-#include "backends/kvm/monitor.h"
+#include "backends/kvm/vmm/monitor.h"
 #include "backends/kvm/rundir.h"
 #include "backends/kvm/stats.h"
 #include "parsers/domain_json.h"
 #include "console/console.h"
-#include "xlc/util.h"
+#include "lib/util.h"
 
 static int open_rundir(const struct xlc_conf *conf, struct rundir *rd, char **err)
 {

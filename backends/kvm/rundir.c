@@ -15,7 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "xlc/util.h"
+#include "lib/util.h"
 
 #define MAX_DOMID 32767
 

@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
-#include "xlc/util.h"
+#include "lib/util.h"
 
 static yajl_val get(yajl_val v, const char *key, yajl_type t)
 {

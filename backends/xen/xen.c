@@ -19,8 +19,8 @@
 #include <xentoollog.h>
 
 #include "console/console.h"
-#include "xlc/json.h"
-#include "xlc/util.h"
+#include "lib/json.h"
+#include "lib/util.h"
 
 #define NO_DOMID ((uint32_t)INVALID_DOMID)
 

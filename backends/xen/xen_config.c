@@ -15,7 +15,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "parsers/cpulist.h"
-#include "xlc/util.h"
+#include "lib/util.h"
 
 static char *dup_or_null(const char *s)
 {

@@ -19,7 +19,7 @@
 #include <libxlutil.h>
 
 #include "backends/xen/xen.h"
-#include "xlc/util.h"
+#include "lib/util.h"
 
 /* The domain types a key applies to; xl ignores it for the others. */
 #define PV (1u << LIBXL_DOMAIN_TYPE_PV)

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "backends/xen/xen.h"
-#include "xlc/util.h"
+#include "lib/util.h"
 #include "xlc/xlc.h"
 
 #define NO_DOMID ((uint32_t)INVALID_DOMID)

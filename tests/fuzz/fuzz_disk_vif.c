@@ -10,7 +10,7 @@
 
 #include "parsers/disk_spec.h"
 #include "parsers/vif_spec.h"
-#include "xlc/util.h"
+#include "lib/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

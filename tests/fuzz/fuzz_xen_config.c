@@ -11,7 +11,7 @@
 
 #include "backends/xen/xen.h"
 #include "parsers/domain_config.h"
-#include "xlc/util.h"
+#include "lib/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

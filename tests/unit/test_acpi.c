@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/kvm/acpi.h"
+#include "backends/kvm/vmm/machine/acpi.h"
 #include "tap.h"
 
 #define BASE 0xe0000

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "backends/kvm/vm.h"
+#include "backends/kvm/vmm/machine/vm.h"
 
 #define SERIAL_COM1 0x3f8
 

@@ -18,9 +18,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "backends/kvm/vm.h"
+#include "backends/kvm/vmm/machine/vm.h"
 #include "parsers/cpulist.h"
-#include "xlc/util.h"
+#include "lib/util.h"
 
 #define KICK_SIGNAL SIGUSR1
 

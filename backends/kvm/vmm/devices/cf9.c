@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/kvm/legacy.h"
-#include "xlc/util.h"
+#include "backends/kvm/vmm/devices/legacy.h"
+#include "lib/util.h"
 
 #define CF9_PORT 0xcf9
 #define RST_CPU 0x04

@@ -7,7 +7,7 @@
 #ifndef XLC_KVM_LEGACY_H
 #define XLC_KVM_LEGACY_H
 
-#include "backends/kvm/vm.h"
+#include "backends/kvm/vmm/machine/vm.h"
 
 int i8042_create(struct vm *vm);
 /* Presses Ctrl-Alt-Del; -1 if no keyboard driver listens (keys would be lost). */

@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
-#include "backends/kvm/vm.h"
+#include "backends/kvm/vmm/machine/vm.h"
 
 #define VIRTQ_MAX_SIZE 256 /* QueueNumMax of every queue */
 #define VIRTQ_MAX_SEGS 256 /* buffers in one chain, indirect ones included */

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "backends/kvm/aml.h"
+#include "backends/kvm/vmm/machine/aml.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "xlc/util.h"
+#include "lib/util.h"
 
 #define NAME_OP 0x08
 #define SCOPE_OP 0x10

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/kvm/legacy.h"
-#include "xlc/util.h"
+#include "backends/kvm/vmm/devices/legacy.h"
+#include "lib/util.h"
 
 #define DATA_PORT 0x60
 #define CMD_PORT 0x64

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Where virtio devices sit, and their counters for list --json and top. */
-#include "backends/kvm/devices.h"
+#include "backends/kvm/vmm/virtio/devices.h"
 
-#include "backends/kvm/virtio.h"
-#include "xlc/util.h"
+#include "backends/kvm/vmm/virtio/virtio.h"
+#include "lib/util.h"
 
 /*
  * IO-APIC pins no ISA device uses: 16-23 first (as QEMU's microvm), then the

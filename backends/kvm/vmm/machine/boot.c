@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "backends/kvm/boot.h"
+#include "backends/kvm/vmm/machine/boot.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "xlc/util.h"
+#include "lib/util.h"
 
 #define XLF_KERNEL_64 0x1
 #define E820_RAM 1

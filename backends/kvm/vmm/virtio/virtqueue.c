@@ -12,7 +12,7 @@
 #include <linux/virtio_ring.h>
 #include <string.h>
 
-#include "backends/kvm/virtio.h"
+#include "backends/kvm/vmm/virtio/virtio.h"
 
 #define INDIRECT_MAX 1024 /* descriptors in one indirect table */
 

@@ -21,8 +21,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "backends/kvm/virtio.h"
-#include "xlc/util.h"
+#include "backends/kvm/vmm/virtio/virtio.h"
+#include "lib/util.h"
 
 #define VIRTIO_MMIO_MAGIC 0x74726976 /* "virt" */
 #define VIRTIO_MMIO_VERSION_MODERN 2

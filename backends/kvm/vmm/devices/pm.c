@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/kvm/acpi.h"
-#include "xlc/util.h"
+#include "backends/kvm/vmm/machine/acpi.h"
+#include "lib/util.h"
 
 struct acpi_pm {
 	uint32_t ged_events;

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <sys/random.h>
 
-#include "backends/kvm/devices.h"
-#include "backends/kvm/virtio.h"
-#include "xlc/util.h"
+#include "backends/kvm/vmm/virtio/devices.h"
+#include "backends/kvm/vmm/virtio/virtio.h"
+#include "lib/util.h"
 
 #define RNG_MAX_REQUEST 4096 /* bytes per request: more is asked again */
 

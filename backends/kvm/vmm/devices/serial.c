@@ -5,12 +5,12 @@
  * from `xlc console` queues in the receive FIFO. Enough of the chip for
  * Linux's 8250 driver: FIFO detection, loopback test, THRE and RDA interrupts.
  */
-#include "backends/kvm/serial.h"
+#include "backends/kvm/vmm/devices/serial.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "xlc/util.h"
+#include "lib/util.h"
 
 #define UART_IRQ 4
 #define FIFO_SIZE 256

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "backends/kvm/vm.h"
+#include "backends/kvm/vmm/machine/vm.h"
 
 /* I/O ports of the ACPI registers (one device, pm.c). */
 #define ACPI_SLEEP_CONTROL_PORT 0x600

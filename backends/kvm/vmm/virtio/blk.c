@@ -27,9 +27,9 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
-#include "backends/kvm/devices.h"
-#include "backends/kvm/virtio.h"
-#include "xlc/util.h"
+#include "backends/kvm/vmm/virtio/devices.h"
+#include "backends/kvm/vmm/virtio/virtio.h"
+#include "lib/util.h"
 
 #define SECTOR_SHIFT 9
 #define BLK_WORKERS 4

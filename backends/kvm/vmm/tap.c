@@ -6,7 +6,7 @@
  * Taps are not persistent: the kernel removes one when its last fd closes,
  * so a guest's taps go away however its VMM ends, SIGKILL included.
  */
-#include "backends/kvm/tap.h"
+#include "backends/kvm/vmm/tap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "xlc/util.h"
+#include "lib/util.h"
 
 /* The virtio 1.x header (virtio_net_hdr_v1): the tap reads and writes it as is. */
 #define VNET_HDR_LEN 12

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "backends/kvm/vm.h"
+#include "backends/kvm/vmm/machine/vm.h"
 
 struct bzimage_info {
 	uint16_t version;   /* boot protocol, e.g. 0x020f */

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
-#include "backends/kvm/vm.h"
+#include "backends/kvm/vmm/machine/vm.h"
 #include "parsers/disk_spec.h"
 #include "parsers/vif_spec.h"
-#include "xlc/json.h"
+#include "lib/json.h"
 
 /* Where a virtio device sits: its register window and interrupt. */
 struct virtio_slot {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "xlc/util.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "backends/kvm/acpi.h"
+#include "backends/kvm/vmm/machine/acpi.h"
 
 #include <string.h>
 
-#include "backends/kvm/aml.h"
-#include "xlc/util.h"
+#include "backends/kvm/vmm/machine/aml.h"
+#include "lib/util.h"
 
 #define HEADER_LEN 36
 #define FADT_LEN 276

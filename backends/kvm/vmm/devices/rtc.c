@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "backends/kvm/legacy.h"
-#include "xlc/util.h"
+#include "backends/kvm/vmm/devices/legacy.h"
+#include "lib/util.h"
 
 #define REG_SECONDS 0x00
 #define REG_MINUTES 0x02
@@ -167,24 +167,4 @@ int rtc_create(struct vm *vm)
 		return -1;
 	}
 	return 0;
-}
-
-/* pvpanic: a guest kernel that panics writes bit 0 here (QEMU's ISA device). */
-static void pvpanic_io(struct vm *vm, void *dev, uint64_t off, uint8_t *data, unsigned len,
-		       bool is_write)
-{
-	(void)dev;
-	(void)off;
-	if (!is_write) {
-		memset(data, 0, len);
-		data[0] = 0x01; /* capabilities: PANICKED */
-		return;
-	}
-	if (data[0] & 0x01)
-		vm_request_exit(vm, VM_CRASH);
-}
-
-int pvpanic_create(struct vm *vm)
-{
-	return bus_register(&vm->pio, 0x505, 1, pvpanic_io, NULL, "pvpanic");
 }

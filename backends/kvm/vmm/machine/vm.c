@@ -3,7 +3,7 @@
  * The VM itself: /dev/kvm, guest memory, the in-kernel interrupt controllers
  * and PIT, and the two buses devices are registered on.
  */
-#include "backends/kvm/vm.h"
+#include "backends/kvm/vmm/machine/vm.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,8 +15,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "backends/kvm/virtio.h"
-#include "xlc/util.h"
+#include "backends/kvm/vmm/virtio/virtio.h"
+#include "lib/util.h"
 
 /* KVM needs three pages for the TSS and one for the identity map, below 4 GiB. */
 #define KVM_TSS_ADDR 0xfffbd000ULL

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "backends/kvm/serial.h"
-#include "backends/kvm/vm.h"
+#include "backends/kvm/vmm/devices/serial.h"
+#include "backends/kvm/vmm/machine/vm.h"
 #include "parsers/domain_config.h"
 
 /* Memory when the config gives none (MiB): Firecracker's default. */

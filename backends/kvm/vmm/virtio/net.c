@@ -23,10 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "backends/kvm/devices.h"
-#include "backends/kvm/tap.h"
-#include "backends/kvm/virtio.h"
-#include "xlc/util.h"
+#include "backends/kvm/vmm/virtio/devices.h"
+#include "backends/kvm/vmm/tap.h"
+#include "backends/kvm/vmm/virtio/virtio.h"
+#include "lib/util.h"
 
 #define RXQ 0
 #define TXQ 1

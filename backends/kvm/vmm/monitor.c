@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "backends/kvm/monitor.h"
+#include "backends/kvm/vmm/monitor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,12 +15,12 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
-#include "backends/kvm/acpi.h"
-#include "backends/kvm/vmm.h"
-#include "backends/kvm/devices.h"
-#include "backends/kvm/legacy.h"
+#include "backends/kvm/vmm/machine/acpi.h"
+#include "backends/kvm/vmm/machine/machine.h"
+#include "backends/kvm/vmm/virtio/devices.h"
+#include "backends/kvm/vmm/devices/legacy.h"
 #include "parsers/domain_json.h"
-#include "xlc/util.h"
+#include "lib/util.h"
 
 #define MAX_CLIENTS 32
 

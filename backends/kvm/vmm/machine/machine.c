@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "backends/kvm/vmm.h"
+#include "backends/kvm/vmm/machine/machine.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "backends/kvm/acpi.h"
-#include "backends/kvm/boot.h"
-#include "backends/kvm/devices.h"
-#include "backends/kvm/legacy.h"
-#include "backends/kvm/serial.h"
-#include "backends/kvm/virtio.h"
-#include "xlc/util.h"
+#include "backends/kvm/vmm/machine/acpi.h"
+#include "backends/kvm/vmm/machine/boot.h"
+#include "backends/kvm/vmm/virtio/devices.h"
+#include "backends/kvm/vmm/devices/legacy.h"
+#include "backends/kvm/vmm/devices/serial.h"
+#include "backends/kvm/vmm/virtio/virtio.h"
+#include "lib/util.h"
 
 static int add_devices(struct vm *vm, serial_sink sink, void *opaque, char **err)
 {
