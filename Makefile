@@ -21,7 +21,7 @@ PKG_CONFIG ?= pkg-config
 
 XEN ?= $(shell $(PKG_CONFIG) --exists xenlight xlutil 2>/dev/null && echo 1 || echo 0)
 
-PKGS := libconfuse yajl ncursesw
+PKGS := libconfuse yajl ncursesw libseccomp
 ifeq ($(XEN),1)
 PKGS += xenlight xlutil xenstat xentoollog
 endif
@@ -34,7 +34,7 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wno-missing-field-initializers -D_GNU_SOURCE -I. -fvisibility=hidden \
 	  $(shell $(PKG_CONFIG) --cflags $(PKGS))
-LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(filter-out libseccomp,$(PKGS))) -lpthread
 # Full RELRO: every symbol is bound at start, so the GOT can be read-only and a
 # forked child (the Xen monitor) never runs the dynamic linker's lazy lookup.
 LDFLAGS += -Wl,-z,relro,-z,now
@@ -49,59 +49,85 @@ CFLAGS += -DXLC_WITH_XEN -DHAVE_YAJL_YAJL_VERSION_H
 endif
 
 # One concern per file; each folder is a layer.
+LIB_SRCS_BASE := lib/util.c lib/json.c lib/safe_dir.c
 PARSER_SRCS := parsers/cfg_reader.c parsers/domain_keys.c parsers/domain_config.c \
 	       parsers/disk_spec.c parsers/vif_spec.c parsers/cpulist.c parsers/domain_json.c \
 	       parsers/xlc_conf.c
 CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cmd_create.c xlc/cmd_domain.c xlc/batch.c \
-	    top/top.c top/sample.c top/table.c top/screen.c
-COMMON_SRCS := lib/util.c
-VMM_DIR := backends/kvm/vmm
-# The virtio devices; the fuzzer builds them too, with vm.c for guest memory.
-VIRTIO_SRCS := $(VMM_DIR)/virtio/virtqueue.c $(VMM_DIR)/virtio/mmio.c $(VMM_DIR)/machine/iothread.c \
-		$(VMM_DIR)/virtio/blk.c $(VMM_DIR)/virtio/net.c $(VMM_DIR)/virtio/rng.c \
-		$(VMM_DIR)/tap.c $(VMM_DIR)/virtio/devices.c
-BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c $(VMM_DIR)/machine/machine.c \
-		$(VMM_DIR)/machine/vm.c $(VMM_DIR)/machine/vcpu.c $(VMM_DIR)/machine/boot.c \
-		$(VMM_DIR)/machine/acpi.c $(VMM_DIR)/machine/aml.c \
-		$(VMM_DIR)/devices/serial.c $(VMM_DIR)/devices/i8042.c $(VMM_DIR)/devices/rtc.c \
-		$(VMM_DIR)/devices/pvpanic.c $(VMM_DIR)/devices/pm.c $(VMM_DIR)/devices/cf9.c \
-		backends/kvm/rundir.c $(VMM_DIR)/monitor.c backends/kvm/stats.c \
-		console/console.c \
-		$(VIRTIO_SRCS)
+	    top/top.c top/sample.c top/table.c top/screen.c console/console.c
+# What the kvm backend's client (the CLI) and its VMM program share.
+KVM_SHARED_SRCS := backends/kvm/vmm_spec.c backends/kvm/ctl.c backends/kvm/rundir.c \
+		   backends/kvm/cgroup.c
+BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c backends/kvm/kvm_spec.c \
+		backends/kvm/stats.c
 ifeq ($(XEN),1)
 BACKEND_SRCS += backends/xen/xen.c backends/xen/xen_config.c backends/xen/xen_keys.c \
 		backends/xen/xen_monitor.c
 endif
 
-LIB_SRCS := $(COMMON_SRCS) $(PARSER_SRCS)
-SRCS := $(CLI_SRCS) $(BACKEND_SRCS) $(LIB_SRCS)
-OBJS := $(SRCS:%.c=$(BUILD)/%.o)
+# The VMM program (xlc-vmm): the machine, its devices, and the program around them.
+VMM_DIR := backends/kvm/vmm
+# The virtio devices; the fuzzer builds them too, with vm.c for guest memory.
+VIRTIO_SRCS := $(VMM_DIR)/virtio/virtqueue.c $(VMM_DIR)/virtio/mmio.c $(VMM_DIR)/machine/iothread.c \
+		$(VMM_DIR)/virtio/blk.c $(VMM_DIR)/virtio/net.c $(VMM_DIR)/virtio/rng.c \
+		$(VMM_DIR)/virtio/devices.c
+MACHINE_SRCS := $(VMM_DIR)/machine/machine.c $(VMM_DIR)/machine/vm.c $(VMM_DIR)/machine/vcpu.c \
+		$(VMM_DIR)/machine/boot.c $(VMM_DIR)/machine/acpi.c $(VMM_DIR)/machine/aml.c \
+		$(VMM_DIR)/devices/serial.c $(VMM_DIR)/devices/i8042.c $(VMM_DIR)/devices/rtc.c \
+		$(VMM_DIR)/devices/pvpanic.c $(VMM_DIR)/devices/pm.c $(VMM_DIR)/devices/cf9.c \
+		$(VIRTIO_SRCS)
+VMM_PROG_SRCS := $(VMM_DIR)/supervisor.c $(VMM_DIR)/control.c $(VMM_DIR)/guest.c \
+		 $(VMM_DIR)/host.c $(VMM_DIR)/tap.c $(VMM_DIR)/sandbox.c $(VMM_DIR)/seccomp.c \
+		 $(VMM_DIR)/logfile.c
+
+LIB_SRCS := $(LIB_SRCS_BASE) $(PARSER_SRCS)
+CLI_ALL := $(CLI_SRCS) $(BACKEND_SRCS) $(KVM_SHARED_SRCS) $(LIB_SRCS)
+VMM_ALL := $(VMM_DIR)/main.c $(VMM_PROG_SRCS) $(MACHINE_SRCS) $(KVM_SHARED_SRCS) $(LIB_SRCS_BASE)
+SRCS := $(sort $(CLI_ALL) $(VMM_ALL))
+OBJS := $(CLI_ALL:%.c=$(BUILD)/%.o)
+VMM_OBJS := $(VMM_ALL:%.c=$(BUILD)/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+
+# The VMM links yajl and libseccomp and nothing else; statically (and as a
+# PIE) in release builds, so that it maps no shared library at all.
+VMM_LDLIBS := $(shell $(PKG_CONFIG) --libs yajl libseccomp) -lpthread
+ifneq ($(SAN),1)
+VMM_LDFLAGS := -static-pie
+VMM_LDLIBS := -l:libyajl_s.a -l:libseccomp.a -lpthread
+endif
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/tap.c,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
 .PHONY: all check unit fuzz fuzz-smoke deps install clean format kit demo bench
-all: build/xlc
+all: build/xlc build/xlc-vmm
 
-# The binary lives in build/: ./xlc is the CLI's source folder.
+# The binaries live in build/: ./xlc is the CLI's source folder.
 build/xlc: $(BUILD)/bin/xlc
 	@[ "$(BUILD)" = build/obj ] && ln -f $(BUILD)/bin/xlc build/xlc || true
+build/xlc-vmm: $(BUILD)/bin/xlc-vmm
+	@[ "$(BUILD)" = build/obj ] && ln -f $(BUILD)/bin/xlc-vmm build/xlc-vmm || true
 
-$(BUILD)/bin/xlc: $(OBJS)
+$(BUILD)/bin/xlc: $(OBJS) $(BUILD)/bin/xlc-vmm
 	@mkdir -p $(dir $@)
-	$(Q)$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD)/bin/xlc-vmm: $(VMM_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(call say,LD,$@)$(CC) $(LDFLAGS) $(VMM_LDFLAGS) -o $@ $^ $(VMM_LDLIBS)
 
 # Flags live here: a changed Makefile rebuilds everything it compiled.
 $(BUILD)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,CC,$@)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-# Unit tests link everything but main().
-TESTABLE_OBJS := $(filter-out $(BUILD)/xlc/main.o,$(OBJS))
+# Unit tests link everything but the two main()s.
+TESTABLE_OBJS := $(filter-out $(BUILD)/xlc/main.o $(BUILD)/$(VMM_DIR)/main.o,\
+		   $(sort $(OBJS) $(VMM_OBJS)))
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/tap.c $(TESTABLE_OBJS)
 	@mkdir -p $(dir $@)
-	$(Q)$(call say,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/tap.c $(TESTABLE_OBJS) $(LDLIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/tap.c $(TESTABLE_OBJS) \
+		$(LDLIBS) $(shell $(PKG_CONFIG) --libs libseccomp)
 
 unit-bins: $(UNIT_BINS)
 
@@ -133,10 +159,11 @@ build/fuzz/fuzz_xen_config: tests/fuzz/fuzz_xen_config.c backends/xen/xen_config
 		$(shell $(PKG_CONFIG) --libs libconfuse yajl xenlight xlutil xentoollog)
 
 # The virtio devices with a fake VM: guest memory is a buffer, no /dev/kvm.
-build/fuzz/fuzz_virtio: tests/fuzz/fuzz_virtio.c $(VIRTIO_SRCS) $(VMM_DIR)/machine/vm.c $(LIB_SRCS)
+build/fuzz/fuzz_virtio: tests/fuzz/fuzz_virtio.c $(VIRTIO_SRCS) $(VMM_DIR)/machine/vm.c \
+			backends/kvm/ctl.c $(LIB_SRCS_BASE)
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(VIRTIO_SRCS) $(VMM_DIR)/machine/vm.c \
-		$(LIB_SRCS) $(shell $(PKG_CONFIG) --libs libconfuse yajl) -lpthread
+		backends/kvm/ctl.c $(LIB_SRCS_BASE) $(shell $(PKG_CONFIG) --libs yajl) -lpthread
 
 fuzz-bins: $(FUZZ_TARGETS:%=build/fuzz/%)
 
@@ -145,7 +172,7 @@ fuzz: fuzz-bins
 
 # The guest kit: freestanding bzImage guests, one VMM behaviour each.
 KIT_GUESTS := hello poweroff reboot triplefault madt cmos serialirq spin echo blk net keyboard \
-	      button
+	      button hostile
 KIT_DIR := tests/guests/kit
 KIT_CFLAGS := -O2 -std=gnu11 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
 	      -fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin -nostdlib -static \
@@ -180,8 +207,9 @@ demo:
 deps:
 	tests/deps.sh
 
-install: build/xlc
+install: build/xlc build/xlc-vmm
 	install -D -m 0755 build/xlc $(DESTDIR)$(PREFIX)/bin/xlc
+	install -D -m 0755 build/xlc-vmm $(DESTDIR)$(PREFIX)/lib/xlc/xlc-vmm
 	install -D -m 0644 man/xlc.1 $(DESTDIR)$(PREFIX)/share/man/man1/xlc.1
 	install -D -m 0644 man/xlc.cfg.5 $(DESTDIR)$(PREFIX)/share/man/man5/xlc.cfg.5
 	install -D -m 0644 examples/xlc.bash-completion \

@@ -2,13 +2,16 @@
 #include "console/console.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include "backends/kvm/ctl.h"
 #include "lib/util.h"
 
 int console_parse_escape(const char *arg)
@@ -89,25 +92,39 @@ int console_relay(int fd, const char *name, int escape)
 	return status;
 }
 
-int console_attach(struct rundir *rd, const char *name, int escape)
+/* Reads the VMM's one-line answer, a byte at a time, within CTL_REPLY_TIMEOUT_MS. */
+static void read_ack(int fd, char *ack, size_t size)
 {
-	int fd = rundir_connect(rd, name), status;
-	char ack[64];
+	struct pollfd p = { .fd = fd, .events = POLLIN };
 	size_t len = 0;
 
+	while (len < size - 1 && poll(&p, 1, CTL_REPLY_TIMEOUT_MS) == 1 &&
+	       read(fd, ack + len, 1) == 1 && ack[len] != '\n')
+		len++;
+	ack[len] = '\0';
+}
+
+int console_attach(struct rundir *rd, const char *name, int escape)
+{
+	int fd = rundir_connect(rd, name), status, flags;
+	char ack[64], line[32];
+
 	if (fd < 0) {
-		xlc_warn("%s is not running: cannot attach its console", name);
+		xlc_warn(fd == RUNDIR_SILENT ? "%s's VMM does not answer: cannot attach its console"
+					     : "%s is not running: cannot attach its console",
+			 name);
 		return EXIT_FAIL;
 	}
-	if (write(fd, "console\n", 8) != 8) {
+	snprintf(line, sizeof(line), "%s\n", ctl_command_name(CTL_CONSOLE));
+	if (send(fd, line, strlen(line), MSG_NOSIGNAL) != (ssize_t)strlen(line)) {
 		close(fd);
 		xlc_warn("cannot attach %s's console: %s", name, strerror(errno));
 		return EXIT_FAIL;
 	}
 	/* The VMM answers "ok\n" (then the stream is the console) or "error ...". */
-	while (len < sizeof(ack) - 1 && read(fd, ack + len, 1) == 1 && ack[len] != '\n')
-		len++;
-	ack[len] = '\0';
+	read_ack(fd, ack, sizeof(ack));
+	flags = fcntl(fd, F_GETFL);
+	fcntl(fd, F_SETFL, flags & ~O_NONBLOCK); /* the relay waits in poll() */
 	if (strcmp(ack, "ok")) {
 		xlc_warn("cannot attach %s's console: %s", name,
 			 !strncmp(ack, "error ", 6) ? ack + 6 : "the VMM did not answer");

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
 
 static inline void json_str(yajl_gen g, const char *s)
 {
@@ -90,5 +91,14 @@ static inline void json_vcpu_arrays(yajl_gen g, const struct json_vcpu *v, int n
 		json_str(g, v[i].affinity);
 	yajl_gen_array_close(g);
 }
+
+/* Writes a parsed value (yajl's tree) back out; lib/json.c. */
+void json_gen_value(yajl_gen g, yajl_val v);
+/* A parsed value as compact JSON text; the caller frees it. */
+char *json_value_to_string(yajl_val v);
+/* Parses text and writes it as a value of g; false if it is not JSON. */
+bool json_gen_text(yajl_gen g, const char *text);
+/* g's buffer as a string; the caller frees it. */
+char *json_gen_finish(yajl_gen g);
 
 #endif

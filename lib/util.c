@@ -5,8 +5,10 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int xlc_verbosity;
@@ -190,12 +192,22 @@ void xlc_info(const char *fmt, ...)
 
 char *read_fd(int fd, size_t *len_out)
 {
+	return read_fd_max(fd, SIZE_MAX, len_out);
+}
+
+char *read_fd_max(int fd, size_t max, size_t *len_out)
+{
 	struct strbuf sb;
 	char chunk[8192];
 	ssize_t n;
 
 	sb_init(&sb);
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n > 0 && sb.len + (size_t)n > max) {
+			sb_free(&sb);
+			errno = EFBIG;
+			return NULL;
+		}
 		if (n > 0) {
 			sb_addn(&sb, chunk, (size_t)n);
 		} else if (errno != EINTR) {
@@ -222,6 +234,43 @@ char *read_file(const char *path, size_t *len_out)
 	saved = errno;
 	close(fd);
 	errno = saved;
+	return text;
+}
+
+char *read_config_file(const char *path, size_t max, size_t *len_out, char **err)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	char *text = NULL;
+
+	if (fd < 0 || fstat(fd, &st)) {
+		*err = xasprintf("cannot read config file %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*err = xasprintf("cannot read config file %s: it is %s, not a config file", path,
+				 S_ISDIR(st.st_mode)	? "a directory"
+				 : S_ISFIFO(st.st_mode) ? "a FIFO"
+				 : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)
+					 ? "a device"
+					 : "not a regular file");
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max) {
+		*err = xasprintf(
+			"cannot read config file %s: it is %llu bytes, more than the %zu a "
+			"config may have",
+			path, (unsigned long long)st.st_size, max);
+		goto out;
+	}
+	text = read_fd_max(fd, max, len_out);
+	if (!text)
+		*err = xasprintf("cannot read config file %s: %s", path,
+				 errno == EFBIG ? "it grew past the size a config may have"
+						: strerror(errno));
+out:
+	if (fd >= 0)
+		close(fd);
 	return text;
 }
 
@@ -286,4 +335,23 @@ long meminfo_kib(const char *key)
 		v = strtol(p + strlen(key), NULL, 10);
 	free(text);
 	return v;
+}
+
+bool ratelimit_pass(struct ratelimit *rl, unsigned burst, unsigned window_s, unsigned *held_back)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (ts.tv_sec - rl->window_start >= (long long)window_s) {
+		rl->window_start = ts.tv_sec;
+		rl->passed = 0;
+	}
+	if (rl->passed >= burst) {
+		rl->held_back++;
+		return false;
+	}
+	rl->passed++;
+	*held_back = rl->held_back;
+	rl->held_back = 0;
+	return true;
 }

@@ -12,6 +12,8 @@
 #include <stddef.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define XLC_STR_(x) #x
+#define XLC_STR(x) XLC_STR_(x) /* a macro's value as a string literal */
 
 /* Exit codes, as xl uses them. */
 #define EXIT_OK 0
@@ -52,11 +54,32 @@ void xlc_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reads a whole file, or what is left of fd; NULL with errno set on failure. */
 char *read_file(const char *path, size_t *len_out);
 char *read_fd(int fd, size_t *len_out);
+/* The same, refusing (errno EFBIG) more than max bytes. */
+char *read_fd_max(int fd, size_t max, size_t *len_out);
+/*
+ * A config file: a regular file of at most max bytes, read without ever
+ * blocking (a FIFO, a device or a folder is refused, /dev/zero included).
+ * NULL with a one-line *err ("x.cfg is a directory, not a config file").
+ */
+char *read_config_file(const char *path, size_t max, size_t *len_out, char **err);
+#define CONFIG_FILE_MAX (1u << 20) /* xl.cfg files are a few KiB */
+
 /* A /proc/meminfo field ("MemTotal:") in KiB, or 0 if absent. */
 long meminfo_kib(const char *key);
 
 /* Parses a whole string as a number; false on junk, sign or overflow. */
 bool parse_ulong(const char *s, int base, unsigned long *out);
+
+/*
+ * At most burst events per window of window_s seconds pass; the others are
+ * counted, and the next one to pass learns (in *held_back) how many there were.
+ * For messages a guest can trigger: the log stays bounded whatever it does.
+ */
+struct ratelimit {
+	long long window_start; /* seconds, CLOCK_MONOTONIC */
+	unsigned passed, held_back;
+};
+bool ratelimit_pass(struct ratelimit *rl, unsigned burst, unsigned window_s, unsigned *held_back);
 
 /* Edit distance, used for "did you mean" hints. */
 unsigned edit_distance(const char *a, const char *b);

@@ -157,6 +157,10 @@ static void lex_string(struct lexer *lx, struct token *t)
 			continue;
 		}
 		sb_addc(&sb, c);
+		if (sb.len > CFG_STRING_MAX) {
+			lx->err = lex_error(lx, "a string longer than %u bytes", CFG_STRING_MAX);
+			goto bad;
+		}
 	}
 	if (lx->p >= lx->end) {
 		lx->err = lex_error(lx, "unterminated string: missing the closing %c", quote);
@@ -219,8 +223,10 @@ static void next_token(struct lexer *lx, struct token *t)
 
 /*
  * The value as written, for messages: "512MB", "[ 'a', 'b' ]". A list is
- * followed to its ']' across lines, with comments dropped and blanks folded.
+ * followed to its ']' across lines, with comments dropped and blanks folded;
+ * a value longer than STATEMENT_SHOWN is cut there, so a message stays a line.
  */
+#define STATEMENT_SHOWN 160
 static char *statement_text(const char *from, const char *end)
 {
 	bool list, quoted = false, blank = false;
@@ -258,6 +264,11 @@ static char *statement_text(const char *from, const char *end)
 		sb_addc(&sb, c);
 		if (list && !quoted && c == ']')
 			break;
+		if (sb.len > STATEMENT_SHOWN) {
+			sb.len = STATEMENT_SHOWN;
+			sb_adds(&sb, "...");
+			break;
+		}
 	}
 	return sb_detach(&sb);
 }

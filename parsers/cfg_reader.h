@@ -21,6 +21,12 @@ enum key_kind {
 	KEY_ANY,    /* a string or a list, told apart by cfg_doc_is_list() */
 };
 
+/*
+ * The longest string a config may hold: far above any real value (a kernel
+ * command line is at most 4 KiB), low enough that reading stays fast.
+ */
+#define CFG_STRING_MAX 65536u
+
 #define KEY_XEN_ONLY 0x1 /* accepted, but only the xen backend honours it */
 #define KEY_XEN_ALSO 0x2 /* honoured by every backend; the xen backend needs its value */
 

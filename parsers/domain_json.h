@@ -18,7 +18,4 @@ bool domain_config_gen_json(yajl_gen g, const struct domain_config *dc);
 /* The whole object, beautified, NUL-terminated; NULL on invalid UTF-8. */
 char *domain_config_to_json(const struct domain_config *dc);
 
-/* A parsed JSON value written back as compact text (numbers keep their spelling). */
-char *json_value_to_string(yajl_val v);
-
 #endif

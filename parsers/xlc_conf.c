@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parsers/cfg_reader.h"
 #include "lib/util.h"
@@ -22,6 +23,13 @@ static const struct cfg_key xlc_conf_keys[] = {
 	{ "vif.default.script", KEY_STRING, 0, NULL },
 	{ "defaultbridge", KEY_STRING, 0, "deprecated: use vif.default.bridge" },
 	{ "vifscript", KEY_STRING, 0, "deprecated: use vif.default.script" },
+	{ "vmm_uid_base", KEY_INT, 0, "the VMM of domain N runs as uid and gid vmm_uid_base + N" },
+	{ "vmm_cgroup", KEY_STRING, 0, "the cgroup v2 folder for the guests' cgroups" },
+	{ "vmm_memory_overhead", KEY_INT, 0, "MiB a guest's cgroup allows above its RAM" },
+	{ "vmm_seccomp", KEY_STRING, 0, "kill, trap, log or off" },
+	{ "log_max_size", KEY_INT, 0, "KiB before a log is rotated to .1" },
+	{ "console_log_max_size", KEY_INT, 0, "KiB before a console log is rotated to .1" },
+	{ "console_timestamps", KEY_INT, 0, "1: a timestamp on every console log line" },
 	/* The rest of xl.conf(5), so that a copy of /etc/xen/xl.conf loads. */
 	XL("autoballoon"), XL("blkdev_start"), XL("claim_mode"), XL("colo.default.proxyscript"),
 	XL("domid_policy"), XL("lockfile"), XL("max_grant_frames"), XL("max_grant_version"),
@@ -46,6 +54,57 @@ static char *pick(const struct cfg_doc *doc, const char *key, const char *fallba
 	return def ? xstrdup(def) : NULL;
 }
 
+/* A number key, bounded; def if absent. */
+static int pick_num(const struct cfg_doc *doc, const char *key, long long def, long long max,
+		    long long *out, char **err)
+{
+	long v;
+
+	*out = def;
+	if (!doc || !cfg_doc_has(doc, key))
+		return 0;
+	v = cfg_doc_int(doc, key);
+	if (v < 0 || v > max) {
+		*err = cfg_doc_error(doc, key, "out of range (0 to %lld)", max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int vmm_settings(struct xlc_conf *conf, const struct cfg_doc *doc, char **err)
+{
+	static const char *const modes[] = { "kill", "trap", "log", "off" };
+	long long v;
+	unsigned i;
+
+	if (pick_num(doc, "vmm_uid_base", XLC_DEFAULT_VMM_UID_BASE, 4294967295LL - 65536, &v, err))
+		return -1;
+	conf->vmm_uid_base = (uint32_t)v;
+	if (pick_num(doc, "vmm_memory_overhead", XLC_DEFAULT_VMM_OVERHEAD_MIB, 1 << 20, &v, err))
+		return -1;
+	conf->vmm_memory_overhead_mib = (uint64_t)v;
+	if (pick_num(doc, "log_max_size", XLC_DEFAULT_LOG_MAX_KIB, 1LL << 30, &v, err))
+		return -1;
+	conf->log_max_bytes = (uint64_t)v << 10;
+	if (pick_num(doc, "console_log_max_size", XLC_DEFAULT_LOG_MAX_KIB, 1LL << 30, &v, err))
+		return -1;
+	conf->console_log_max_bytes = (uint64_t)v << 10;
+	if (pick_num(doc, "console_timestamps", 0, 1, &v, err))
+		return -1;
+	conf->console_timestamps = v;
+	conf->vmm_cgroup = pick(doc, "vmm_cgroup", NULL, NULL, "xlc");
+	conf->vmm_seccomp = pick(doc, "vmm_seccomp", NULL, "XLC_VMM_SECCOMP", "kill");
+	for (i = 0; i < ARRAY_SIZE(modes); i++)
+		if (!strcmp(conf->vmm_seccomp, modes[i]))
+			return 0;
+	*err = doc && cfg_doc_has(doc, "vmm_seccomp")
+		       ? cfg_doc_error(doc, "vmm_seccomp", "use kill, trap, log or off")
+		       : xasprintf("XLC_VMM_SECCOMP=%s: use kill, trap, log or off",
+				   conf->vmm_seccomp);
+	return -1;
+}
+
 int xlc_conf_load(struct xlc_conf *conf, char **err)
 {
 	const char *sysconf = getenv("XLC_SYSCONFDIR");
@@ -57,11 +116,10 @@ int xlc_conf_load(struct xlc_conf *conf, char **err)
 	memset(conf, 0, sizeof(*conf));
 	conf->sysconf_dir = xstrdup(sysconf && *sysconf ? sysconf : "/etc");
 	conf->path = xasprintf("%s/xlc/xlc.conf", conf->sysconf_dir);
-	text = read_file(conf->path, &len);
-	if (!text && errno != ENOENT) {
-		*err = xasprintf("%s: %s", conf->path, strerror(errno));
+	text = access(conf->path, F_OK) ? NULL
+					: read_config_file(conf->path, CONFIG_FILE_MAX, &len, err);
+	if (!text && *err)
 		return 1;
-	}
 	if (text) {
 		chunk = (struct cfg_chunk){ conf->path, text, len };
 		doc = cfg_doc_parse(&chunk, 1, xlc_conf_keys, err);
@@ -82,6 +140,10 @@ int xlc_conf_load(struct xlc_conf *conf, char **err)
 	conf->log_dir = pick(doc, "log_dir", NULL, "XLC_LOG_DIR", "/var/log/xlc");
 	conf->vif_bridge = pick(doc, "vif.default.bridge", "defaultbridge", NULL, NULL);
 	conf->vif_script = pick(doc, "vif.default.script", "vifscript", NULL, NULL);
+	if (vmm_settings(conf, doc, err)) {
+		cfg_doc_free(doc);
+		return 1;
+	}
 	cfg_doc_free(doc);
 	return 0;
 }
@@ -95,5 +157,7 @@ void xlc_conf_free(struct xlc_conf *conf)
 	free(conf->vif_bridge);
 	free(conf->vif_script);
 	free(conf->sysconf_dir);
+	free(conf->vmm_cgroup);
+	free(conf->vmm_seccomp);
 	memset(conf, 0, sizeof(*conf));
 }

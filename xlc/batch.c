@@ -131,12 +131,11 @@ static void parse_all(struct batch *b)
 	for (i = 0; i < b->n; i++) {
 		struct item *it = &b->items[i];
 		size_t len = 0;
-		char *text = read_file(it->path, &len), *err = NULL;
+		char *err = NULL, *text = read_config_file(it->path, CONFIG_FILE_MAX, &len, &err);
 
 		if (!text) {
 			it->state = IT_INVALID;
-			it->error = xasprintf("cannot read config file %s: %s", it->path,
-					      strerror(errno));
+			it->error = err;
 			continue;
 		}
 		it->dc = domain_config_load(it->path, text, len, b->args->overrides,

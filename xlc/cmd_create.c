@@ -130,6 +130,11 @@ static int parse_args(int argc, char **argv, struct create_args *a)
 			a->overrides[a->noverrides++] = argv[i];
 		else
 			a->batch.files[a->batch.nfiles++] = resolve_config_path(argv[i]);
+		if (is_dir(argv[i]) && strlen(argv[i]) > 4 &&
+		    !strcmp(argv[i] + strlen(argv[i]) - 4, ".cfg")) {
+			xlc_warn("%s is a directory, not a config file", argv[i]);
+			return EXIT_FAIL;
+		}
 	}
 	a->is_batch = autostart || a->batch.nfiles > 1 ||
 		      (a->batch.nfiles == 1 && is_dir(a->batch.files[0]));
@@ -157,9 +162,10 @@ static struct domain_config *load_config(const struct create_args *a)
 
 	if (a->file) {
 		path = resolve_config_path(a->file);
-		text = read_file(path, &len);
+		text = read_config_file(path, CONFIG_FILE_MAX, &len, &err);
 		if (!text) {
-			xlc_warn("cannot read config file %s: %s", path, strerror(errno));
+			xlc_warn("%s", err);
+			free(err);
 			free(path);
 			return NULL;
 		}

@@ -6,6 +6,7 @@
  *
  * Exit status: 0 success, 1 failure, 2 usage error.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +30,8 @@ int main(int argc, char **argv)
 	char *err = NULL;
 	int opt, ret;
 
+	/* A VMM that closes its socket early is an error to report, never a silent death. */
+	signal(SIGPIPE, SIG_IGN);
 #ifdef XLC_WITH_XEN
 	if (argc == 3 && !strcmp(argv[1], XEN_MONITOR_ARG)) {
 		if (xlc_conf_load(&xlc_config, &err)) {

@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kvm backend: xlc's own VMM over /dev/kvm, one process per guest.
- * `create` claims the name and a domain id in the run directory, forks the
- * guest's VMM (named xlc-<name>, detached, logging to <log_dir>) and waits
- * until the guest runs or the VMM says why it cannot. Every other command
- * talks to that process over its control socket.
+ * `create` turns the config into the VMM's spec (kvm_spec.c), starts the VMM
+ * program (xlc-vmm, beside this binary or in ../lib/xlc/) with it, and waits
+ * until the guest runs or the VMM says why it cannot. The VMM claims the
+ * name and a domain id in the run directory; every other command talks to
+ * it over its control socket (ctl.h), and never waits on it for more than
+ * CTL_REPLY_TIMEOUT_MS.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
 #include <linux/kvm.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -16,17 +22,23 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/mman.h>
+#include <sys/pidfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
 #include "backends/backend.h"
-#include "backends/kvm/vmm/monitor.h"
+#include "backends/kvm/cgroup.h"
+#include "backends/kvm/ctl.h"
+#include "backends/kvm/kvm_spec.h"
 #include "backends/kvm/rundir.h"
 #include "backends/kvm/stats.h"
-#include "parsers/domain_json.h"
 #include "console/console.h"
+#include "lib/json.h"
+#include "lib/safe_dir.h"
 #include "lib/util.h"
 
 static int open_rundir(const struct xlc_conf *conf, struct rundir *rd, char **err)
@@ -34,39 +46,101 @@ static int open_rundir(const struct xlc_conf *conf, struct rundir *rd, char **er
 	return rundir_open(rd, conf->run_dir, err);
 }
 
-static int open_log(const char *dir, const char *fmt, const char *name)
+/*
+ * The VMM program: $XLC_VMM, else xlc-vmm beside this binary (the build
+ * tree), else ../lib/xlc/xlc-vmm from it (an installed tree, wherever its
+ * prefix is).
+ */
+static char *vmm_program(void)
 {
-	char *path;
-	int fd;
+	const char *env = getenv("XLC_VMM");
+	char self[PATH_MAX], *dir, *path;
+	ssize_t n;
 
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		return -1;
-	path = xasprintf(fmt, dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (env && *env)
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return xstrdup("/usr/lib/xlc/xlc-vmm");
+	self[n] = '\0';
+	dir = dirname(self);
+	path = xasprintf("%s/xlc-vmm", dir);
+	if (!access(path, X_OK))
+		return path;
 	free(path);
+	return xasprintf("%s/../lib/xlc/xlc-vmm", dir);
+}
+
+/* The spec, on a memfd the VMM reads from its start (fd 3). */
+static int spec_memfd(const struct vmm_spec *spec)
+{
+	char *json = vmm_spec_to_json(spec);
+	size_t len = strlen(json), done = 0;
+	int fd = memfd_create("xlc-vmm-spec", MFD_CLOEXEC);
+	ssize_t n = 0;
+
+	while (fd >= 0 && done < len && (n = write(fd, json + done, len - done)) > 0)
+		done += (size_t)n;
+	free(json);
+	if (fd >= 0 && (done < len || lseek(fd, 0, SEEK_SET))) {
+		close(fd);
+		fd = -1;
+	}
 	return fd;
 }
 
-/* Under the run directory's lock: the name, a domain id and the socket. */
-static void become_daemon(const char *name, int log_fd)
+/*
+ * A clean start: fd 0 /dev/null (or the terminal under -F), 1 and 2 the
+ * same, 3 the spec, 4 the ready pipe; nothing else of ours; default
+ * signals; an environment of PATH (vif scripts) and the sanitizers' options.
+ */
+static pid_t spawn_vmm(const char *program, int spec_fd, int ready_fd, bool foreground, char **err)
 {
-	char comm[16];
-	int null = open("/dev/null", O_RDWR);
+	static const char *const pass[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
+					    "XLC_BENCH_FIRST_RUN" };
+	char *argv[] = { "xlc-vmm", NULL }, *envp[ARRAY_SIZE(pass) + 2];
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, all;
+	unsigned i, k = 0;
+	pid_t pid = -1;
+	int e, null;
 
-	setsid();
-	if (null >= 0) {
-		dup2(null, STDIN_FILENO);
-		close(null);
+	envp[k++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (i = 0; i < ARRAY_SIZE(pass); i++)
+		if (getenv(pass[i]))
+			envp[k++] = xasprintf("%s=%s", pass[i], getenv(pass[i]));
+	envp[k] = NULL;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+						(foreground ? 0 : POSIX_SPAWN_SETSID));
+	if (!foreground) {
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0);
+		posix_spawn_file_actions_adddup2(&fa, 0, 1);
+		posix_spawn_file_actions_adddup2(&fa, 0, 2);
 	}
-	if (log_fd >= 0) {
-		dup2(log_fd, STDOUT_FILENO);
-		dup2(log_fd, STDERR_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, spec_fd, 3);
+	if (ready_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, ready_fd, 4);
+	else if ((null = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+		posix_spawn_file_actions_adddup2(&fa, null, 4);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 5);
+	e = posix_spawn(&pid, program, &fa, &attr, argv, envp);
+	if (e) {
+		*err = xasprintf("cannot start the VMM %s: %s%s", program, strerror(e),
+				 e == ENOENT ? " (build it with make, or set XLC_VMM)" : "");
+		pid = -1;
 	}
-	snprintf(comm, sizeof(comm), "xlc-%s", name);
-	prctl(PR_SET_NAME, comm);
-	if (chdir("/")) {
-		/* stays where it was: nothing depends on the working directory */
-	}
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	for (i = 1; i < k; i++)
+		free(envp[i]);
+	return pid;
 }
 
 /* Waits for the VMM's "ok" or its reason for failing. */
@@ -94,119 +168,85 @@ static int wait_ready(int fd, pid_t pid, const char *name)
 	return -1;
 }
 
-/* The VMM runs from "/" and reloads the kernel on every reboot: absolute paths. */
-static char *absolute(const char *path)
+/* create -F: the VMM runs in the foreground, its console this terminal. */
+static int run_foreground(pid_t pid)
 {
-	char *abs;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	int status = 0;
 
-	if (!path || path[0] == '/')
-		return path ? xstrdup(path) : NULL;
-	abs = realpath(path, NULL);
-	return abs ? abs : xstrdup(path);
+	/* ^C reaches the VMM too, which destroys the guest; we wait for it. */
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_FAIL;
 }
 
-/*
- * The VMM's own copy of what the config leaves open: absolute paths, and a
- * random MAC (in Xen's 00:16:3e range) for each vif without one, drawn once
- * so that it survives the guest's reboots. Frees nothing of config's.
- */
-static void resolve_config(struct domain_config *copy, const struct domain_config *config)
+/* The folders the VMM will use, checked here so that a mistake is said at once. */
+static int check_dirs(const struct xlc_conf *conf, struct rundir *rd, char **err)
 {
-	unsigned i;
+	char *console = xasprintf("%s/console", conf->log_dir);
+	int r = open_rundir(conf, rd, err) ||
+		safe_dir(conf->log_dir, 0755, "the log directory", err) ||
+		safe_dir(console, 0755, "the console log directory", err);
 
-	copy->kernel = absolute(config->kernel);
-	copy->ramdisk = absolute(config->ramdisk);
-	copy->disks = xcalloc(config->ndisks + 1, sizeof(*copy->disks));
-	for (i = 0; i < config->ndisks; i++) {
-		copy->disks[i] = config->disks[i];
-		copy->disks[i].target = absolute(config->disks[i].target);
-	}
-	copy->vifs = xcalloc(config->nvifs + 1, sizeof(*copy->vifs));
-	for (i = 0; i < config->nvifs; i++) {
-		copy->vifs[i] = config->vifs[i];
-		if (!copy->vifs[i].mac_set) {
-			vif_random_mac(copy->vifs[i].mac);
-			copy->vifs[i].mac_set = true;
-		}
-	}
-}
-
-static void free_resolved(struct domain_config *copy)
-{
-	unsigned i;
-
-	free(copy->kernel);
-	free(copy->ramdisk);
-	for (i = 0; i < copy->ndisks; i++)
-		free(copy->disks[i].target);
-	free(copy->disks);
-	free(copy->vifs);
+	free(console);
+	return r ? -1 : 0;
 }
 
 static int kvm_create(const struct domain_config *config, const struct create_opts *opts,
 		      const struct xlc_conf *conf)
 {
-	struct domain_config copy = *config, *dc = &copy;
-	struct monitor_params mp = {
-		.dc = dc, .paused = opts->paused, .console_log = -1, .ready_fd = -1
-	};
-	struct rundir rd = { 0 };
-	int ready[2], status = EXIT_FAIL, log_fd;
-	char *err = NULL, *console_dir;
+	struct vmm_spec *spec = NULL;
+	struct rundir rd = { .lock_fd = -1 };
+	int ready[2] = { -1, -1 }, status = EXIT_FAIL, spec_fd = -1;
+	char *err = NULL, *program = vmm_program();
 	pid_t pid;
 
-	resolve_config(&copy, config);
-	if (open_rundir(conf, &rd, &err) ||
-	    rundir_claim(&rd, dc->name, &mp.domid, &mp.listen_fd, &err)) {
+	if (check_dirs(conf, &rd, &err)) {
 		xlc_warn("%s", err);
 		goto out;
 	}
-	mp.rundir = &rd;
-	console_dir = xasprintf("%s/console", conf->log_dir);
-	mkdir(conf->log_dir, 0755);
-	mp.console_log = open_log(console_dir, "%s/%s.log", dc->name);
-	free(console_dir);
-	if (opts->foreground) {
-		mp.echo = stdout; /* -F: the console is this terminal */
-		status = monitor_run(&mp);
+	spec = kvm_spec_from_config(config, opts, conf, &err);
+	if (!spec) {
+		xlc_warn("%s: %s", config->name, err);
 		goto out;
 	}
-	log_fd = open_log(conf->log_dir, "%s/xlc-%s.log", dc->name);
-	if (pipe2(ready, O_CLOEXEC)) {
-		xlc_warn("pipe: %s", strerror(errno));
-		rundir_release(&rd, dc->name, mp.domid);
+	spec_fd = spec_memfd(spec);
+	if (spec_fd < 0 || (!opts->foreground && pipe2(ready, O_CLOEXEC))) {
+		xlc_warn("cannot hand the VMM its spec: %s", strerror(errno));
 		goto out;
 	}
 	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		close(ready[0]);
-		mp.ready_fd = ready[1];
-		become_daemon(dc->name, log_fd);
-		_exit(monitor_run(&mp));
-	}
-	close(ready[1]);
-	close(mp.listen_fd);
-	if (log_fd >= 0)
-		close(log_fd);
+	pid = spawn_vmm(program, spec_fd, ready[1], opts->foreground, &err);
+	if (ready[1] >= 0)
+		close(ready[1]);
 	if (pid < 0) {
-		xlc_warn("fork: %s", strerror(errno));
-		close(ready[0]);
-		rundir_release(&rd, dc->name, mp.domid);
+		xlc_warn("%s", err);
 		goto out;
 	}
-	if (wait_ready(ready[0], pid, dc->name))
+	if (opts->foreground) {
+		status = run_foreground(pid);
 		goto out;
-	status = EXIT_OK;
-	if (opts->console)
-		status = console_attach(&rd, dc->name, CONSOLE_DEFAULT_ESCAPE);
+	}
+	status = wait_ready(ready[0], pid, config->name);
+	ready[0] = -1;
+	if (status)
+		goto out;
+	status =
+		opts->console ? console_attach(&rd, config->name, CONSOLE_DEFAULT_ESCAPE) : EXIT_OK;
 out:
-	if (mp.console_log >= 0)
-		close(mp.console_log);
-	free_resolved(&copy);
+	if (ready[0] >= 0)
+		close(ready[0]);
+	if (spec_fd >= 0)
+		close(spec_fd);
+	vmm_spec_free(spec);
+	free(program);
 	free(err);
 	rundir_close(&rd);
-	return status;
+	return status ? EXIT_FAIL : EXIT_OK;
 }
 
 static long long jint(yajl_val v, const char *key)
@@ -229,11 +269,11 @@ static const char *jstr(yajl_val v, const char *key)
 static void state_letters(const char *state, const char *reason, bool blocked, char out[7])
 {
 	memcpy(out, "------", 7);
-	if (!strcmp(state, "running"))
+	if (!strcmp(state, CTL_STATE_RUNNING))
 		out[blocked ? 1 : 0] = blocked ? 'b' : 'r';
-	else if (!strcmp(state, "paused"))
+	else if (!strcmp(state, CTL_STATE_PAUSED))
 		out[2] = 'p';
-	else if (!strcmp(state, "shutdown")) {
+	else if (!strcmp(state, CTL_STATE_SHUTDOWN)) {
 		out[3] = 's';
 		out[4] = !strcmp(reason, "reboot") ? 'r' : !strcmp(reason, "crash") ? 'c' : '-';
 	}
@@ -243,23 +283,23 @@ static int parse_info(const char *json, struct domain_info *d)
 {
 	char errbuf[128];
 	yajl_val v = yajl_tree_parse(json, errbuf, sizeof(errbuf));
-	const char *cfg_path[] = { "config", NULL };
+	const char *cfg_path[] = { CTL_KEY_CONFIG, NULL };
 	yajl_val cfg;
 
 	if (!v)
 		return -1;
-	d->domid = (int)jint(v, "domid");
-	d->name = xstrdup(jstr(v, "name"));
-	d->pid = (long)jint(v, "pid");
-	state_letters(jstr(v, "state"), jstr(v, "shutdown_reason"), jint(v, "blocked") != 0,
-		      d->state);
-	d->memory_mib = (long)jint(v, "memory_mib");
-	d->maxmem_mib = (long)jint(v, "maxmem_mib");
-	d->vcpus = (int)jint(v, "vcpus");
-	d->max_vcpus = (int)jint(v, "max_vcpus");
-	d->cpu_time = (double)jint(v, "cpu_time_ns") / 1e9;
-	d->start_time = jint(v, "start_time");
-	d->boots = (unsigned)jint(v, "boots");
+	d->domid = (int)jint(v, CTL_KEY_DOMID);
+	d->name = xstrdup(jstr(v, CTL_KEY_NAME));
+	d->pid = (long)jint(v, CTL_KEY_PID);
+	state_letters(jstr(v, CTL_KEY_STATE), jstr(v, CTL_KEY_SHUTDOWN_REASON),
+		      jint(v, CTL_KEY_BLOCKED) != 0, d->state);
+	d->memory_mib = (long)jint(v, CTL_KEY_MEMORY_MIB);
+	d->maxmem_mib = (long)jint(v, CTL_KEY_MAXMEM_MIB);
+	d->vcpus = (int)jint(v, CTL_KEY_VCPUS);
+	d->max_vcpus = (int)jint(v, CTL_KEY_MAX_VCPUS);
+	d->cpu_time = (double)jint(v, CTL_KEY_CPU_TIME_NS) / 1e9;
+	d->start_time = jint(v, CTL_KEY_START_TIME);
+	d->boots = (unsigned)jint(v, CTL_KEY_BOOTS);
 	d->json = xstrdup(json);
 	cfg = yajl_tree_get(v, cfg_path, yajl_t_object);
 	if (cfg)
@@ -268,31 +308,73 @@ static int parse_info(const char *json, struct domain_info *d)
 	return 0;
 }
 
+/*
+ * A domain whose VMM did not answer in time: listed with what the run
+ * directory knows, its state "??????" ("unresponsive" in --json), so that
+ * a stopped or hung VMM is seen and can be destroyed.
+ */
+static void unresponsive(struct rundir *rd, const struct rundir_entry *e, const char *reply,
+			 struct domain_info *d)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+
+	memset(d, 0, sizeof(*d));
+	d->domid = e->domid;
+	d->name = xstrdup(e->name);
+	d->pid = rundir_get_pid(rd, e->name);
+	memcpy(d->state, "??????", 7);
+	yajl_gen_map_open(g);
+	json_key_int(g, CTL_KEY_DOMID, d->domid);
+	json_key_str(g, CTL_KEY_NAME, d->name);
+	json_key_int(g, CTL_KEY_PID, d->pid);
+	json_key_str(g, CTL_KEY_STATE, CTL_STATE_UNRESPONSIVE);
+	yajl_gen_map_close(g);
+	d->json = json_gen_finish(g);
+	if (reply)
+		xlc_warn("domain %s (id %d): its VMM says: %.*s", d->name, d->domid,
+			 (int)strcspn(reply + 6, "\n"), reply + 6);
+	else
+		xlc_warn("domain %s (id %d): its VMM (pid %ld) does not answer; it may be stopped "
+			 "or hung",
+			 d->name, d->domid, d->pid);
+}
+
+/* Every domain's record, asked of all VMMs at once: a silent one costs one timeout, not one each.
+ */
 static int kvm_list(const struct xlc_conf *conf, struct domain_info **out, int *n, char **err)
 {
 	struct rundir rd = { 0 };
 	struct rundir_entry *e;
-	int ne, i;
+	const char **names;
+	char **replies;
+	int ne, i, *status;
 
 	*out = NULL;
 	*n = 0;
 	if (open_rundir(conf, &rd, err))
 		return -1;
 	ne = rundir_list(&rd, &e);
+	names = xcalloc((size_t)ne + 1, sizeof(*names));
+	replies = xcalloc((size_t)ne + 1, sizeof(*replies));
+	status = xcalloc((size_t)ne + 1, sizeof(*status));
+	for (i = 0; i < ne; i++)
+		names[i] = e[i].name;
+	rundir_exchange(&rd, names, ne, ctl_command_name(CTL_INFO), CTL_REPLY_TIMEOUT_MS, replies,
+			status);
+	*out = xcalloc((size_t)ne + 1, sizeof(**out));
 	for (i = 0; i < ne; i++) {
-		char *reply = NULL, *why = NULL;
-
 		/* A guest that ends between the scan and the query just drops out. */
-		if (rundir_request(&rd, e[i].name, "info", &reply, &why)) {
-			free(why);
-			continue;
-		}
-		*out = xreallocarray(*out, (size_t)*n + 1, sizeof(**out));
-		memset(&(*out)[*n], 0, sizeof(**out));
-		if (parse_info(reply, &(*out)[*n]) == 0)
+		if (status[i] == RUNDIR_SILENT)
+			unresponsive(&rd, &e[i], NULL, &(*out)[(*n)++]);
+		else if (status[i] == RUNDIR_OK && !strncmp(replies[i], "error ", 6))
+			unresponsive(&rd, &e[i], replies[i], &(*out)[(*n)++]);
+		else if (status[i] == RUNDIR_OK && parse_info(replies[i], &(*out)[*n]) == 0)
 			(*n)++;
-		free(reply);
+		free(replies[i]);
 	}
+	free(names);
+	free(replies);
+	free(status);
 	rundir_entries_free(e, ne);
 	rundir_close(&rd);
 	return 0;
@@ -311,11 +393,38 @@ static int kvm_resolve(const struct xlc_conf *conf, const char *dom, char **name
 	return r;
 }
 
+/*
+ * destroy of a VMM that does not answer: SIGKILL to the process that holds
+ * the name (its guest process dies with it), then the run directory's ghost
+ * is cleaned. Never longer than the kill takes.
+ */
+static int kill_silent(struct rundir *rd, const char *name, char **err)
+{
+	pid_t pid = rundir_get_pid(rd, name);
+	int pidfd = pid > 0 ? pidfd_open(pid, 0) : -1;
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	if (pidfd < 0 || pidfd_send_signal(pidfd, SIGKILL, NULL, 0)) {
+		if (pidfd >= 0)
+			close(pidfd);
+		return -1;
+	}
+	poll(&p, 1, 2 * CTL_REPLY_TIMEOUT_MS);
+	close(pidfd);
+	rundir_lock(rd);
+	rundir_clean(rd);
+	rundir_unlock(rd);
+	free(*err);
+	*err = NULL;
+	return 0;
+}
+
 static int kvm_op(const struct xlc_conf *conf, const char *name, enum domain_op op, char **err)
 {
-	static const char *const cmds[] = {
-		[DOM_DESTROY] = "destroy", [DOM_SHUTDOWN] = "shutdown", [DOM_REBOOT] = "reboot",
-		[DOM_RESET] = "reset",	   [DOM_PAUSE] = "pause",	[DOM_UNPAUSE] = "unpause"
+	static const enum ctl_command cmds[] = {
+		[DOM_DESTROY] = CTL_DESTROY, [DOM_SHUTDOWN] = CTL_SHUTDOWN,
+		[DOM_REBOOT] = CTL_REBOOT,   [DOM_RESET] = CTL_RESET,
+		[DOM_PAUSE] = CTL_PAUSE,     [DOM_UNPAUSE] = CTL_UNPAUSE,
 	};
 	struct rundir rd = { 0 };
 	char *reply = NULL;
@@ -323,17 +432,20 @@ static int kvm_op(const struct xlc_conf *conf, const char *name, enum domain_op 
 
 	if (open_rundir(conf, &rd, err))
 		return -1;
-	r = rundir_request(&rd, name, cmds[op], &reply, err);
+	r = rundir_request(&rd, name, ctl_command_name(cmds[op]), &reply, err);
+	if (r == RUNDIR_SILENT && op == DOM_DESTROY)
+		r = kill_silent(&rd, name, err);
 	free(reply);
 	rundir_close(&rd);
-	return r;
+	return r ? -1 : 0;
 }
 
 /* Holds a "wait" connection open: the VMM closes it when the domain is gone. */
 static int kvm_wait_gone(const struct xlc_conf *conf, const char *name, int timeout)
 {
 	struct rundir rd = { 0 };
-	char *err = NULL;
+	long long deadline = timeout < 0 ? -1 : (long long)time(NULL) + timeout;
+	char *err = NULL, buf[64];
 	int fd, r = -1;
 	struct pollfd p;
 
@@ -341,17 +453,27 @@ static int kvm_wait_gone(const struct xlc_conf *conf, const char *name, int time
 		free(err);
 		return -1;
 	}
-	fd = rundir_connect(&rd, name);
-	if (fd < 0) {
-		r = 0; /* already gone */
+	/* A VMM too busy to accept is retried: only one that is gone has ended. */
+	while ((fd = rundir_connect(&rd, name)) == RUNDIR_SILENT &&
+	       (deadline < 0 || time(NULL) < deadline))
+		usleep(100000);
+	if (fd == RUNDIR_GONE) {
+		r = 0;
 		goto out;
 	}
-	if (write(fd, "wait\n", 5) == 5) {
+	if (fd >= 0 && send(fd, "wait\n", 5, MSG_NOSIGNAL) == 5) {
 		p = (struct pollfd){ .fd = fd, .events = POLLIN };
-		if (poll(&p, 1, timeout < 0 ? -1 : timeout * 1000) == 1)
-			r = 0;
+		while (poll(&p, 1, timeout < 0 ? -1 : timeout * 1000) == 1) {
+			ssize_t n = read(fd, buf, sizeof(buf));
+
+			if (n == 0 || (n < 0 && errno != EAGAIN)) {
+				r = 0;
+				break;
+			}
+		}
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 out:
 	rundir_close(&rd);
 	return r;
@@ -400,6 +522,29 @@ static void print_kvm_caps(FILE *out, int kvm)
 		ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS));
 }
 
+/* What confines each guest's VMM on this host (man xlc, SECURITY). */
+static void print_confinement(FILE *out, const struct xlc_conf *conf)
+{
+	char *why = NULL, *root = cgroup_v2_root(&why);
+	bool root_user = geteuid() == 0;
+
+	fprintf(out, "%-23s: ", "vmm_confinement");
+	if (root_user)
+		fprintf(out, "uid %u+domid, no capabilities, empty root (mount namespace), ",
+			(unsigned)conf->vmm_uid_base);
+	fprintf(out, "no_new_privs, rlimits, seccomp (%s)\n", conf->vmm_seccomp);
+	if (root && root_user && conf->vmm_cgroup && *conf->vmm_cgroup)
+		fprintf(out, "%-23s: %s/%s (memory.max = RAM + %llu MiB, pids.max)\n", "vmm_cgroup",
+			root, conf->vmm_cgroup, (unsigned long long)conf->vmm_memory_overhead_mib);
+	else
+		fprintf(out, "%-23s: none (%s)\n", "vmm_cgroup",
+			!root	     ? why
+			: !root_user ? "not root"
+				     : "vmm_cgroup is empty in xlc.conf");
+	free(root);
+	free(why);
+}
+
 static int kvm_host_info(const struct xlc_conf *conf, FILE *out)
 {
 	struct utsname u;
@@ -428,6 +573,7 @@ static int kvm_host_info(const struct xlc_conf *conf, FILE *out)
 	if (kvm >= 0)
 		close(kvm);
 	fprintf(out, "%-23s: %s\n", "xlc_run_dir", conf->run_dir);
+	print_confinement(out, conf);
 	return EXIT_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,30 +14,14 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "backends/kvm/ctl.h"
+#include "lib/safe_dir.h"
 #include "lib/util.h"
 
 #define MAX_DOMID 32767
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char *copy = xstrdup(path), *p;
-	int ret = 0;
-
-	for (p = copy + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(copy, 0755) && errno != EEXIST)
-			ret = -1;
-		*p = '/';
-	}
-	if (mkdir(copy, mode) && errno != EEXIST)
-		ret = -1;
-	free(copy);
-	return ret;
-}
 
 int rundir_open(struct rundir *rd, const char *path, char **err)
 {
@@ -44,12 +29,14 @@ int rundir_open(struct rundir *rd, const char *path, char **err)
 
 	rd->path = xstrdup(path);
 	rd->lock_fd = -1;
-	if (mkdir_p(path, 0700) || chmod(path, 0700)) {
+	if (safe_dir(path, 0700, "the run directory", err))
+		goto fail;
+	if (chmod(path, 0700)) {
 		*err = xasprintf("cannot create the run directory %s: %s", path, strerror(errno));
 		goto fail;
 	}
 	lock = xasprintf("%s/.lock", path);
-	rd->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	rd->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	free(lock);
 	if (rd->lock_fd < 0) {
 		*err = xasprintf("cannot open %s/.lock: %s", path, strerror(errno));
@@ -98,15 +85,19 @@ static int sockaddr_for(const char *path, struct sockaddr_un *sa)
 	return 0;
 }
 
-/* A fresh stream socket, with sa set to path; -1 if path is too long or no socket. */
+/*
+ * A fresh non-blocking stream socket, with sa set to path; -1 if path is too
+ * long or no socket. Non-blocking, so that connecting to a VMM whose backlog
+ * is full fails at once (EAGAIN) instead of waiting for it.
+ */
 static int unix_socket(const char *path, struct sockaddr_un *sa)
 {
 	if (sockaddr_for(path, sa))
 		return -1;
-	return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 }
 
-/* 1 if something listens on path, 0 if it is a ghost or missing. */
+/* 1 if something listens on path (a full backlog counts), 0 if it is a ghost or missing. */
 static int alive(const char *path)
 {
 	struct sockaddr_un sa;
@@ -118,6 +109,11 @@ static int alive(const char *path)
 	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 || errno == EAGAIN;
 	close(fd);
 	return ok;
+}
+
+static char *pid_path(const struct rundir *rd, const char *name)
+{
+	return xasprintf("%s/%s.pid", rd->path, name);
 }
 
 static char *id_path(const struct rundir *rd, int domid)
@@ -153,6 +149,14 @@ static void clean_pass(struct rundir *rd, bool ids)
 			path = xasprintf("%s/%s", rd->path, e->d_name);
 			if (!alive(path))
 				unlink(path);
+			free(path);
+		} else if (ids && n > 4 && !strcmp(e->d_name + n - 4, ".pid")) {
+			char *sock = xasprintf("%s/%.*s.sock", rd->path, (int)(n - 4), e->d_name);
+
+			path = xasprintf("%s/%s", rd->path, e->d_name);
+			if (access(sock, F_OK))
+				unlink(path);
+			free(sock);
 			free(path);
 		} else if (ids && !strncmp(e->d_name, "id-", 3)) {
 			char *name = id_target(rd, atoi(e->d_name + 3)), *sock;
@@ -216,8 +220,11 @@ out:
 void rundir_release(struct rundir *rd, const char *name, int domid)
 {
 	char *sock = rundir_socket(rd, name), *owner = domid > 0 ? id_target(rd, domid) : NULL;
+	char *pid = pid_path(rd, name);
 
 	unlink(sock);
+	unlink(pid);
+	free(pid);
 	if (owner && !strcmp(owner, name)) {
 		char *path = id_path(rd, domid);
 
@@ -298,51 +305,187 @@ int rundir_connect(struct rundir *rd, const char *name)
 {
 	char *path = rundir_socket(rd, name);
 	struct sockaddr_un sa;
-	int fd = unix_socket(path, &sa);
+	int fd = unix_socket(path, &sa), r = -1;
 
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		if (errno == ECONNREFUSED) {
-			rundir_lock(rd);
-			rundir_clean(rd);
-			rundir_unlock(rd);
-		}
-		close(fd);
-		fd = -1;
-	}
 	free(path);
-	return fd;
+	if (fd < 0)
+		return RUNDIR_GONE;
+	if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return fd;
+	if (errno == EAGAIN) {
+		r = RUNDIR_SILENT; /* its backlog is full: it does not accept */
+	} else if (errno == ECONNREFUSED) {
+		rundir_lock(rd);
+		rundir_clean(rd);
+		rundir_unlock(rd);
+		r = RUNDIR_GONE;
+	} else {
+		r = RUNDIR_GONE;
+	}
+	close(fd);
+	return r;
+}
+
+/* One request in flight: the socket, what is left to send, what came back. */
+struct exchange {
+	int fd;
+	const char *out;
+	size_t out_len;
+	struct strbuf in;
+	int status; /* RUNDIR_OK once EOF came, else RUNDIR_SILENT or RUNDIR_GONE */
+	bool done;
+};
+
+static void exchange_step(struct exchange *x, short revents)
+{
+	char buf[16384];
+	ssize_t n;
+
+	if ((revents & POLLOUT) && x->out_len) {
+		n = send(x->fd, x->out, x->out_len, MSG_NOSIGNAL);
+		if (n > 0) {
+			x->out += n;
+			x->out_len -= (size_t)n;
+		} else if (n < 0 && errno != EAGAIN) {
+			x->done = true;
+			x->status = RUNDIR_GONE;
+		}
+	}
+	if (!(revents & (POLLIN | POLLHUP | POLLERR)))
+		return;
+	n = read(x->fd, buf, sizeof(buf));
+	if (n > 0 && x->in.len + (size_t)n <= CTL_REPLY_MAX) {
+		sb_addn(&x->in, buf, (size_t)n);
+	} else if (n == 0) {
+		x->done = true;
+		x->status = RUNDIR_OK;
+	} else if (n > 0 || errno != EAGAIN) {
+		x->done = true;
+		x->status = n > 0 ? RUNDIR_SILENT : RUNDIR_GONE; /* too long a reply, or reset */
+	}
+}
+
+void rundir_exchange(struct rundir *rd, const char *const *names, int n, const char *cmd,
+		     int timeout_ms, char **replies, int *status)
+{
+	struct exchange *x = xcalloc((size_t)n + 1, sizeof(*x));
+	struct pollfd *p = xcalloc((size_t)n + 1, sizeof(*p));
+	char *line = xasprintf("%s\n", cmd);
+	struct timespec t0, t;
+	int i, left = 0, elapsed;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++) {
+		sb_init(&x[i].in);
+		x[i].fd = rundir_connect(rd, names[i]);
+		x[i].out = line;
+		x[i].out_len = strlen(line);
+		x[i].status = x[i].fd == RUNDIR_SILENT ? RUNDIR_SILENT : RUNDIR_GONE;
+		x[i].done = x[i].fd < 0;
+		left += !x[i].done;
+	}
+	while (left) {
+		for (i = 0; i < n; i++)
+			p[i] = (struct pollfd){ .fd = x[i].done ? -1 : x[i].fd,
+						.events = (short)(POLLIN |
+								  (x[i].out_len ? POLLOUT : 0)) };
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		elapsed = (int)((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (elapsed >= timeout_ms ||
+		    (poll(p, (nfds_t)n, timeout_ms - elapsed) < 0 && errno != EINTR))
+			break;
+		for (i = 0; i < n; i++) {
+			if (x[i].done || !p[i].revents)
+				continue;
+			exchange_step(&x[i], p[i].revents);
+			left -= x[i].done;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (x[i].fd >= 0)
+			close(x[i].fd);
+		if (!x[i].done)
+			x[i].status = RUNDIR_SILENT; /* the time ran out */
+		status[i] = x[i].status;
+		replies[i] = x[i].status == RUNDIR_OK ? sb_detach(&x[i].in) : NULL;
+		if (x[i].status != RUNDIR_OK)
+			sb_free(&x[i].in);
+	}
+	free(line);
+	free(p);
+	free(x);
 }
 
 int rundir_request(struct rundir *rd, const char *name, const char *cmd, char **reply, char **err)
 {
-	int fd = rundir_connect(rd, name);
-	struct strbuf sb;
-	char buf[4096];
-	ssize_t n;
+	const char *names[1] = { name };
+	int status;
 
-	*reply = NULL;
-	if (fd < 0) {
+	rundir_exchange(rd, names, 1, cmd, CTL_REPLY_TIMEOUT_MS, reply, &status);
+	if (status == RUNDIR_GONE) {
 		*err = xasprintf("domain %s is not running", name);
+		return RUNDIR_GONE;
+	}
+	if (status == RUNDIR_SILENT) {
+		*err = xasprintf("domain %s's VMM does not answer (it may be stopped or hung); "
+				 "xlc destroy ends it",
+				 name);
+		return RUNDIR_SILENT;
+	}
+	if (!strncmp(*reply, "error ", 6)) {
+		(*reply)[strcspn(*reply, "\n")] = '\0';
+		*err = xstrdup(*reply + 6);
+		free(*reply);
+		*reply = NULL;
 		return -1;
 	}
-	if (write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd) || write(fd, "\n", 1) != 1) {
-		*err = xasprintf("cannot talk to %s's VMM: %s", name, strerror(errno));
+	return RUNDIR_OK;
+}
+
+/* ---- the VMM's pid, for a VMM that does not answer ---- */
+
+void rundir_set_pid(struct rundir *rd, const char *name, pid_t pid)
+{
+	char *path = pid_path(rd, name), *tmp = xasprintf("%s.new", path), buf[24];
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)pid);
+
+	if (fd >= 0) {
+		if (write(fd, buf, (size_t)n) == n)
+			rename(tmp, path);
 		close(fd);
-		return -1;
 	}
-	sb_init(&sb);
-	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0)
-			sb_addn(&sb, buf, (size_t)n);
-	close(fd);
-	if (!strncmp(sb.buf, "error ", 6)) {
-		sb.buf[strcspn(sb.buf, "\n")] = '\0';
-		*err = xstrdup(sb.buf + 6);
-		sb_free(&sb);
-		return -1;
+	unlink(tmp);
+	free(tmp);
+	free(path);
+}
+
+/*
+ * The pid in <name>.pid, if that process is still the domain's VMM: its
+ * comm must be "xlc-<name>" (as far as the kernel keeps it), so that a
+ * recycled pid is never taken for it.
+ */
+pid_t rundir_get_pid(const struct rundir *rd, const char *name)
+{
+	char *path = pid_path(rd, name), *text = read_file(path, NULL), *comm, want[16];
+	unsigned long pid = 0;
+	pid_t ret = 0;
+
+	free(path);
+	if (!text)
+		return 0;
+	text[strcspn(text, "\n")] = '\0';
+	if (parse_ulong(text, 10, &pid) && pid > 1 && pid < 1u << 22) {
+		path = xasprintf("/proc/%lu/comm", pid);
+		comm = read_file(path, NULL);
+		free(path);
+		snprintf(want, sizeof(want), "xlc-%s", name);
+		if (comm && !strncmp(comm, want, strlen(want)) && comm[strlen(want)] == '\n')
+			ret = (pid_t)pid;
+		free(comm);
 	}
-	*reply = sb_detach(&sb);
-	return 0;
+	free(text);
+	return ret;
 }
 
 int rundir_claim(struct rundir *rd, const char *name, int *domid, int *listen_fd, char **err)
@@ -367,6 +510,7 @@ int rundir_claim(struct rundir *rd, const char *name, int *domid, int *listen_fd
 		rundir_release(rd, name, *domid);
 		goto out;
 	}
+	rundir_set_pid(rd, name, getpid());
 	ret = 0;
 out:
 	rundir_unlock(rd);

@@ -49,13 +49,33 @@ void rundir_entries_free(struct rundir_entry *e, int n);
 /* A domain by name or id; 0, or -1 with "X is an invalid domain identifier". */
 int rundir_resolve(struct rundir *rd, const char *arg, char **name, int *domid, char **err);
 
-/* Connects to a domain's VMM; -1 if it is not running (a ghost is removed). */
+/* How a request to a domain's VMM went. */
+enum rundir_status {
+	RUNDIR_OK = 0,
+	RUNDIR_GONE = -2,   /* nothing listens: the domain is not running (a ghost is removed) */
+	RUNDIR_SILENT = -3, /* it listens but does not answer: stopped, hung, or swamped */
+};
+
+/* A non-blocking connection to a domain's VMM, or RUNDIR_GONE / RUNDIR_SILENT. */
 int rundir_connect(struct rundir *rd, const char *name);
 
 /*
- * Sends one command line to a domain's VMM and reads its reply up to EOF.
- * Returns 0, or -1 with *err.
+ * Sends one command line to a domain's VMM and reads its reply up to EOF,
+ * within CTL_REPLY_TIMEOUT_MS. Returns RUNDIR_OK, -1 if the VMM answered
+ * "error ..." (the text in *err), or RUNDIR_GONE / RUNDIR_SILENT with *err.
  */
 int rundir_request(struct rundir *rd, const char *name, const char *cmd, char **reply, char **err);
+
+/*
+ * The same command to n domains at once, all within timeout_ms: replies[i]
+ * (or NULL) and status[i] (RUNDIR_OK, RUNDIR_GONE or RUNDIR_SILENT).
+ */
+void rundir_exchange(struct rundir *rd, const char *const *names, int n, const char *cmd,
+		     int timeout_ms, char **replies, int *status);
+
+/* <name>.pid: the VMM that holds the name (written at claim, removed at release). */
+void rundir_set_pid(struct rundir *rd, const char *name, pid_t pid);
+/* That pid, if the process is still that domain's VMM; else 0. */
+pid_t rundir_get_pid(const struct rundir *rd, const char *name);
 
 #endif

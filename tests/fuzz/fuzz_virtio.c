@@ -39,7 +39,7 @@ static struct vm *fake_vm(uint8_t *mem)
 {
 	struct vm *vm = xcalloc(1, sizeof(*vm));
 
-	vm->kvm_fd = vm->vm_fd = vm->event_fd = vm->console_log_fd = -1;
+	vm->kvm_fd = vm->vm_fd = vm->event_fd = -1;
 	pthread_mutex_init(&vm->mmio.lock, NULL);
 	pthread_mutex_init(&vm->pio.lock, NULL);
 	vm->mem[0] = (struct mem_region){ 0, GUEST_MEM, mem };
@@ -94,7 +94,7 @@ static void driver_setup(struct virtio_dev *dev, const uint8_t *h)
 			  VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
 }
 
-static struct virtio_dev *make_device(struct vm *vm, unsigned kind, int *sock)
+static struct virtio_dev *make_device(struct vm *vm, unsigned kind, int *sock, int *disk_fd)
 {
 	struct virtio_slot slot = { VIRTIO_MMIO_BASE, 16, true };
 	char *err = NULL;
@@ -102,21 +102,19 @@ static struct virtio_dev *make_device(struct vm *vm, unsigned kind, int *sock)
 
 	if (kind == 0) {
 		int fd = memfd_create("disk", MFD_CLOEXEC);
-		char path[64];
-		struct disk_spec d = { .vdev = "xvda", .readwrite = true, .target = path };
+		struct blk_backing b = { .name = "xvda", .fd = fd, .bytes = 64 * 1024 };
 
 		if (fd < 0 || ftruncate(fd, 64 * 1024))
 			abort();
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		rc = virtio_blk_create(vm, &d, &slot, &err);
-		close(fd);
+		rc = virtio_blk_create(vm, &b, &slot, &err);
+		*disk_fd = fd;
 	} else if (kind == 1) {
-		struct vif_spec vif = { .devid = 0, .mac = { 0, 0x16, 0x3e, 1, 2, 3 } };
+		struct net_backing n = { .ifname = "vif1.0", .mac = { 0, 0x16, 0x3e, 1, 2, 3 } };
 
 		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sock))
 			abort();
-		rc = virtio_net_create(vm, &vif, &(struct vif_owner){ 1, "fuzz", "xenbr0" }, &slot,
-				       sock[0], &err);
+		n.fd = sock[0];
+		rc = virtio_net_create(vm, &n, &slot, &err);
 	} else {
 		rc = virtio_rng_create(vm, &slot, &err);
 	}
@@ -162,14 +160,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *mem;
 	struct vm *vm;
 	struct virtio_dev *dev;
-	int sock[2] = { -1, -1 };
+	int sock[2] = { -1, -1 }, disk_fd = -1;
 	size_t mem_len, i, nops;
 
 	if (size < HEADER)
 		return 0;
 	mem = calloc(1, GUEST_MEM);
 	vm = fake_vm(mem);
-	dev = make_device(vm, data[0] % 3, sock);
+	dev = make_device(vm, data[0] % 3, sock, &disk_fd);
 	driver_setup(dev, data);
 	nops = data[10];
 	mem_len = size - HEADER < MEM_FROM_INPUT ? size - HEADER : MEM_FROM_INPUT;
@@ -184,8 +182,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < nops; i++)
 		run_op(dev, data + size - (nops - i) * 6, sock[1]);
 	vm_destroy(vm);
+	/* The device does not own its backing fds: the VMM's host part does. */
+	if (sock[0] >= 0)
+		close(sock[0]);
 	if (sock[1] >= 0)
 		close(sock[1]);
+	if (disk_fd >= 0)
+		close(disk_fd);
 	free(mem);
 	return 0;
 }

@@ -15,11 +15,14 @@
 #include <linux/if_tun.h>
 #include <linux/sockios.h>
 #include <net/if_arp.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,11 +57,6 @@ int tap_open(const char *name, char **err)
 fail:
 	close(fd);
 	return -1;
-}
-
-int tap_set_offload(int fd, unsigned flags)
-{
-	return ioctl(fd, TUNSETOFFLOAD, flags);
 }
 
 static int netdev_ioctl(unsigned long req, struct ifreq *ifr)
@@ -143,35 +141,28 @@ int bridge_add(const char *bridge, const char *tap, char **err)
 	return 0;
 }
 
-char *vif_script_path(const char *script)
+/* Waits for pid up to timeout_ms, then kills it; its status, or -1. */
+static int wait_bounded(pid_t pid, int timeout_ms, bool *timed_out)
 {
-	static const char *const dirs[] = { "/etc/xlc/scripts", "/etc/xen/scripts" };
-	const char *sysconf = getenv("XLC_SYSCONFDIR");
-	char *path;
-	unsigned i;
+	int pidfd = pidfd_open(pid, 0), status = -1;
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
 
-	if (strchr(script, '/'))
-		return xstrdup(script);
-	if (sysconf) {
-		path = xasprintf("%s/scripts/%s", sysconf, script);
-		if (!access(path, X_OK))
-			return path;
-		free(path);
+	*timed_out = false;
+	if (pidfd >= 0 && poll(&p, 1, timeout_ms) == 0) {
+		*timed_out = true;
+		kill(pid, SIGKILL);
 	}
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		/* Xen's own vif-bridge needs xenstore: xlc does its job itself. */
-		if (i == 1 && !strcmp(script, "vif-bridge"))
-			break;
-		path = xasprintf("%s/%s", dirs[i], script);
-		if (!access(path, X_OK))
-			return path;
-		free(path);
-	}
-	return NULL;
+	if (pidfd >= 0)
+		close(pidfd);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
 }
 
-int vif_script_run(const char *path, const char *action, char *const env[], char **err)
+int vif_script_run(const char *path, const char *action, char *const env[], int out_fd, char **err)
 {
+	bool timed_out;
 	pid_t pid = fork();
 	int status;
 
@@ -181,20 +172,31 @@ int vif_script_run(const char *path, const char *action, char *const env[], char
 	}
 	if (!pid) {
 		char *argv[] = { (char *)path, (char *)action, "type_if=tap", NULL };
+		int null = open("/dev/null", O_RDONLY);
 
 		/* Its output goes to the VMM's log, as hotplug output goes to xl's. */
-		dup2(STDERR_FILENO, STDOUT_FILENO);
+		if (null >= 0)
+			dup2(null, STDIN_FILENO);
+		if (out_fd >= 0) {
+			dup2(out_fd, STDOUT_FILENO);
+			dup2(out_fd, STDERR_FILENO);
+		}
 		execve(path, argv, env);
 		fprintf(stderr, "xlc-vmm: cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	if (WIFEXITED(status) && !WEXITSTATUS(status))
+	status = wait_bounded(pid, VIF_SCRIPT_TIMEOUT_MS, &timed_out);
+	if (status >= 0 && WIFEXITED(status) && !WEXITSTATUS(status))
 		return 0;
-	*err = WIFEXITED(status)
-		       ? xasprintf("%s %s exited with status %d", path, action, WEXITSTATUS(status))
-		       : xasprintf("%s %s was killed by signal %d", path, action, WTERMSIG(status));
+	if (timed_out)
+		*err = xasprintf("%s %s did not finish within %d s; it was killed", path, action,
+				 VIF_SCRIPT_TIMEOUT_MS / 1000);
+	else if (status < 0)
+		*err = xasprintf("%s %s: %s", path, action, strerror(errno));
+	else
+		*err = WIFEXITED(status) ? xasprintf("%s %s exited with status %d", path, action,
+						     WEXITSTATUS(status))
+					 : xasprintf("%s %s was killed by signal %d", path, action,
+						     WTERMSIG(status));
 	return -1;
 }

@@ -59,12 +59,14 @@ static void put64(uint8_t *p, uint64_t v)
 	memcpy(p, &v, 8);
 }
 
-int bzimage_parse(const uint8_t *k, size_t len, struct bzimage_info *info, char **err)
+int bzimage_parse(const uint8_t *k, size_t hdr_len, uint64_t len, struct bzimage_info *info,
+		  char **err)
 {
 	unsigned setup_sects;
 
 	memset(info, 0, sizeof(*info));
-	if (len < 0x300 || le16(k + HDR_BOOT_FLAG) != 0xaa55 || memcmp(k + HDR_MAGIC, "HdrS", 4)) {
+	if (hdr_len < 0x300 || len < 0x300 || le16(k + HDR_BOOT_FLAG) != 0xaa55 ||
+	    memcmp(k + HDR_MAGIC, "HdrS", 4)) {
 		*err = xstrdup("not a Linux bzImage (no boot sector signature or 'HdrS' header)");
 		return -1;
 	}
@@ -101,30 +103,39 @@ int bzimage_parse(const uint8_t *k, size_t len, struct bzimage_info *info, char 
 	return 0;
 }
 
-static char *read_whole(const char *path, size_t *len, char **err)
+/* Reads len bytes at off of fd into buf; -1 on a short read. */
+static int read_at(int fd, void *buf, size_t len, off_t off)
 {
-	char *data = read_file(path, len);
+	size_t done = 0;
+	ssize_t n;
 
-	if (!data)
-		*err = xasprintf("cannot read %s: %s", path, strerror(errno));
-	return data;
+	while (done < len) {
+		n = pread(fd, (uint8_t *)buf + done, len - done, off + (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!n)
+				errno = EIO;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return 0;
 }
 
 /* Reads the initrd straight into guest memory, as high as it may go. */
-static int load_initrd(struct vm *vm, const char *path, const struct bzimage_info *info,
-		       uint64_t kernel_end, uint64_t *addr, uint64_t *size, char **err)
+static int load_initrd(struct vm *vm, const struct boot_file *initrd,
+		       const struct bzimage_info *info, uint64_t kernel_end, uint64_t *addr,
+		       uint64_t *size, char **err)
 {
 	uint64_t limit = vm->mem[0].size, max = (uint64_t)info->initrd_addr_max + 1;
+	const char *path = initrd->name;
 	struct stat st;
-	ssize_t n = 0;
-	size_t done = 0;
 	uint8_t *dst;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	if (fstat(initrd->fd, &st) < 0) {
 		*err = xasprintf("cannot read ramdisk %s: %s", path, strerror(errno));
-		goto fail;
+		return -1;
 	}
 	if (max < limit)
 		limit = max;
@@ -133,23 +144,15 @@ static int load_initrd(struct vm *vm, const char *path, const struct bzimage_inf
 		*err = xasprintf("ramdisk %s (%llu MiB) does not fit in memory beside the kernel; "
 				 "raise memory",
 				 path, (unsigned long long)(*size >> 20) + 1);
-		goto fail;
+		return -1;
 	}
 	*addr = (limit - *size) & ~0xfffULL;
 	dst = gpa_to_hva(vm, *addr, *size);
-	while (dst && done < *size && (n = read(fd, dst + done, *size - done)) > 0)
-		done += (size_t)n;
-	if (!dst || done != *size) {
-		*err = xasprintf("cannot read ramdisk %s: %s", path,
-				 n < 0 ? strerror(errno) : "short read");
-		goto fail;
+	if (!dst || read_at(initrd->fd, dst, *size, 0)) {
+		*err = xasprintf("cannot read ramdisk %s: %s", path, strerror(errno));
+		return -1;
 	}
-	close(fd);
 	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	return -1;
 }
 
 static void e820_add(uint8_t *bp, uint64_t addr, uint64_t size, uint32_t type)
@@ -194,34 +197,46 @@ static int write_zero_page(struct vm *vm, const uint8_t *k, const struct bzimage
 	return 0;
 }
 
-int boot_load_linux(struct vm *vm, const char *kernel, const char *initrd, const char *cmdline,
-		    uint64_t *entry, char **err)
+/* The setup sectors and header: at most 255 + 1 sectors, and 0x300 bytes at least. */
+#define SETUP_MAX (256 * 512)
+
+int boot_load_linux(struct vm *vm, const struct boot_file *kernel, const struct boot_file *initrd,
+		    const char *cmdline, uint64_t *entry, char **err)
 {
 	struct bzimage_info info;
-	uint64_t initrd_addr = 0, initrd_size = 0, footprint, cmdmax;
-	size_t len = 0, pm_len;
-	uint8_t *k = (uint8_t *)read_whole(kernel, &len, err), *dst;
+	uint64_t initrd_addr = 0, initrd_size = 0, footprint, cmdmax, pm_len;
+	uint8_t *k = xcalloc(1, SETUP_MAX), *dst;
+	size_t hdr_len;
+	struct stat st;
 	char *why = NULL;
 	int ret = -1;
 
-	if (!k)
-		return -1;
-	if (bzimage_parse(k, len, &info, &why)) {
-		*err = xasprintf("kernel %s: %s", kernel, why);
+	if (fstat(kernel->fd, &st) || st.st_size < 0) {
+		*err = xasprintf("cannot read %s: %s", kernel->name, strerror(errno));
 		goto out;
 	}
-	pm_len = len - info.setup_size;
+	hdr_len = (uint64_t)st.st_size < SETUP_MAX ? (size_t)st.st_size : SETUP_MAX;
+	if (read_at(kernel->fd, k, hdr_len, 0)) {
+		*err = xasprintf("cannot read %s: %s", kernel->name, strerror(errno));
+		goto out;
+	}
+	if (bzimage_parse(k, hdr_len, (uint64_t)st.st_size, &info, &why)) {
+		*err = xasprintf("kernel %s: %s", kernel->name, why);
+		goto out;
+	}
+	pm_len = (uint64_t)st.st_size - info.setup_size;
 	footprint = info.load_addr + info.init_size;
 	if (footprint > vm->mem[0].size) {
 		*err = xasprintf("kernel %s needs %llu MiB of memory to boot; memory is %llu MiB",
-				 kernel, (unsigned long long)(footprint >> 20) + 1,
+				 kernel->name, (unsigned long long)(footprint >> 20) + 1,
 				 (unsigned long long)(vm->ram_size >> 20));
 		goto out;
 	}
 	dst = gpa_to_hva(vm, info.load_addr, pm_len);
-	if (!dst)
+	if (!dst || read_at(kernel->fd, dst, pm_len, (off_t)info.setup_size)) {
+		*err = xasprintf("cannot read %s: %s", kernel->name, strerror(errno));
 		goto out;
-	memcpy(dst, k + info.setup_size, pm_len);
+	}
 	if (initrd && load_initrd(vm, initrd, &info, footprint, &initrd_addr, &initrd_size, err))
 		goto out;
 	cmdline = cmdline ? cmdline : "";

@@ -23,13 +23,20 @@ struct bzimage_info {
 };
 
 /* Checks a kernel image; a clear message in *err if xlc cannot boot it. */
-int bzimage_parse(const uint8_t *k, size_t len, struct bzimage_info *info, char **err);
+int bzimage_parse(const uint8_t *hdr, size_t hdr_len, uint64_t file_len, struct bzimage_info *info,
+		  char **err);
+
+/* A file the VMM's privileged part opened for it; name is for messages. */
+struct boot_file {
+	int fd;
+	const char *name;
+};
 
 /*
  * Loads kernel, initrd and command line into guest memory and writes the zero
  * page; *entry is the 64-bit entry point. source names the files in errors.
  */
-int boot_load_linux(struct vm *vm, const char *kernel, const char *initrd, const char *cmdline,
-		    uint64_t *entry, char **err);
+int boot_load_linux(struct vm *vm, const struct boot_file *kernel, const struct boot_file *initrd,
+		    const char *cmdline, uint64_t *entry, char **err);
 
 #endif

@@ -35,13 +35,16 @@ struct iothread {
 
 static void *iothread_main(void *arg)
 {
-	struct iothread *io = arg;
+	struct vm *vm = arg;
+	struct iothread *io = vm->io;
 	struct epoll_event ev[16];
 	sigset_t all;
 	int i, n;
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	pthread_setname_np(pthread_self(), "xlc-io");
+	vm_thread_started(vm, VM_THREAD_IO, 0);
 	for (;;) {
 		n = epoll_wait(io->epoll_fd, ev, ARRAY_SIZE(ev), -1);
 		if (n < 0 && errno == EINTR)
@@ -120,12 +123,11 @@ int iothread_start(struct vm *vm, char **err)
 		*err = xasprintf("cannot set up the I/O thread: %s", strerror(errno));
 		return -1;
 	}
-	e = pthread_create(&io->thread, NULL, iothread_main, io);
+	e = pthread_create(&io->thread, NULL, iothread_main, vm);
 	if (e) {
 		*err = xasprintf("cannot start the I/O thread: %s", strerror(e));
 		return -1;
 	}
-	pthread_setname_np(io->thread, "xlc-io");
 	io->running = true;
 	return 0;
 }

@@ -5,11 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backends/kvm/vmm/machine/acpi.h"
-#include "backends/kvm/vmm/machine/boot.h"
-#include "backends/kvm/vmm/virtio/devices.h"
 #include "backends/kvm/vmm/devices/legacy.h"
-#include "backends/kvm/vmm/devices/serial.h"
+#include "backends/kvm/vmm/machine/acpi.h"
 #include "backends/kvm/vmm/virtio/virtio.h"
 #include "lib/util.h"
 
@@ -24,76 +21,37 @@ static int add_devices(struct vm *vm, serial_sink sink, void *opaque, char **err
 	return 0;
 }
 
-/* Disks in vdev order (xvda before xvdb, whatever the config's order): vda, vdb... */
-static int by_disk_index(const void *a, const void *b)
+/* The next slot, with its counters in the shared page if there is one. */
+static bool next_slot(struct vm *vm, const struct machine_config *mc, struct virtio_slot *slot,
+		      char **err)
 {
-	const struct disk_spec *x = *(const struct disk_spec *const *)a;
-	const struct disk_spec *y = *(const struct disk_spec *const *)b;
-
-	return x->disk_index < y->disk_index ? -1 : x->disk_index > y->disk_index;
-}
-
-/* Formats other than raw would need an image driver the kvm backend does not have. */
-static int check_disk(const struct disk_spec *d, char **err)
-{
-	if (d->format != DISK_FORMAT_RAW && d->format != DISK_FORMAT_UNKNOWN) {
-		*err = xasprintf("disk %s (%s): format %s is not supported by the kvm backend; "
-				 "convert it to raw (qemu-img convert -O raw)",
-				 d->vdev, d->target ? d->target : "", disk_format_name(d->format));
-		return -1;
-	}
-	return 0;
-}
-
-static bool next_slot(struct vm *vm, struct virtio_slot *slot, char **err)
-{
-	if (virtio_slot_get(vm->nvirtio, slot)) /* VIRTIO_SLOTS < VIRTIO_MAX_DEVICES */
+	if (virtio_slot_get(vm->nvirtio, slot)) {
+		if (mc->stats)
+			slot->stats = &mc->stats[vm->nvirtio];
 		return true;
+	}
 	*err = xasprintf("too many disks and vifs: the kvm backend has %d virtio slots, "
 			 "one of them for the entropy device",
 			 VIRTIO_SLOTS);
 	return false;
 }
 
-static int add_disks(struct vm *vm, const struct domain_config *dc, char **err)
+static int add_virtio(struct vm *vm, const struct machine_config *mc, char **err)
 {
-	const struct disk_spec **order = xcalloc(dc->ndisks + 1, sizeof(*order));
-	struct virtio_slot slot;
-	unsigned i;
-	int ret = -1;
-
-	for (i = 0; i < dc->ndisks; i++)
-		order[i] = &dc->disks[i];
-	qsort(order, dc->ndisks, sizeof(*order), by_disk_index);
-	for (i = 0; i < dc->ndisks; i++) {
-		if (check_disk(order[i], err))
-			goto out;
-		if (!order[i]->target)
-			continue; /* an empty cdrom drive: virtio-blk has no removable media */
-		if (!next_slot(vm, &slot, err) || virtio_blk_create(vm, order[i], &slot, err))
-			goto out;
-	}
-	ret = 0;
-out:
-	free(order);
-	return ret;
-}
-
-static int add_virtio(struct vm *vm, const struct domain_config *dc, int domid, char **err)
-{
-	struct vif_owner owner = { domid, dc->name, "xenbr0" };
 	struct virtio_slot slot;
 	unsigned i;
 
-	if (add_disks(vm, dc, err))
-		return -1;
-	for (i = 0; i < dc->nvifs; i++)
-		if (!next_slot(vm, &slot, err) ||
-		    virtio_net_create(vm, &dc->vifs[i], &owner, &slot, -1, err))
+	for (i = 0; i < mc->ndisks; i++)
+		if (!next_slot(vm, mc, &slot, err) ||
+		    virtio_blk_create(vm, &mc->disks[i], &slot, err))
 			return -1;
-	if (!next_slot(vm, &slot, err) || virtio_rng_create(vm, &slot, err))
+	for (i = 0; i < mc->nnics; i++)
+		if (!next_slot(vm, mc, &slot, err) ||
+		    virtio_net_create(vm, &mc->nics[i], &slot, err))
+			return -1;
+	if (!next_slot(vm, mc, &slot, err) || virtio_rng_create(vm, &slot, err))
 		return -1;
-	return iothread_start(vm, err);
+	return 0;
 }
 
 /* The DSDT's LNRO0005 devices: one per virtio device, in slot order. */
@@ -143,49 +101,32 @@ static char *guest_cmdline(const char *cmdline, int vcpus, int max_vcpus)
 	return sb_detach(&sb);
 }
 
-/* MemTotal: a guest larger than the host cannot be backed, only overcommitted. */
-static uint64_t host_memory_mib(void)
+struct vm *machine_build(const struct machine_config *mc, char **err)
 {
-	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-
-	return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size >> 20 : UINT64_MAX;
-}
-
-struct vm *vmm_build(const struct domain_config *dc, int domid, serial_sink sink, void *opaque,
-		     char **err)
-{
-	uint64_t mib = dc->memory_mib ? (uint64_t)dc->memory_mib : KVM_DEFAULT_MEMORY_MIB, entry;
-	int vcpus = dc->vcpus ? dc->vcpus : 1;
-	int max_vcpus = dc->maxvcpus > vcpus ? dc->maxvcpus : vcpus;
 	char *cmdline = NULL;
+	uint64_t entry;
 	struct vm *vm;
 
-	if (!dc->kernel) {
-		*err = xstrdup("no kernel: the kvm backend boots a kernel directly; "
-			       "set kernel = \"/path/to/bzImage\"");
-		return NULL;
-	}
-	if (mib > host_memory_mib()) {
-		*err = xasprintf("memory = %llu MiB is more than this host has (%llu MiB)",
-				 (unsigned long long)mib, (unsigned long long)host_memory_mib());
-		return NULL;
-	}
-	if (max_vcpus > MAX_VCPUS) {
-		*err = xasprintf("vcpus = %d: the kvm backend runs at most %d", max_vcpus,
+	if (mc->max_vcpus > MAX_VCPUS) {
+		*err = xasprintf("vcpus = %d: the kvm backend runs at most %d", mc->max_vcpus,
 				 MAX_VCPUS);
+		close(mc->kvm_fd);
 		return NULL;
 	}
-	vm = vm_create(mib << 20, max_vcpus, err);
+	vm = vm_create(mc->kvm_fd, mc->ram_bytes, mc->max_vcpus, err);
 	if (!vm)
 		return NULL;
-	if (add_devices(vm, sink, opaque, err) || add_virtio(vm, dc, domid, err))
+	vm->thread_hook = mc->thread_hook;
+	vm->owner = mc->owner;
+	if (add_devices(vm, mc->sink, mc->sink_opaque, err) || add_virtio(vm, mc, err))
 		goto fail;
-	if (install_acpi(vm, max_vcpus)) {
+	if (install_acpi(vm, mc->max_vcpus)) {
 		*err = xstrdup("the ACPI tables do not fit below 1 MiB");
 		goto fail;
 	}
-	cmdline = guest_cmdline(dc->cmdline, vcpus, max_vcpus);
-	if (boot_load_linux(vm, dc->kernel, dc->ramdisk, cmdline, &entry, err) ||
+	cmdline = guest_cmdline(mc->cmdline, mc->vcpus, mc->max_vcpus);
+	if (boot_load_linux(vm, &mc->kernel, mc->initrd.fd >= 0 ? &mc->initrd : NULL, cmdline,
+			    &entry, err) ||
 	    vcpus_create(vm, err) || vcpu_setup_boot(&vm->vcpus[0], entry, ZERO_PAGE_ADDR, err))
 		goto fail;
 	free(cmdline);
@@ -197,31 +138,42 @@ fail:
 }
 
 /* cpus = "0-3": every vCPU there; cpus = [ "0", "1" ]: vCPU i on item i. */
-static int pin_vcpus(struct vm *vm, const struct domain_config *dc, char **err)
+static int pin_vcpus(struct vm *vm, const struct machine_config *mc, char **err)
 {
 	int i;
 
-	for (i = 0; i < vm->nvcpus; i++) {
-		const char *list = domain_vcpu_cpus(dc, i);
+	for (i = 0; mc->pins && i < vm->nvcpus; i++)
+		if (mc->pins[i].ncpus &&
+		    vcpu_pin(&vm->vcpus[i], mc->pins[i].cpus, mc->pins[i].ncpus, err))
+			return -1;
+	return 0;
+}
 
-		if (list && vcpu_pin(&vm->vcpus[i], list, err))
+static int start_device_threads(struct vm *vm, char **err)
+{
+	unsigned i;
+
+	for (i = 0; i < vm->nvirtio; i++) {
+		struct virtio_dev *dev = vm->virtio[i];
+
+		if (dev->ops->start_threads && dev->ops->start_threads(dev, err))
 			return -1;
 	}
 	return 0;
 }
 
-int vmm_start(struct vm *vm, const struct domain_config *dc, bool paused, char **err)
+int machine_start(struct vm *vm, const struct machine_config *mc, bool paused, char **err)
 {
-	if (paused) {
-		vm->pause_requested = true;
-		/* Started, but parked before their first KVM_RUN. */
-	}
+	if (iothread_start(vm, err) || start_device_threads(vm, err))
+		return -1;
+	if (paused)
+		vm->pause_requested = true; /* started, but parked before their first KVM_RUN */
 	if (vcpus_start(vm, err))
 		return -1;
-	return pin_vcpus(vm, dc, err);
+	return pin_vcpus(vm, mc, err);
 }
 
-enum vm_exit_reason vmm_finish(struct vm *vm)
+enum vm_exit_reason machine_finish(struct vm *vm)
 {
 	enum vm_exit_reason why;
 

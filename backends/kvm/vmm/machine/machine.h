@@ -1,32 +1,54 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One boot of a guest: build the machine from a domain_config, run it until
- * it powers off, reboots, crashes or is destroyed, and say which.
+ * One boot of a guest: the machine built from what the VMM's privileged part
+ * opened for it (/dev/kvm, the kernel, images, taps), and its threads.
+ * Building touches no file by name and starts no thread; starting runs the
+ * threads, each of which confines itself first (thread_hook).
  */
-#ifndef XLC_KVM_VMM_H
-#define XLC_KVM_VMM_H
+#ifndef XLC_KVM_MACHINE_H
+#define XLC_KVM_MACHINE_H
 
 #include <stdbool.h>
-#include <stdio.h>
 
 #include "backends/kvm/vmm/devices/serial.h"
+#include "backends/kvm/vmm/machine/boot.h"
 #include "backends/kvm/vmm/machine/vm.h"
-#include "parsers/domain_config.h"
+#include "backends/kvm/vmm/virtio/devices.h"
+#include "backends/kvm/vmm_spec.h"
 
-/* Memory when the config gives none (MiB): Firecracker's default. */
-#define KVM_DEFAULT_MEMORY_MIB 128
+struct virtio_stats;
 
-/*
- * Builds the machine (devices, taps and disks included) and loads the guest;
- * NULL with *err if it cannot. domid names the default taps (vif<domid>.<n>).
- */
-struct vm *vmm_build(const struct domain_config *dc, int domid, serial_sink sink, void *opaque,
-		     char **err);
+struct machine_config {
+	int kvm_fd; /* the machine owns it from now on */
+	uint64_t ram_bytes;
+	int vcpus, max_vcpus;
+	const struct vmm_pin *pins; /* max_vcpus entries */
+	struct boot_file kernel, initrd; /* initrd.fd -1: none */
+	const char *cmdline;
+	const struct blk_backing *disks; /* in the guest's order */
+	unsigned ndisks;
+	const struct net_backing *nics;
+	unsigned nnics;
+	struct virtio_stats *stats; /* one per virtio device in slot order, or NULL */
+	serial_sink sink;
+	void *sink_opaque;
+	vm_thread_hook thread_hook;
+	void *owner; /* vm->owner, for the hook */
+};
 
-/* Starts the vCPUs (parked if paused), pinned as the config's cpus= says. */
-int vmm_start(struct vm *vm, const struct domain_config *dc, bool paused, char **err);
+/* Every virtio device a config makes: its disks, its NICs and the entropy device. */
+static inline unsigned machine_virtio_count(unsigned ndisks, unsigned nnics)
+{
+	return ndisks + nnics + 1;
+}
+
+/* Builds the machine and loads the guest; NULL with *err if it cannot. */
+struct vm *machine_build(const struct machine_config *mc, char **err);
+
+/* Starts the I/O thread, the devices' threads and the vCPUs (parked if paused). */
+int machine_start(struct vm *vm, const struct machine_config *mc, bool paused, char **err);
 
 /* Stops the vCPUs and frees the machine; returns why the guest ended. */
-enum vm_exit_reason vmm_finish(struct vm *vm);
+enum vm_exit_reason machine_finish(struct vm *vm);
 
 #endif

@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include "backends/kvm/vmm/machine/vm.h"
-#include "parsers/cpulist.h"
 #include "lib/util.h"
 
 #define KICK_SIGNAL SIGUSR1
@@ -399,6 +398,7 @@ static void *vcpu_thread(void *arg)
 	cpu->tid = (int)gettid();
 	snprintf(name, sizeof(name), "vcpu%d", cpu->id);
 	pthread_setname_np(pthread_self(), name);
+	vm_thread_started(vm, VM_THREAD_VCPU, cpu->id);
 	sigemptyset(&set);
 	sigaddset(&set, KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
@@ -443,31 +443,19 @@ int vcpus_start(struct vm *vm, char **err)
 	return 0;
 }
 
-int vcpu_pin(struct vcpu *cpu, const char *list, char **err)
+int vcpu_pin(struct vcpu *cpu, const uint16_t *cpus, unsigned n, char **err)
 {
-	struct cpumap map;
 	cpu_set_t set;
 	unsigned i;
 	int r;
 
-	cpumap_init_host(&map);
-	if (!cpulist_parse(list, &map, err)) {
-		cpumap_free(&map);
-		return -1;
-	}
 	CPU_ZERO(&set);
-	for (i = 0; i < map.nbits && i < CPU_SETSIZE; i++)
-		if (cpumap_test(&map, i) && i < (unsigned)sysconf(_SC_NPROCESSORS_CONF))
-			CPU_SET(i, &set);
-	cpumap_free(&map);
-	if (!CPU_COUNT(&set)) {
-		*err = xasprintf("cpus = \"%s\" names no CPU of this host (it has %ld)", list,
-				 sysconf(_SC_NPROCESSORS_CONF));
-		return -1;
-	}
+	for (i = 0; i < n; i++)
+		if (cpus[i] < CPU_SETSIZE)
+			CPU_SET(cpus[i], &set);
 	r = pthread_setaffinity_np(cpu->thread, sizeof(set), &set);
 	if (r) {
-		*err = xasprintf("vCPU %d: cannot pin to CPUs %s: %s", cpu->id, list, strerror(r));
+		*err = xasprintf("vCPU %d: cannot pin it: %s", cpu->id, strerror(r));
 		return -1;
 	}
 	return 0;

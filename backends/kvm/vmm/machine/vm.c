@@ -28,6 +28,18 @@ static int fail(char **err, const char *what)
 	return -1;
 }
 
+int kvm_open(char **err)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		*err = xasprintf("cannot open /dev/kvm: %s%s", strerror(errno),
+				 errno == ENOENT   ? " (load kvm_intel or kvm_amd)"
+				 : errno == EACCES ? " (run as root or join the kvm group)"
+						   : "");
+	return fd;
+}
+
 static int check_kvm(struct vm *vm, char **err)
 {
 	static const struct {
@@ -41,14 +53,6 @@ static int check_kvm(struct vm *vm, char **err)
 	unsigned i;
 	int v;
 
-	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (vm->kvm_fd < 0) {
-		*err = xasprintf("cannot open /dev/kvm: %s%s", strerror(errno),
-				 errno == ENOENT   ? " (load kvm_intel or kvm_amd)"
-				 : errno == EACCES ? " (run as root or join the kvm group)"
-						   : "");
-		return -1;
-	}
 	v = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
 	if (v != KVM_API_VERSION) {
 		*err = xasprintf("/dev/kvm speaks API version %d, xlc needs %d", v,
@@ -143,13 +147,13 @@ static int setup_irqchip(struct vm *vm, char **err)
 	return 0;
 }
 
-struct vm *vm_create(uint64_t ram_bytes, int nvcpus, char **err)
+struct vm *vm_create(int kvm_fd, uint64_t ram_bytes, int nvcpus, char **err)
 {
 	struct vm *vm = xcalloc(1, sizeof(*vm));
 
-	vm->kvm_fd = vm->vm_fd = vm->event_fd = vm->console_log_fd = -1;
+	vm->kvm_fd = kvm_fd;
+	vm->vm_fd = vm->event_fd = -1;
 	vm->nvcpus = nvcpus;
-	vm->console = stdout;
 	pthread_mutex_init(&vm->pio.lock, NULL);
 	pthread_mutex_init(&vm->mmio.lock, NULL);
 	pthread_mutex_init(&vm->state_lock, NULL);

@@ -53,6 +53,11 @@ struct virtio_dev;
 
 #define VIRTIO_MAX_DEVICES 16
 
+/* The threads a machine runs, each confined to what its kind needs. */
+enum vm_thread_kind { VM_THREAD_VCPU, VM_THREAD_IO, VM_THREAD_DISK };
+/* index: the vCPU's number, or the thread's among its kind. */
+typedef void (*vm_thread_hook)(struct vm *vm, enum vm_thread_kind kind, int index);
+
 /* A device's handler for port I/O or MMIO: data is len bytes, little-endian. */
 typedef void (*io_handler)(struct vm *vm, void *dev, uint64_t offset, uint8_t *data, unsigned len,
 			   bool is_write);
@@ -102,9 +107,9 @@ struct vm {
 	_Atomic bool pause_requested;
 	pthread_mutex_t state_lock;
 	pthread_cond_t state_cond;
-	int event_fd;  /* written when the guest ends or a vCPU pauses */
-	FILE *console; /* where the serial port's output goes */
-	int console_log_fd;
+	int event_fd; /* written when the guest ends or a vCPU pauses */
+	vm_thread_hook thread_hook; /* run first by every thread the machine starts */
+	void *owner;		    /* the program's, for the hook */
 	struct serial *serial;
 	struct i8042 *i8042;
 	struct acpi_pm *pm;
@@ -114,9 +119,21 @@ struct vm {
 	char *err; /* why setup failed */
 };
 
-/* Creates the VM: /dev/kvm, memory, in-kernel irqchip and PIT. */
-struct vm *vm_create(uint64_t ram_bytes, int nvcpus, char **err);
+/*
+ * Creates the VM on an open /dev/kvm (which the VM now owns): memory, the
+ * in-kernel irqchip and PIT. Opening /dev/kvm is for the caller, which
+ * may be allowed to when the VMM no longer is.
+ */
+struct vm *vm_create(int kvm_fd, uint64_t ram_bytes, int nvcpus, char **err);
 void vm_destroy(struct vm *vm);
+/* Opens /dev/kvm; -1 with a message that says what to do. */
+int kvm_open(char **err);
+
+static inline void vm_thread_started(struct vm *vm, enum vm_thread_kind kind, int index)
+{
+	if (vm->thread_hook)
+		vm->thread_hook(vm, kind, index);
+}
 
 /*
  * Guest memory, checked: the host address of [gpa, gpa + len) if all of it
@@ -144,8 +161,8 @@ void vm_request_exit(struct vm *vm, enum vm_exit_reason why);
 int vcpus_create(struct vm *vm, char **err);
 int vcpu_setup_boot(struct vcpu *cpu, uint64_t entry, uint64_t boot_params, char **err);
 int vcpus_start(struct vm *vm, char **err);
-/* Pins vCPU i's thread to the CPUs of list (xl's cpus= syntax). */
-int vcpu_pin(struct vcpu *cpu, const char *list, char **err);
+/* Pins a vCPU's thread to these host CPUs. */
+int vcpu_pin(struct vcpu *cpu, const uint16_t *cpus, unsigned n, char **err);
 void vcpus_stop(struct vm *vm);
 /* Stops (or restarts) every vCPU between instructions; returns when done. */
 void vcpus_pause(struct vm *vm, bool pause);

@@ -8,8 +8,11 @@
  * fdatasync() returned: what the guest was told is stable is on the disk,
  * even if the VMM is killed right after.
  *
- * A writable image is locked with an open-file-description lock (as QEMU
- * does), so two guests cannot write it at once; read-only users share it.
+ * A guest cannot make the VMM grow: requests come from a pool of at most
+ * BLK_MAX_REQUESTS, and when it is empty the ring waits until a worker
+ * returns one. A reset drops what is queued and never waits for the disk.
+ *
+ * The image was opened and locked by the VMM's privileged part (host.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +37,7 @@
 #define SECTOR_SHIFT 9
 #define BLK_WORKERS 4
 #define BLK_SEG_MAX (VIRTQ_MAX_SEGS - 2) /* the header and status take two */
+#define BLK_MAX_REQUESTS VIRTQ_MAX_SIZE	 /* the pool: a full ring's worth */
 
 struct blk_request {
 	struct blk_request *next;
@@ -52,12 +56,12 @@ struct blk {
 	pthread_t workers[BLK_WORKERS];
 	unsigned nworkers;
 	pthread_mutex_t lock;
-	pthread_cond_t work, idle;
+	pthread_cond_t work;
 	struct blk_request *head, *tail, *free_list;
-	unsigned inflight; /* queued or being served */
+	unsigned allocated; /* requests in the pool, free or not: at most BLK_MAX_REQUESTS */
+	unsigned busy;	    /* being served by a worker */
+	bool starved;	    /* the ring waits for a request to come back */
 	bool stopping;
-
-	_Atomic uint64_t rd_req, wr_req, rd_sect, wr_sect, flush_req, oo_req, errors;
 };
 
 /* preadv/pwritev until done: a short transfer is retried from where it stopped. */
@@ -110,11 +114,11 @@ static uint8_t do_rw(struct blk *b, struct virtq_chain *c, uint64_t sector, bool
 	if (transfer(b->fd, iov, n, (off_t)(sector << SECTOR_SHIFT), write))
 		return VIRTIO_BLK_S_IOERR;
 	if (write) {
-		b->wr_req++;
-		b->wr_sect += bytes >> SECTOR_SHIFT;
+		virtio_count(b->dev, BLK_WR_REQ, 1);
+		virtio_count(b->dev, BLK_WR_SECT, bytes >> SECTOR_SHIFT);
 	} else {
-		b->rd_req++;
-		b->rd_sect += bytes >> SECTOR_SHIFT;
+		virtio_count(b->dev, BLK_RD_REQ, 1);
+		virtio_count(b->dev, BLK_RD_SECT, bytes >> SECTOR_SHIFT);
 		*written += (uint32_t)bytes;
 	}
 	return VIRTIO_BLK_S_OK;
@@ -164,7 +168,7 @@ static uint32_t handle_request(struct blk *b, struct virtq_chain *c)
 		status = do_rw(b, c, hdr.sector, true, &written);
 		break;
 	case VIRTIO_BLK_T_FLUSH:
-		b->flush_req++;
+		virtio_count(b->dev, BLK_FLUSH_REQ, 1);
 		status = fdatasync(b->fd) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
 		break;
 	case VIRTIO_BLK_T_GET_ID:
@@ -181,15 +185,26 @@ static uint32_t handle_request(struct blk *b, struct virtq_chain *c)
 	}
 out:
 	if (status == VIRTIO_BLK_S_IOERR)
-		b->errors++;
+		virtio_count(b->dev, BLK_ERRORS, 1);
 	iov_from_buf(c->iov + c->nout, c->nin, c->in_len - 1, &status, 1);
 	return written + 1;
 }
 
 static void complete(struct blk *b, struct blk_request *r, uint32_t written)
 {
-	if (virtq_push(r->vq, r->chain.head, written))
+	if (virtq_push(r->vq, &r->chain, written))
 		virtio_interrupt(b->dev, VIRTIO_INT_USED);
+}
+
+/* Under b->lock: back to the pool; a ring that waited for it is served again. */
+static void release(struct blk *b, struct blk_request *r)
+{
+	r->next = b->free_list;
+	b->free_list = r;
+	if (b->starved) {
+		b->starved = false;
+		virtq_rekick(r->vq);
+	}
 }
 
 static void *worker(void *arg)
@@ -197,41 +212,49 @@ static void *worker(void *arg)
 	struct blk *b = arg;
 	struct blk_request *r;
 
+	pthread_setname_np(pthread_self(), "xlc-blk");
+	vm_thread_started(b->dev->vm, VM_THREAD_DISK, 0);
 	pthread_mutex_lock(&b->lock);
 	for (;;) {
 		while (!b->head && !b->stopping)
 			pthread_cond_wait(&b->work, &b->lock);
-		if (!b->head)
+		if (b->stopping)
 			break;
 		r = b->head;
 		b->head = r->next;
 		if (!b->head)
 			b->tail = NULL;
+		b->busy++;
 		pthread_mutex_unlock(&b->lock);
 
 		complete(b, r, handle_request(b, &r->chain));
 
 		pthread_mutex_lock(&b->lock);
-		b->inflight--;
-		r->next = b->free_list;
-		b->free_list = r;
-		if (!b->inflight)
-			pthread_cond_broadcast(&b->idle);
+		b->busy--;
+		release(b, r);
 	}
 	pthread_mutex_unlock(&b->lock);
 	return NULL;
 }
 
+/* A request from the pool, or NULL when all BLK_MAX_REQUESTS are out. */
 static struct blk_request *new_request(struct blk *b)
 {
 	struct blk_request *r;
 
 	pthread_mutex_lock(&b->lock);
 	r = b->free_list;
-	if (r)
+	if (r) {
 		b->free_list = r->next;
+	} else if (b->allocated < BLK_MAX_REQUESTS) {
+		r = xmalloc(sizeof(*r));
+		b->allocated++;
+	} else {
+		b->starved = true;
+		virtio_count(b->dev, BLK_OO_REQ, 1);
+	}
 	pthread_mutex_unlock(&b->lock);
-	return r ? r : xmalloc(sizeof(*r));
+	return r;
 }
 
 static void queue_request(struct blk *b, struct blk_request *r)
@@ -243,20 +266,23 @@ static void queue_request(struct blk *b, struct blk_request *r)
 	else
 		b->head = r;
 	b->tail = r;
-	if (b->inflight++ >= b->nworkers)
-		b->oo_req++; /* every worker is busy: this one waits its turn */
 	pthread_cond_signal(&b->work);
 	pthread_mutex_unlock(&b->lock);
 }
 
+/* Serves at most a burst, then lets the I/O thread see to the other devices. */
 static void blk_kick(struct virtio_dev *dev, struct virtq *vq)
 {
 	struct blk *b = dev->priv;
+	unsigned n;
 
-	for (;;) {
+	for (n = 0; n < VIRTIO_KICK_BURST; n++) {
 		struct blk_request *r = new_request(b);
-		int got = virtq_pop(vq, &r->chain);
+		int got;
 
+		if (!r)
+			return; /* a worker kicks the ring when it returns one */
+		got = virtq_pop(vq, &r->chain);
 		if (got == 1) {
 			r->vq = vq;
 			if (b->nworkers) {
@@ -270,29 +296,52 @@ static void blk_kick(struct virtio_dev *dev, struct virtq *vq)
 		b->free_list = r;
 		pthread_mutex_unlock(&b->lock);
 		if (got < 0) {
-			virtio_broken(dev, "a malformed descriptor chain");
+			virtio_broken(
+				dev,
+				"a malformed descriptor chain, or a request already in flight");
 			return;
 		}
 		if (!got && virtq_enable_kicks(vq))
 			return;
 	}
+	virtq_rekick(vq);
 }
 
-/* A reset waits for the requests in flight: their buffers are about to be reused. */
+/*
+ * A reset drops the requests no worker has started; those being served
+ * finish on the disk, and their completion is dropped (the queue's
+ * generation moved on). Nothing here waits for the disk.
+ */
 static void blk_reset(struct virtio_dev *dev)
 {
 	struct blk *b = dev->priv;
+	struct blk_request *r;
 
 	pthread_mutex_lock(&b->lock);
-	while (b->inflight)
-		pthread_cond_wait(&b->idle, &b->lock);
+	while ((r = b->head)) {
+		b->head = r->next;
+		r->next = b->free_list;
+		b->free_list = r;
+	}
+	b->tail = NULL;
+	b->starved = false;
 	pthread_mutex_unlock(&b->lock);
 }
 
+static void free_list(struct blk_request *r)
+{
+	while (r) {
+		struct blk_request *next = r->next;
+
+		free(r);
+		r = next;
+	}
+}
+
+/* Stops the workers after the request each is serving; the image fd is the caller's. */
 static void blk_destroy(struct virtio_dev *dev)
 {
 	struct blk *b = dev->priv;
-	struct blk_request *r;
 	unsigned i;
 
 	if (!b)
@@ -303,87 +352,9 @@ static void blk_destroy(struct virtio_dev *dev)
 	pthread_mutex_unlock(&b->lock);
 	for (i = 0; i < b->nworkers; i++)
 		pthread_join(b->workers[i], NULL);
-	while ((r = b->head)) {
-		b->head = r->next;
-		free(r);
-	}
-	while ((r = b->free_list)) {
-		b->free_list = r->next;
-		free(r);
-	}
-	if (b->fd >= 0)
-		close(b->fd);
+	free_list(b->head);
+	free_list(b->free_list);
 	free(b);
-}
-
-static void blk_stats(struct virtio_dev *dev, void *gen)
-{
-	struct blk *b = dev->priv;
-	yajl_gen g = gen;
-
-	json_key_u64(g, "sectors", b->sectors);
-	json_key_bool(g, "readonly", b->readonly);
-	json_key_u64(g, "rd_req", b->rd_req);
-	json_key_u64(g, "wr_req", b->wr_req);
-	json_key_u64(g, "rd_sect", b->rd_sect);
-	json_key_u64(g, "wr_sect", b->wr_sect);
-	json_key_u64(g, "flush_req", b->flush_req);
-	json_key_u64(g, "oo_req", b->oo_req);
-	json_key_u64(g, "errors", b->errors);
-}
-
-static const struct virtio_dev_ops blk_ops = {
-	.kick = blk_kick,
-	.reset = blk_reset,
-	.destroy = blk_destroy,
-	.stats_json = blk_stats,
-};
-
-/* The lock that keeps two writers off one image; readers share it. */
-static int lock_image(int fd, bool write, const char *path, char **err)
-{
-	struct flock fl = { .l_type = write ? F_WRLCK : F_RDLCK, .l_whence = SEEK_SET };
-
-	if (!fcntl(fd, F_OFD_SETLK, &fl))
-		return 0;
-	if (errno == EAGAIN || errno == EACCES)
-		*err = xasprintf("disk %s is in use by another guest (%s); stop that guest or "
-				 "give this one a copy",
-				 path, write ? "locked" : "locked for writing");
-	else
-		*err = xasprintf("disk %s: cannot lock it: %s", path, strerror(errno));
-	return -1;
-}
-
-static int open_image(struct blk *b, const struct disk_spec *d, char **err)
-{
-	struct stat st;
-	uint64_t bytes;
-
-	b->fd = open(d->target, (b->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-	if (b->fd < 0) {
-		*err = xasprintf("disk %s: %s", d->target, strerror(errno));
-		return -1;
-	}
-	if (fstat(b->fd, &st)) {
-		*err = xasprintf("disk %s: %s", d->target, strerror(errno));
-		return -1;
-	}
-	if (S_ISREG(st.st_mode)) {
-		bytes = (uint64_t)st.st_size;
-		b->discard = d->discard != TRI_FALSE;
-	} else if (S_ISBLK(st.st_mode)) {
-		if (ioctl(b->fd, BLKGETSIZE64, &bytes)) {
-			*err = xasprintf("disk %s: cannot get its size: %s", d->target,
-					 strerror(errno));
-			return -1;
-		}
-	} else {
-		*err = xasprintf("disk %s is not a file or a block device", d->target);
-		return -1;
-	}
-	b->sectors = bytes >> SECTOR_SHIFT;
-	return lock_image(b->fd, !b->readonly, d->target, err);
 }
 
 static void fill_config(struct virtio_dev *dev, const struct blk *b)
@@ -406,8 +377,10 @@ static void fill_config(struct virtio_dev *dev, const struct blk *b)
 		dev->host_features |= 1ULL << VIRTIO_BLK_F_DISCARD;
 }
 
-static int start_workers(struct blk *b, char **err)
+/* The workers start with the machine, once it is confined. */
+static int blk_start_threads(struct virtio_dev *dev, char **err)
 {
+	struct blk *b = dev->priv;
 	unsigned i;
 	int e;
 
@@ -417,30 +390,35 @@ static int start_workers(struct blk *b, char **err)
 			*err = xasprintf("cannot start a disk thread: %s", strerror(e));
 			return -1;
 		}
-		pthread_setname_np(b->workers[i], "xlc-blk");
 		b->nworkers++;
 	}
 	return 0;
 }
 
-int virtio_blk_create(struct vm *vm, const struct disk_spec *d, const struct virtio_slot *slot,
-		      char **err)
+static const struct virtio_dev_ops blk_ops = {
+	.kick = blk_kick,
+	.reset = blk_reset,
+	.destroy = blk_destroy,
+	.start_threads = blk_start_threads,
+};
+
+int virtio_blk_create(struct vm *vm, const struct blk_backing *backing,
+		      const struct virtio_slot *slot, char **err)
 {
 	struct blk *b = xcalloc(1, sizeof(*b));
 	struct virtio_dev *dev;
 
-	b->fd = -1;
-	b->readonly = !d->readwrite || d->is_cdrom;
+	b->fd = backing->fd;
+	b->readonly = backing->readonly;
+	b->discard = backing->discard && !backing->readonly;
+	b->sectors = backing->bytes >> SECTOR_SHIFT;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->work, NULL);
-	pthread_cond_init(&b->idle, NULL);
-	snprintf(b->id, sizeof(b->id), "xlc-%s", d->vdev);
-	dev = virtio_dev_new(vm, &blk_ops, "vbd", d->vdev, VIRTIO_ID_BLOCK, 1, b, slot);
+	snprintf(b->id, sizeof(b->id), "xlc-%s", backing->name);
+	dev = virtio_dev_new(vm, &blk_ops, "vbd", backing->name, VIRTIO_ID_BLOCK, 1, b, slot);
 	b->dev = dev;
-	if (open_image(b, d, err))
-		return -1;
 	fill_config(dev, b);
 	if (virtio_mmio_init(vm, dev, slot->base, slot->gsi, err))
 		return -1;
-	return slot->inline_io ? 0 : start_workers(b, err);
+	return 0;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Where virtio devices sit, and their counters for list --json and top. */
+/* Where virtio devices sit. */
 #include "backends/kvm/vmm/virtio/devices.h"
 
 #include "backends/kvm/vmm/virtio/virtio.h"
@@ -36,29 +36,11 @@ struct virtio_dev *virtio_dev_new(struct vm *vm, const struct virtio_dev_ops *op
 	dev->nqueues = nqueues;
 	dev->priv = priv;
 	dev->inline_io = slot->inline_io;
+	dev->stats = slot->stats;
+	if (!dev->stats) {
+		dev->stats = xcalloc(1, sizeof(*dev->stats));
+		dev->stats_owned = true;
+	}
 	vm->virtio[vm->nvirtio++] = dev;
 	return dev;
-}
-
-void virtio_devices_json(struct vm *vm, yajl_gen g)
-{
-	unsigned i;
-
-	yajl_gen_array_open(g);
-	for (i = 0; vm && i < vm->nvirtio; i++) {
-		struct virtio_dev *dev = vm->virtio[i];
-
-		yajl_gen_map_open(g);
-		json_key_str(g, "kind", dev->kind);
-		json_key_str(g, "name", dev->name);
-		json_key_str(g, "state",
-			     !dev->status	   ? "reset"
-			     : dev->status & 0x40  ? "needs-reset"
-			     : virtio_running(dev) ? "running"
-						   : "starting");
-		if (dev->ops->stats_json)
-			dev->ops->stats_json(dev, g);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
 }

@@ -1,27 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The virtio devices a guest gets from its config: disks (virtio_blk.c),
- * network interfaces on taps (virtio_net.c, tap.c) and an entropy source
- * (virtio_rng.c), each on its own virtio-mmio slot.
+ * The virtio devices a guest gets from its config: disks (blk.c), network
+ * interfaces on taps (net.c) and an entropy source (rng.c), each on its own
+ * virtio-mmio slot. What they stand on in the host (an image's fd, a tap's
+ * fd) was opened by the VMM's privileged part and is handed in: a device
+ * never opens a file or creates a network interface itself.
  */
 #ifndef XLC_KVM_DEVICES_H
 #define XLC_KVM_DEVICES_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <string.h>
-#include <yajl/yajl_gen.h>
 
 #include "backends/kvm/vmm/machine/vm.h"
-#include "parsers/disk_spec.h"
-#include "parsers/vif_spec.h"
-#include "lib/json.h"
 
-/* Where a virtio device sits: its register window and interrupt. */
+struct virtio_stats;
+
+/* Where a virtio device sits: its register window, interrupt and counters. */
 struct virtio_slot {
 	uint64_t base;
 	unsigned gsi;
 	bool inline_io; /* no threads: requests are served inside the kick (fuzzing) */
+	struct virtio_stats *stats; /* where its state and counters go; NULL: its own */
 };
 
 /* The slots, in DSDT order (which is the guest's probe order). */
@@ -38,26 +38,32 @@ struct virtio_dev *virtio_dev_new(struct vm *vm, const struct virtio_dev_ops *op
 				  const char *name, uint32_t device_id, unsigned nqueues,
 				  void *priv, const struct virtio_slot *slot);
 
-int virtio_blk_create(struct vm *vm, const struct disk_spec *d, const struct virtio_slot *slot,
+/* A disk: an image (or block device) the caller opened, locked and keeps open. */
+struct blk_backing {
+	const char *name; /* the vdev, "xvda" */
+	int fd;
+	uint64_t bytes;
+	bool readonly;
+	bool discard; /* holes may be punched (a regular file, discard allowed) */
+};
+int virtio_blk_create(struct vm *vm, const struct blk_backing *b, const struct virtio_slot *slot,
 		      char **err);
 
-/* Who the guest is, for tap names (vif<domid>.<devid>) and vif scripts. */
-struct vif_owner {
-	int domid;
-	const char *domname;
-	const char *default_bridge;
+/* A NIC: a tap the caller created, brought up and attached, and keeps open. */
+struct net_backing {
+	const char *ifname;
+	int fd;
+	uint8_t mac[6];
+	unsigned long mtu;
+	uint64_t rate_bytes; /* per interval; 0: no limit */
+	uint32_t rate_interval_us;
 };
-/* A tap-backed fd may be given (the fuzzer's socket); -1 opens the real tap. */
-int virtio_net_create(struct vm *vm, const struct vif_spec *vif, const struct vif_owner *owner,
-		      const struct virtio_slot *slot, int fd, char **err);
+int virtio_net_create(struct vm *vm, const struct net_backing *n, const struct virtio_slot *slot,
+		      char **err);
 
 /* Delivers what the tap holds, as the I/O thread would (the fuzzer's pump). */
-struct virtio_dev;
 void virtio_net_poll(struct virtio_dev *dev);
 
 int virtio_rng_create(struct vm *vm, const struct virtio_slot *slot, char **err);
-
-/* Every device with its counters, as a JSON array (for list --json and top). */
-void virtio_devices_json(struct vm *vm, yajl_gen g);
 
 #endif

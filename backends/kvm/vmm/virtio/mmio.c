@@ -47,13 +47,33 @@ void virtio_interrupt(struct virtio_dev *dev, uint32_t why)
 	}
 }
 
+/* The device's state for list --json, after every change of its status. */
+static void publish_state(struct virtio_dev *dev)
+{
+	uint32_t s = dev->status;
+
+	atomic_store(&dev->stats->state, !s ? VIRTIO_STATE_RESET
+					 : s & VIRTIO_CONFIG_S_NEEDS_RESET
+						 ? VIRTIO_STATE_NEEDS_RESET
+					 : s & VIRTIO_CONFIG_S_DRIVER_OK ? VIRTIO_STATE_RUNNING
+									 : VIRTIO_STATE_STARTING);
+}
+
+/* A guest that breaks and resets its device in a loop gets a few lines a minute. */
 void virtio_broken(struct virtio_dev *dev, const char *why)
 {
+	unsigned held_back = 0;
+
 	if (dev->status & VIRTIO_CONFIG_S_NEEDS_RESET)
 		return;
-	fprintf(stderr, "xlc-vmm: %s %s: the guest broke its device (%s); it needs a reset\n",
-		dev->kind, dev->name, why);
+	if (ratelimit_pass(&dev->complaints, 5, 60, &held_back))
+		fprintf(stderr,
+			"xlc-vmm: %s %s: the guest broke its device (%s); it needs a reset"
+			"%s%.0u%s\n",
+			dev->kind, dev->name, why, held_back ? " (" : "", held_back,
+			held_back ? " more like this were not logged)" : "");
 	dev->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+	publish_state(dev);
 	virtio_interrupt(dev, VIRTIO_INT_CONFIG);
 }
 
@@ -69,6 +89,7 @@ static void device_reset(struct virtio_dev *dev)
 	dev->host_features_sel = dev->driver_features_sel = dev->queue_sel = 0;
 	dev->status = 0;
 	atomic_store(&dev->interrupt_status, 0);
+	publish_state(dev);
 }
 
 /* FEATURES_OK only if the driver took a subset of ours, VERSION_1 among them. */
@@ -94,6 +115,7 @@ static void write_status(struct virtio_dev *dev, uint32_t value)
 	if ((value & VIRTIO_CONFIG_S_DRIVER_OK) && !(value & VIRTIO_CONFIG_S_FEATURES_OK))
 		value &= ~VIRTIO_CONFIG_S_DRIVER_OK; /* no rings before features */
 	dev->status = value | (was & VIRTIO_CONFIG_S_NEEDS_RESET);
+	publish_state(dev);
 	if ((value & VIRTIO_CONFIG_S_DRIVER_OK) && !(was & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	    dev->ops->start)
 		dev->ops->start(dev);
@@ -149,23 +171,30 @@ static void set_high(uint64_t *v, uint32_t hi)
 	*v = (*v & 0xffffffffULL) | (uint64_t)hi << 32;
 }
 
-/* Queue registers: only while the queue is not live (4.2.2.3). */
+/*
+ * Queue registers: only while the queue is not live (4.2.2.3), and under the
+ * queue's lock, so that a worker finishing a request never sees the queue
+ * half changed.
+ */
 static void write_queue_register(struct virtio_dev *dev, uint64_t offset, uint32_t value)
 {
 	struct virtq *vq = selected_queue(dev);
+	bool broken = false;
 
-	if (!vq || (vq->ready && offset != VIRTIO_MMIO_QUEUE_READY))
+	if (!vq)
 		return;
+	pthread_mutex_lock(&vq->lock);
+	if (vq->ready && offset != VIRTIO_MMIO_QUEUE_READY)
+		goto out;
 	switch (offset) {
 	case VIRTIO_MMIO_QUEUE_NUM:
 		vq->size = (uint16_t)(value > UINT16_MAX ? 0 : value);
 		break;
 	case VIRTIO_MMIO_QUEUE_READY:
-		if (!value) {
-			vq->ready = false;
-		} else if (!vq->ready && virtq_activate(vq)) {
-			virtio_broken(dev, "a queue's size or ring addresses are invalid");
-		}
+		if (!value)
+			virtq_disable(vq);
+		else if (!vq->ready && virtq_activate(vq))
+			broken = true;
 		break;
 	case VIRTIO_MMIO_QUEUE_DESC_LOW:
 		set_low(&vq->desc_gpa, value);
@@ -186,6 +215,10 @@ static void write_queue_register(struct virtio_dev *dev, uint64_t offset, uint32
 		set_high(&vq->used_gpa, value);
 		break;
 	}
+out:
+	pthread_mutex_unlock(&vq->lock);
+	if (broken)
+		virtio_broken(dev, "a queue's size or ring addresses are invalid");
 }
 
 static void write_register(struct virtio_dev *dev, uint64_t offset, uint32_t value)
@@ -376,6 +409,8 @@ void virtio_dev_free(struct virtio_dev *dev)
 			close(dev->vq[i].kick_fd);
 	if (dev->irq_fd >= 0)
 		close(dev->irq_fd);
+	if (dev->stats_owned)
+		free(dev->stats);
 	free(dev->name);
 	free(dev);
 }

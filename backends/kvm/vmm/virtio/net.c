@@ -19,12 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "backends/kvm/vmm/virtio/devices.h"
-#include "backends/kvm/vmm/tap.h"
 #include "backends/kvm/vmm/virtio/virtio.h"
 #include "lib/util.h"
 
@@ -37,8 +37,6 @@ struct net {
 	struct virtio_dev *dev;
 	int fd; /* the tap */
 	char ifname[IFNAMSIZ];
-	char *script; /* the vif script's path, or NULL: xlc attached the tap itself */
-	char **script_env;
 	bool tap_watched; /* waiting for frames (false: for rx buffers) */
 	struct virtq_chain rx_chain;
 	bool rx_chain_held; /* popped, but no frame came yet */
@@ -49,8 +47,6 @@ struct net {
 	uint64_t next_refill; /* ns, CLOCK_MONOTONIC */
 	int timer_fd;
 	bool throttled;
-
-	_Atomic uint64_t tx_bytes, tx_packets, tx_drops, rx_bytes, rx_packets, rx_drops;
 };
 
 static uint64_t now_ns(void)
@@ -93,15 +89,15 @@ static bool receive_one(struct net *n, struct virtq *vq, bool *notify)
 		n->rx_chain_held = true;
 	}
 	if (c->in_len < HDR_LEN || c->nout) {
-		n->rx_drops++; /* unusable: returned empty */
+		virtio_count(n->dev, NET_RX_DROPS, 1); /* unusable: returned empty */
 		n->rx_chain_held = false;
-		*notify |= virtq_push(vq, c->head, 0);
+		*notify |= virtq_push(vq, c, 0);
 		return true;
 	}
 	len = readv(n->fd, c->iov, (int)c->nin);
 	if (len < 0) {
 		if (errno != EAGAIN && errno != EINTR)
-			n->rx_drops++;
+			virtio_count(n->dev, NET_RX_DROPS, 1);
 		return false; /* keep the chain for the next frame */
 	}
 	if ((size_t)len < HDR_LEN)
@@ -110,9 +106,9 @@ static bool receive_one(struct net *n, struct virtq *vq, bool *notify)
 	iov_from_buf(c->iov, c->nin, offsetof(struct virtio_net_hdr_v1, num_buffers), &one,
 		     sizeof(one));
 	n->rx_chain_held = false;
-	n->rx_packets++;
-	n->rx_bytes += (uint64_t)len - HDR_LEN;
-	*notify |= virtq_push(vq, c->head, (uint32_t)len);
+	virtio_count(n->dev, NET_RX_PACKETS, 1);
+	virtio_count(n->dev, NET_RX_BYTES, (uint64_t)len - HDR_LEN);
+	*notify |= virtq_push(vq, c, (uint32_t)len);
 	return true;
 }
 
@@ -176,23 +172,19 @@ static void transmit(struct net *n)
 			continue;
 		}
 		if (c.out_len < HDR_LEN || c.nin || writev(n->fd, c.iov, (int)c.nout) < 0) {
-			n->tx_drops++;
+			virtio_count(n->dev, NET_TX_DROPS, 1);
 		} else {
-			n->tx_packets++;
-			n->tx_bytes += c.out_len - HDR_LEN;
+			virtio_count(n->dev, NET_TX_PACKETS, 1);
+			virtio_count(n->dev, NET_TX_BYTES, c.out_len - HDR_LEN);
 			n->credit -= (int64_t)(c.out_len - HDR_LEN);
 		}
-		notify |= virtq_push(vq, c.head, 0);
+		notify |= virtq_push(vq, &c, 0);
 	}
 	if (notify)
 		virtio_interrupt(n->dev, VIRTIO_INT_USED);
 	/* A full burst: come back for the rest after the other events. */
-	if (i == BURST && !n->throttled && !n->dev->inline_io && vq->kick_fd >= 0) {
-		uint64_t one = 1;
-
-		if (write(vq->kick_fd, &one, sizeof(one)) < 0)
-			return;
-	}
+	if (i == BURST && !n->throttled && !n->dev->inline_io)
+		virtq_rekick(vq);
 }
 
 static void net_kick(struct virtio_dev *dev, struct virtq *vq)
@@ -250,7 +242,7 @@ static void net_start(struct virtio_dev *dev)
 		if (virtio_has_feature(dev, VIRTIO_NET_F_GUEST_ECN))
 			offload |= TUN_F_TSO_ECN;
 	}
-	if (!dev->inline_io && tap_set_offload(n->fd, offload))
+	if (!dev->inline_io && ioctl(n->fd, TUNSETOFFLOAD, offload))
 		fprintf(stderr, "xlc-vmm: tap %s: cannot set offloads %#x\n", n->ifname, offload);
 	watch_tap(n, true);
 }
@@ -264,42 +256,16 @@ static void net_reset(struct virtio_dev *dev)
 	watch_tap(n, false);
 }
 
+/* The tap is the caller's: it outlives this boot of the guest. */
 static void net_destroy(struct virtio_dev *dev)
 {
 	struct net *n = dev->priv;
-	char *err = NULL;
 
 	if (!n)
 		return;
-	if (n->fd >= 0)
-		close(n->fd);
 	if (n->timer_fd >= 0)
 		close(n->timer_fd);
-	if (n->script && vif_script_run(n->script, "remove", n->script_env, &err)) {
-		fprintf(stderr, "xlc-vmm: vif %s: %s\n", n->ifname, err);
-		free(err);
-	}
-	free(n->script);
-	strv_free(n->script_env);
 	free(n);
-}
-
-static void net_stats(struct virtio_dev *dev, void *gen)
-{
-	struct net *n = dev->priv;
-	yajl_gen g = gen;
-	char mac[18];
-	const uint8_t *m = dev->config;
-
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
-		 m[5]);
-	json_key_str(g, "mac", mac);
-	json_key_u64(g, "tx_bytes", n->tx_bytes);
-	json_key_u64(g, "tx_packets", n->tx_packets);
-	json_key_u64(g, "tx_drops", n->tx_drops);
-	json_key_u64(g, "rx_bytes", n->rx_bytes);
-	json_key_u64(g, "rx_packets", n->rx_packets);
-	json_key_u64(g, "rx_drops", n->rx_drops);
 }
 
 static const struct virtio_dev_ops net_ops = {
@@ -307,14 +273,13 @@ static const struct virtio_dev_ops net_ops = {
 	.start = net_start,
 	.reset = net_reset,
 	.destroy = net_destroy,
-	.stats_json = net_stats,
 };
 
-static void fill_config(struct virtio_dev *dev, const struct vif_spec *vif)
+static void fill_config(struct virtio_dev *dev, const struct net_backing *b)
 {
-	struct virtio_net_config cfg = { .mtu = (uint16_t)vif->mtu };
+	struct virtio_net_config cfg = { .mtu = (uint16_t)b->mtu };
 
-	memcpy(cfg.mac, vif->mac, 6);
+	memcpy(cfg.mac, b->mac, 6);
 	memcpy(dev->config, &cfg, sizeof(cfg));
 	dev->config_len = sizeof(cfg);
 	dev->host_features |= 1ULL << VIRTIO_NET_F_MAC | 1ULL << VIRTIO_NET_F_CSUM |
@@ -323,106 +288,33 @@ static void fill_config(struct virtio_dev *dev, const struct vif_spec *vif)
 			      1ULL << VIRTIO_NET_F_HOST_TSO4 | 1ULL << VIRTIO_NET_F_HOST_TSO6 |
 			      1ULL << VIRTIO_NET_F_HOST_ECN | 1ULL << VIRTIO_RING_F_INDIRECT_DESC |
 			      1ULL << VIRTIO_RING_F_EVENT_IDX;
-	if (vif->mtu)
+	if (b->mtu)
 		dev->host_features |= 1ULL << VIRTIO_NET_F_MTU;
 }
 
-/* The environment of a vif script: Xen's "vif" and the facts xlc knows. */
-static char **script_env(const struct net *n, const struct vif_spec *vif,
-			 const struct vif_owner *owner, const char *bridge)
+static void setup_rate(struct net *n, const struct net_backing *b)
 {
-	const uint8_t *m = vif->mac;
-	char **env = xcalloc(9, sizeof(*env));
-	unsigned k = 0;
-
-	env[k++] = xasprintf("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-	env[k++] = xasprintf("vif=%s", n->ifname);
-	env[k++] = xasprintf("bridge=%s", bridge);
-	env[k++] =
-		xasprintf("mac=%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-	env[k++] = xasprintf("ip=%s", vif->ip ? vif->ip : "");
-	env[k++] = xasprintf("XLC_DOMID=%d", owner->domid);
-	env[k++] = xasprintf("XLC_DOMNAME=%s", owner->domname);
-	env[k++] = xasprintf("XLC_DEVID=%d", vif->devid);
-	return env;
-}
-
-/* The tap, its script or bridge, and its rate timer. */
-static int setup_host_side(struct net *n, const struct vif_spec *vif, const struct vif_owner *owner,
-			   char **err)
-{
-	const char *bridge = vif->bridge ? vif->bridge : owner->default_bridge;
-	char *script = NULL;
-
-	if (vif->script) {
-		script = vif_script_path(vif->script);
-		if (!script && strcmp(vif->script, "vif-bridge")) {
-			*err = xasprintf("vif %d: script %s not found (looked in /etc/xlc/scripts "
-					 "and /etc/xen/scripts)",
-					 vif->devid, vif->script);
-			return -1;
-		}
-	}
-	if (!script && !bridge_exists(bridge)) {
-		*err = xasprintf("vif %d: bridge %s does not exist: create it (ip link add %s "
-				 "type bridge) or name another with bridge=",
-				 vif->devid, bridge, bridge);
-		return -1;
-	}
-	n->fd = tap_open(n->ifname, err);
-	if (n->fd < 0 || tap_up(n->ifname, vif->mtu, err)) {
-		free(script);
-		return -1;
-	}
-	if (script) {
-		char **env = script_env(n, vif, owner, bridge);
-
-		if (vif_script_run(script, "add", env, err)) {
-			strv_free(env);
-			free(script);
-			return -1;
-		}
-		n->script = script;
-		n->script_env = env;
-	} else if (bridge_add(bridge, n->ifname, err)) {
-		return -1;
-	}
-	return 0;
-}
-
-static void setup_rate(struct net *n, const struct vif_spec *vif)
-{
-	if (!vif->rate_interval_usecs)
+	if (!b->rate_interval_us)
 		return;
-	n->credit_bytes = vif->rate_bytes_per_interval;
-	n->credit_interval = (uint64_t)vif->rate_interval_usecs * 1000;
+	n->credit_bytes = b->rate_bytes;
+	n->credit_interval = (uint64_t)b->rate_interval_us * 1000;
 	n->credit = (int64_t)n->credit_bytes;
 	n->next_refill = now_ns() + n->credit_interval;
 }
 
-int virtio_net_create(struct vm *vm, const struct vif_spec *vif, const struct vif_owner *owner,
-		      const struct virtio_slot *slot, int fd, char **err)
+int virtio_net_create(struct vm *vm, const struct net_backing *b, const struct virtio_slot *slot,
+		      char **err)
 {
 	struct net *n = xcalloc(1, sizeof(*n));
 	struct virtio_dev *dev;
 
-	n->fd = fd;
+	n->fd = b->fd;
 	n->timer_fd = -1;
-	if (vif->vifname)
-		snprintf(n->ifname, sizeof(n->ifname), "%s", vif->vifname);
-	else
-		snprintf(n->ifname, sizeof(n->ifname), "vif%d.%d", owner->domid, vif->devid);
+	snprintf(n->ifname, sizeof(n->ifname), "%s", b->ifname);
 	dev = virtio_dev_new(vm, &net_ops, "vif", n->ifname, VIRTIO_ID_NET, 2, n, slot);
 	n->dev = dev;
-	if (vif->vifname && strlen(vif->vifname) >= IFNAMSIZ) {
-		*err = xasprintf("vif %d: vifname %s is longer than %d characters", vif->devid,
-				 vif->vifname, IFNAMSIZ - 1);
-		return -1;
-	}
-	if (fd < 0 && setup_host_side(n, vif, owner, err))
-		return -1;
-	setup_rate(n, vif);
-	fill_config(dev, vif);
+	setup_rate(n, b);
+	fill_config(dev, b);
 	if (virtio_mmio_init(vm, dev, slot->base, slot->gsi, err))
 		return -1;
 	if (slot->inline_io)

@@ -15,10 +15,6 @@
 
 #define RNG_MAX_REQUEST 4096 /* bytes per request: more is asked again */
 
-struct rng {
-	_Atomic uint64_t bytes, requests;
-};
-
 /* Fills the writable buffers of one chain; returns the bytes written. */
 static uint32_t fill(struct virtq_chain *c)
 {
@@ -34,17 +30,22 @@ static uint32_t fill(struct virtq_chain *c)
 	return (uint32_t)iov_from_buf(c->iov + c->nout, c->nin, 0, buf, (size_t)got);
 }
 
+/* Serves at most a burst, then lets the I/O thread see to the other devices. */
 static void rng_kick(struct virtio_dev *dev, struct virtq *vq)
 {
-	struct rng *r = dev->priv;
 	struct virtq_chain c;
 	bool notify = false;
+	unsigned i;
 	int got;
 
-	for (;;) {
+	for (i = 0; i < VIRTIO_KICK_BURST; i++) {
+		uint32_t n;
+
 		got = virtq_pop(vq, &c);
 		if (got < 0) {
-			virtio_broken(dev, "a malformed descriptor chain");
+			virtio_broken(
+				dev,
+				"a malformed descriptor chain, or a request already in flight");
 			break;
 		}
 		if (!got) {
@@ -52,39 +53,25 @@ static void rng_kick(struct virtio_dev *dev, struct virtq *vq)
 				break;
 			continue;
 		}
-		uint32_t n = fill(&c);
-
-		r->requests++;
-		r->bytes += n;
-		notify |= virtq_push(vq, c.head, n);
+		n = fill(&c);
+		virtio_count(dev, RNG_REQUESTS, 1);
+		virtio_count(dev, RNG_BYTES, n);
+		notify |= virtq_push(vq, &c, n);
 	}
 	if (notify)
 		virtio_interrupt(dev, VIRTIO_INT_USED);
-}
-
-static void rng_destroy(struct virtio_dev *dev)
-{
-	free(dev->priv);
-}
-
-static void rng_stats(struct virtio_dev *dev, void *gen)
-{
-	struct rng *r = dev->priv;
-
-	json_key_u64(gen, "requests", r->requests);
-	json_key_u64(gen, "bytes", r->bytes);
+	if (i == VIRTIO_KICK_BURST && !dev->inline_io)
+		virtq_rekick(vq);
 }
 
 static const struct virtio_dev_ops rng_ops = {
 	.kick = rng_kick,
-	.destroy = rng_destroy,
-	.stats_json = rng_stats,
 };
 
 int virtio_rng_create(struct vm *vm, const struct virtio_slot *slot, char **err)
 {
-	struct virtio_dev *dev = virtio_dev_new(vm, &rng_ops, "rng", "rng0", VIRTIO_ID_RNG, 1,
-						xcalloc(1, sizeof(struct rng)), slot);
+	struct virtio_dev *dev =
+		virtio_dev_new(vm, &rng_ops, "rng", "rng0", VIRTIO_ID_RNG, 1, NULL, slot);
 
 	dev->host_features = 1ULL << VIRTIO_RING_F_INDIRECT_DESC | 1ULL << VIRTIO_RING_F_EVENT_IDX;
 	return virtio_mmio_init(vm, dev, slot->base, slot->gsi, err);

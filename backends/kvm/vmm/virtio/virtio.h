@@ -19,7 +19,9 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
+#include "backends/kvm/ctl.h"
 #include "backends/kvm/vmm/machine/vm.h"
+#include "lib/util.h"
 
 #define VIRTQ_MAX_SIZE 256 /* QueueNumMax of every queue */
 #define VIRTQ_MAX_SEGS 256 /* buffers in one chain, indirect ones included */
@@ -27,6 +29,7 @@
 #define VIRTIO_INT_USED 1     /* InterruptStatus: used buffers */
 #define VIRTIO_INT_CONFIG 2   /* InterruptStatus: the config (or status) changed */
 #define VIRTIO_CONFIG_MAX 256 /* device-specific config space bytes */
+#define VIRTIO_KICK_BURST 64  /* chains one kick serves before the others get a turn */
 
 struct virtio_dev;
 
@@ -40,15 +43,23 @@ struct virtq {
 	struct vring_desc *desc;
 	struct vring_avail *avail;
 	struct vring_used *used;
-	uint16_t last_avail;  /* the next avail entry the device takes */
-	uint16_t used_idx;    /* the device's copy of used->idx */
-	pthread_mutex_t lock; /* pop and push: worker threads share a queue */
-	int kick_fd;	      /* eventfd the guest's QueueNotify lands in */
+	uint16_t last_avail; /* the next avail entry the device takes */
+	uint16_t used_idx;   /* the device's copy of used->idx */
+	/*
+	 * Every field above changes only under lock, so a worker pushing a
+	 * finished request never sees a queue half reconfigured by the guest.
+	 */
+	pthread_mutex_t lock;
+	uint32_t generation; /* bumped by every reset: older chains are dropped at push */
+	uint64_t in_flight[VIRTQ_MAX_SIZE / 64]; /* heads popped and not yet pushed */
+	unsigned n_in_flight;
+	int kick_fd; /* eventfd the guest's QueueNotify lands in */
 };
 
 /* One request: its head and buffers, readable ones (out) before writable (in). */
 struct virtq_chain {
 	uint16_t head;
+	uint32_t generation; /* of its queue when popped */
 	unsigned nout, nin;
 	uint64_t out_len, in_len;
 	struct iovec iov[VIRTQ_MAX_SEGS];
@@ -63,8 +74,15 @@ struct virtio_dev_ops {
 	void (*reset)(struct virtio_dev *dev);
 	/* Frees the device's own state when the VM ends. */
 	void (*destroy)(struct virtio_dev *dev);
-	/* Adds the device's counters to a JSON object (optional). */
-	void (*stats_json)(struct virtio_dev *dev, void *yajl_gen);
+	/* Starts the device's own threads (optional): after the VMM confined itself. */
+	int (*start_threads)(struct virtio_dev *dev, char **err);
+};
+
+/* What `list --json` and top show of a device: written here, read by the VMM's supervisor. */
+enum virtio_state { VIRTIO_STATE_RESET, VIRTIO_STATE_STARTING, VIRTIO_STATE_RUNNING, VIRTIO_STATE_NEEDS_RESET };
+struct virtio_stats {
+	_Atomic uint32_t state; /* enum virtio_state */
+	_Atomic uint64_t counters[CTL_MAX_COUNTERS]; /* enum blk_counter, net_counter... */
 };
 
 struct virtio_dev {
@@ -88,8 +106,16 @@ struct virtio_dev {
 	int irq_fd;	      /* irqfd bound to gsi, or -1: KVM_IRQ_LINE */
 	bool inline_io;	      /* process kicks on the caller's thread (fuzzing) */
 	pthread_mutex_t lock; /* register state vs. processing */
+	struct virtio_stats *stats;
+	bool stats_owned;
+	struct ratelimit complaints; /* the guest breaking its device, in the log */
 	void *priv;
 };
+
+static inline void virtio_count(struct virtio_dev *dev, unsigned counter, uint64_t n)
+{
+	atomic_fetch_add_explicit(&dev->stats->counters[counter], n, memory_order_relaxed);
+}
 
 /* The driver has started the device and it is not broken: process its queues. */
 static inline bool virtio_running(const struct virtio_dev *dev)
@@ -118,13 +144,24 @@ void virtio_dev_free(struct virtio_dev *dev);
 
 /* Virtqueues. */
 void virtq_init(struct virtq *vq, struct virtio_dev *dev, unsigned index);
-/* Resolves and checks the rings when the driver sets QueueReady. */
+/* Resolves and checks the rings when the driver sets QueueReady; under vq->lock. */
 int virtq_activate(struct virtq *vq);
+/* QueueReady = 0, under vq->lock: the rings stop and what is in flight is forgotten. */
+void virtq_disable(struct virtq *vq);
+/* A device reset: the queue as it was at start. */
 void virtq_reset(struct virtq *vq);
-/* Takes the next chain: 1 got one, 0 the ring is empty, -1 the ring is broken. */
+/*
+ * Takes the next chain: 1 got one, 0 the ring is empty, -1 the ring is
+ * broken (a bad index or chain, or a head that is already in flight).
+ */
 int virtq_pop(struct virtq *vq, struct virtq_chain *chain);
-/* Returns a chain, written bytes in len; true if the driver wants an interrupt. */
-bool virtq_push(struct virtq *vq, uint16_t head, uint32_t len);
+/*
+ * Returns a chain, written bytes in len; true if the driver wants an
+ * interrupt. A chain popped before the queue's last reset is dropped.
+ */
+bool virtq_push(struct virtq *vq, const struct virtq_chain *chain, uint32_t len);
+/* Kicks the queue again from the device's side: the rest of a burst comes later. */
+void virtq_rekick(struct virtq *vq);
 /* Before sleeping: tells the driver to kick again; false if more came meanwhile. */
 bool virtq_enable_kicks(struct virtq *vq);
 

@@ -11,6 +11,7 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backends/kvm/vmm/virtio/virtio.h"
 
@@ -26,9 +27,24 @@ void virtq_init(struct virtq *vq, struct virtio_dev *dev, unsigned index)
 	pthread_mutex_init(&vq->lock, NULL);
 }
 
+/* Under vq->lock: requests still out are dropped when they come back. */
+static void forget_in_flight(struct virtq *vq)
+{
+	vq->generation++;
+	memset(vq->in_flight, 0, sizeof(vq->in_flight));
+	vq->n_in_flight = 0;
+}
+
+void virtq_disable(struct virtq *vq)
+{
+	forget_in_flight(vq);
+	vq->ready = false;
+}
+
 void virtq_reset(struct virtq *vq)
 {
 	pthread_mutex_lock(&vq->lock);
+	forget_in_flight(vq);
 	vq->ready = false;
 	vq->size = VIRTQ_MAX_SIZE;
 	vq->desc_gpa = vq->avail_gpa = vq->used_gpa = 0;
@@ -39,7 +55,7 @@ void virtq_reset(struct virtq *vq)
 	pthread_mutex_unlock(&vq->lock);
 }
 
-/* The ring sizes of 2.7, the event-index words included. */
+/* The ring sizes of 2.7, the event-index words included. Under vq->lock. */
 int virtq_activate(struct virtq *vq)
 {
 	struct vm *vm = vq->dev->vm;
@@ -148,6 +164,22 @@ static int walk_chain(struct virtq *vq, struct virtq_chain *c, uint16_t head)
 	return -1;
 }
 
+static bool test_in_flight(const struct virtq *vq, uint16_t head)
+{
+	return vq->in_flight[head / 64] & (1ULL << (head % 64));
+}
+
+static void set_in_flight(struct virtq *vq, uint16_t head, bool on)
+{
+	if (on) {
+		vq->in_flight[head / 64] |= 1ULL << (head % 64);
+		vq->n_in_flight++;
+	} else {
+		vq->in_flight[head / 64] &= ~(1ULL << (head % 64));
+		vq->n_in_flight--;
+	}
+}
+
 int virtq_pop(struct virtq *vq, struct virtq_chain *chain)
 {
 	uint16_t avail_idx, head;
@@ -165,27 +197,32 @@ int virtq_pop(struct virtq *vq, struct virtq_chain *chain)
 	if ((uint16_t)(avail_idx - vq->last_avail) > vq->size)
 		goto out;
 	head = load16(&vq->avail->ring[vq->last_avail & (vq->size - 1)]);
-	if (head >= vq->size || walk_chain(vq, chain, head))
+	/* A head already out: the guest re-posted it without waiting for it. */
+	if (head >= vq->size || test_in_flight(vq, head) || walk_chain(vq, chain, head))
 		goto out;
 	if (chain->out_len > UINT32_MAX || chain->in_len > UINT32_MAX)
 		goto out;
 	vq->last_avail++;
+	set_in_flight(vq, head, true);
+	chain->generation = vq->generation;
 	ret = 1;
 out:
 	pthread_mutex_unlock(&vq->lock);
 	return ret;
 }
 
-bool virtq_push(struct virtq *vq, uint16_t head, uint32_t len)
+bool virtq_push(struct virtq *vq, const struct virtq_chain *chain, uint32_t len)
 {
-	uint16_t old, new, event;
+	uint16_t old, new, event, head = chain->head;
 	bool notify;
 
 	pthread_mutex_lock(&vq->lock);
-	if (!vq->ready) {
+	/* Reset since it was popped: its head means nothing to the new rings. */
+	if (!vq->ready || chain->generation != vq->generation || !test_in_flight(vq, head)) {
 		pthread_mutex_unlock(&vq->lock);
 		return false;
 	}
+	set_in_flight(vq, head, false);
 	old = vq->used_idx;
 	new = (uint16_t)(old + 1);
 	vq->used->ring[old & (vq->size - 1)].id = head;
@@ -218,6 +255,15 @@ bool virtq_enable_kicks(struct virtq *vq)
 	}
 	pthread_mutex_unlock(&vq->lock);
 	return idle;
+}
+
+void virtq_rekick(struct virtq *vq)
+{
+	uint64_t one = 1;
+
+	if (vq->kick_fd >= 0 && write(vq->kick_fd, &one, sizeof(one)) < 0) {
+		/* the counter is saturated: a kick is pending anyway */
+	}
 }
 
 /* Copies between a chain's buffers (from skip on) and buf, in either direction. */

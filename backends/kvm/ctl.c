@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "backends/kvm/ctl.h"
+
+#include <string.h>
+
+static const char *const command_names[CTL_NCOMMANDS] = {
+	[CTL_INFO] = "info",	   [CTL_WAIT] = "wait",
+	[CTL_DESTROY] = "destroy", [CTL_SHUTDOWN] = "shutdown",
+	[CTL_REBOOT] = "reboot",   [CTL_RESET] = "reset",
+	[CTL_PAUSE] = "pause",	   [CTL_UNPAUSE] = "unpause",
+	[CTL_CONSOLE] = "console", [CTL_DEBUG_SYSCALL] = "debug-forbidden-syscall",
+};
+
+const char *const blk_counter_keys[BLK_NCOUNTERS] = {
+	[BLK_RD_REQ] = "rd_req",   [BLK_WR_REQ] = "wr_req",	  [BLK_RD_SECT] = "rd_sect",
+	[BLK_WR_SECT] = "wr_sect", [BLK_FLUSH_REQ] = "flush_req", [BLK_OO_REQ] = "oo_req",
+	[BLK_ERRORS] = "errors",
+};
+
+const char *const net_counter_keys[NET_NCOUNTERS] = {
+	[NET_TX_BYTES] = "tx_bytes", [NET_TX_PACKETS] = "tx_packets", [NET_TX_DROPS] = "tx_drops",
+	[NET_RX_BYTES] = "rx_bytes", [NET_RX_PACKETS] = "rx_packets", [NET_RX_DROPS] = "rx_drops",
+};
+
+const char *const rng_counter_keys[RNG_NCOUNTERS] = {
+	[RNG_REQUESTS] = "requests",
+	[RNG_BYTES] = "bytes",
+};
+
+const char *ctl_command_name(enum ctl_command c)
+{
+	return (unsigned)c < CTL_NCOMMANDS ? command_names[c] : "?";
+}
+
+enum ctl_command ctl_command_parse(const char *line)
+{
+	unsigned i;
+
+	for (i = 0; i < CTL_NCOMMANDS; i++)
+		if (!strcmp(line, command_names[i]))
+			return (enum ctl_command)i;
+	return CTL_UNKNOWN;
+}

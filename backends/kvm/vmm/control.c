@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The supervisor's side of the control protocol (ctl.h). No client can stall
+ * it: sockets are non-blocking, a client has CTL_CLIENT_TIMEOUT_MS to send
+ * its line, at most MAX_CLIENTS are served at once, and a request that needs
+ * the guest process is answered within GUEST_REPLY_TIMEOUT_MS whatever that
+ * process does.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "backends/kvm/vmm/supervisor.h"
+#include "lib/util.h"
+
+static void reply(int fd, const char *text)
+{
+	if (send(fd, text, strlen(text), MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		/* the client is gone, or not reading: it loses the answer */
+	}
+}
+
+void control_drop(struct supervisor *sv, int i)
+{
+	if (sv->clients[i].fd >= 0)
+		close(sv->clients[i].fd);
+	sv->clients[i] = sv->clients[--sv->nclients];
+}
+
+void control_accept(struct supervisor *sv)
+{
+	int fd = accept4(sv->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		return;
+	if (sv->nclients == MAX_CLIENTS) {
+		reply(fd, "error too many clients; try again\n");
+		close(fd);
+		return;
+	}
+	sv->clients[sv->nclients++] = (struct client){
+		.fd = fd,
+		.deadline = now_ms() + CTL_CLIENT_TIMEOUT_MS,
+	};
+}
+
+static bool guest_running(struct supervisor *sv, struct client *c)
+{
+	if (sv->boot.pid && sv->boot.ready)
+		return true;
+	reply(c->fd, sv->state == ST_SHUTDOWN
+			     ? "error the guest is shut down (preserved); destroy it\n"
+			     : "error the guest is between boots; try again\n");
+	return false;
+}
+
+static const enum guest_msg_type to_guest[CTL_NCOMMANDS] = {
+	[CTL_SHUTDOWN] = GUEST_POWER_BUTTON, [CTL_REBOOT] = GUEST_CTRL_ALT_DEL,
+	[CTL_RESET] = GUEST_RESET,	     [CTL_PAUSE] = GUEST_PAUSE,
+	[CTL_UNPAUSE] = GUEST_UNPAUSE,	     [CTL_DEBUG_SYSCALL] = GUEST_FORBIDDEN_SYSCALL,
+};
+
+/* Runs one command; returns true if the client's connection stays open. */
+static bool command(struct supervisor *sv, struct client *c, enum ctl_command cmd)
+{
+	char *json;
+
+	switch (cmd) {
+	case CTL_INFO:
+		json = sv_info_json(sv);
+		reply(c->fd, json);
+		free(json);
+		return false;
+	case CTL_WAIT:
+		c->waiter = true;
+		return true;
+	case CTL_DESTROY:
+		sv_destroy(sv);
+		reply(c->fd, "ok\n");
+		return false;
+	case CTL_CONSOLE:
+		if (sv->console_fd >= 0) {
+			reply(c->fd, "error the console is already attached elsewhere\n");
+			return false;
+		}
+		reply(c->fd, "ok\n");
+		sv->console_fd = c->fd;
+		c->fd = -1; /* now the console's */
+		return false;
+	case CTL_DEBUG_SYSCALL:
+		if (!sv->spec->limits.test_hooks) {
+			reply(c->fd, "error unknown command\n");
+			return false;
+		}
+		/* fall through */
+	case CTL_SHUTDOWN:
+	case CTL_REBOOT:
+	case CTL_RESET:
+	case CTL_PAUSE:
+	case CTL_UNPAUSE:
+		if (!guest_running(sv, c))
+			return false;
+		c->seq = sv_send_guest(sv, to_guest[cmd]);
+		if (!c->seq) {
+			reply(c->fd, "error the VMM's guest process does not answer\n");
+			return false;
+		}
+		c->awaiting = true;
+		c->cmd = cmd;
+		c->deadline = now_ms() + GUEST_REPLY_TIMEOUT_MS;
+		return true;
+	default:
+		reply(c->fd, "error unknown command\n");
+		return false;
+	}
+}
+
+/* A line: printable bytes up to a newline, within CTL_LINE_MAX. */
+static bool line_ok(const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			return false;
+	return true;
+}
+
+void control_readable(struct supervisor *sv, int i)
+{
+	struct client *c = &sv->clients[i];
+	ssize_t n = read(c->fd, c->line + c->len, sizeof(c->line) - 1 - c->len);
+	char *nl;
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		control_drop(sv, i);
+		return;
+	}
+	if (n < 0 || c->waiter || c->awaiting)
+		return; /* nothing more is read from these */
+	c->len += (size_t)n;
+	c->line[c->len] = '\0';
+	nl = memchr(c->line, '\n', c->len);
+	if (!nl) {
+		if (c->len == sizeof(c->line) - 1 || !line_ok(c->line, c->len)) {
+			reply(c->fd, "error not a command line\n");
+			control_drop(sv, i);
+		}
+		return;
+	}
+	*nl = '\0';
+	if (!line_ok(c->line, (size_t)(nl - c->line))) {
+		reply(c->fd, "error not a command line\n");
+		control_drop(sv, i);
+		return;
+	}
+	if (!command(sv, c, ctl_command_parse(c->line)))
+		control_drop(sv, i);
+}
+
+/* The oldest request sent to the guest process; -1 if none. */
+static int oldest_awaiting(const struct supervisor *sv)
+{
+	int i, best = -1;
+
+	for (i = 0; i < sv->nclients; i++)
+		if (sv->clients[i].awaiting &&
+		    (best < 0 || sv->clients[i].deadline < sv->clients[best].deadline))
+			best = i;
+	return best;
+}
+
+static void answer(struct supervisor *sv, int i, int result)
+{
+	struct client *c = &sv->clients[i];
+
+	if (!result) {
+		if (c->cmd == CTL_PAUSE)
+			sv->state = ST_PAUSED;
+		else if (c->cmd == CTL_UNPAUSE)
+			sv->state = ST_RUNNING;
+		reply(c->fd, "ok\n");
+	} else if (c->cmd == CTL_REBOOT) {
+		reply(c->fd, "error the guest has no keyboard driver to take Ctrl-Alt-Del; "
+			     "reboot -F resets it\n");
+	} else {
+		reply(c->fd, "error the guest process refused\n");
+	}
+	control_drop(sv, i);
+}
+
+void control_guest_done(struct supervisor *sv, uint32_t seq, int result)
+{
+	int i;
+
+	for (i = 0; i < sv->nclients; i++) {
+		if (sv->clients[i].awaiting && sv->clients[i].seq == seq) {
+			answer(sv, i, result);
+			return;
+		}
+	}
+}
+
+void control_guest_gone(struct supervisor *sv)
+{
+	int i;
+
+	while ((i = oldest_awaiting(sv)) >= 0) {
+		reply(sv->clients[i].fd,
+		      sv->clients[i].cmd == CTL_PAUSE || sv->clients[i].cmd == CTL_UNPAUSE
+			      ? "error the guest ended\n"
+			      : "ok\n");
+		control_drop(sv, i);
+	}
+}
+
+void control_timeouts(struct supervisor *sv, long long now)
+{
+	int i;
+
+	for (i = sv->nclients - 1; i >= 0; i--) {
+		struct client *c = &sv->clients[i];
+
+		if (c->waiter || c->deadline > now)
+			continue;
+		if (c->awaiting)
+			reply(c->fd, "error the VMM's guest process does not answer\n");
+		control_drop(sv, i);
+	}
+}
+
+long long control_next_deadline(const struct supervisor *sv)
+{
+	long long next = -1;
+	int i;
+
+	for (i = 0; i < sv->nclients; i++)
+		if (!sv->clients[i].waiter && (next < 0 || sv->clients[i].deadline < next))
+			next = sv->clients[i].deadline;
+	return next;
+}

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "backends/kvm/vmm/host.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backends/kvm/cgroup.h"
+#include "backends/kvm/vmm/machine/vm.h"
+#include "backends/kvm/vmm/tap.h"
+#include "lib/util.h"
+
+void host_init(struct host *h)
+{
+	unsigned i;
+
+	memset(h, 0, sizeof(*h));
+	h->kvm_fd = h->kernel_fd = h->initrd_fd = h->cgroup_procs_fd = -1;
+	h->log_fd = -1;
+	for (i = 0; i < VMM_SPEC_MAX_DISKS; i++)
+		h->disks[i].fd = -1;
+	for (i = 0; i < VMM_SPEC_MAX_NICS; i++)
+		h->nics[i].fd = -1;
+}
+
+/* what: "" for the kernel, "ramdisk " for the ramdisk. */
+static int open_file(const char *what, const char *path, int *fd, char **err)
+{
+	struct stat st;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0 || fstat(*fd, &st)) {
+		*err = xasprintf("cannot read %s%s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*err = xasprintf("%s%s is not a regular file", what, path);
+		return -1;
+	}
+	return 0;
+}
+
+/* The lock that keeps two writers off one image (as QEMU's); readers share it. */
+static int lock_image(int fd, bool write, const char *path, char **err)
+{
+	struct flock fl = { .l_type = write ? F_WRLCK : F_RDLCK, .l_whence = SEEK_SET };
+
+	if (!fcntl(fd, F_OFD_SETLK, &fl))
+		return 0;
+	if (errno == EAGAIN || errno == EACCES)
+		*err = xasprintf("disk %s is in use by another guest (%s); stop that guest or "
+				 "give this one a copy",
+				 path, write ? "locked" : "locked for writing");
+	else
+		*err = xasprintf("disk %s: cannot lock it: %s", path, strerror(errno));
+	return -1;
+}
+
+static int open_image(struct host_disk *hd, const struct vmm_disk *d, char **err)
+{
+	struct stat st;
+
+	hd->fd = open(d->path, (d->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (hd->fd < 0 || fstat(hd->fd, &st)) {
+		*err = xasprintf("disk %s: %s", d->path, strerror(errno));
+		return -1;
+	}
+	if (S_ISREG(st.st_mode)) {
+		hd->bytes = (uint64_t)st.st_size;
+		hd->discard = d->discard;
+	} else if (S_ISBLK(st.st_mode)) {
+		if (ioctl(hd->fd, BLKGETSIZE64, &hd->bytes)) {
+			*err = xasprintf("disk %s: cannot get its size: %s", d->path,
+					 strerror(errno));
+			return -1;
+		}
+	} else {
+		*err = xasprintf("disk %s is not a file or a block device", d->path);
+		return -1;
+	}
+	return lock_image(hd->fd, !d->readonly, d->path, err);
+}
+
+/* The environment of a vif script: Xen's "vif" and the facts xlc knows. */
+static char **script_env(const char *ifname, const struct vmm_nic *nic, const char *name, int domid)
+{
+	const uint8_t *m = nic->mac;
+	char **env = xcalloc(9, sizeof(*env));
+	unsigned k = 0;
+
+	env[k++] = xasprintf("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	env[k++] = xasprintf("vif=%s", ifname);
+	env[k++] = xasprintf("bridge=%s", nic->bridge ? nic->bridge : "");
+	env[k++] =
+		xasprintf("mac=%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	env[k++] = xasprintf("ip=%s", nic->ip ? nic->ip : "");
+	env[k++] = xasprintf("XLC_DOMID=%d", domid);
+	env[k++] = xasprintf("XLC_DOMNAME=%s", name);
+	env[k++] = xasprintf("XLC_DEVID=%d", nic->devid);
+	return env;
+}
+
+/* The tap, up, and on its bridge or set up by its script. */
+static int open_tap(struct host *h, struct host_nic *hn, const struct vmm_nic *nic,
+		    const struct vmm_spec *s, int domid, char **err)
+{
+	char **env;
+
+	if (nic->ifname)
+		snprintf(hn->ifname, sizeof(hn->ifname), "%s", nic->ifname);
+	else
+		snprintf(hn->ifname, sizeof(hn->ifname), "vif%d.%d", domid, nic->devid);
+	if (!nic->script && nic->bridge && !bridge_exists(nic->bridge)) {
+		*err = xasprintf("vif %d: bridge %s does not exist: create it (ip link add %s "
+				 "type bridge) or name another with bridge=",
+				 nic->devid, nic->bridge, nic->bridge);
+		return -1;
+	}
+	hn->fd = tap_open(hn->ifname, err);
+	if (hn->fd < 0 || tap_up(hn->ifname, nic->mtu, err))
+		return -1;
+	if (!nic->script)
+		return nic->bridge ? bridge_add(nic->bridge, hn->ifname, err) : 0;
+	env = script_env(hn->ifname, nic, s->name, domid);
+	if (vif_script_run(nic->script, "add", env, h->log_fd, err)) {
+		strv_free(env);
+		return -1;
+	}
+	hn->script_env = env;
+	return 0;
+}
+
+static int open_disks_and_taps(struct host *h, const struct vmm_spec *s, int domid, char **err)
+{
+	unsigned i;
+
+	for (i = 0; i < s->ndisks; i++, h->ndisks++)
+		if (open_image(&h->disks[i], &s->disks[i], err))
+			return -1;
+	for (i = 0; i < s->nnics; i++, h->nnics++)
+		if (open_tap(h, &h->nics[i], &s->nics[i], s, domid, err))
+			return -1;
+	return 0;
+}
+
+/* Guest RAM plus what the VMM and KVM need beside it, and its threads. */
+static void setup_cgroup(struct host *h, const struct vmm_spec *s, int domid)
+{
+	struct cgroup_limits lim = {
+		.memory_max = (s->maxmem_mib << 20) + s->limits.mem_overhead,
+		/* vCPUs, the I/O thread, the disk workers, the main thread and some margin */
+		.pids_max = (unsigned)s->max_vcpus + 4 * s->ndisks + 16,
+	};
+	char *leaf;
+
+	if (!*s->limits.cgroup_parent) {
+		h->cgroup_missing = xstrdup("cgroup_parent is empty in xlc.conf");
+		return;
+	}
+	leaf = xasprintf("%s/guest-%d", s->limits.cgroup_parent, domid);
+	h->cgroup = cgroup_create(leaf, &lim, &h->cgroup_procs_fd, &h->cgroup_missing);
+	free(leaf);
+}
+
+int host_open(struct host *h, const struct vmm_spec *s, int domid, char **err)
+{
+	int log_fd = h->log_fd;
+
+	host_init(h);
+	h->log_fd = log_fd;
+	h->kvm_fd = kvm_open(err);
+	if (h->kvm_fd < 0 || open_file("", s->kernel, &h->kernel_fd, err) ||
+	    (s->ramdisk && open_file("ramdisk ", s->ramdisk, &h->initrd_fd, err)) ||
+	    open_disks_and_taps(h, s, domid, err)) {
+		host_close(h, s);
+		h->log_fd = log_fd;
+		return -1;
+	}
+	setup_cgroup(h, s, domid);
+	return 0;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void host_close(struct host *h, const struct vmm_spec *s)
+{
+	unsigned i;
+	char *err = NULL;
+
+	for (i = 0; i < h->nnics; i++) {
+		struct host_nic *hn = &h->nics[i];
+
+		close_fd(&hn->fd); /* the tap goes with its last fd */
+		if (hn->script_env &&
+		    vif_script_run(s->nics[i].script, "remove", hn->script_env, h->log_fd, &err)) {
+			fprintf(stderr, "xlc-vmm: vif %s: %s\n", hn->ifname, err);
+			free(err);
+			err = NULL;
+		}
+		strv_free(hn->script_env);
+		hn->script_env = NULL;
+	}
+	for (i = 0; i < h->ndisks; i++)
+		close_fd(&h->disks[i].fd);
+	close_fd(&h->kvm_fd);
+	close_fd(&h->kernel_fd);
+	close_fd(&h->initrd_fd);
+	close_fd(&h->cgroup_procs_fd);
+	if (h->cgroup)
+		cgroup_remove(h->cgroup);
+	free(h->cgroup);
+	free(h->cgroup_missing);
+	h->cgroup = h->cgroup_missing = NULL;
+	h->ndisks = h->nnics = 0;
+}
+
+unsigned host_fds(const struct host *h, int *fds, unsigned max)
+{
+	unsigned n = 0, i;
+
+#define ADD(fd)                                                                                    \
+	do {                                                                                       \
+		if ((fd) >= 0 && n < max)                                                          \
+			fds[n++] = (fd);                                                           \
+	} while (0)
+	ADD(h->kvm_fd);
+	ADD(h->kernel_fd);
+	ADD(h->initrd_fd);
+	for (i = 0; i < h->ndisks; i++)
+		ADD(h->disks[i].fd);
+	for (i = 0; i < h->nnics; i++)
+		ADD(h->nics[i].fd);
+#undef ADD
+	return n;
+}

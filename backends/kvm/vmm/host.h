@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a guest stands on in the host, opened once by the VMM's privileged
+ * part (the supervisor) and handed to every boot of the guest as open fds:
+ * /dev/kvm, the kernel and ramdisk, the disk images (locked), the taps
+ * (created, up, on their bridge or set up by their vif script) and the
+ * guest's cgroup. The process that runs the guest opens nothing by name.
+ */
+#ifndef XLC_KVM_HOST_H
+#define XLC_KVM_HOST_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backends/kvm/vmm_spec.h"
+
+struct host_disk {
+	int fd;
+	uint64_t bytes;
+	bool discard; /* a regular file that may get holes */
+};
+
+struct host_nic {
+	int fd;
+	char ifname[IFNAMSIZ];
+	char **script_env; /* set when its vif script ran "add": "remove" runs at close */
+};
+
+struct host {
+	int kvm_fd;
+	int kernel_fd, initrd_fd;
+	struct host_disk disks[VMM_SPEC_MAX_DISKS];
+	unsigned ndisks;
+	struct host_nic nics[VMM_SPEC_MAX_NICS];
+	unsigned nnics;
+	char *cgroup;	      /* the guest's cgroup folder, or NULL */
+	int cgroup_procs_fd;  /* its cgroup.procs, for each boot to join */
+	char *cgroup_missing; /* why there is none, for info and the log */
+	int log_fd;	      /* vif scripts write here (the VMM log), or -1 */
+};
+
+/* A host with nothing open (every fd -1). */
+void host_init(struct host *h);
+/*
+ * Opens everything for the guest; 0, or -1 with *err (and nothing left
+ * open or created). domid names the default taps (vif<domid>.<devid>).
+ */
+int host_open(struct host *h, const struct vmm_spec *s, int domid, char **err);
+/* Closes it all: the vif scripts' "remove", the taps, the images, the cgroup. */
+void host_close(struct host *h, const struct vmm_spec *s);
+/* The fds a boot of the guest inherits (kvm, kernel, initrd, disks, taps); returns how many. */
+unsigned host_fds(const struct host *h, int *fds, unsigned max);
+
+#endif

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The supervisor: the domain's process for its whole life, across reboots.
+ * It claims the name and id in the run directory, holds what needs
+ * privilege (host.h), writes the logs, answers the control socket (ctl.h)
+ * and starts one confined guest process (guest.h) per boot, doing what the
+ * config's on_* keys say when one ends. It never touches guest memory: what
+ * it learns of the guest comes through the link, the shared page and /proc.
+ */
+#ifndef XLC_KVM_SUPERVISOR_H
+#define XLC_KVM_SUPERVISOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "backends/kvm/ctl.h"
+#include "backends/kvm/rundir.h"
+#include "backends/kvm/vmm/guest.h"
+#include "backends/kvm/vmm/host.h"
+#include "backends/kvm/vmm/logfile.h"
+#include "backends/kvm/vmm/machine/vm.h"
+#include "backends/kvm/vmm_spec.h"
+
+#define MAX_CLIENTS 32
+#define GUEST_START_TIMEOUT_MS 60000 /* building a machine: loading kernel and ramdisk */
+#define GUEST_REPLY_TIMEOUT_MS 2000  /* a request to a running guest process */
+
+enum dom_state { ST_RUNNING, ST_PAUSED, ST_SHUTDOWN };
+
+struct client {
+	int fd;
+	char line[CTL_LINE_MAX];
+	size_t len;
+	bool waiter;	    /* "wait": closed when the domain is gone */
+	bool awaiting;	    /* its request went to the guest process */
+	uint32_t seq;	    /* under this number */
+	enum ctl_command cmd;
+	long long deadline; /* ms, CLOCK_MONOTONIC: dropped (or answered) by then */
+};
+
+/* The guest process of the current boot. */
+struct boot {
+	pid_t pid; /* 0: none */
+	int pidfd, link_fd, console_out_fd, console_in_fd, log_fd;
+	bool ready;
+	int ended; /* what GUEST_ENDED said, or VM_RUNNING */
+	int flags; /* the sandbox flags it reported */
+	bool killed; /* by us: destroy */
+};
+
+struct supervisor {
+	struct vmm_spec *spec;
+	const char *name; /* the domain's, renamed by rename-restart's keeper */
+	int domid;
+	struct rundir rd;
+	int listen_fd;
+	int ready_fd; /* the creating xlc waits for "ok" or "error ..." here */
+	struct host host;
+	struct logfile log, console_log;
+	struct guest_shared *shared;
+	struct boot boot;
+	enum dom_state state;
+	int last_reason; /* enum vm_exit_reason of the last boot */
+	char *crash_reason;
+	time_t start_time;
+	unsigned boots;
+	uint64_t cpu_ns_before; /* the ended boots' CPU time */
+	struct client clients[MAX_CLIENTS];
+	int nclients;
+	int console_fd; /* the attached `xlc console`, or -1 */
+	int signal_fd;
+	bool quit;
+};
+
+/* Runs the domain until it is gone; returns the process's exit status. */
+int supervisor_run(struct vmm_spec *spec, int ready_fd);
+
+/* Messages for the VMM log (and the terminal under create -F). */
+void sv_log(struct supervisor *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* control.c: the control socket's clients. */
+void control_accept(struct supervisor *sv);
+void control_readable(struct supervisor *sv, int i);
+void control_drop(struct supervisor *sv, int i);
+/* The guest process answered request seq (0 ok, or -1). */
+void control_guest_done(struct supervisor *sv, uint32_t seq, int result);
+/* Drops clients past their deadline and answers requests the guest process never did. */
+void control_timeouts(struct supervisor *sv, long long now);
+long long control_next_deadline(const struct supervisor *sv);
+/* The guest process ended: requests waiting for it are answered. */
+void control_guest_gone(struct supervisor *sv);
+
+/* supervisor.c, for control.c. */
+long long now_ms(void);
+/* Sends a request to the guest process; its number, or 0 if it could not be sent. */
+uint32_t sv_send_guest(struct supervisor *sv, enum guest_msg_type type);
+void sv_destroy(struct supervisor *sv);
+char *sv_info_json(struct supervisor *sv);
+
+#endif
