@@ -1,17 +1,19 @@
 #!/bin/bash
 # Installs every Debian package xlc's build and test suite need, and nothing
 # else. Safe to run again; run as root (or through sudo).
-#   build:  gcc make pkg-config, libconfuse, yajl, ncurses, libxen-dev (optional)
+#   build:  gcc make pkg-config, libconfuse, yajl, ncurses, libseccomp (the VMM's
+#           filters), libxen-dev (optional)
 #   tests:  bats, jq (JSON comparisons), clang + libclang-rt (libFuzzer, sanitizers),
 #           acpica-tools (iasl checks the ACPI tables), man-db,
 #           qemu-system-x86 + cpio + zstd + debootstrap (the test hosts), tmux (a real tty),
-#           iproute2 (bridges in test netns), e2fsprogs (ext4 images), gnuplot-nox (bench plots)
+#           iproute2 (bridges in test netns), e2fsprogs (ext4 images), gnuplot-nox (bench plots),
+#           socat (raw requests to a VMM's control socket)
 set -eu
 packages=(
 	gcc make pkg-config libc6-dev linux-libc-dev
-	libconfuse-dev libyajl-dev libncurses-dev libxen-dev
+	libconfuse-dev libyajl-dev libncurses-dev libseccomp-dev libxen-dev
 	bats jq clang libclang-rt-dev acpica-tools man-db
-	qemu-system-x86 cpio zstd debootstrap tmux iproute2 e2fsprogs gnuplot-nox
+	qemu-system-x86 cpio zstd debootstrap tmux iproute2 e2fsprogs gnuplot-nox socat
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -433,7 +433,8 @@ static int kvm_op(const struct xlc_conf *conf, const char *name, enum domain_op 
 	if (open_rundir(conf, &rd, err))
 		return -1;
 	r = rundir_request(&rd, name, ctl_command_name(cmds[op]), &reply, err);
-	if (r == RUNDIR_SILENT && op == DOM_DESTROY)
+	/* A VMM that cannot take the request (silent, swamped) is ended by force. */
+	if (r && r != RUNDIR_GONE && op == DOM_DESTROY)
 		r = kill_silent(&rd, name, err);
 	free(reply);
 	rundir_close(&rd);

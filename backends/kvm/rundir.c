@@ -347,8 +347,7 @@ static void exchange_step(struct exchange *x, short revents)
 			x->out += n;
 			x->out_len -= (size_t)n;
 		} else if (n < 0 && errno != EAGAIN) {
-			x->done = true;
-			x->status = RUNDIR_GONE;
+			x->out_len = 0; /* it hung up first: what it said before is still to read */
 		}
 	}
 	if (!(revents & (POLLIN | POLLHUP | POLLERR)))
@@ -360,8 +359,13 @@ static void exchange_step(struct exchange *x, short revents)
 		x->done = true;
 		x->status = RUNDIR_OK;
 	} else if (n > 0 || errno != EAGAIN) {
+		/*
+		 * Too long a reply, or reset: it hung up without reading our
+		 * request (a VMM with every client slot taken does). It is
+		 * there, but it did not answer.
+		 */
 		x->done = true;
-		x->status = n > 0 ? RUNDIR_SILENT : RUNDIR_GONE; /* too long a reply, or reset */
+		x->status = RUNDIR_SILENT;
 	}
 }
 

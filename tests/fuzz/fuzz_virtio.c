@@ -35,18 +35,6 @@
 #define QUEUE_STRIDE 0x400
 #define QSIZE(h) (1u << ((h)[9] % 5)) /* 1..16 descriptors */
 
-static struct vm *fake_vm(uint8_t *mem)
-{
-	struct vm *vm = xcalloc(1, sizeof(*vm));
-
-	vm->kvm_fd = vm->vm_fd = vm->event_fd = -1;
-	pthread_mutex_init(&vm->mmio.lock, NULL);
-	pthread_mutex_init(&vm->pio.lock, NULL);
-	vm->mem[0] = (struct mem_region){ 0, GUEST_MEM, mem };
-	vm->nmem = 1;
-	return vm;
-}
-
 static void reg_write(struct virtio_dev *dev, unsigned offset, uint32_t value)
 {
 	uint8_t data[4];
@@ -166,7 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < HEADER)
 		return 0;
 	mem = calloc(1, GUEST_MEM);
-	vm = fake_vm(mem);
+	vm = vm_create_detached(mem, GUEST_MEM);
 	dev = make_device(vm, data[0] % 3, sock, &disk_fd);
 	driver_setup(dev, data);
 	nops = data[10];

@@ -5,8 +5,10 @@
  * check that the VMM stays bounded (memory, logs) and that nothing else
  * waits for it.
  *
- *   repost   virtio-blk: posts the same request head again and again, never
- *            waiting for it (each re-post breaks the ring; it resets and goes on)
+ *   repost   virtio-blk: posts the same flush request, a whole ring's worth at
+ *            a time, again and again, never waiting for it (a VMM that queues
+ *            every re-post grows without bound: flushes are slow; one that
+ *            checks breaks the ring, and the guest resets and goes on)
  *   resetloop  virtio-blk: reset, QueueNum = 3, QueueReady = 1, for ever
  *   console  the serial port as fast as `rep outsb` goes
  *   race     virtio-blk: posts reads, then takes the queue away under them
@@ -74,14 +76,23 @@ static void publish(struct kv_dev *dev, uint16_t head)
 
 static int repost(struct kv_dev *dev)
 {
-	uint16_t head;
+	struct kv_desc *d = queue.desc;
+	unsigned i;
 
 	for (;;) {
 		if (!start(dev))
 			return 1;
-		head = read_chain(0);
-		while (!(kv_status(dev) & 0x40))
-			publish(dev, head); /* the same head, still in flight */
+		hdrs[0] = (struct req_hdr){ 4 /* FLUSH */, 0, 0 };
+		d[0] = (struct kv_desc){ (uintptr_t)&hdrs[0], sizeof(hdrs[0]), 1, 1 };
+		d[1] = (struct kv_desc){ (uintptr_t)&status[0], 1, 2, 0 };
+		while (!(kv_status(dev) & 0x40)) {
+			/* The same head in every entry, a ring's worth per kick. */
+			for (i = 0; i < KV_QUEUE_SIZE; i++)
+				queue.avail.ring[(queue.avail.idx + i) % KV_QUEUE_SIZE] = 0;
+			__atomic_store_n(&queue.avail.idx, (uint16_t)(queue.avail.idx + KV_QUEUE_SIZE),
+					 __ATOMIC_RELEASE);
+			dev->regs[QUEUE_NOTIFY] = 0;
+		}
 	}
 }
 

@@ -178,6 +178,20 @@ out:
 	return NULL;
 }
 
+struct vm *vm_create_detached(uint8_t *ram, uint64_t ram_bytes)
+{
+	struct vm *vm = xcalloc(1, sizeof(*vm));
+
+	vm->kvm_fd = vm->vm_fd = vm->event_fd = -1;
+	pthread_mutex_init(&vm->pio.lock, NULL);
+	pthread_mutex_init(&vm->mmio.lock, NULL);
+	pthread_mutex_init(&vm->state_lock, NULL);
+	pthread_cond_init(&vm->state_cond, NULL);
+	vm->mem[0] = (struct mem_region){ 0, ram_bytes, ram };
+	vm->nmem = 1;
+	return vm;
+}
+
 void vm_destroy(struct vm *vm)
 {
 	int i;
@@ -195,7 +209,7 @@ void vm_destroy(struct vm *vm)
 			close(vm->vcpus[i].fd);
 	}
 	free(vm->vcpus);
-	if (vm->ram)
+	if (vm->ram) /* a detached machine's RAM is its caller's */
 		munmap(vm->ram, vm->ram_size);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);

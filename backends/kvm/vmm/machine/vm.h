@@ -126,6 +126,11 @@ struct vm {
  */
 struct vm *vm_create(int kvm_fd, uint64_t ram_bytes, int nvcpus, char **err);
 void vm_destroy(struct vm *vm);
+/*
+ * A machine without KVM whose RAM is the caller's buffer: for unit tests and
+ * fuzzers of the devices (vm_destroy frees it, not the buffer).
+ */
+struct vm *vm_create_detached(uint8_t *ram, uint64_t ram_bytes);
 /* Opens /dev/kvm; -1 with a message that says what to do. */
 int kvm_open(char **err);
 
