@@ -30,6 +30,12 @@ load helper
 	[[ "${output}" == *"CHECK shell booted"* ]]
 	[[ "${output}" =~ shell\ +1\ +256\ +2\ +(r-----|-b----) ]]
 	[[ "${output}" == *"XLC-INFO kernel="*"cpus=2 "* ]]
+	[[ "${output}" == *'CHECK confinement ["uid","no_caps","no_new_privs","empty_root","rlimits","cgroup","seccomp"]'* ]]
+	# RAM + the default 256 MiB overhead; 2 vCPUs + 16 tasks.
+	[[ "${output}" == *"CHECK cgroup memory.max=536870912 pids.max=18 vmm in it=1"* ]]
+	[[ "${output}" =~ CHECK\ vmm\ status\ Uid:\ 201326592[0-9]\ .*CapEff:\ 0000000000000000\ NoNewPrivs:\ 1\ Seccomp:\ 2 ]]
+	[[ "${output}" == *"CHECK cgroup removed"* ]]
+	[[ "${output}" == *"CHECK rebooted confined seccomp=2 in cgroup=1"* ]]
 	[[ "${output}" == *"CHECK console exit 0"* ]]
 	[[ "${output}" == *"CHECK console roundtrip ok"* ]]
 	[[ "${output}" == *"CHECK shutdown exit 0"* ]]

@@ -3,6 +3,8 @@
 # powers off at once, and the VMM's peak RSS, for `xlc create -F` and QEMU
 # microvm running the same guest program (xlc boots its bzImage, QEMU its
 # ELF through the PVH entry). Runs interleaved, RUNS (>= 11) of each.
+# XLC_BEFORE=/path/to/an/older/xlc adds that build as a row of its own, in
+# the same interleaved run (a before/after comparison).
 set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "${HERE}/../.." && pwd)"
@@ -26,12 +28,17 @@ QEMU=(qemu-system-x86_64 -M microvm -enable-kvm -cpu host -m 64 -smp 1 -nodefaul
 
 field() { sed -n "s/.*runstat.* $1=\([0-9.]*\).*/\1/p" "$2"; }
 
+run_xlc() { # binary tag
+	XLC_BENCH_FIRST_RUN=1 "${RUNSTAT}" "$1" create -Fq "${work}/floor.cfg" >"${work}/out" 2>"${work}/err"
+	grep -q "KIT-POWEROFF" "${work}/out" || { echo "$2 run $r failed" >&2; cat "${work}/err" >&2; }
+	field wall "${work}/err" >>"${work}/$2.wall"
+	field rss_mib "${work}/err" >>"${work}/$2.rss"
+	sed -n 's/.*after \([0-9.]*\) ms of VMM CPU time.*/\1/p' "${work}/err" >>"${work}/$2.cpu"
+}
+
 for r in $(seq "${RUNS}"); do
-	XLC_BENCH_FIRST_RUN=1 "${RUNSTAT}" "${XLC}" create -Fq "${work}/floor.cfg" >"${work}/out" 2>"${work}/err"
-	grep -q "KIT-POWEROFF" "${work}/out" || { echo "xlc run $r failed" >&2; cat "${work}/err" >&2; }
-	field wall "${work}/err" >>"${work}/xlc.wall"
-	field rss_mib "${work}/err" >>"${work}/xlc.rss"
-	sed -n 's/.*after \([0-9.]*\) ms of VMM CPU time.*/\1/p' "${work}/err" >>"${work}/xlc.cpu"
+	run_xlc "${XLC}" xlc
+	[ -n "${XLC_BEFORE:-}" ] && run_xlc "${XLC_BEFORE}" before
 	"${RUNSTAT}" "${QEMU[@]}" >"${work}/out" 2>"${work}/err"
 	grep -q "KIT-POWEROFF" "${work}/out" || { echo "qemu run $r failed" >&2; cat "${work}/err" >&2; }
 	field wall "${work}/err" >>"${work}/qemu.wall"
@@ -47,6 +54,8 @@ echo
 echo "| VMM | start to exit (s) | peak RSS (MiB) | VMM CPU before the first guest instruction (ms) |"
 echo "|---|---|---|---|"
 echo "| xlc create -F | $(stats "${work}/xlc.wall") | $(stats "${work}/xlc.rss") | $(stats "${work}/xlc.cpu") |"
+[ -n "${XLC_BEFORE:-}" ] &&
+	echo "| xlc before ($(basename "$(dirname "${XLC_BEFORE}")")) | $(stats "${work}/before.wall") | $(stats "${work}/before.rss") | $(stats "${work}/before.cpu") |"
 echo "| qemu -M microvm (PVH) | $(stats "${work}/qemu.wall") | $(stats "${work}/qemu.rss") | n/a |"
 if [ -n "${BENCH_OUT:-}" ]; then
 	printf 'xlc %s %s\nqemu-microvm %s %s\n' "$xw" "$xr" "$qw" "$qr" >"${BENCH_OUT}/floor.dat"

@@ -2,7 +2,9 @@
 # Memory overhead on this machine's kvm-pvm: each VMM's RSS minus the guest
 # RAM pages it has touched (the RSS of the guest-memory mapping in smaps),
 # with 1 and with 10 idle kit guests of 64 MiB, xlc against QEMU microvm
-# running the same guest program. Prints a markdown table.
+# running the same guest program. Prints a markdown table. A guest's VMM is
+# every process xlc list --json names for it (its supervisor and its guest
+# process). XLC_BEFORE=/path/to/an/older/xlc adds that build's column.
 set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "${HERE}/../.." && pwd)"
@@ -33,13 +35,29 @@ wait_idle() { # console log to wait for
 	for i in $(seq 100); do grep -q KIT-EXIT "$1" 2>/dev/null && return; sleep 0.05; done
 }
 
-measure() { # N -> prints "xlc_total_kib qemu_total_kib"
-	local n=$1 i xsum=0 qsum=0 pid
+# xlc_overhead BINARY N: the summed overhead of N idle guests of that build, in KiB.
+xlc_overhead() {
+	local x=$1 n=$2 i sum=0 pid
 	for i in $(seq "$n"); do
 		printf 'name = "m%s"\nmemory = 64\nkernel = "%s/hello.bzImage"\ncmdline = "kit.end=halt"\n' \
 			"$i" "${KIT}" >"${work}/m$i.cfg"
-		"${XLC}" create -q "${work}/m$i.cfg"
+		"${x}" create -q "${work}/m$i.cfg"
 		wait_idle "${XLC_LOG_DIR}/console/m$i.log"
+	done
+	sleep 0.5
+	for pid in $("${x}" list --json | jq '.[] | .pid, (.vmm_pid // 0)'); do
+		[ "${pid}" -gt 0 ] && sum=$((sum + $(overhead "$pid")))
+	done
+	echo "${sum}"
+	"${x}" destroy -a -f >/dev/null 2>&1
+	rm -f "${XLC_LOG_DIR}"/console/m*.log
+}
+
+measure() { # N -> prints "xlc_total_kib qemu_total_kib before_total_kib"
+	local n=$1 i xsum=0 qsum=0 bsum=0 pid
+	xsum=$(xlc_overhead "${XLC}" "$n")
+	[ -n "${XLC_BEFORE:-}" ] && bsum=$(xlc_overhead "${XLC_BEFORE}" "$n")
+	for i in $(seq "$n"); do
 		qemu-system-x86_64 -M microvm -enable-kvm -cpu host -m 64 -smp 1 -nodefaults \
 			-no-user-config -display none -serial "file:${work}/q$i.log" \
 			-kernel "${KIT}/hello.elf" -append kit.end=halt 2>/dev/null &
@@ -47,14 +65,10 @@ measure() { # N -> prints "xlc_total_kib qemu_total_kib"
 		wait_idle "${work}/q$i.log"
 	done
 	sleep 0.5
-	for pid in $("${XLC}" list --json | jq '.[].pid'); do
-		xsum=$((xsum + $(overhead "$pid")))
-	done
 	for pid in "${qemu_pids[@]}"; do
 		qsum=$((qsum + $(overhead "$pid")))
 	done
-	echo "$xsum $qsum"
-	"${XLC}" destroy -a -f >/dev/null 2>&1
+	echo "$xsum $qsum $bsum"
 	kill "${qemu_pids[@]}" 2>/dev/null
 	wait "${qemu_pids[@]}" 2>/dev/null
 	qemu_pids=()
@@ -65,11 +79,13 @@ echo
 echo "Machine: $(machine). Idle kit guests (\`hello\`, halted), 64 MiB each. Overhead = VMM RSS"
 echo "minus the RSS of its guest-RAM mapping, summed over the guests' VMM processes."
 echo
-echo "| guests | xlc (MiB) | QEMU microvm (MiB) | ratio QEMU / xlc |"
-echo "|---|---|---|---|"
+echo "| guests | xlc (MiB) | per guest (MiB) | QEMU microvm (MiB) | ratio QEMU / xlc |${XLC_BEFORE:+ xlc before (MiB) |}"
+echo "|---|---|---|---|---|${XLC_BEFORE:+---|}"
 for n in 1 10; do
-	read -r x q <<<"$(measure "$n")"
+	read -r x q b <<<"$(measure "$n")"
 	[ -n "${BENCH_OUT:-}" ] && echo "$n $x $q" >>"${BENCH_OUT}/memory.dat"
-	awk -v n="$n" -v x="$x" -v q="$q" 'BEGIN {
-		printf "| %d | %.1f | %.1f | %.1fx |\n", n, x / 1024, q / 1024, q / x }'
+	awk -v n="$n" -v x="$x" -v q="$q" -v b="$b" -v before="${XLC_BEFORE:-}" 'BEGIN {
+		printf "| %d | %.1f | %.2f | %.1f | %.1fx |", n, x / 1024, x / 1024 / n, q / 1024, q / x
+		if (before != "") printf " %.1f (%.2f per guest) |", b / 1024, b / 1024 / n
+		printf "\n" }'
 done

@@ -6,6 +6,8 @@
 #   XLC-HOST-EXIT rc=N        the command ended with status N
 mount -t proc proc /proc
 mount -t sysfs sys /sys
+# cgroup v2, as systemd mounts it: xlc gives each guest's VMM a cgroup there.
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 mount -t devtmpfs dev /dev 2>/dev/null
 mount -t tmpfs tmp /tmp
 mkdir -p /dev/pts /dev/shm && mount -t devpts devpts /dev/pts && mount -t tmpfs shm /dev/shm

@@ -130,8 +130,8 @@ static void rate_limit(void)
 
 static void cleanup(void)
 {
-	static const char *const names[] = { "cap.log", "cap.log.1", "ts.log", "link.log",
-					     "fifo.log", "rot.log", "rot.log.old" };
+	static const char *const names[] = { "cap.log",	 "cap.log.1", "ts.log",	    "link.log",
+					     "fifo.log", "rot.log",   "rot.log.old" };
 	unsigned i;
 
 	for (i = 0; i < ARRAY_SIZE(names); i++) {

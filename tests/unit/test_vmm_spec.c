@@ -35,7 +35,8 @@ static struct vmm_spec *sample(void)
 	s->on_crash = VMM_ACTION_PRESERVE;
 	s->ndisks = 1;
 	s->disks = xcalloc(1, sizeof(*s->disks));
-	s->disks[0] = (struct vmm_disk){ xstrdup("xvda"), xstrdup("/img"), 51712, true, true, false };
+	s->disks[0] =
+		(struct vmm_disk){ xstrdup("xvda"), xstrdup("/img"), 51712, true, true, false };
 	s->nnics = 1;
 	s->nics = xcalloc(1, sizeof(*s->nics));
 	s->nics[0] = (struct vmm_nic){ .devid = 3,

@@ -153,14 +153,13 @@ int sandbox_enter(const struct sandbox_plan *p, char **err)
 	bool root = geteuid() == 0;
 	int flags = 0;
 
-	if (close_other_fds(p->keep_fds, p->nkeep))
-		return fail(err, "closing the supervisor's fds");
 	if (root && p->cgroup_procs_fd >= 0) {
 		if (join_cgroup(p->cgroup_procs_fd))
 			return fail(err, "joining its cgroup");
-		close(p->cgroup_procs_fd);
 		flags |= SANDBOX_CGROUP;
 	}
+	if (close_other_fds(p->keep_fds, p->nkeep))
+		return fail(err, "closing the supervisor's fds");
 	if (root) {
 		if (empty_root(p->mount_at, err))
 			return -1;

@@ -22,6 +22,13 @@ xlc create -q shell.cfg && echo "CHECK create shell ok"
 wait_for shell XLC-GUEST-READY 120 && echo "CHECK shell booted"
 xlc list
 log shell | grep XLC-INFO
+# The guest process is confined here as on any host, and this host has cgroup v2.
+j=$(xlc list --json)
+echo "CHECK confinement $(echo "$j" | jq -c '.[] | select(.name == "shell") | .confinement.active')"
+cg=$(echo "$j" | jq -r '.[] | select(.name == "shell") | .confinement.cgroup')
+vmm=$(echo "$j" | jq '.[] | select(.name == "shell") | .vmm_pid')
+echo "CHECK cgroup memory.max=$(cat "$cg/memory.max") pids.max=$(cat "$cg/pids.max") vmm in it=$(grep -cx "$vmm" "$cg/cgroup.procs")"
+echo "CHECK vmm status $(grep -E '^(Uid|CapEff|NoNewPrivs|Seccomp):' /proc/$vmm/status | tr -s '\t ' ' ' | tr '\n' ' ')"
 # Type a command into the guest's shell through xlc console.
 mkfifo in
 (sleep 1; printf 'echo CONSOLE-$((6*7))\r'; sleep 5; printf '\035'; sleep 60) >in &
@@ -35,6 +42,7 @@ xlc shutdown -w shell
 echo "CHECK shutdown exit $? after $(($(date +%s) - start))s"
 log shell | grep -q XLC-POWER-BUTTON && echo "CHECK power button seen by the guest"
 xlc list | grep -q '^shell ' || echo "CHECK shell gone"
+[ -d "$cg" ] || echo "CHECK cgroup removed"
 
 cfg rb reboot 1
 xlc create -q rb.cfg
@@ -42,6 +50,11 @@ wait_for rb XLC-GUEST-READY 120
 i=0
 while [ "$(log rb | grep -c XLC-GUEST-READY)" -lt 2 ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
 echo "CHECK reboot boots=$(log rb | grep -c XLC-GUEST-READY) list=$(xlc list --json | jq '.[] | select(.name == "rb") | .boots')"
+# The new boot's guest process is a new process, confined and in the cgroup again.
+j=$(xlc list --json)
+vmm=$(echo "$j" | jq '.[] | select(.name == "rb") | .vmm_pid')
+cg=$(echo "$j" | jq -r '.[] | select(.name == "rb") | .confinement.cgroup')
+echo "CHECK rebooted confined seccomp=$(awk '/^Seccomp:/ { print $2 }' /proc/$vmm/status) in cgroup=$(grep -cx "$vmm" "$cg/cgroup.procs")"
 xlc destroy rb && echo "CHECK destroy rb ok"
 
 # xlc reboot presses Ctrl-Alt-Del; the guest's init reboots in order.
