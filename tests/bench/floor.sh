@@ -55,7 +55,7 @@ echo "| VMM | start to exit (s) | peak RSS (MiB) | VMM CPU before the first gues
 echo "|---|---|---|---|"
 echo "| xlc create -F | $(stats "${work}/xlc.wall") | $(stats "${work}/xlc.rss") | $(stats "${work}/xlc.cpu") |"
 [ -n "${XLC_BEFORE:-}" ] &&
-	echo "| xlc before ($(basename "$(dirname "${XLC_BEFORE}")")) | $(stats "${work}/before.wall") | $(stats "${work}/before.rss") | $(stats "${work}/before.cpu") |"
+	echo "| xlc before (${XLC_BEFORE_LABEL:-${XLC_BEFORE}}) | $(stats "${work}/before.wall") | $(stats "${work}/before.rss") | $(stats "${work}/before.cpu") |"
 echo "| qemu -M microvm (PVH) | $(stats "${work}/qemu.wall") | $(stats "${work}/qemu.rss") | n/a |"
 if [ -n "${BENCH_OUT:-}" ]; then
 	printf 'xlc %s %s\nqemu-microvm %s %s\n' "$xw" "$xr" "$qw" "$qr" >"${BENCH_OUT}/floor.dat"
