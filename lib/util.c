@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 int xlc_verbosity;
@@ -245,6 +246,11 @@ char *read_config_file(const char *path, size_t max, size_t *len_out, char **err
 
 	if (fd < 0 || fstat(fd, &st)) {
 		*err = xasprintf("cannot read config file %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)) {
+		text = xstrdup(""); /* /dev/null: the empty config, as scripts use it */
+		*len_out = 0;
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {

@@ -58,7 +58,8 @@ char *read_fd(int fd, size_t *len_out);
 char *read_fd_max(int fd, size_t max, size_t *len_out);
 /*
  * A config file: a regular file of at most max bytes, read without ever
- * blocking (a FIFO, a device or a folder is refused, /dev/zero included).
+ * blocking (a FIFO, a device or a folder is refused, /dev/zero included;
+ * /dev/null is the empty config).
  * NULL with a one-line *err ("x.cfg is a directory, not a config file").
  */
 char *read_config_file(const char *path, size_t max, size_t *len_out, char **err);

@@ -94,11 +94,14 @@ static int spec_memfd(const struct vmm_spec *spec)
  * same, 3 the spec, 4 the ready pipe; nothing else of ours; default
  * signals; an environment of PATH (vif scripts) and the sanitizers' options.
  */
-static pid_t spawn_vmm(const char *program, int spec_fd, int ready_fd, bool foreground, char **err)
+static pid_t spawn_vmm(const char *program, const struct vmm_spec *spec, int spec_fd, int ready_fd,
+		       char **err)
 {
+	bool foreground = spec->foreground;
 	static const char *const pass[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
 					    "XLC_BENCH_FIRST_RUN" };
-	char *argv[] = { "xlc-vmm", NULL }, *envp[ARRAY_SIZE(pass) + 2];
+	/* The name and run directory are for ps (and the tests' clean-up): the spec rules. */
+	char *argv[] = { "xlc-vmm", spec->name, spec->run_dir, NULL }, *envp[ARRAY_SIZE(pass) + 2];
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, all;
@@ -220,7 +223,7 @@ static int kvm_create(const struct domain_config *config, const struct create_op
 		goto out;
 	}
 	fflush(NULL);
-	pid = spawn_vmm(program, spec_fd, ready[1], opts->foreground, &err);
+	pid = spawn_vmm(program, spec, spec_fd, ready[1], &err);
 	if (ready[1] >= 0)
 		close(ready[1]);
 	if (pid < 0) {

@@ -5,6 +5,7 @@
  *   0, 1, 2  /dev/null (the terminal under create -F)
  *   3        the spec (vmm_spec.h), as JSON
  *   4        a pipe: "ok\n" once the guest runs, or "error <why>\n"
+ * and the guest's name and run directory as arguments, for ps.
  * It links libc, yajl and libseccomp, nothing of Xen, ncurses or the config
  * parsers.
  */
@@ -40,7 +41,8 @@ int main(int argc, char **argv)
 	int status;
 
 	(void)argv;
-	if (argc != 1) {
+	/* argv: "xlc-vmm NAME RUN_DIR", for ps; the spec on fd 3 is what counts. */
+	if (argc != 3) {
 		fprintf(stderr,
 			"xlc-vmm: started by xlc create, with its spec on fd %d; "
 			"not for use by hand\n",
