@@ -9,8 +9,14 @@ cd "$(dirname "$0")/.."
 REPO=$(pwd)
 LOGS=build/test-logs
 mkdir -p "${LOGS}"
-passed=0 failed=0 skipped=0
+passed=0 failed=0 skipped=0 unique=0
 JOBS=$(nproc 2>/dev/null || echo 2)
+
+# XLC_SKIP_OK="bats xen bats kvm-linux": suites this machine may skip entirely.
+skip_ok() {
+	case " ${XLC_SKIP_OK:-} " in *" ${1%% (*} "*) return 0 ;; esac
+	return 1
+}
 
 # Counts the TAP lines of one suite's log and reports them.
 tally() {
@@ -22,7 +28,15 @@ tally() {
 	if [ "${status}" -ne 0 ] && [ "${notok}" -eq 0 ]; then
 		notok=1 # the suite died before reporting
 	fi
+	# A suite that ran nothing at all proves nothing: the run must not shrink silently.
+	if [ "${ok}" -eq 0 ] && [ "${notok}" -eq 0 ] && ! skip_ok "${name}"; then
+		notok=1
+		echo "${name}: every test skipped; if this machine cannot run it, say so:" \
+			"XLC_SKIP_OK=\"${name%% (*}\"" >>"${log}"
+		echo "not ok - ${name} skipped entirely" >>"${log}"
+	fi
 	passed=$((passed + ok)) failed=$((failed + notok)) skipped=$((skipped + skip))
+	case "${name}" in *"(asan+ubsan)") ;; *) unique=$((unique + ok)) ;; esac
 	printf '%-44s %4d passed, %d failed, %d skipped\n' "${name}" "${ok}" "${notok}" "${skip}"
 	if [ "${notok}" -gt 0 ]; then
 		grep -A15 '^not ok ' "${log}" | head -60 | sed 's/^/    /'
@@ -66,6 +80,7 @@ build kvm-only BUILD=build/noxen XEN=0 build/noxen/bin/xlc
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export XLU_DUMP="${REPO}/build/obj/tests/diff/xlu_dump" XLC_NOXEN="${REPO}/build/noxen/bin/xlc"
 
+suite "lint (bats assertions)" tests/lint-bats.sh
 suite "unit" unit_tests build/obj
 suite "unit (asan+ubsan)" unit_tests build/asan
 # Suites that exercise xlc run on the release and on the sanitizer build.
@@ -84,8 +99,13 @@ if command -v clang >/dev/null; then
 	suite "fuzz (${FUZZ_SMOKE_SECONDS:-15}s each)" env FUZZ_SECONDS="${FUZZ_SMOKE_SECONDS:-15}" \
 		tests/fuzz/run.sh fuzz_config fuzz_disk_vif fuzz_virtio fuzz_xen_config
 	grep -h '^ok' "${LOGS}"/fuzz*.log | sed 's/^/    /'
+else
+	echo "# no clang: the fuzzers cannot be built" >"${LOGS}/fuzz.log"
+	tally "fuzz" "${LOGS}/fuzz.log" 0
 fi
 
 echo "suite time: $(($(date +%s) - start)) s"
+echo "unique tests passed: ${unique} (the rest of the passes are the same tests under ASan+UBSan," \
+	"and unit assertions count one each)"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 [ "${failed}" -eq 0 ]

@@ -114,9 +114,8 @@ timed() {
 	timed timeout 4 "${XLC}" destroy g1
 	[ "${rc}" -eq 0 ]
 	[ "${ms}" -lt 2500 ]
-	for i in $(seq 1 50); do kill -0 "${vmm}" 2>/dev/null || break; sleep 0.1; done
-	run kill -0 "${vmm}"
-	[ "${status}" -ne 0 ] # its guest process died with it
+	for i in $(seq 1 50); do process_gone "${vmm}" && break; sleep 0.1; done
+	process_gone "${vmm}" # its guest process died with it
 	[ ! -e "${XLC_RUN_DIR}/g1.sock" ]
 	[ ! -e "${XLC_RUN_DIR}/g1.pid" ]
 	[ "$(xlc list | tail -n +2 | awk '{print $1}' | tr '\n' ' ')" = "g2 g3 " ]

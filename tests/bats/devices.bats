@@ -44,6 +44,30 @@ kit_fg() {
 	[ "$(dd if="${SANDBOX}/a.img" bs=512 skip=5 count=1 2>/dev/null | head -c 24)" = "5lc-kit-blk xlc-kit-blk " ]
 }
 
+@test "disk: each flush the guest asks for is an fdatasync of its image; the data outlives a SIGKILL" {
+	xlc create -p -q "${SANDBOX}/blk.cfg" 'cmdline="kit.end=halt kit.sector=7"'
+	vmm=$(xlc list --json | jq .[0].vmm_pid)
+	sup=$(xlc list --json | jq .[0].pid)
+	# Every thread of the guest process traced before the guest runs a single instruction.
+	strace -f -qq -e trace=fdatasync -o "${SANDBOX}/trace" -p "${vmm}" &
+	tracer=$!
+	for i in $(seq 1 100); do
+		[ "$(grep -l "TracerPid:	${tracer}$" /proc/"${vmm}"/task/*/status | wc -l)" -ge 6 ] && break
+		sleep 0.1
+	done
+	xlc unpause kb
+	wait_console kb "KIT-BLK write=0 flush=0 read=0 match=1"
+	flushes=$(xlc list --json | jq .[0].devices[0].flush_req)
+	kill -INT "${tracer}" # detaches
+	wait "${tracer}" || true
+	cat "${SANDBOX}/trace"
+	# The guest was told its write is stable: kill the VMM without a chance to tidy up.
+	kill -KILL "${sup}" "${vmm}"
+	[ "${flushes}" -eq 1 ]
+	[ "$(grep -c 'fdatasync([0-9]*) *= 0' "${SANDBOX}/trace")" -eq "${flushes}" ]
+	[ "$(dd if="${SANDBOX}/a.img" bs=512 skip=7 count=1 2>/dev/null | head -c 24)" = "7lc-kit-blk xlc-kit-blk " ]
+}
+
 @test "disk: two disks appear in vdev order, whatever the config's order" {
 	kit_fg "${SANDBOX}/blk.cfg" \
 		"disk=['${SANDBOX}/b.img,raw,xvdb,w', '${SANDBOX}/a.img,raw,xvda,w']"
@@ -88,7 +112,8 @@ kit_fg() {
 	[ "${status}" -eq 1 ]
 	[[ "${stderr}" == *"(locked for writing)"* ]]
 	[ "$(xlc list | tail -n +2 | awk '{print $1}')" = kb ]
-	[ ! -e "${XLC_RUN_DIR}/kb2.sock" ] && [ ! -e "${XLC_RUN_DIR}/kb3.sock" ]
+	[ ! -e "${XLC_RUN_DIR}/kb2.sock" ]
+	[ ! -e "${XLC_RUN_DIR}/kb3.sock" ]
 	xlc destroy kb
 	xlc create -q "${SANDBOX}/blk.cfg" name=\"r1\" "disk=['${SANDBOX}/a.img,raw,xvda,r']" 'cmdline="kit.end=halt"'
 	xlc create -q "${SANDBOX}/blk.cfg" name=\"r2\" "disk=['${SANDBOX}/a.img,raw,xvda,r']" 'cmdline="kit.end=halt"'

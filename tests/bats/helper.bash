@@ -73,3 +73,9 @@ wait_console() {
 	cat "${XLC_LOG_DIR}/console/$1.log" 2>/dev/null
 	return 1
 }
+
+# True when process $1 has ended: gone, or a zombie its new parent has not
+# reaped yet (kill -0 still succeeds on those).
+process_gone() {
+	[ ! -e "/proc/$1" ] || [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ]
+}

@@ -86,7 +86,7 @@ check_bounded() {
 	timeout 2 "${XLC}" destroy h
 	echo "destroy took $((($(date +%s%N) - start) / 1000000)) ms"
 	[ ! -e "${XLC_RUN_DIR}/h.sock" ]
-	wait_for bash -c "! kill -0 ${vmm} 2>/dev/null"
+	wait_for process_gone "${vmm}"
 	# The image's lock went with it: another guest may take the disk.
 	xlc create -q "${SANDBOX}/h.cfg" name=\"h2\" kernel=\"${KIT}/hello.bzImage\" \
 		'cmdline="kit.end=halt"'

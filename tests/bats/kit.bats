@@ -112,6 +112,15 @@ kit() { # kit GUEST [key=value...]
 	[[ "${output}" == *"KIT-SERIALIRQ via=ioapic irqs=1 iir=2"* ]]
 }
 
+@test "kit: each byte written to THR brings THRE, and its interrupt, back" {
+	kit serialirq 'cmdline="kit.ioapic=1 kit.thre=3"'
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"KIT-SERIALIRQ via=ioapic irqs=3 iir=2"* ]]
+	kit serialirq 'cmdline="kit.ioapic=0 kit.thre=3"'
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"KIT-SERIALIRQ via=pic irqs=3 iir=2"* ]]
+}
+
 @test "bad kernel: missing, not a bzImage, too old, too big, or none at all" {
 	run "${XLC}" create -Fq "${SANDBOX}/kit.cfg" kernel=\"${SANDBOX}/nope\"
 	[ "${status}" -eq 1 ]

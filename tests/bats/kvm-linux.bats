@@ -19,7 +19,8 @@ load helper
 	[[ "${two}" == *"fixture2: the guest ended (poweroff); action: destroy"*"== exit 0"* ]]
 	# 256 MiB of RAM: the kernel reports a little less as MemTotal.
 	mem=$(sed -n 's/.*mem_kb=\([0-9]*\).*/\1/p' <<<"${one}")
-	[ "${mem}" -gt 200000 ] && [ "${mem}" -le 262144 ]
+	[ "${mem}" -gt 200000 ]
+	[ "${mem}" -le 262144 ]
 }
 
 @test "linux: console, shutdown -w (power button), reboot (Ctrl-Alt-Del), panic, pause, destroy" {
@@ -85,7 +86,9 @@ load helper
 	host_md5=$(sed -n 's/.*CHECK host blob md5=\([0-9a-f]*\).*/\1/p' <<<"${output}")
 	a_md5=$(sed -n 's/^ga XLC-NET-SERVING md5=\([0-9a-f]*\).*/\1/p' <<<"${output}")
 	b_md5=$(sed -n 's/^gb XLC-NET-SERVING md5=\([0-9a-f]*\).*/\1/p' <<<"${output}")
-	[ -n "${host_md5}" ] && [ -n "${a_md5}" ] && [ -n "${b_md5}" ]
+	[ -n "${host_md5}" ]
+	[ -n "${a_md5}" ]
+	[ -n "${b_md5}" ]
 	for g in ga gb; do
 		[[ "${output}" == *"${g} XLC-NET-PING host=ok"* ]]
 		[[ "${output}" == *"${g} XLC-NET-PING peer=ok"* ]]

@@ -34,14 +34,22 @@ xlc() { "${XLC}" "$@"; }
 	run xlc create -q "${SANDBOX}/g.cfg" vcpus=2
 	[ "${status}" -eq 0 ]
 	[ -z "${output}" ]
+	wait_console g1 KIT-EXIT # halted from here on: every vCPU blocked
 	run xlc list
 	[ "${lines[0]}" = "$(printf 'Name                                        ID   Mem VCPUs\tState\tTime(s)')" ]
-	[[ "${lines[1]}" =~ ^g1\ {39}\ {4}1\ {4}64\ {5}2\ {5}[-rb]{2}----\ +[0-9]+\.[0-9]$ ]]
+	[[ "${lines[1]}" =~ ^g1\ {39}\ {4}1\ {4}64\ {5}2\ {5}-b----\ +[0-9]+\.[0-9]$ ]]
 	pid=$(xlc list --json | jq '.[0].pid')
 	[ "$(cat /proc/${pid}/comm)" = xlc-g1 ]
 	[ "$(stat -c %a "${XLC_RUN_DIR}")" = 700 ]
 	[ "$(stat -c %a "${XLC_RUN_DIR}/g1.sock")" = 600 ]
 	wait_console g1 KIT-HELLO
+}
+
+@test "create: without memory=, a guest gets 128 MiB (Firecracker's default)" {
+	grep -v '^memory' "${SANDBOX}/g.cfg" >"${SANDBOX}/nomem.cfg"
+	xlc create -q "${SANDBOX}/nomem.cfg"
+	[[ "$(xlc list)" =~ g1\ +1\ +128\ +1\  ]]
+	wait_console g1 "KIT-E820 100000-7ffffff type=1" # up to 128 MiB
 }
 
 @test "list -l and --json: the config as libxl JSON, and the runtime state" {
@@ -126,17 +134,20 @@ xlc() { "${XLC}" "$@"; }
 	xlc create -p -q "${SANDBOX}/g.cfg"
 	[ "$(xlc list g1 | awk 'NR==2 {print $5}')" = "--p---" ]
 	sleep 0.5
-	! grep -q KIT-HELLO "${XLC_LOG_DIR}/console/g1.log"
+	run grep -q KIT-HELLO "${XLC_LOG_DIR}/console/g1.log"
+	[ "${status}" -ne 0 ] # nothing ran yet
 	xlc unpause g1
 	wait_console g1 KIT-HELLO
 }
 
 @test "destroy ends a spinning guest at once, and nothing is left" {
 	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/spin.bzImage\"
+	wait_console g1 KIT-SPIN
+	[[ "$(xlc list)" =~ g1\ +1\ +64\ +1\ +r-----\  ]] # a vCPU that never halts is running
 	pid=$(xlc list --json | jq '.[0].pid')
 	run xlc destroy g1
 	[ "${status}" -eq 0 ]
-	! kill -0 "${pid}" 2>/dev/null
+	process_gone "${pid}"
 	[ -z "$(ls "${XLC_RUN_DIR}")" ]
 	run xlc list
 	[ "${#lines[@]}" -eq 1 ]
