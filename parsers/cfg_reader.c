@@ -347,11 +347,13 @@ struct parser {
 	const char *cur_key; /* the statement being read, for lexer errors */
 	const char *cur_vstart;
 	const char *cur_op; /* "=" or "+=" */
+	int tok_line;	    /* the line of ps->tok: a newline's is the line it ends */
 };
 
 static void advance(struct parser *ps)
 {
 	next_token(&ps->lx, &ps->tok);
+	ps->tok_line = ps->lx.line;
 	if (ps->tok.type == T_NEWLINE) {
 		ps->lx.line++;
 		emit_newline(ps->em, ps->lx.line);
@@ -372,7 +374,7 @@ static void stmt_error(struct parser *ps, const char *key, const char *value_sta
 	if (ps->err)
 		goto out;
 	sb_init(&sb);
-	sb_addf(&sb, "%s:%d: %s %s %s: ", ps->lx.chunk->source, ps->lx.line, key,
+	sb_addf(&sb, "%s:%d: %s %s %s: ", ps->lx.chunk->source, ps->tok_line, key,
 		ps->cur_op ? ps->cur_op : "=", raw);
 	va_start(ap, fmt);
 	sb_addv(&sb, fmt, ap);
@@ -535,7 +537,7 @@ static bool parse_assignment(struct parser *ps)
 	if (ps->tok.type != T_EQ && ps->tok.type != T_PLUSEQ) {
 		if (!ps->lx.err)
 			ps->err = xasprintf("%s:%d: expected '=' or '+=' after '%s', found %s",
-					    ps->lx.chunk->source, ps->lx.line, name,
+					    ps->lx.chunk->source, ps->tok_line, name,
 					    token_name(ps->tok.type));
 		goto out;
 	}
@@ -628,13 +630,13 @@ static bool parse_chunk(struct parser *ps)
 					*q = (char)(*q >= 'A' && *q <= 'Z' ? *q - 'A' + 'a' : *q);
 				hint = suggest_key(ps->schema, lower);
 				ps->err = xasprintf("%s:%d: '%.*s': keys are lowercase%s",
-						    ps->lx.chunk->source, ps->lx.line, (int)n, p,
+						    ps->lx.chunk->source, ps->tok_line, (int)n, p,
 						    hint);
 				free(hint);
 				free(lower);
 			} else if (!ps->lx.err) {
 				ps->err = xasprintf("%s:%d: expected a key, found %s '%.*s'",
-						    ps->lx.chunk->source, ps->lx.line,
+						    ps->lx.chunk->source, ps->tok_line,
 						    token_name(ps->tok.type), (int)(n ? n : 1), p);
 			}
 			return false;
@@ -650,7 +652,7 @@ static bool parse_chunk(struct parser *ps)
 /* A lexer error outside any statement still names the place. */
 static char *placed_lexer_error(struct parser *ps)
 {
-	return xasprintf("%s:%d: %s", ps->lx.chunk->source, ps->lx.line, ps->lx.err);
+	return xasprintf("%s:%d: %s", ps->lx.chunk->source, ps->tok_line, ps->lx.err);
 }
 
 /* libconfuse 3.3 has no user pointer: the document being parsed, per thread. */
