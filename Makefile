@@ -214,6 +214,8 @@ install: build/xlc build/xlc-vmm
 	install -D -m 0644 man/xlc.cfg.5 $(DESTDIR)$(PREFIX)/share/man/man5/xlc.cfg.5
 	install -D -m 0644 examples/xlc.bash-completion \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xlc
+	@# make install XL_LINK=1: xlc also answers as xl, for scripts and Ganeti.
+	$(if $(filter 1,$(XL_LINK)),ln -sf xlc $(DESTDIR)$(PREFIX)/bin/xl)
 
 format:
 	clang-format -i $(SRCS) $(wildcard tests/unit/*.c tests/fuzz/*.c tests/diff/*.c)

@@ -92,8 +92,22 @@ struct backend_ops {
 	int (*resolve)(const struct xlc_conf *conf, const char *dom, char **name, int *domid,
 		       char **err);
 	int (*op)(const struct xlc_conf *conf, const char *name, enum domain_op op, char **err);
+	/* Gives a running domain another name: 0, or -1 with *err (e.g. the name is taken). */
+	int (*rename)(const struct xlc_conf *conf, const char *name, const char *new_name,
+		      char **err);
 	/* Waits until the domain is gone: 0, or -1 after timeout seconds. */
 	int (*wait_gone)(const struct xlc_conf *conf, const char *name, int timeout);
+	/*
+	 * shutdown -w, in two steps as xl's death watch: watch() before the
+	 * domain is asked (NULL: it is gone already), then watch_wait() until
+	 * it has shut down (*reason: xl's code, 0 poweroff, 1 reboot, 3 crash)
+	 * or is gone (*reason -1); with until_gone (-ww), until it is gone,
+	 * calling on_shutdown (if not NULL) when it shuts down meanwhile.
+	 * watch_wait frees the watch; 0, or -1 if it could not wait.
+	 */
+	struct domain_watch *(*watch)(const struct xlc_conf *conf, const char *name);
+	int (*watch_wait)(struct domain_watch *w, bool until_gone,
+			  void (*on_shutdown)(int reason, void *arg), void *arg, int *reason);
 	/* Attaches the terminal to the domain's console; returns an exit status. */
 	int (*console)(const struct xlc_conf *conf, const char *name, int escape);
 	/* Prints `xlc info`'s key : value lines. */

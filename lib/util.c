@@ -164,9 +164,11 @@ void sb_free(struct strbuf *sb)
 	sb->len = sb->cap = 0;
 }
 
+const char *xlc_progname = "xlc";
+
 static void vmessage(const char *fmt, va_list ap)
 {
-	fputs("xlc: ", stderr);
+	fprintf(stderr, "%s: ", xlc_progname);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

@@ -46,8 +46,9 @@ void sb_addv(struct strbuf *sb, const char *fmt, va_list ap) __attribute__((form
 char *sb_detach(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
 
-/* Messages on stderr, prefixed with "xlc: ". */
+/* Messages on stderr, prefixed with "xlc: " ("xl: " when run as xl). */
 extern int xlc_verbosity;
+extern const char *xlc_progname;
 void xlc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void xlc_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

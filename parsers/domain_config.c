@@ -134,7 +134,7 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-static bool valid_name(const char *name)
+bool domain_name_valid(const char *name)
 {
 	const char *p;
 
@@ -158,7 +158,7 @@ static bool load_identity(struct loader *ld)
 				    ld->dc->source);
 		return false;
 	}
-	if (!valid_name(name))
+	if (!domain_name_valid(name))
 		return fail(ld, "name",
 			    "a name is 1 to 64 letters, digits or '-_.+@', and not only digits");
 	ld->dc->name = xstrdup(name);

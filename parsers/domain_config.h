@@ -93,6 +93,8 @@ const char *domain_type_name(enum domain_type t);
 
 /* Formats the uuid as 8-4-4-4-12 hex into buf (37 bytes). */
 void uuid_format(const uint8_t uuid[16], char buf[37]);
+/* A domain name: 1 to 64 letters, digits or '-_.+@', and not only digits. */
+bool domain_name_valid(const char *name);
 bool domain_uuid_parse(const char *s, uint8_t uuid[16]);
 
 #endif

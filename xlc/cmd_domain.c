@@ -13,6 +13,7 @@
 
 #include "backends/backend.h"
 #include "console/console.h"
+#include "lib/json.h"
 #include "lib/util.h"
 #include "xlc/xlc.h"
 
@@ -121,19 +122,43 @@ static void print_list(const struct domain_info *d, int n, const char *only)
 	}
 }
 
-/* list -l: [{ "domid": N, "config": {...} }], as xl prints it. */
-static void print_list_long(const struct domain_info *d, int n, bool full)
+/*
+ * list -l: [{ "domid": N, "config": {...} }], as xl prints it: yajl's
+ * beautified JSON (4 spaces), then a blank line. Scripts such as xendomains
+ * read the name from the indented "name" line of each config.
+ */
+static void print_list_long(const struct domain_info *d, int n)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	char *text;
+	int i;
+
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_array_open(g);
+	for (i = 0; i < n; i++) {
+		if (!d[i].config)
+			continue; /* as xl skips a domain whose config it cannot read */
+		yajl_gen_map_open(g);
+		json_key_int(g, "domid", d[i].domid);
+		json_key(g, "config");
+		if (!json_gen_text(g, d[i].config))
+			yajl_gen_null(g);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	text = json_gen_finish(g);
+	puts(text);
+	free(text);
+}
+
+/* list --json: every record as the backend gave it, one per line. */
+static void print_list_json(const struct domain_info *d, int n)
 {
 	int i;
 
 	printf("[\n");
-	for (i = 0; i < n; i++) {
-		if (full)
-			printf("    %s%s\n", d[i].json, i + 1 < n ? "," : "");
-		else
-			printf("    {\n        \"domid\": %d,\n        \"config\": %s\n    }%s\n",
-			       d[i].domid, d[i].config ? d[i].config : "{}", i + 1 < n ? "," : "");
-	}
+	for (i = 0; i < n; i++)
+		printf("    %s%s\n", d[i].json, i + 1 < n ? "," : "");
 	printf("]\n");
 }
 
@@ -173,9 +198,9 @@ int main_list(int argc, char **argv)
 		}
 	}
 	if (mode == 'l')
-		print_list_long(d, shown, false);
+		print_list_long(d, shown);
 	else if (mode == 'j')
-		print_list_long(d, shown, true);
+		print_list_json(d, shown);
 	else
 		print_list(d, n, only);
 	domain_info_free(d, n);
@@ -283,65 +308,91 @@ int main_unpause(int argc, char **argv)
 	return one_domain_op(argc, argv, "unpause", DOM_UNPAUSE, NULL);
 }
 
-/* How many times the domain has booted, or 0 once it is gone. */
-static unsigned boots_of(const struct backend_ops *be, const char *name)
+/* rename DOMAIN NEW: as xl, the domain keeps its id, and the name as typed is in the error. */
+int main_rename(int argc, char **argv)
 {
-	struct domain_info *d = NULL;
-	unsigned boots = 0;
-	char *err = NULL;
-	int n = 0, i;
+	const struct backend_ops *be;
+	const char *dom, *new_name;
+	char *name, *err = NULL;
+	int domid, ret = EXIT_OK;
 
-	if (be->list(&xlc_config, &d, &n, &err) == 0)
-		for (i = 0; i < n; i++)
-			if (!strcmp(d[i].name, name))
-				boots = d[i].boots ? d[i].boots : 1;
+	while (command_getopt(argc, argv, "", NULL, cmd("rename"), 2) != -1)
+		;
+	dom = argv[optind];
+	new_name = argv[optind + 1];
+	be = backend();
+	need(be, be->rename, "rename domains");
+	name = resolve(be, dom, &domid);
+	if (!domain_name_valid(new_name))
+		err = xasprintf("'%s' is not a domain name: 1 to 64 letters, digits or '-_.+@', "
+				"and not only digits",
+				new_name);
+	if (err || be->rename(&xlc_config, name, new_name, &err)) {
+		xlc_warn("%s", err);
+		fprintf(stderr, "Can't rename domain '%s'.\n", dom);
+		ret = EXIT_FAIL;
+	}
 	free(err);
-	domain_info_free(d, n);
-	return boots;
+	free(name);
+	return ret;
 }
 
-/* reboot -w: until each domain booted again (or, on_reboot=destroy, ended). */
-static void wait_rebooted(const struct backend_ops *be, const struct domain_info *d, int n,
-			  const unsigned *before)
+static void continue_waiting(int reason, void *arg)
 {
-	int i;
+	(void)reason;
+	fprintf(stderr, "Domain %d continue waiting for death\n", *(const int *)arg);
+}
+
+/*
+ * shutdown and reboot -w, as xl: once, until each domain has shut down (or
+ * is gone); twice (-ww), until each is gone. A reboot ends the domain: the
+ * guest boots again as a new one, with a new id.
+ */
+static void wait_shut_down(const struct backend_ops *be, const struct domain_info *d, int n,
+			   struct domain_watch **watches, int level)
+{
+	int i, reason;
 
 	fprintf(stderr, "Waiting for %d domains\n", n);
 	for (i = 0; i < n; i++) {
-		unsigned now;
-
-		while ((now = boots_of(be, d[i].name)) == before[i])
-			usleep(100 * 1000);
-		if (now)
-			fprintf(stderr, "Domain %d has been rebooted\n", d[i].domid);
+		if (be->watch_wait(watches[i], level > 1, continue_waiting, (void *)&d[i].domid,
+				   &reason))
+			continue;
+		if (level == 1 && reason >= 0)
+			fprintf(stderr, "Domain %d has been shut down, reason code %d\n",
+				d[i].domid, reason);
 		else
-			fprintf(stderr, "Domain %d has been shut down\n", d[i].domid);
+			fprintf(stderr, "Domain %d has been destroyed\n", d[i].domid);
 	}
 }
 
 /*
- * shutdown and reboot: -a for all, -w to wait until each is gone (or has
- * rebooted), -F for reboot: reset at once, without asking the guest.
+ * shutdown and reboot: -a for all, -w to wait (see wait_shut_down), -F for
+ * reboot: reset at once, without asking the guest; for shutdown, xl's ACPI
+ * fallback, which the kvm backend's power button already is.
  */
 static int power_op(int argc, char **argv, const char *cname, enum domain_op op, const char *verb)
 {
+	static const struct option longopts[] = { { "all", no_argument, NULL, 'a' },
+						  { "wait", no_argument, NULL, 'w' },
+						  { NULL, 0, NULL, 0 } };
 	const struct backend_ops *be;
 	struct domain_info *d = NULL;
-	bool all = false, wait = false;
-	int opt, n = 0, i, ret = EXIT_OK;
-	unsigned *boots;
+	bool all = false;
+	int opt, n = 0, i, ret = EXIT_OK, wait = 0;
+	struct domain_watch **watches;
 
-	while ((opt = command_getopt(argc, argv, "awF", NULL, cmd(cname), 0)) != -1) {
+	while ((opt = command_getopt(argc, argv, "awF", longopts, cmd(cname), 0)) != -1) {
 		if (opt == 'a')
 			all = true;
 		else if (opt == 'w')
-			wait = true;
+			wait++;
 		else if (opt == 'F' && op == DOM_REBOOT)
 			op = DOM_RESET;
 	}
 	if (!all && optind >= argc) {
 		xlc_warn("You must specify -a or a domain id.");
-		return EXIT_USAGE;
+		return EXIT_FAIL;
 	}
 	be = backend();
 	need(be, be->op, cname);
@@ -352,12 +403,15 @@ static int power_op(int argc, char **argv, const char *cname, enum domain_op op,
 		d->name = resolve(be, argv[optind], &d->domid);
 		n = 1;
 	}
-	boots = xcalloc((size_t)n + 1, sizeof(*boots));
+	watches = xcalloc((size_t)n + 1, sizeof(*watches));
+	if (wait)
+		need(be, be->watch, "wait for domains");
 	for (i = 0; i < n; i++) {
 		char *err = NULL;
 
-		if (wait && op != DOM_SHUTDOWN)
-			boots[i] = boots_of(be, d[i].name);
+		/* Watched before it is asked, so that a quick shutdown is not missed. */
+		if (wait)
+			watches[i] = be->watch(&xlc_config, d[i].name);
 		fprintf(stderr, "%s domain %d\n", verb, d[i].domid);
 		if (be->op(&xlc_config, d[i].name, op, &err)) {
 			xlc_warn("%s %s failed: %s", cname, d[i].name, err);
@@ -365,16 +419,9 @@ static int power_op(int argc, char **argv, const char *cname, enum domain_op op,
 		}
 		free(err);
 	}
-	if (wait && ret == EXIT_OK && op == DOM_SHUTDOWN && be->wait_gone) {
-		fprintf(stderr, "Waiting for %d domains\n", n);
-		for (i = 0; i < n; i++) {
-			if (be->wait_gone(&xlc_config, d[i].name, -1) == 0)
-				fprintf(stderr, "Domain %d has been shut down\n", d[i].domid);
-		}
-	} else if (wait && ret == EXIT_OK) {
-		wait_rebooted(be, d, n, boots);
-	}
-	free(boots);
+	if (wait && ret == EXIT_OK)
+		wait_shut_down(be, d, n, watches, wait);
+	free(watches); /* after a failure, the watches left are closed as the command exits */
 	domain_info_free(d, n);
 	return ret;
 }
@@ -402,6 +449,12 @@ int main_console(int argc, char **argv)
 				return usage_error(cmd("console"),
 						   "invalid escape '%s': use ^X or one character",
 						   optarg);
+		}
+		/* xl's console types; on kvm the one console is the serial port. */
+		if (opt == 't' && strcmp(optarg, "pv") && strcmp(optarg, "serial") &&
+		    strcmp(optarg, "vuart")) {
+			xlc_warn("console type supported are: pv, serial, vuart");
+			return EXIT_FAIL;
 		}
 	}
 	be = backend();
@@ -445,6 +498,27 @@ int main_domname(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/*
+ * The first operand that names no domain: said as xl says it, true. An id
+ * (all digits) of no domain is not an error, as in xl: it shows nothing.
+ */
+static bool unknown_operand(const struct domain_info *d, int n, int argc, char **argv, int from)
+{
+	int i, j;
+
+	for (j = from; j < argc; j++) {
+		bool numeric = argv[j][0] && strspn(argv[j], "0123456789") == strlen(argv[j]);
+
+		for (i = 0; i < n && !is_domain(&d[i], argv[j]); i++)
+			;
+		if (i == n && !numeric) {
+			xlc_warn("%s is an invalid domain identifier", argv[j]);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Whether the operands (names or ids) name this domain; no operands: all. */
 static bool selected(const struct domain_info *d, int argc, char **argv)
 {
@@ -483,6 +557,11 @@ int main_uptime(int argc, char **argv)
 		shortform = true;
 	be = backend();
 	d = list_domains(be, &n);
+	/* As xl: every domain named is looked up before anything is printed. */
+	if (unknown_operand(d, n, argc, argv, optind)) {
+		domain_info_free(d, n);
+		return EXIT_FAIL;
+	}
 	strftime(clock, sizeof(clock), "%H:%M:%S", localtime(&now));
 	if (!shortform)
 		printf("%-33s %4s %s\n", "Name", "ID", "Uptime");
@@ -522,11 +601,47 @@ static const char *json_string(yajl_val v, const char *key, unsigned i)
 	return YAJL_GET_STRING(YAJL_GET_ARRAY(a)->values[i]);
 }
 
+/*
+ * A vCPU's three letters as xl prints them: r running, b blocked, p offline
+ * (not "paused": a paused domain's vCPUs are neither running nor blocked).
+ * On kvm the vCPUs past vcpus= are offline until the guest brings them up.
+ */
+static const char *vcpu_state(const struct domain_info *d, yajl_val info, int v)
+{
+	if (v >= d->vcpus)
+		return "--p";
+	if (d->state[2] == 'p' || d->state[3] == 's')
+		return "---";
+	return json_index(info, "vcpu_running", (unsigned)v) == 1 ? "r--" : "-b-";
+}
+
+static void print_vcpus(const struct domain_info *d)
+{
+	char errbuf[64];
+	yajl_val info = yajl_tree_parse(d->json, errbuf, sizeof(errbuf));
+	int v;
+
+	for (v = 0; info && v < d->max_vcpus; v++) {
+		long long cpu = json_index(info, "vcpu_host_cpu", (unsigned)v);
+		const char *state = vcpu_state(d, info, v);
+
+		printf("%-32s %5d %5d", d->name, d->domid, v);
+		if (cpu >= 0 && state[2] != 'p')
+			printf("%5lld", cpu);
+		else
+			printf("%5s", "-");
+		printf(" %5s %9.1f  %s / all\n", state,
+		       (double)json_index(info, "vcpu_time_ns", (unsigned)v) / 1e9,
+		       json_string(info, "vcpu_affinity", (unsigned)v));
+	}
+	yajl_tree_free(info);
+}
+
 int main_vcpu_list(int argc, char **argv)
 {
 	const struct backend_ops *be;
 	struct domain_info *d;
-	int n, i, v;
+	int n, i, j;
 
 	while (command_getopt(argc, argv, "", NULL, cmd("vcpu-list"), 0) != -1)
 		;
@@ -534,40 +649,64 @@ int main_vcpu_list(int argc, char **argv)
 	d = list_domains(be, &n);
 	printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU", "State", "Time(s)",
 	       "Affinity (Hard / Soft)");
-	for (i = 0; i < n; i++) {
-		char errbuf[64];
-		yajl_val info;
-
-		if (!selected(&d[i], argc, argv))
-			continue;
-		info = yajl_tree_parse(d[i].json, errbuf, sizeof(errbuf));
-		for (v = 0; info && v < d[i].vcpus; v++) {
-			long long cpu = json_index(info, "vcpu_host_cpu", (unsigned)v);
-			bool running = json_index(info, "vcpu_running", (unsigned)v) == 1;
-			const char *state = d[i].state[2] == 'p' ? "--p" : running ? "r--" : "-b-";
-
-			printf("%-32.32s %5d %5d", d[i].name, d[i].domid, v);
-			if (cpu >= 0)
-				printf("%5lld", cpu);
-			else
-				printf("%5s", "-");
-			printf(" %5s %9.1f  %s / all\n", state,
-			       (double)json_index(info, "vcpu_time_ns", (unsigned)v) / 1e9,
-			       json_string(info, "vcpu_affinity", (unsigned)v));
+	if (optind >= argc)
+		for (i = 0; i < n; i++)
+			print_vcpus(&d[i]);
+	/* As xl: each domain in the order named; an unknown name ends it, after the header. */
+	for (j = optind; j < argc; j++) {
+		fflush(stdout);
+		if (unknown_operand(d, n, j + 1, argv, j)) {
+			domain_info_free(d, n);
+			return EXIT_FAIL;
 		}
-		yajl_tree_free(info);
+		for (i = 0; i < n; i++)
+			if (is_domain(&d[i], argv[j]))
+				print_vcpus(&d[i]);
 	}
 	domain_info_free(d, n);
 	return EXIT_OK;
 }
 
+/*
+ * info [FIELD]: with a field, only the value of each line it is a prefix of
+ * (`info free` gives free_memory and free_cpus), as xl does.
+ */
+static void print_field(const char *text, const char *field)
+{
+	const char *line = text;
+
+	while (*line) {
+		const char *nl = strchr(line, '\n'), *colon = strchr(line, ':');
+		size_t len = nl ? (size_t)(nl - line) + 1 : strlen(line);
+
+		if (!strncmp(line, field, strlen(field)) && colon && colon < line + len &&
+		    colon[1] == ' ')
+			fwrite(colon + 2, 1, len - (size_t)(colon + 2 - line), stdout);
+		line += len;
+	}
+}
+
 int main_info(int argc, char **argv)
 {
+	static const struct option longopts[] = { { "numa", no_argument, NULL, 'n' },
+						  { NULL, 0, NULL, 0 } };
 	const struct backend_ops *be;
+	bool numa = false;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+	int opt, ret;
 
-	while (command_getopt(argc, argv, "", NULL, cmd("info"), 0) != -1)
-		;
+	while ((opt = command_getopt(argc, argv, "n", longopts, cmd("info"), 0)) != -1)
+		numa = true;
 	be = backend();
 	need(be, be->host_info, "describe the host");
-	return be->host_info(&xlc_config, stdout);
+	if (numa || optind >= argc)
+		return be->host_info(&xlc_config, stdout);
+	out = open_memstream(&text, &len);
+	ret = be->host_info(&xlc_config, out);
+	fclose(out);
+	print_field(text, argv[optind]);
+	free(text);
+	return ret;
 }

@@ -36,23 +36,30 @@ const struct command commands[] = {
 	  "  -a               Every domain (asks first on a terminal).\n"
 	  "  -f               With -a: do not ask.\n" },
 	{ "shutdown", main_shutdown, false, "Ask a domain to shut down (ACPI power button)",
-	  "[-a] [-w] <domain>",
-	  "  -a               Every domain.\n"
-	  "  -w               Wait until the domain is gone.\n" },
+	  "[-a] [-w[w]] [-F] <domain>",
+	  "  -a, --all        Every domain but Domain-0.\n"
+	  "  -w, --wait       Wait until each domain has shut down; twice, until it is gone.\n"
+	  "  -F               xl's ACPI fallback (kvm: the power button is ACPI already).\n" },
 	{ "reboot", main_reboot, false, "Reboot a domain", "[-a] [-w] [-F] <domain>",
-	  "  -a               Every domain.\n"
-	  "  -w               Wait until each domain has rebooted.\n"
+	  "  -a, --all        Every domain but Domain-0.\n"
+	  "  -w, --wait       As shutdown -w: until each has shut down; twice, until it is gone.\n"
 	  "  -F               Reset at once, without asking the guest (kvm: Ctrl-Alt-Del).\n" },
 	{ "pause", main_pause, false, "Pause a domain's vCPUs", "<domain>", NULL },
 	{ "unpause", main_unpause, false, "Unpause a paused domain", "<domain>", NULL },
-	{ "console", main_console, false, "Attach to a domain's console", "[-e escape] <domain>",
-	  "  -e ESC           The escape character: ^X or one character (default ^]).\n" },
+	{ "rename", main_rename, false, "Rename a domain", "<domain> <new-name>", NULL },
+	{ "console", main_console, false, "Attach to a domain's console",
+	  "[-e escape] [-t pv|serial|vuart] [-n N] <domain>",
+	  "  -e ESC           The escape character: ^X or one character (default ^]).\n"
+	  "  -t TYPE          pv, serial or vuart (kvm: every type is the serial console).\n"
+	  "  -n N             The console's number (kvm: there is one).\n" },
 	{ "uptime", main_uptime, false, "Print the domains' uptime", "[-s] [domain...]",
 	  "  -s               Short form, like uptime(1).\n" },
 	{ "domid", main_domid, false, "Convert a domain name to a domain id", "<name>", NULL },
 	{ "domname", main_domname, false, "Convert a domain id to a domain name", "<id>", NULL },
 	{ "vcpu-list", main_vcpu_list, false, "List the domains' vCPUs", "[domain...]", NULL },
-	{ "info", main_info, false, "Print information about the host", "", NULL },
+	{ "info", main_info, false, "Print information about the host", "[-n] [field]",
+	  "  -n, --numa       The NUMA topology too.\n"
+	  "  FIELD            Only the values of the lines that start with FIELD.\n" },
 	{ "top", main_top, false, "Monitor the domains' CPU, memory, network and disks (xentop)",
 	  "[-b] [-i N] [-d SECONDS] [-f] [-n] [-x] [-v] [-r] [--sort COLUMN] [--csv|--json]",
 	  "  -b, --batch      xentop's batch output: a header and a row per domain, each time.\n"
@@ -72,33 +79,94 @@ const struct command commands[] = {
 
 const unsigned ncommands = ARRAY_SIZE(commands);
 
-const struct command *command_lookup(const struct command *table, unsigned ntable, const char *name,
-				     char **err)
+/*
+ * xl's whole command table (Xen 4.17, x86), in its order. A prefix is judged
+ * against it, as xl judges it: `xlc re` is ambiguous (reboot, restore,
+ * rename, remus) even where xlc has fewer commands, so a script meets the
+ * same refusals under xlc as under xl.
+ */
+/* clang-format off */
+static const char *const xl_names[] = {
+	"create", "config-update", "list", "destroy", "shutdown", "reboot", "pci-attach",
+	"pci-detach", "pci-list", "pci-assignable-add", "pci-assignable-remove",
+	"pci-assignable-list", "pause", "unpause", "console", "vncviewer", "save", "migrate",
+	"restore", "migrate-receive", "dump-core", "cd-insert", "cd-eject", "mem-max",
+	"mem-set", "button-press", "vcpu-list", "vcpu-pin", "vcpu-set", "vm-list", "info",
+	"sharing", "sched-credit", "sched-credit2", "sched-rtds", "domid", "domname", "rename",
+	"trigger", "sysrq", "debug-keys", "set-parameters", "dmesg", "top", "network-attach",
+	"network-list", "network-detach", "channel-list", "block-attach", "block-list",
+	"block-detach", "vtpm-attach", "vtpm-list", "vtpm-detach", "vkb-attach", "vkb-list",
+	"vkb-detach", "vdispl-attach", "vdispl-list", "vdispl-detach", "vsnd-attach",
+	"vsnd-list", "vsnd-detach", "uptime", "claims", "cpupool-create", "cpupool-list",
+	"cpupool-destroy", "cpupool-rename", "cpupool-cpu-add", "cpupool-cpu-remove",
+	"cpupool-migrate", "cpupool-numa-split", "getenforce", "setenforce", "loadpolicy",
+	"remus", "devd", "psr-hwinfo", "psr-cmt-attach", "psr-cmt-detach", "psr-cmt-show",
+	"psr-cat-set", "psr-cat-show", "psr-mba-set", "psr-mba-show", "usbctrl-attach",
+	"usbctrl-detach", "usbdev-attach", "usbdev-detach", "usb-list", "qemu-monitor-command",
+};
+/* clang-format on */
+
+static const struct command *implemented(const struct command *table, unsigned ntable,
+					 const char *name)
 {
-	const struct command *match = NULL;
-	struct strbuf candidates;
-	unsigned i, n = 0;
+	unsigned i;
 
 	for (i = 0; i < ntable; i++)
 		if (!strcmp(table[i].name, name))
 			return &table[i];
-	sb_init(&candidates);
-	for (i = 0; *name && i < ntable; i++) {
-		if (strncmp(table[i].name, name, strlen(name)))
-			continue;
-		sb_addf(&candidates, "%s%s", n ? ", " : "", table[i].name);
-		match = &table[i];
-		n++;
-	}
+	return NULL;
+}
+
+/* Adds name to the candidates unless it is there already. */
+static void candidate(const char **c, unsigned *n, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp(c[i], name))
+			return;
+	c[(*n)++] = name;
+}
+
+const struct command *command_lookup(const struct command *table, unsigned ntable, const char *name,
+				     char **err)
+{
+	const char *c[ARRAY_SIZE(xl_names) + 64];
+	const struct command *exact = implemented(table, ntable, name);
+	size_t len = strlen(name);
+	struct strbuf list;
+	unsigned i, n = 0;
+	bool exact_in_xl;
+
+	if (exact)
+		return exact;
+	/* An exact name wins over the longer names it prefixes (migrate, migrate-receive). */
+	for (i = 0; i < ARRAY_SIZE(xl_names); i++)
+		if (!strcmp(xl_names[i], name))
+			candidate(c, &n, xl_names[i]);
+	exact_in_xl = n;
+	/* Prefixes: xl's table and xlc's own commands ("help" is never a prefix, as in xl). */
+	for (i = 0; !exact_in_xl && len && i < ARRAY_SIZE(xl_names); i++)
+		if (!strncmp(xl_names[i], name, len))
+			candidate(c, &n, xl_names[i]);
+	for (i = 0; !exact_in_xl && len && i < ntable && n < ARRAY_SIZE(c); i++)
+		if (strcmp(table[i].name, "help") && !strncmp(table[i].name, name, len))
+			candidate(c, &n, table[i].name);
+	if (n == 1 && (exact = implemented(table, ntable, c[0])))
+		return exact;
 	if (n == 1) {
-		sb_free(&candidates);
-		return match;
+		*err = xasprintf("'%s' is xl's %s, which xlc does not implement", name, c[0]);
+		return NULL;
 	}
-	if (n > 1)
-		*err = xasprintf("'%s' is ambiguous: %s", name, candidates.buf);
-	else
-		*err = xasprintf("unknown command '%s'; see 'xlc help'", name);
-	sb_free(&candidates);
+	if (!n) {
+		*err = xasprintf("unknown command '%s'; see '%s help'", name, xlc_progname);
+		return NULL;
+	}
+	sb_init(&list);
+	for (i = 0; i < n; i++)
+		sb_addf(&list, "%s%s", i ? ", " : "", c[i]);
+	*err = xasprintf("'%s' is ambiguous: %s", name, list.buf);
+	sb_free(&list);
 	return NULL;
 }
 
@@ -111,13 +179,16 @@ void print_usage(FILE *out)
 {
 	unsigned i;
 
-	fprintf(out, "Usage: xlc [-v] [-N] [-b kvm|xen] <command> [args]\n\n"
-		     "Commands (any unambiguous prefix works):\n");
+	fprintf(out,
+		"Usage: %s [-v] [-N] [-b kvm|xen] <command> [args]\n\n"
+		"Commands (a prefix that names one of xl's commands alone works too):\n",
+		xlc_progname);
 	for (i = 0; i < ncommands; i++)
 		fprintf(out, " %-19s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nGlobal options:\n"
 		     "  -v               Verbose: say what xlc does (repeat for more).\n"
 		     "  -N               Dry run, for commands that support it.\n"
+		     "  -f, -t, -T       Accepted for xl's sake; they change nothing in xlc.\n"
 		     "  -b kvm|xen       Choose the backend (default: $XLC_BACKEND, then\n"
 		     "                   backend= in /etc/xlc/xlc.conf, then xen on a dom0, "
 		     "else kvm).\n");
@@ -125,8 +196,8 @@ void print_usage(FILE *out)
 
 void print_command_help(FILE *out, const struct command *cmd)
 {
-	fprintf(out, "Usage: xlc [-v%s] %s %s\n\n%s.\n", cmd->can_dryrun ? "N" : "", cmd->name,
-		cmd->usage, cmd->summary);
+	fprintf(out, "Usage: %s [-v%s] %s %s\n\n%s.\n", xlc_progname, cmd->can_dryrun ? "N" : "",
+		cmd->name, cmd->usage, cmd->summary);
 	if (cmd->options)
 		fprintf(out, "\nOptions:\n  -h, --help       Show this help.\n%s", cmd->options);
 }
@@ -144,9 +215,10 @@ int main_help(int argc, char **argv)
 	}
 	cmd = command_find(argv[optind], &err);
 	if (!cmd) {
-		xlc_warn("%s", err);
+		/* As xl: on stdout, and not an error (scripts probe commands this way). */
+		printf("command \"%s\" not implemented\n", argv[optind]);
 		free(err);
-		return EXIT_USAGE;
+		return EXIT_OK;
 	}
 	print_command_help(stdout, cmd);
 	return EXIT_OK;

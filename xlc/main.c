@@ -2,10 +2,13 @@
 /*
  * xlc: an xl-compatible toolstack for KVM (its own VMM) and Xen (libxl).
  *
- *   xlc [-v] [-N] [-b kvm|xen] <command> [args]
+ *   xlc [-v] [-N] [-f] [-t] [-T] [-b kvm|xen] <command> [args]
  *
- * Exit status: 0 success, 1 failure, 2 usage error.
+ * Exit status, as xl's: 0 success; 1 failure, and an unknown, ambiguous or
+ * missing command or global option; 2 a command's usage error. Run as "xl"
+ * (a link named so), it says "xl:" in its messages.
  */
+#include <libgen.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +18,11 @@
 #include "lib/util.h"
 #include "xlc/xlc.h"
 
-static int global_usage_error(const char *fmt, const char *arg)
+/* As xl: a bad global option is a failure (exit 1), not a usage error. */
+static int global_option_error(int opt)
 {
-	fputs("xlc: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\n", stderr);
-	print_usage(stderr);
-	return EXIT_USAGE;
+	xlc_warn("unknown global option '-%c'; see '%s help'", opt, xlc_progname);
+	return EXIT_FAIL;
 }
 
 int main(int argc, char **argv)
@@ -32,6 +33,8 @@ int main(int argc, char **argv)
 
 	/* A VMM that closes its socket early is an error to report, never a silent death. */
 	signal(SIGPIPE, SIG_IGN);
+	if (argc > 0 && !strcmp(basename(argv[0]), "xl"))
+		xlc_progname = "xl";
 #ifdef XLC_WITH_XEN
 	if (argc == 3 && !strcmp(argv[1], XEN_MONITOR_ARG)) {
 		if (xlc_conf_load(&xlc_config, &err)) {
@@ -45,7 +48,7 @@ int main(int argc, char **argv)
 	}
 #endif
 	opterr = 0;
-	while ((opt = getopt(argc, argv, "+vNb:h")) != -1) {
+	while ((opt = getopt(argc, argv, "+vNftTb:h")) != -1) {
 		switch (opt) {
 		case 'v':
 			xlc_verbosity++;
@@ -56,27 +59,30 @@ int main(int argc, char **argv)
 		case 'b':
 			global.backend = optarg;
 			break;
+		case 'f': /* force, progress with \r, timestamps: xl's; no-ops here */
+		case 't':
+		case 'T':
+			break;
 		case 'h':
 			print_usage(stdout);
 			return EXIT_OK;
 		default:
-			return global_usage_error("unknown global option '-%s'",
-						  (char[2]){ (char)optopt, 0 });
+			return global_option_error(optopt);
 		}
 	}
 	if (optind >= argc) {
-		print_usage(stderr);
-		return EXIT_USAGE;
+		print_usage(stdout); /* as xl: the list on stdout, and a failure */
+		return EXIT_FAIL;
 	}
 	cmd = command_find(argv[optind], &err);
 	if (!cmd) {
 		xlc_warn("%s", err);
 		free(err);
-		return EXIT_USAGE;
+		return EXIT_FAIL;
 	}
 	if (global.dryrun && !cmd->can_dryrun) {
 		xlc_warn("'%s' does not implement -N (dry run)", cmd->name);
-		return EXIT_USAGE;
+		return EXIT_FAIL;
 	}
 	if (xlc_conf_load(&xlc_config, &err)) {
 		xlc_warn("%s", err);

@@ -14,11 +14,11 @@ int usage_error(const struct command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("xlc: ", stderr);
+	fprintf(stderr, "%s: ", xlc_progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nUsage: xlc %s %s\n", cmd->name, cmd->usage);
+	fprintf(stderr, "\nUsage: %s %s %s\n", xlc_progname, cmd->name, cmd->usage);
 	return EXIT_USAGE;
 }
 
@@ -56,8 +56,8 @@ int command_getopt(int argc, char **argv, const char *optstring, const struct op
 		exit(usage_error(cmd, "option -%c needs a value", optopt));
 	case -1:
 		if (argc - optind < min_args)
-			exit(usage_error(cmd, "'xlc %s' needs at least %d argument%s", cmd->name,
-					 min_args, min_args == 1 ? "" : "s"));
+			exit(usage_error(cmd, "'%s %s' needs at least %d argument%s", xlc_progname,
+					 cmd->name, min_args, min_args == 1 ? "" : "s"));
 		return -1;
 	default:
 		return opt;

@@ -60,6 +60,7 @@ int main_destroy(int argc, char **argv);
 int main_shutdown(int argc, char **argv);
 int main_reboot(int argc, char **argv);
 int main_pause(int argc, char **argv);
+int main_rename(int argc, char **argv);
 int main_unpause(int argc, char **argv);
 int main_console(int argc, char **argv);
 int main_uptime(int argc, char **argv);

@@ -4,11 +4,17 @@
 #include <string.h>
 
 static const char *const command_names[CTL_NCOMMANDS] = {
-	[CTL_INFO] = "info",	   [CTL_WAIT] = "wait",
-	[CTL_DESTROY] = "destroy", [CTL_SHUTDOWN] = "shutdown",
-	[CTL_REBOOT] = "reboot",   [CTL_RESET] = "reset",
-	[CTL_PAUSE] = "pause",	   [CTL_UNPAUSE] = "unpause",
-	[CTL_CONSOLE] = "console", [CTL_DEBUG_SYSCALL] = "debug-forbidden-syscall",
+	[CTL_INFO] = "info",
+	[CTL_WAIT] = "wait",
+	[CTL_DESTROY] = "destroy",
+	[CTL_SHUTDOWN] = "shutdown",
+	[CTL_REBOOT] = "reboot",
+	[CTL_RESET] = "reset",
+	[CTL_PAUSE] = "pause",
+	[CTL_UNPAUSE] = "unpause",
+	[CTL_CONSOLE] = "console",
+	[CTL_RENAME] = "rename",
+	[CTL_DEBUG_SYSCALL] = "debug-forbidden-syscall",
 };
 
 const char *const blk_counter_keys[BLK_NCOUNTERS] = {
@@ -32,12 +38,15 @@ const char *ctl_command_name(enum ctl_command c)
 	return (unsigned)c < CTL_NCOMMANDS ? command_names[c] : "?";
 }
 
-enum ctl_command ctl_command_parse(const char *line)
+enum ctl_command ctl_command_parse(const char *line, const char **arg)
 {
+	size_t len = strcspn(line, " ");
 	unsigned i;
 
+	if (arg)
+		*arg = line[len] ? line + len + 1 : NULL;
 	for (i = 0; i < CTL_NCOMMANDS; i++)
-		if (!strcmp(line, command_names[i]))
+		if (strlen(command_names[i]) == len && !strncmp(line, command_names[i], len))
 			return (enum ctl_command)i;
 	return CTL_UNKNOWN;
 }

@@ -33,14 +33,18 @@ enum ctl_command {
 	CTL_PAUSE,
 	CTL_UNPAUSE,
 	CTL_CONSOLE,
+	CTL_RENAME,	   /* "rename NEWNAME" */
 	CTL_DEBUG_SYSCALL, /* tests: the VMM makes a system call its filter forbids */
 	CTL_NCOMMANDS,
 	CTL_UNKNOWN = CTL_NCOMMANDS,
 };
 
 const char *ctl_command_name(enum ctl_command c);
-/* The command a line names (without its newline), or CTL_UNKNOWN. */
-enum ctl_command ctl_command_parse(const char *line);
+/*
+ * The command a line names (without its newline), or CTL_UNKNOWN; *arg (if
+ * not NULL) points at what follows its first blank, or is NULL.
+ */
+enum ctl_command ctl_command_parse(const char *line, const char **arg);
 
 /* The info record's keys. */
 #define CTL_KEY_VERSION "ctl_version"

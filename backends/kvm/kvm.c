@@ -8,6 +8,8 @@
  * it over its control socket (ctl.h), and never waits on it for more than
  * CTL_REPLY_TIMEOUT_MS.
  */
+#include <cpuid.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -444,6 +446,27 @@ static int kvm_op(const struct xlc_conf *conf, const char *name, enum domain_op 
 	return r ? -1 : 0;
 }
 
+static int kvm_rename(const struct xlc_conf *conf, const char *name, const char *new_name,
+		      char **err)
+{
+	struct rundir rd = { 0 };
+	char *line, *reply = NULL;
+	int r;
+
+	if (!rundir_name_ok(new_name)) {
+		*err = xasprintf("'%s' is not a name for a domain", new_name);
+		return -1;
+	}
+	if (open_rundir(conf, &rd, err))
+		return -1;
+	line = xasprintf("%s %s", ctl_command_name(CTL_RENAME), new_name);
+	r = rundir_request(&rd, name, line, &reply, err);
+	free(line);
+	free(reply);
+	rundir_close(&rd);
+	return r ? -1 : 0;
+}
+
 /* Holds a "wait" connection open: the VMM closes it when the domain is gone. */
 static int kvm_wait_gone(const struct xlc_conf *conf, const char *name, int timeout)
 {
@@ -481,6 +504,85 @@ static int kvm_wait_gone(const struct xlc_conf *conf, const char *name, int time
 out:
 	rundir_close(&rd);
 	return r;
+}
+
+/*
+ * The VMM answers a "wait" with "shutdown <code>" lines when the guest shuts
+ * down, and closes the connection when the domain is gone.
+ */
+struct domain_watch {
+	int fd;
+};
+
+static struct domain_watch *kvm_watch(const struct xlc_conf *conf, const char *name)
+{
+	struct rundir rd = { 0 };
+	struct domain_watch *w;
+	char *err = NULL;
+	int fd;
+
+	if (open_rundir(conf, &rd, &err)) {
+		free(err);
+		return NULL;
+	}
+	while ((fd = rundir_connect(&rd, name)) == RUNDIR_SILENT)
+		usleep(100000);
+	rundir_close(&rd);
+	if (fd < 0)
+		return NULL;
+	if (send(fd, "wait\n", 5, MSG_NOSIGNAL) != 5) {
+		close(fd);
+		return NULL;
+	}
+	w = xcalloc(1, sizeof(*w));
+	w->fd = fd;
+	return w;
+}
+
+static int kvm_watch_wait(struct domain_watch *w, bool until_gone,
+			  void (*on_shutdown)(int reason, void *arg), void *arg, int *reason)
+{
+	char buf[256];
+	size_t len = 0;
+
+	*reason = -1;
+	if (!w)
+		return 0; /* gone before it was watched */
+	for (;;) {
+		struct pollfd p = { .fd = w->fd, .events = POLLIN };
+		ssize_t n;
+		char *nl;
+
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			break;
+		n = read(w->fd, buf + len, sizeof(buf) - 1 - len);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+			break; /* gone */
+		if (n < 0)
+			continue;
+		len += (size_t)n;
+		buf[len] = '\0';
+		while ((nl = strchr(buf, '\n'))) {
+			int code = -1;
+
+			*nl = '\0';
+			if (sscanf(buf, "shutdown %d", &code) == 1) {
+				*reason = code;
+				if (!until_gone)
+					goto done;
+				if (on_shutdown)
+					on_shutdown(code, arg);
+			}
+			len -= (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, len + 1);
+		}
+		if (len == sizeof(buf) - 1)
+			len = 0; /* not a line of the protocol: dropped */
+	}
+done:
+	close(w->fd);
+	free(w);
+	return 0;
 }
 
 static int kvm_console(const struct xlc_conf *conf, const char *name, int escape)
@@ -549,34 +651,133 @@ static void print_confinement(FILE *out, const struct xlc_conf *conf)
 	free(why);
 }
 
+/* The host's topology and CPU, in xl info's terms (xl_info.c's physinfo lines). */
+struct host_topology {
+	long cpus, nodes, threads_per_core, cores_per_socket;
+	unsigned cpu_khz;
+	uint32_t hw_caps[8];
+};
+
+static long count_entries(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	long n = 0;
+
+	while (d && (e = readdir(d)))
+		if (!strncmp(e->d_name, prefix, strlen(prefix)) &&
+		    e->d_name[strlen(prefix)] >= '0' && e->d_name[strlen(prefix)] <= '9')
+			n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* A CPU list file ("0-1,4") as a count. */
+static long cpus_in(const char *path)
+{
+	char *text = read_file(path, NULL), *p = text;
+	long n = 0, a, b;
+
+	while (p && *p) {
+		a = strtol(p, &p, 10);
+		b = *p == '-' ? strtol(p + 1, &p, 10) : a;
+		n += b - a + 1;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	free(text);
+	return n;
+}
+
+/* Xen's words: 1.EDX, 8000_0001.EDX, two Xen-defined (0), 1.ECX, VIA (0), 8000_0001.ECX, 7.EBX. */
+static void read_hw_caps(uint32_t caps[8])
+{
+	unsigned a, b, c, d;
+
+	memset(caps, 0, 8 * sizeof(caps[0]));
+	if (__get_cpuid(1, &a, &b, &c, &d)) {
+		caps[0] = d;
+		caps[4] = c;
+	}
+	if (__get_cpuid(0x80000001, &a, &b, &c, &d)) {
+		caps[1] = d;
+		caps[6] = c;
+	}
+	if (__get_cpuid_max(0, NULL) >= 7) {
+		__cpuid_count(7, 0, a, b, c, d);
+		caps[7] = b;
+	}
+}
+
+static void read_topology(struct host_topology *t)
+{
+	char *info = read_file("/proc/cpuinfo", NULL), *p;
+	long per_socket;
+
+	t->cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	t->nodes = count_entries("/sys/devices/system/node", "node");
+	if (t->nodes < 1)
+		t->nodes = 1;
+	t->threads_per_core = cpus_in("/sys/devices/system/cpu/cpu0/topology/thread_siblings_list");
+	per_socket = cpus_in("/sys/devices/system/cpu/cpu0/topology/core_siblings_list");
+	if (t->threads_per_core < 1)
+		t->threads_per_core = 1;
+	t->cores_per_socket =
+		per_socket >= t->threads_per_core ? per_socket / t->threads_per_core : 1;
+	p = info ? strstr(info, "cpu MHz") : NULL;
+	if (p && (p = strchr(p, ':')))
+		t->cpu_khz = (unsigned)(strtod(p + 1, NULL) * 1000.0 + 0.5);
+	free(info);
+	read_hw_caps(t->hw_caps);
+}
+
+#define INFO(key, fmt, ...) fprintf(out, "%-23s: " fmt "\n", key, __VA_ARGS__)
+
 static int kvm_host_info(const struct xlc_conf *conf, FILE *out)
 {
 	struct utsname u;
+	struct host_topology t = { 0 };
 	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC), api = -1;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	const uint32_t *c = t.hw_caps;
 
-	(void)conf;
 	uname(&u);
+	read_topology(&t);
 	if (kvm >= 0)
 		api = ioctl(kvm, KVM_GET_API_VERSION, 0);
-	fprintf(out, "%-23s: %s\n", "host", u.nodename);
-	fprintf(out, "%-23s: %s\n", "release", u.release);
-	fprintf(out, "%-23s: %s\n", "version", u.version);
-	fprintf(out, "%-23s: %s\n", "machine", u.machine);
-	fprintf(out, "%-23s: %ld\n", "nr_cpus", cpus);
-	fprintf(out, "%-23s: %ld\n", "max_cpu_id", cpus - 1);
-	fprintf(out, "%-23s: %ld\n", "total_memory", meminfo_kib("MemTotal:") / 1024);
-	fprintf(out, "%-23s: %ld\n", "free_memory", meminfo_kib("MemAvailable:") / 1024);
-	fprintf(out, "%-23s: %s\n", "backend", "kvm");
+	/* xl's lines, in xl's order and formats (scripts such as Ganeti parse them). */
+	INFO("host", "%s", u.nodename);
+	INFO("release", "%s", u.release);
+	INFO("version", "%s", u.version);
+	INFO("machine", "%s", u.machine);
+	INFO("nr_cpus", "%ld", t.cpus);
+	INFO("max_cpu_id", "%ld", t.cpus - 1);
+	INFO("nr_nodes", "%ld", t.nodes);
+	INFO("cores_per_socket", "%ld", t.cores_per_socket);
+	INFO("threads_per_core", "%ld", t.threads_per_core);
+	INFO("cpu_mhz", "%u.%03u", t.cpu_khz / 1000, t.cpu_khz % 1000);
+	INFO("hw_caps", "%08x:%08x:%08x:%08x:%08x:%08x:%08x:%08x", c[0], c[1], c[2], c[3], c[4],
+	     c[5], c[6], c[7]);
+	fprintf(out, "%-23s:%s\n", "virt_caps", api >= 0 ? " hvm" : "");
+	INFO("total_memory", "%ld", meminfo_kib("MemTotal:") / 1024);
+	INFO("free_memory", "%ld", meminfo_kib("MemAvailable:") / 1024);
+	INFO("sharing_freed_memory", "%d", 0);
+	INFO("sharing_used_memory", "%d", 0);
+	INFO("outstanding_claims", "%d", 0);
+	INFO("free_cpus", "%ld", t.cpus);
+	INFO("xend_config_format", "%d", 4);
+	/* xlc's own. */
+	INFO("backend", "%s", "kvm");
 	if (api >= 0) {
-		fprintf(out, "%-23s: %d\n", "kvm_api_version", api);
+		INFO("kvm_api_version", "%d", api);
 		print_kvm_caps(out, kvm);
 	} else {
-		fprintf(out, "%-23s: %s\n", "kvm_api_version", "unavailable (no /dev/kvm)");
+		INFO("kvm_api_version", "%s", "unavailable (no /dev/kvm)");
 	}
 	if (kvm >= 0)
 		close(kvm);
-	fprintf(out, "%-23s: %s\n", "xlc_run_dir", conf->run_dir);
+	INFO("xlc_run_dir", "%s", conf->run_dir);
 	print_confinement(out, conf);
 	return EXIT_OK;
 }
@@ -588,7 +789,10 @@ const struct backend_ops kvm_backend = {
 	.list = kvm_list,
 	.resolve = kvm_resolve,
 	.op = kvm_op,
+	.rename = kvm_rename,
 	.wait_gone = kvm_wait_gone,
+	.watch = kvm_watch,
+	.watch_wait = kvm_watch_wait,
 	.console = kvm_console,
 	.host_info = kvm_host_info,
 	.stats = kvm_stats,

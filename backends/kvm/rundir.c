@@ -179,17 +179,44 @@ void rundir_clean(struct rundir *rd)
 	clean_pass(rd, true);
 }
 
+/*
+ * The id to try first, kept in the lock file (which the lock guards): ids go
+ * up as Xen's do, so a dead domain's id is not reused at once.
+ */
+static int next_id(const struct rundir *rd)
+{
+	char buf[16] = "";
+	int id = 1;
+
+	if (pread(rd->lock_fd, buf, sizeof(buf) - 1, 0) > 0)
+		id = atoi(buf);
+	return id >= 1 && id <= MAX_DOMID ? id : 1;
+}
+
+static void set_next_id(const struct rundir *rd, int id)
+{
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%-10d\n", id); /* fixed width: no truncate needed */
+
+	if (pwrite(rd->lock_fd, buf, (size_t)n, 0) != n) {
+		/* ids then start again from the lowest free one: still unique */
+	}
+}
+
 int rundir_claim_id(struct rundir *rd, const char *name)
 {
-	int domid;
+	int start = next_id(rd), i;
 
-	for (domid = 1; domid <= MAX_DOMID; domid++) {
+	for (i = 0; i < MAX_DOMID; i++) {
+		int domid = (start - 1 + i) % MAX_DOMID + 1;
 		char *path = id_path(rd, domid);
 		int r = symlink(name, path);
 
 		free(path);
-		if (!r)
+		if (!r) {
+			set_next_id(rd, domid % MAX_DOMID + 1);
 			return domid;
+		}
 		if (errno != EEXIST)
 			return -1;
 	}
@@ -489,6 +516,111 @@ pid_t rundir_get_pid(const struct rundir *rd, const char *name)
 		free(comm);
 	}
 	free(text);
+	return ret;
+}
+
+bool rundir_name_ok(const char *name)
+{
+	const char *p;
+
+	if (!*name || strlen(name) > RUNDIR_NAME_MAX || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (p = name; *p; p++)
+		if (*p == '/' || (unsigned char)*p <= ' ' || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* Points id-N at name, replacing what it said (a symlink cannot be rewritten in place). */
+static int set_id(struct rundir *rd, int domid, const char *name)
+{
+	char *path = id_path(rd, domid), *tmp = xasprintf("%s.new", path);
+	int r;
+
+	unlink(tmp);
+	r = symlink(name, tmp) || rename(tmp, path) ? -1 : 0;
+	unlink(tmp);
+	free(tmp);
+	free(path);
+	return r;
+}
+
+int rundir_rename(struct rundir *rd, const char *name, const char *new_name, int domid, char **err)
+{
+	char *from = rundir_socket(rd, name), *to = rundir_socket(rd, new_name);
+	char *pid_from = pid_path(rd, name), *pid_to = pid_path(rd, new_name);
+	int ret = -1;
+
+	if (!rundir_name_ok(new_name)) {
+		*err = xasprintf("'%s' is not a name for a domain", new_name);
+		goto out;
+	}
+	rundir_lock(rd);
+	rundir_clean(rd);
+	if (strcmp(name, new_name) && !access(to, F_OK)) {
+		*err = xasprintf("domain with name \"%s\" already exists", new_name);
+	} else if (rename(from, to) || set_id(rd, domid, new_name)) {
+		*err = xasprintf("cannot rename %s: %s", from, strerror(errno));
+	} else {
+		rename(pid_from, pid_to);
+		ret = 0;
+	}
+	rundir_unlock(rd);
+out:
+	free(from);
+	free(to);
+	free(pid_from);
+	free(pid_to);
+	return ret;
+}
+
+int rundir_renew_id(struct rundir *rd, const char *name, int old_domid)
+{
+	int domid;
+
+	rundir_lock(rd);
+	domid = rundir_claim_id(rd, name);
+	if (domid >= 0) {
+		char *owner = id_target(rd, old_domid);
+
+		if (owner && !strcmp(owner, name)) {
+			char *path = id_path(rd, old_domid);
+
+			unlink(path);
+			free(path);
+		}
+		free(owner);
+	}
+	rundir_unlock(rd);
+	return domid;
+}
+
+int rundir_claim_with_id(struct rundir *rd, const char *name, int domid, int *listen_fd, char **err)
+{
+	char *sock = rundir_socket(rd, name);
+	int ret = -1;
+
+	rundir_lock(rd);
+	rundir_clean(rd);
+	if (!access(sock, F_OK)) {
+		*err = xasprintf("domain '%s' already exists", name);
+		goto out;
+	}
+	*listen_fd = rundir_listen(rd, name);
+	if (*listen_fd < 0) {
+		*err = xasprintf("cannot listen on %s: %s", sock, strerror(errno));
+		goto out;
+	}
+	if (set_id(rd, domid, name)) {
+		*err = xasprintf("cannot give id %d to %s: %s", domid, name, strerror(errno));
+		close(*listen_fd);
+		unlink(sock);
+		goto out;
+	}
+	ret = 0;
+out:
+	rundir_unlock(rd);
+	free(sock);
 	return ret;
 }
 

@@ -28,12 +28,38 @@ char *rundir_socket(const struct rundir *rd, const char *name);
 /* Removes ghosts: sockets without a listener and ids whose name is gone. */
 void rundir_clean(struct rundir *rd);
 
-/* Under the lock: the lowest free domain id for name (from 1), or -1. */
+/*
+ * Under the lock: a free domain id for name, or -1: the ids go up from 1, as
+ * Xen's do, and wrap; the next to try is kept in the lock file.
+ */
 int rundir_claim_id(struct rundir *rd, const char *name);
 /* Binds and listens on name's socket; -1 with errno EADDRINUSE if taken. */
 int rundir_listen(struct rundir *rd, const char *name);
 /* Takes a name (refused if taken), an id and a listening socket, under the lock. */
 int rundir_claim(struct rundir *rd, const char *name, int *domid, int *listen_fd, char **err);
+/*
+ * A rebooted domain's new id, as Xen's reboot makes a new domain: the old id
+ * is freed unless it names another domain by now. The new id, or -1.
+ */
+int rundir_renew_id(struct rundir *rd, const char *name, int old_domid);
+/*
+ * rename-restart's old guest: takes name (refused if taken) with a
+ * listening socket and the id domid, which it keeps as Xen's does.
+ */
+int rundir_claim_with_id(struct rundir *rd, const char *name, int domid, int *listen_fd,
+			 char **err);
+/*
+ * Renames a domain, under the lock: its socket, pid file and id; -1 with
+ * *err if the new name is taken or not a name.
+ */
+int rundir_rename(struct rundir *rd, const char *name, const char *new_name, int domid, char **err);
+/*
+ * A name xlc can keep in the run directory and send in a request: 1 to
+ * RUNDIR_NAME_MAX printable characters, no blank or '/', not . or ..
+ * (a config's name is stricter: parsers/domain_config.c).
+ */
+#define RUNDIR_NAME_MAX 100 /* "rename NAME" fits in CTL_LINE_MAX */
+bool rundir_name_ok(const char *name);
 /* Forgets a domain: its socket and its id (if the id still names it). */
 void rundir_release(struct rundir *rd, const char *name, int domid);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <xenstat.h>
 #include <xentoollog.h>
@@ -390,6 +391,23 @@ static int xen_op(const struct xlc_conf *conf, const char *name, enum domain_op 
 	return rc ? fail(err, "libxl refused", rc) : 0;
 }
 
+static int xen_rename(const struct xlc_conf *conf, const char *name, const char *new_name,
+		      char **err)
+{
+	libxl_ctx *c = xen_ctx(conf, err);
+	uint32_t domid;
+	int rc;
+
+	if (!c)
+		return -1;
+	if (libxl_name_to_domid(c, name, &domid)) {
+		*err = xasprintf("%s is an invalid domain identifier", name);
+		return -1;
+	}
+	rc = libxl_domain_rename(c, domid, name, new_name);
+	return rc ? fail(err, "libxl refused the new name", rc) : 0;
+}
+
 static int xen_wait_gone(const struct xlc_conf *conf, const char *name, int timeout)
 {
 	char *err = NULL;
@@ -404,6 +422,57 @@ static int xen_wait_gone(const struct xlc_conf *conf, const char *name, int time
 			return -1;
 		usleep(100 * 1000);
 	}
+	return 0;
+}
+
+/*
+ * shutdown -w on Xen: the domain's id, followed (not its name: a restarted
+ * domain comes back under the same name and a new id), as xl's death watch.
+ */
+struct domain_watch {
+	libxl_ctx *ctx;
+	uint32_t domid;
+};
+
+static struct domain_watch *xen_watch(const struct xlc_conf *conf, const char *name)
+{
+	char *err = NULL;
+	libxl_ctx *c = xen_ctx(conf, &err);
+	struct domain_watch *w;
+	uint32_t domid;
+
+	free(err);
+	if (!c || libxl_name_to_domid(c, name, &domid))
+		return NULL;
+	w = xcalloc(1, sizeof(*w));
+	w->ctx = c;
+	w->domid = domid;
+	return w;
+}
+
+static int xen_watch_wait(struct domain_watch *w, bool until_gone,
+			  void (*on_shutdown)(int reason, void *arg), void *arg, int *reason)
+{
+	libxl_dominfo info;
+	bool told = false, done = false;
+
+	*reason = -1;
+	while (w && !done) {
+		libxl_dominfo_init(&info);
+		if (libxl_domain_info(w->ctx, &info, w->domid)) {
+			done = true; /* destroyed */
+		} else if (info.shutdown && !told) {
+			*reason = (int)info.shutdown_reason;
+			told = true;
+			done = !until_gone;
+			if (!done && on_shutdown)
+				on_shutdown(*reason, arg);
+		}
+		libxl_dominfo_dispose(&info);
+		if (!done)
+			usleep(100 * 1000);
+	}
+	free(w);
 	return 0;
 }
 
@@ -437,6 +506,83 @@ static int xen_console(const struct xlc_conf *conf, const char *name, int escape
 	return ret;
 }
 
+#define INFO(key, fmt, ...) fprintf(out, "%-23s: " fmt "\n", key, __VA_ARGS__)
+
+/* uname's lines, first in xl info. */
+static void host_lines(FILE *out)
+{
+	struct utsname u;
+
+	uname(&u);
+	INFO("host", "%s", u.nodename);
+	INFO("release", "%s", u.release);
+	INFO("version", "%s", u.version);
+	INFO("machine", "%s", u.machine);
+}
+
+static void physinfo_lines(libxl_ctx *c, const libxl_physinfo *p, const libxl_version_info *v,
+			   FILE *out)
+{
+	uint64_t per_mib = v && v->pagesize ? (1u << 20) / (unsigned)v->pagesize : 256;
+	libxl_bitmap cpus;
+	const uint32_t *h = p->hw_cap;
+
+	INFO("nr_cpus", "%u", p->nr_cpus);
+	INFO("max_cpu_id", "%u", p->max_cpu_id);
+	INFO("nr_nodes", "%u", p->nr_nodes);
+	INFO("cores_per_socket", "%u", p->cores_per_socket);
+	INFO("threads_per_core", "%u", p->threads_per_core);
+	INFO("cpu_mhz", "%u.%03u", p->cpu_khz / 1000, p->cpu_khz % 1000);
+	INFO("hw_caps", "%08x:%08x:%08x:%08x:%08x:%08x:%08x:%08x", h[0], h[1], h[2], h[3], h[4],
+	     h[5], h[6], h[7]);
+	fprintf(out, "%-23s:%s%s%s%s%s%s%s%s%s%s%s\n", "virt_caps", p->cap_pv ? " pv" : "",
+		p->cap_hvm ? " hvm" : "", p->cap_hvm && p->cap_hvm_directio ? " hvm_directio" : "",
+		p->cap_pv && p->cap_hvm_directio ? " pv_directio" : "", p->cap_hap ? " hap" : "",
+		p->cap_shadow ? " shadow" : "",
+		p->cap_iommu_hap_pt_share ? " iommu_hap_pt_share" : "",
+		p->cap_vmtrace ? " vmtrace" : "", p->cap_vpmu ? " vpmu" : "",
+		p->cap_gnttab_v1 ? " gnttab-v1" : "", p->cap_gnttab_v2 ? " gnttab-v2" : "");
+	if (v) {
+		INFO("total_memory", "%llu", (unsigned long long)(p->total_pages / per_mib));
+		INFO("free_memory", "%llu",
+		     (unsigned long long)((p->free_pages - p->outstanding_pages) / per_mib));
+		INFO("sharing_freed_memory", "%llu",
+		     (unsigned long long)(p->sharing_freed_pages / per_mib));
+		INFO("sharing_used_memory", "%llu",
+		     (unsigned long long)(p->sharing_used_frames / per_mib));
+		INFO("outstanding_claims", "%llu",
+		     (unsigned long long)(p->outstanding_pages / per_mib));
+	}
+	libxl_bitmap_init(&cpus);
+	if (!libxl_get_freecpus(c, &cpus))
+		INFO("free_cpus", "%d", libxl_bitmap_count_set(&cpus));
+	libxl_bitmap_dispose(&cpus);
+}
+
+static void xeninfo_lines(libxl_ctx *c, const libxl_version_info *v, FILE *out)
+{
+	int sched = libxl_get_scheduler(c);
+
+	INFO("xen_major", "%d", v->xen_version_major);
+	INFO("xen_minor", "%d", v->xen_version_minor);
+	INFO("xen_extra", "%s", v->xen_version_extra);
+	INFO("xen_version", "%d.%d%s", v->xen_version_major, v->xen_version_minor,
+	     v->xen_version_extra);
+	INFO("xen_caps", "%s", v->capabilities);
+	INFO("xen_scheduler", "%s",
+	     sched >= 0 ? libxl_scheduler_to_string((libxl_scheduler)sched) : "unknown");
+	INFO("xen_pagesize", "%u", (unsigned)v->pagesize);
+	INFO("platform_params", "virt_start=0x%llx", (unsigned long long)v->virt_start);
+	INFO("xen_changeset", "%s", v->changeset);
+	INFO("xen_commandline", "%s", v->commandline);
+	INFO("cc_compiler", "%s", v->compiler);
+	INFO("cc_compile_by", "%s", v->compile_by);
+	INFO("cc_compile_domain", "%s", v->compile_domain);
+	INFO("cc_compile_date", "%s", v->compile_date);
+	INFO("build_id", "%s", v->build_id);
+}
+
+/* xl info's lines, in its order and formats (xl_info.c), then xlc's own. */
 static int xen_host_info(const struct xlc_conf *conf, FILE *out)
 {
 	char *err = NULL;
@@ -444,36 +590,22 @@ static int xen_host_info(const struct xlc_conf *conf, FILE *out)
 	const libxl_version_info *v;
 	libxl_physinfo p;
 
-	(void)conf;
 	if (!c) {
 		xlc_warn("%s", err);
 		free(err);
 		return EXIT_FAIL;
 	}
-	libxl_physinfo_init(&p);
-	if (libxl_get_physinfo(c, &p)) {
-		xlc_warn("cannot read the host's facts; see %s", xen_log_path());
-		return EXIT_FAIL;
-	}
+	host_lines(out);
 	v = libxl_get_version_info(c);
-	fprintf(out, "%-23s: %u\n", "nr_cpus", p.nr_cpus);
-	fprintf(out, "%-23s: %u\n", "max_cpu_id", p.max_cpu_id);
-	fprintf(out, "%-23s: %u\n", "nr_nodes", p.nr_nodes);
-	fprintf(out, "%-23s: %u\n", "cores_per_socket", p.cores_per_socket);
-	fprintf(out, "%-23s: %u\n", "threads_per_core", p.threads_per_core);
-	fprintf(out, "%-23s: %u\n", "cpu_mhz", p.cpu_khz / 1000);
-	fprintf(out, "%-23s: %llu\n", "total_memory",
-		(unsigned long long)p.total_pages * 4096 / (1024 * 1024));
-	fprintf(out, "%-23s: %llu\n", "free_memory",
-		(unsigned long long)p.free_pages * 4096 / (1024 * 1024));
-	if (v) {
-		fprintf(out, "%-23s: %d\n", "xen_major", v->xen_version_major);
-		fprintf(out, "%-23s: %d\n", "xen_minor", v->xen_version_minor);
-		fprintf(out, "%-23s: %s\n", "xen_extra", v->xen_version_extra);
-		fprintf(out, "%-23s: %s\n", "xen_caps", v->capabilities);
-		fprintf(out, "%-23s: %s\n", "xen_commandline", v->commandline);
-	}
-	fprintf(out, "%-23s: %s\n", "backend", "xen");
+	libxl_physinfo_init(&p);
+	if (libxl_get_physinfo(c, &p))
+		xlc_warn("cannot read the host's facts; see %s", xen_log_path());
+	else
+		physinfo_lines(c, &p, v, out);
+	if (v)
+		xeninfo_lines(c, v, out);
+	INFO("xend_config_format", "%d", 4);
+	INFO("backend", "%s", "xen");
 	libxl_physinfo_dispose(&p);
 	return EXIT_OK;
 }
@@ -570,7 +702,10 @@ const struct backend_ops xen_backend = {
 	.list = xen_list,
 	.resolve = xen_resolve,
 	.op = xen_op,
+	.rename = xen_rename,
 	.wait_gone = xen_wait_gone,
+	.watch = xen_watch,
+	.watch_wait = xen_watch_wait,
 	.console = xen_console,
 	.host_info = xen_host_info,
 	.stats = xen_stats,

@@ -14,10 +14,11 @@ setup() {
 }
 teardown() { teardown_sandbox; }
 
-@test "cli: no command is a usage error (exit 2)" {
-	run "${XLC}"
-	[ "${status}" -eq 2 ]
-	[[ "${output}" == *"Usage: xlc"* ]]
+@test "cli: no command prints the usage on stdout and exits 1, as xl" {
+	run --separate-stderr "${XLC}"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == "Usage: xlc"* ]]
+	[ -z "${stderr}" ]
 }
 
 @test "cli: help lists the commands; help <cmd> shows its usage" {
@@ -32,7 +33,7 @@ teardown() { teardown_sandbox; }
 
 @test "cli: every command takes -h and exits 0" {
 	for cmd in create help list destroy shutdown reboot pause unpause console uptime domid \
-		domname vcpu-list info; do
+		domname vcpu-list info rename; do
 		run "${XLC}" "${cmd}" -h
 		[ "${status}" -eq 0 ] || { echo "${cmd} -h: ${status}"; return 1; }
 		[[ "${output}" == *"Usage: xlc"*"${cmd}"* ]]
@@ -45,20 +46,82 @@ teardown() { teardown_sandbox; }
 	[ "$(printf '%s' "${output}" | jq -r .c_info.name)" = g ]
 }
 
-@test "cli: an unknown command or option is a usage error" {
-	run "${XLC}" frobnicate
-	[ "${status}" -eq 2 ]
-	[[ "${output}" == *"unknown command 'frobnicate'"* ]]
+@test "cli: unknown and ambiguous commands exit 1 as in xl; prefixes are judged by xl's table" {
+	run --separate-stderr "${XLC}" frobnicate
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: unknown command 'frobnicate'; see 'xlc help'" ]
+	# xl has reboot, restore, rename and remus: "re" is none of them.
+	run --separate-stderr "${XLC}" re g1
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: 're' is ambiguous: reboot, restore, rename, remus" ]
+	for p in s de co p t; do
+		run --separate-stderr "${XLC}" "${p}" g1
+		[ "${status}" -eq 1 ] || { echo "${p}: ${status}"; return 1; }
+		[[ "${stderr}" == "xlc: '${p}' is ambiguous: "* ]]
+	done
+	# An exact name wins over the longer ones it starts (xl's migrate, migrate-receive).
+	run --separate-stderr "${XLC}" migrate g1 host
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: 'migrate' is xl's migrate, which xlc does not implement" ]
+	run --separate-stderr "${XLC}" sav g1 /tmp/x
+	[ "${stderr}" = "xlc: 'sav' is xl's save, which xlc does not implement" ]
+	# "help" is never a prefix, as in xl; help of an unknown command is not an error.
+	run "${XLC}" he
+	[ "${status}" -eq 1 ]
+	run --separate-stderr "${XLC}" help nosuch
+	[ "${status}" -eq 0 ]
+	[ "${output}" = 'command "nosuch" not implemented' ]
+	run --separate-stderr "${XLC}" help ren
+	[[ "${output}" == "Usage: xlc"*" rename <domain> <new-name>"* ]]
+}
+
+@test "cli: options: a command's unknown option exits 2; global ones as xl (-f -t -T taken)" {
 	run "${XLC}" create -Z "${SANDBOX}/g.cfg"
 	[ "${status}" -eq 2 ]
 	[[ "${output}" == *"option -Z is not supported"* ]]
-	run "${XLC}" -Z help
+	run --separate-stderr "${XLC}" -Z help
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: unknown global option '-Z'; see 'xlc help'" ]
+	run --separate-stderr "${XLC}" -f -t -T -vv create -n "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 0 ]
+	[ "$(printf '%s' "${output}" | jq -r .c_info.name)" = g ]
+	run "${XLC}" console -t bogus g
+	[ "${status}" -eq 1 ]
+	[ "${output}" = "xlc: console type supported are: pv, serial, vuart" ]
+	run "${XLC}" rename onlyone
 	[ "${status}" -eq 2 ]
 }
 
-@test "cli: -N is refused by a command without a dry run, honoured by create" {
-	run "${XLC}" -N help
-	[ "${status}" -eq 2 ]
+@test "cli: called as xl (a link), it says xl in usage and errors" {
+	mkdir -p "${SANDBOX}/bin"
+	ln -s "${XLC}" "${SANDBOX}/bin/xl"
+	run "${SANDBOX}/bin/xl"
+	[[ "${lines[0]}" == "Usage: xl "* ]]
+	run --separate-stderr "${SANDBOX}/bin/xl" frob
+	[ "${stderr}" = "xl: unknown command 'frob'; see 'xl help'" ]
+	run "${SANDBOX}/bin/xl" help list
+	[[ "${lines[0]}" == "Usage: xl "*"list"* ]]
+}
+
+@test "cli: info FIELD prints the values of the lines it starts, as xl's" {
+	run --separate-stderr "${XLC}" info nr_cpus
+	[ "${status}" -eq 0 ]
+	[ "${output}" = "$(nproc)" ]
+	run "${XLC}" info
+	# xl's keys, in xl's order, then xlc's own.
+	keys=$(printf '%s\n' "${lines[@]}" | cut -d' ' -f1 | tr '\n' ' ')
+	[[ "${keys}" == "host release version machine nr_cpus max_cpu_id nr_nodes cores_per_socket threads_per_core cpu_mhz hw_caps virt_caps total_memory free_memory sharing_freed_memory sharing_used_memory outstanding_claims free_cpus "*"xend_config_format "* ]]
+	[[ "$("${XLC}" info cpu_mhz)" =~ ^[0-9]+\.[0-9]{3}$ ]]
+	[ "$("${XLC}" info host)" = "$(uname -n)" ]
+	[ "$("${XLC}" info release)" = "$(uname -r)" ]
+	run "${XLC}" info nosuchfield
+	[ "${status}" -eq 0 ]
+	[ -z "${output}" ]
+}
+
+@test "cli: -N is refused by a command without a dry run (exit 1, as xl), honoured by create" {
+	run "${XLC}" -N list
+	[ "${status}" -eq 1 ]
 	[[ "${output}" == *"does not implement -N"* ]]
 	run "${XLC}" -N create -q "${SANDBOX}/g.cfg"
 	[ "${status}" -eq 0 ]
@@ -191,6 +254,12 @@ teardown() { teardown_sandbox; }
 	[ -f "${SANDBOX}/dest/usr/local/share/bash-completion/completions/xlc" ]
 	man -l "${SANDBOX}/dest/usr/local/share/man/man5/xlc.cfg.5" 2>/dev/null | grep -q memory ||
 		grep -q memory "${SANDBOX}/dest/usr/local/share/man/man5/xlc.cfg.5"
+	# No xl link unless asked for; with XL_LINK=1, xl is xlc and says so.
+	[ ! -e "${SANDBOX}/dest/usr/local/bin/xl" ]
+	make -s install DESTDIR="${SANDBOX}/dest" PREFIX=/usr/local XL_LINK=1 >/dev/null
+	[ "$(readlink "${SANDBOX}/dest/usr/local/bin/xl")" = xlc ]
+	run "${SANDBOX}/dest/usr/local/bin/xl" help
+	[[ "${lines[0]}" == "Usage: xl "* ]]
 }
 
 @test "build: the binary exports none of its own functions, so none can replace a library's" {

@@ -44,7 +44,8 @@ load helper
 	[[ "${output}" == *"CHECK shell gone"* ]]
 	[[ "${output}" =~ CHECK\ reboot\ boots=[2-9]\ list=[2-9] ]] # on_reboot=restart
 	[[ "${output}" == *"CHECK destroy rb ok"* ]]
-	[[ "${output}" == *"CHECK reboot -w: Domain "*" has been rebooted"* ]]
+	[[ "${output}" =~ CHECK\ reboot\ -w:\ Domain\ ([0-9]+)\ has\ been\ shut\ down,\ reason\ code\ 1 ]]
+	[[ "${output}" == *"CHECK reboot new id ${BASH_REMATCH[1]} -> "* ]]
 	[[ "${output}" == *"CHECK cad saw 1 ctrl-alt-del, booted 2 times"* ]]
 	[[ "${output}" == *"CHECK crash state ---sc-"* ]] # pvpanic -> on_crash=preserve
 	[[ "${output}" == *"CHECK destroy crash ok"* ]]

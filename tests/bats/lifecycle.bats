@@ -52,9 +52,35 @@ xlc() { "${XLC}" "$@"; }
 	wait_console g1 "KIT-E820 100000-7ffffff type=1" # up to 128 MiB
 }
 
+# xendomains' reading of `xl list -l`: line by line, a domain's id from its
+# `"domid": N,` line and its name from the `"name": "X",` line of the
+# indented config, each alone on its line.
+xendomains_names() {
+	local line name="" id=""
+	while IFS= read -r line; do
+		case "${line}" in
+		*'"domid": '*,) id=${line##*: } id=${id%,} ;;
+		*'"name": "'*'",') name=${line#*: \"} name=${name%\",} ;;
+		esac
+		if [ -n "${name}" ] && [ -n "${id}" ]; then
+			echo "${id} ${name}"
+			name="" id=""
+		fi
+	done
+}
+
 @test "list -l and --json: the config as libxl JSON, and the runtime state" {
 	xlc create -q "${SANDBOX}/g.cfg"
+	xlc create -q "${SANDBOX}/g.cfg" name=\"g2\"
 	run xlc list -l
+	# Printed as xl's yajl prints it: indented 4 by 4, a blank line at the end.
+	[ "${lines[0]}" = "[" ]
+	[ "${lines[1]}" = "    {" ]
+	[ "${lines[2]}" = '        "domid": 1,' ]
+	[ "${lines[3]}" = '        "config": {' ]
+	[ "$(xlc list -l | tail -c 3 | od -An -c | tr -d ' ')" = ']\n\n' ]
+	[ "$(xlc list -l | xendomains_names | tr '\n' ' ')" = "1 g1 2 g2 " ]
+	xlc destroy g2
 	[ "$(jq -r '.[0].config.c_info.name' <<<"${output}")" = g1 ]
 	[ "$(jq '.[0].domid' <<<"${output}")" -eq 1 ]
 	[ "$(jq '.[0].config.b_info.target_memkb' <<<"${output}")" -eq 65536 ]
@@ -188,13 +214,13 @@ xlc() { "${XLC}" "$@"; }
 	[ "$(xlc list g1 | awk 'NR==2 {print $5}')" = "---sr-" ]
 }
 
-@test "reboot presses Ctrl-Alt-Del on the guest's keyboard; -F resets; -w waits for the new boot" {
+@test "reboot presses Ctrl-Alt-Del on the guest's keyboard; -F resets; -w waits for the shutdown" {
 	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/keyboard.bzImage\" on_reboot=\"restart\" \
 		'cmdline="kit.end=reboot"'
 	wait_console g1 "KIT-KBD reset=fa,aa id=fa,ab,41 enable=fa"
 	run --separate-stderr xlc reboot -w g1
 	[ "${status}" -eq 0 ]
-	[ "${stderr}" = "$(printf 'Rebooting domain 1\nWaiting for 1 domains\nDomain 1 has been rebooted')" ]
+	[ "${stderr}" = "$(printf 'Rebooting domain 1\nWaiting for 1 domains\nDomain 1 has been shut down, reason code 1')" ]
 	[ "$(grep -c KIT-CTRL-ALT-DEL "${XLC_LOG_DIR}/console/g1.log")" -eq 1 ]
 	[ "$(xlc list --json | jq '.[0].boots')" -eq 2 ]
 	xlc destroy g1
@@ -210,20 +236,114 @@ xlc() { "${XLC}" "$@"; }
 	[ "$(xlc list --json | jq '.[0].boots')" -eq 2 ]
 }
 
-@test "on_reboot=rename-restart: the old guest stays listed as <name>-<UTC time>, shut down" {
+@test "reboot: the guest comes back as a new domain, as on Xen: a new id, Time(s) from zero" {
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/spin.bzImage\" on_reboot=\"restart\"
+	for i in $(seq 100); do # the spinning guest's CPU time reaches 0.3 s
+		[ "$(xlc list --json | jq '.[0].cpu_time_ns')" -gt 300000000 ] && break
+		sleep 0.1
+	done
+	[ "$(xlc list | awk 'NR==2 {print $6}')" != 0.0 ]
+	# -ww: the old domain is gone once the new one runs.
+	run --separate-stderr timeout 20 "${XLC}" reboot -F -ww g1
+	[ "${status}" -eq 0 ]
+	[ "${stderr}" = "$(printf 'Rebooting domain 1\nWaiting for 1 domains\nDomain 1 continue waiting for death\nDomain 1 has been destroyed')" ]
+	run xlc list
+	[[ "${lines[1]}" =~ ^g1\ +2\ +64\ +1\ +r-----\ +0\.[0-2]$ ]]
+	[ "$(xlc domid g1)" = 2 ]
+	[ ! -e "${XLC_RUN_DIR}/id-1" ]
+	[ "$(xlc list --json | jq '.[0].boots')" -eq 2 ]
+	# Ids go up as Xen's do: a new guest does not take the freed id 1.
+	xlc create -q "${SANDBOX}/g.cfg" name=\"g2\"
+	[ "$(xlc domid g2)" = 3 ]
+}
+
+@test "shutdown -w returns once the guest has shut down; -ww once it is gone; Time(s) is kept" {
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/button.bzImage\" on_poweroff=\"preserve\" \
+		'cmdline="kit.end=poweroff"'
+	wait_console g1 KIT-BUTTON-WAITING
+	for i in $(seq 100); do
+		[ "$(xlc list --json | jq '.[0].cpu_time_ns')" -gt 300000000 ] && break
+		sleep 0.1
+	done
+	run --separate-stderr timeout 20 "${XLC}" shutdown --wait g1
+	[ "${status}" -eq 0 ]
+	[ "${stderr}" = "$(printf 'Shutting down domain 1\nWaiting for 1 domains\nDomain 1 has been shut down, reason code 0')" ]
+	run xlc list
+	[[ "${lines[1]}" =~ ^g1\ +1\ +64\ +1\ +---s--\ +([0-9.]+)$ ]]
+	[ "${BASH_REMATCH[1]}" != 0.0 ] # the CPU time it used, not zero
+	xlc destroy g1
+	# -ww waits through the shutdown until the domain is destroyed.
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/button.bzImage\" on_poweroff=\"preserve\" \
+		'cmdline="kit.end=poweroff"'
+	wait_console g1 KIT-BUTTON-WAITING
+	"${XLC}" shutdown -ww g1 2>"${SANDBOX}/ww" &
+	ww=$!
+	for i in $(seq 100); do
+		[ "$(xlc list | awk 'NR==2 {print $5}')" = ---s-- ] && break
+		sleep 0.1
+	done
+	[ "$(xlc list | awk 'NR==2 {print $5}')" = ---s-- ]
+	sleep 0.5
+	kill -0 "${ww}" # still waiting: the domain is there, shut down
+	xlc destroy g1
+	wait "${ww}"
+	[ "$(cat "${SANDBOX}/ww")" = "$(printf 'Shutting down domain 2\nWaiting for 1 domains\nDomain 2 continue waiting for death\nDomain 2 has been destroyed')" ]
+	# A guest that ends on its own: -w with on_poweroff=destroy; list no longer has it.
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/button.bzImage\" 'cmdline="kit.end=poweroff"'
+	wait_console g1 KIT-BUTTON-WAITING
+	run --separate-stderr timeout 20 "${XLC}" shutdown -w g1
+	[ "${status}" -eq 0 ]
+	[ "${stderr}" = "$(printf 'Shutting down domain 3\nWaiting for 1 domains\nDomain 3 has been shut down, reason code 0')" ]
+	[ "$(xlc list | wc -l)" -eq 1 ]
+}
+
+@test "on_reboot=rename-restart: the old guest stays listed as <name>-<UTC time> with its id, shut down" {
 	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/keyboard.bzImage\" \
 		on_reboot=\"rename-restart\" 'cmdline="kit.end=reboot"'
 	wait_console g1 "KIT-KBD reset=fa"
 	xlc reboot -w g1
 	run xlc list
 	echo "${output}"
-	[[ "${output}" =~ g1\ +1\ +64\ +1\ +[-rb]{2}---- ]]
-	[[ "${output}" =~ (g1-[0-9]{8}T[0-9]{4}Z)\ +2\ +64\ +1\ +---sr- ]]
+	# As on Xen: the old domain keeps id 1, the new one is id 2.
+	[[ "${output}" =~ (g1-[0-9]{8}T[0-9]{4}Z)\ +1\ +64\ +1\ +---sr- ]]
 	old=${BASH_REMATCH[1]}
+	[[ "${output}" =~ g1\ +2\ +64\ +1\ +[-rb]{2}---- ]]
 	[ "$(xlc list --json | jq '.[] | select(.name == "g1") | .boots')" -eq 2 ]
+	# The keeper answers as its own process, named for its domain.
+	[ "$(cat "/proc/$(cat "${XLC_RUN_DIR}/${old}.pid")/comm")" = "xlc-${old:0:11}" ]
 	xlc destroy "${old}"
 	[ "$(xlc list | tail -n +2 | wc -l)" -eq 1 ]
 	[ ! -e "${XLC_RUN_DIR}/${old}.sock" ]
+	[ ! -e "${XLC_RUN_DIR}/id-1" ]
+}
+
+@test "rename: the domain keeps its id; list, list -l, ps and the run directory follow" {
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/spin.bzImage\"
+	run --separate-stderr xlc rename g1 web-2
+	[ "${status}" -eq 0 ]
+	[ -z "${stderr}" ]
+	[[ "$(xlc list | sed -n 2p)" =~ ^web-2\ +1\ +64\ +1\ + ]]
+	[ "$(xlc list -l | jq -r '.[0].config.c_info.name')" = web-2 ]
+	[ "$(xlc domid web-2)" = 1 ]
+	[ "$(cat "/proc/$(xlc list --json | jq .[0].pid)/comm")" = xlc-web-2 ]
+	[ ! -e "${XLC_RUN_DIR}/g1.sock" ]
+	# The old name is free again; a taken name or a number is refused, as typed.
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/spin.bzImage\"
+	run --separate-stderr xlc rename g1 web-2
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "$(printf '%s\n%s' "xlc: domain with name \"web-2\" already exists" "Can't rename domain 'g1'.")" ]
+	run --separate-stderr xlc rename 2 42
+	[ "${status}" -eq 1 ]
+	[[ "${stderr}" == *"Can't rename domain '2'." ]]
+	run xlc rename nosuch x
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == "xlc: nosuch is an invalid domain identifier" ]]
+	run xlc rename g1
+	[ "${status}" -eq 2 ]
+	[ "$(xlc list | tail -n +2 | awk '{print $1 "/" $2}' | tr '\n' ' ')" = "web-2/1 g1/2 " ]
+	# The renamed guest is still controlled by its new name.
+	xlc destroy web-2
+	[ "$(xlc list | tail -n +2 | awk '{print $1}')" = g1 ]
 }
 
 @test "a run directory that cannot be made is a clear error, for create and list alike" {
@@ -244,8 +364,15 @@ xlc() { "${XLC}" "$@"; }
 		[ "${status}" -eq 1 ] || { echo "${c}: ${status}"; return 1; }
 		[[ "${output}" == *"nosuch is an invalid domain identifier"* ]]
 	done
+	# As xl: no domain and no -a is exit 1; so are uptime and vcpu-list of an unknown name.
 	run xlc shutdown
-	[ "${status}" -eq 2 ]
+	[ "${status}" -eq 1 ]
+	[ "${output}" = "xlc: You must specify -a or a domain id." ]
+	for c in uptime vcpu-list; do
+		run --separate-stderr xlc "${c}" nosuch
+		[ "${status}" -eq 1 ] || { echo "${c}: ${status}"; return 1; }
+		[ "${stderr}" = "xlc: nosuch is an invalid domain identifier" ]
+	done
 }
 
 @test "domid, domname, uptime and vcpu-list" {
@@ -261,6 +388,16 @@ xlc() { "${XLC}" "$@"; }
 	[ "${lines[0]}" = "Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)" ]
 	[ "${#lines[@]}" -eq 3 ]
 	[[ "${lines[2]}" =~ ^g1\ +1\ +1\ + ]]
+	# xl's %-32s: a longer name is not cut; an offline vCPU is --p on no CPU;
+	# a paused domain's vCPUs neither run nor block.
+	long=a-very-long-domain-name-of-forty-chars-x
+	xlc create -q "${SANDBOX}/g.cfg" name=\"${long}\" vcpus=1 maxvcpus=2
+	run xlc vcpu-list "${long}"
+	[[ "${lines[1]}" =~ ^${long}\ +2\ +0\ +[0-9]+\ +[rb-]{2}-\ + ]]
+	[[ "${lines[2]}" =~ ^${long}\ +2\ +1\ +-\ +--p\ +0\.0\ +all\ /\ all$ ]]
+	xlc pause "${long}"
+	run xlc vcpu-list "${long}"
+	[[ "${lines[1]}" =~ ^${long}\ +2\ +0\ +[0-9]+\ +---\ + ]]
 }
 
 @test "info: the host and the KVM API version" {

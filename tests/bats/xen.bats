@@ -101,6 +101,11 @@ refused() {
 checks_everyday_errors() {
 	[[ "${output}" == *"CHECK info backend                : xen"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK info xen_major              : 4"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK info keys as xl"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK info FIELD as xl: 16 of 16"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK uptime nosuch: exit 1"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ rename:\ xl\ sees\ g1b\ as\ [0-9]+ ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ shutdown:\ Domain\ [0-9]+\ has\ been\ (shut\ down,\ reason\ code\ 0|destroyed) ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" =~ CHECK\ list\ Domain-0\ +0\ + ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK create g1 ok"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" =~ CHECK\ xlc-list\ g1\ +[0-9]+\ +128\ +1\  ]] || { echo "missing at xen.bats line $LINENO"; return 1; }

@@ -149,10 +149,16 @@ static void control_protocol(void)
 {
 	unsigned c;
 
+	const char *arg = "x";
+
 	for (c = 0; c < CTL_NCOMMANDS; c++)
-		is_int(ctl_command_parse(ctl_command_name(c)), c, ctl_command_name(c));
-	is_int(ctl_command_parse("info "), CTL_UNKNOWN, "a command with a trailing blank");
-	is_int(ctl_command_parse(""), CTL_UNKNOWN, "an empty line");
+		is_int(ctl_command_parse(ctl_command_name(c), NULL), c, ctl_command_name(c));
+	is_int(ctl_command_parse("infox", NULL), CTL_UNKNOWN, "a longer word");
+	is_int(ctl_command_parse("", NULL), CTL_UNKNOWN, "an empty line");
+	is_int(ctl_command_parse("rename web2", &arg), CTL_RENAME, "a command with an argument");
+	is_str(arg, "web2", "its argument");
+	ctl_command_parse("info", &arg);
+	ok(arg == NULL, "no argument");
 	is_str(blk_counter_keys[BLK_FLUSH_REQ], "flush_req", "a disk counter's key");
 	is_str(net_counter_keys[NET_RX_DROPS], "rx_drops", "a NIC counter's key");
 }

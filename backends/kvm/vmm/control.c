@@ -7,6 +7,7 @@
  * process does.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -63,9 +64,9 @@ static const enum guest_msg_type to_guest[CTL_NCOMMANDS] = {
 };
 
 /* Runs one command; returns true if the client's connection stays open. */
-static bool command(struct supervisor *sv, struct client *c, enum ctl_command cmd)
+static bool command(struct supervisor *sv, struct client *c, enum ctl_command cmd, const char *arg)
 {
-	char *json;
+	char *json, *err = NULL;
 
 	switch (cmd) {
 	case CTL_INFO:
@@ -88,6 +89,16 @@ static bool command(struct supervisor *sv, struct client *c, enum ctl_command cm
 		reply(c->fd, "ok\n");
 		sv->console_fd = c->fd;
 		c->fd = -1; /* now the console's */
+		return false;
+	case CTL_RENAME:
+		if (!arg || sv_rename(sv, arg, &err)) {
+			json = xasprintf("error %s\n", err ? err : "rename needs a new name");
+			reply(c->fd, json);
+			free(json);
+			free(err);
+		} else {
+			reply(c->fd, "ok\n");
+		}
 		return false;
 	case CTL_DEBUG_SYSCALL:
 		if (!sv->spec->limits.test_hooks) {
@@ -132,6 +143,8 @@ void control_readable(struct supervisor *sv, int i)
 {
 	struct client *c = &sv->clients[i];
 	ssize_t n = read(c->fd, c->line + c->len, sizeof(c->line) - 1 - c->len);
+	enum ctl_command cmd;
+	const char *arg;
 	char *nl;
 
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
@@ -156,7 +169,8 @@ void control_readable(struct supervisor *sv, int i)
 		control_drop(sv, i);
 		return;
 	}
-	if (!command(sv, c, ctl_command_parse(c->line)))
+	cmd = ctl_command_parse(c->line, &arg); /* before arg is read */
+	if (!command(sv, c, cmd, arg))
 		control_drop(sv, i);
 }
 
@@ -229,6 +243,26 @@ void control_timeouts(struct supervisor *sv, long long now)
 			reply(c->fd, "error the VMM's guest process does not answer\n");
 		control_drop(sv, i);
 	}
+}
+
+void control_shut_down(struct supervisor *sv, int code)
+{
+	char line[32];
+	int i;
+
+	snprintf(line, sizeof(line), "shutdown %d\n", code);
+	for (i = 0; i < sv->nclients; i++)
+		if (sv->clients[i].waiter)
+			reply(sv->clients[i].fd, line);
+}
+
+void control_drop_clients(struct supervisor *sv, bool waiters)
+{
+	int i;
+
+	for (i = sv->nclients - 1; i >= 0; i--)
+		if (sv->clients[i].waiter == waiters)
+			control_drop(sv, i);
 }
 
 long long control_next_deadline(const struct supervisor *sv)

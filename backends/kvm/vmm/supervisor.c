@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/pidfd.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -301,6 +302,44 @@ void sv_destroy(struct supervisor *sv)
 	pidfd_send_signal(sv->boot.pidfd, SIGKILL, NULL, 0);
 }
 
+static void set_comm(const char *name)
+{
+	char comm[16];
+
+	snprintf(comm, sizeof(comm), "xlc-%s", name);
+	prctl(PR_SET_NAME, comm);
+}
+
+/* The name inside the config list -l prints (c_info.name). */
+static void rename_config(struct supervisor *sv, const char *new_name)
+{
+	const char *path[] = { "c_info", "name", NULL };
+	yajl_val root =
+		sv->spec->config_json ? yajl_tree_parse(sv->spec->config_json, NULL, 0) : NULL;
+	yajl_val v = root ? yajl_tree_get(root, path, yajl_t_string) : NULL;
+
+	if (v) {
+		free(v->u.string);
+		v->u.string = xstrdup(new_name);
+		free(sv->spec->config_json);
+		sv->spec->config_json = json_value_to_string(root);
+	}
+	yajl_tree_free(root);
+}
+
+int sv_rename(struct supervisor *sv, const char *new_name, char **err)
+{
+	if (rundir_rename(&sv->rd, sv->name, new_name, sv->domid, err))
+		return -1;
+	sv_log(sv, "xlc-vmm: %s: renamed to %s\n", sv->name, new_name);
+	free(sv->name_buf);
+	sv->name_buf = xstrdup(new_name);
+	sv->name = sv->name_buf;
+	set_comm(sv->name);
+	rename_config(sv, new_name);
+	return 0;
+}
+
 /* ---- a boot ended ---- */
 
 static uint64_t rusage_ns(const struct rusage *ru)
@@ -339,7 +378,7 @@ static int reap(struct supervisor *sv)
 			sv->boot.ended = m.arg;
 	while (wait4(sv->boot.pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
-	sv->cpu_ns_before += rusage_ns(&ru);
+	sv->ended_cpu_ns = rusage_ns(&ru);
 	console_output(sv);
 	guest_log_lines(sv);
 	free(sv->crash_reason);
@@ -366,7 +405,34 @@ static enum vmm_action action_for(const struct vmm_spec *s, int why)
 				  : VMM_ACTION_DESTROY;
 }
 
-void keep_renamed(struct supervisor *sv);
+bool keep_renamed(struct supervisor *sv, int code);
+
+/* The reason code xl's shutdown -w prints: Xen's 0 poweroff, 1 reboot, 3 crash. */
+static int xen_reason_code(int why)
+{
+	return why == VM_POWEROFF ? 0 : why == VM_REBOOT ? 1 : 3;
+}
+
+/*
+ * A restart is a new domain to anyone watching, as on Xen: a new id, Time(s)
+ * from zero, and the watchers of the old one told it shut down, then gone.
+ */
+static void restart(struct supervisor *sv, int why, bool kept)
+{
+	int domid = rundir_renew_id(&sv->rd, sv->name, sv->domid);
+
+	if (domid < 0)
+		sv_log(sv, "xlc-vmm: %s: no new domain id (%s); it keeps %d\n", sv->name,
+		       strerror(errno), sv->domid);
+	else
+		sv->domid = domid;
+	if (boot(sv))
+		sv->quit = true;
+	if (!kept) {
+		control_shut_down(sv, xen_reason_code(why));
+		control_drop_clients(sv, true);
+	}
+}
 
 static void guest_ended(struct supervisor *sv)
 {
@@ -376,23 +442,23 @@ static void guest_ended(struct supervisor *sv)
 	sv->last_reason = why;
 	sv_log(sv, "xlc-vmm: %s: the guest ended (%s); action: %s\n", sv->name, reason_names[why],
 	       vmm_action_name(act));
-	if (act == VMM_ACTION_RENAME_RESTART && why != VM_DESTROY)
-		keep_renamed(sv);
-	switch (act) {
-	case VMM_ACTION_RESTART:
-	case VMM_ACTION_RENAME_RESTART:
-		if (why != VM_DESTROY && boot(sv) == 0)
-			return;
+	if (why == VM_DESTROY) {
 		sv->quit = true;
+		return;
+	}
+	switch (act) {
+	case VMM_ACTION_RENAME_RESTART:
+		restart(sv, why, keep_renamed(sv, xen_reason_code(why)));
+		return;
+	case VMM_ACTION_RESTART:
+		restart(sv, why, false);
 		return;
 	case VMM_ACTION_PRESERVE:
-		if (why != VM_DESTROY) {
-			sv->state = ST_SHUTDOWN; /* kept in `xlc list` until destroyed */
-			return;
-		}
-		sv->quit = true;
+		sv->state = ST_SHUTDOWN; /* kept in `xlc list` until destroyed */
+		control_shut_down(sv, xen_reason_code(why));
 		return;
-	default:
+	default: /* told once the domain is gone from the run directory */
+		sv->final_code = xen_reason_code(why);
 		sv->quit = true;
 	}
 }
@@ -670,7 +736,7 @@ char *sv_info_json(struct supervisor *sv)
 	json_key_int(g, CTL_KEY_VCPUS, s->vcpus);
 	json_key_int(g, CTL_KEY_MAX_VCPUS, s->max_vcpus);
 	now_ns = gen_vcpus(g, sv);
-	json_key_int(g, CTL_KEY_CPU_TIME_NS, (long long)(sv->cpu_ns_before + now_ns));
+	json_key_int(g, CTL_KEY_CPU_TIME_NS, (long long)(sv->boot.pid ? now_ns : sv->ended_cpu_ns));
 	json_key_int(g, CTL_KEY_START_TIME, (long long)sv->start_time);
 	json_key_int(g, CTL_KEY_BOOTS, sv->boots);
 	json_key(g, CTL_KEY_DEVICES);
@@ -691,12 +757,9 @@ char *sv_info_json(struct supervisor *sv)
 static void forget_for_keeper(struct supervisor *sv)
 {
 	unsigned i;
-	int c;
 
 	close_fd(&sv->listen_fd);
-	for (c = 0; c < sv->nclients; c++)
-		close_fd(&sv->clients[c].fd);
-	sv->nclients = 0;
+	control_drop_clients(sv, false); /* the old guest's watchers stay */
 	close_fd(&sv->console_fd);
 	close_fd(&sv->host.kvm_fd);
 	close_fd(&sv->host.kernel_fd);
@@ -719,24 +782,30 @@ static void forget_for_keeper(struct supervisor *sv)
 
 /*
  * rename-restart, as xl does it: the ended guest stays listed, shut down, as
- * <name>-YYYYMMDDTHHMMZ (a child process keeps that entry and answers for it
- * until it is destroyed), and the guest boots again under its own name.
+ * <name>-YYYYMMDDTHHMMZ with its id (a child process keeps that entry and
+ * answers for it until it is destroyed), and the guest boots again under its
+ * own name and a new id. The old guest's watchers go with it: they are told
+ * it shut down and see it gone when it is destroyed. False if it could not
+ * be kept.
  */
-void keep_renamed(struct supervisor *sv)
+bool keep_renamed(struct supervisor *sv, int code)
 {
 	char suffix[24], *renamed, *err = NULL;
-	int domid, listen_fd;
+	int listen_fd;
 	time_t now = time(NULL);
 	struct tm tm;
 	pid_t pid;
 
 	strftime(suffix, sizeof(suffix), "-%Y%m%dT%H%MZ", gmtime_r(&now, &tm));
 	renamed = xasprintf("%s%s", sv->name, suffix);
-	if (rundir_claim(&sv->rd, renamed, &domid, &listen_fd, &err)) {
+	if (rundir_claim_with_id(&sv->rd, renamed, sv->domid, &listen_fd, &err)) {
 		sv_log(sv, "xlc-vmm: %s: cannot keep the old guest: %s\n", sv->name, err);
-		goto out;
+		free(err);
+		free(renamed);
+		return false;
 	}
-	sv_log(sv, "xlc-vmm: %s: the old guest stays as %s (id %d)\n", sv->name, renamed, domid);
+	sv_log(sv, "xlc-vmm: %s: the old guest stays as %s (id %d)\n", sv->name, renamed,
+	       sv->domid);
 	/* Twice forked: the keeper belongs to init, which reaps it when it ends. */
 	pid = fork();
 	if (pid == 0 && fork() != 0)
@@ -744,20 +813,22 @@ void keep_renamed(struct supervisor *sv)
 	if (pid == 0) {
 		forget_for_keeper(sv);
 		sv->name = renamed;
-		sv->domid = domid;
 		sv->listen_fd = listen_fd;
 		sv->state = ST_SHUTDOWN;
 		sv->host.cgroup = NULL; /* the restarted guest's */
+		set_comm(renamed);
+		rundir_set_pid(&sv->rd, renamed, getpid());
+		control_shut_down(sv, code);
 		loop(sv);
-		rundir_release(&sv->rd, renamed, domid);
+		rundir_release(&sv->rd, renamed, sv->domid);
 		_exit(0);
 	}
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
 	close(listen_fd);
-out:
-	free(err);
+	control_drop_clients(sv, true); /* the keeper's now */
 	free(renamed);
+	return true;
 }
 
 /* ---- start and end ---- */
@@ -846,6 +917,7 @@ int supervisor_run(struct vmm_spec *spec, int ready_fd)
 		.listen_fd = -1,
 		.console_fd = -1,
 		.signal_fd = -1,
+		.final_code = -1,
 	};
 	int status = 0, i;
 	char *err = NULL;
@@ -873,6 +945,8 @@ int supervisor_run(struct vmm_spec *spec, int ready_fd)
 		close(sv.listen_fd);
 	}
 	host_close(&sv.host, spec);
+	if (sv.final_code >= 0)
+		control_shut_down(&sv, sv.final_code);
 	for (i = 0; i < sv.nclients; i++)
 		close_fd(&sv.clients[i].fd);
 	close_fd(&sv.console_fd);
@@ -881,5 +955,6 @@ int supervisor_run(struct vmm_spec *spec, int ready_fd)
 	logfile_close(&sv.console_log);
 	logfile_close(&sv.log);
 	free(sv.crash_reason);
+	free(sv.name_buf);
 	return status;
 }

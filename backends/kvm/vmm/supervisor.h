@@ -33,9 +33,9 @@ struct client {
 	int fd;
 	char line[CTL_LINE_MAX];
 	size_t len;
-	bool waiter;	    /* "wait": closed when the domain is gone */
-	bool awaiting;	    /* its request went to the guest process */
-	uint32_t seq;	    /* under this number */
+	bool waiter;   /* "wait": closed when the domain is gone */
+	bool awaiting; /* its request went to the guest process */
+	uint32_t seq;  /* under this number */
 	enum ctl_command cmd;
 	long long deadline; /* ms, CLOCK_MONOTONIC: dropped (or answered) by then */
 };
@@ -45,14 +45,15 @@ struct boot {
 	pid_t pid; /* 0: none */
 	int pidfd, link_fd, console_out_fd, console_in_fd, log_fd;
 	bool ready;
-	int ended; /* what GUEST_ENDED said, or VM_RUNNING */
-	int flags; /* the sandbox flags it reported */
+	int ended;   /* what GUEST_ENDED said, or VM_RUNNING */
+	int flags;   /* the sandbox flags it reported */
 	bool killed; /* by us: destroy */
 };
 
 struct supervisor {
 	struct vmm_spec *spec;
-	const char *name; /* the domain's, renamed by rename-restart's keeper */
+	const char *name; /* the domain's (rename and rename-restart's keeper change it) */
+	char *name_buf;	  /* name, when it is no longer the spec's */
 	int domid;
 	struct rundir rd;
 	int listen_fd;
@@ -63,10 +64,11 @@ struct supervisor {
 	struct boot boot;
 	enum dom_state state;
 	int last_reason; /* enum vm_exit_reason of the last boot */
+	int final_code;	 /* the reason code for the waiters once all is gone, or -1 */
 	char *crash_reason;
 	time_t start_time;
 	unsigned boots;
-	uint64_t cpu_ns_before; /* the ended boots' CPU time */
+	uint64_t ended_cpu_ns; /* the last ended boot's CPU time: Time(s) of a preserved guest */
 	struct client clients[MAX_CLIENTS];
 	int nclients;
 	int console_fd; /* the attached `xlc console`, or -1 */
@@ -89,6 +91,13 @@ void control_guest_done(struct supervisor *sv, uint32_t seq, int result);
 /* Drops clients past their deadline and answers requests the guest process never did. */
 void control_timeouts(struct supervisor *sv, long long now);
 long long control_next_deadline(const struct supervisor *sv);
+/* The guest shut down (xl's reason code): said to the "wait" clients, which stay. */
+void control_shut_down(struct supervisor *sv, int code);
+/*
+ * Ends the connections of the "wait" clients (waiters true: the domain they
+ * watched is gone, as a rebooted Xen domain is) or of all the others.
+ */
+void control_drop_clients(struct supervisor *sv, bool waiters);
 /* The guest process ended: requests waiting for it are answered. */
 void control_guest_gone(struct supervisor *sv);
 
@@ -97,6 +106,8 @@ long long now_ms(void);
 /* Sends a request to the guest process; its number, or 0 if it could not be sent. */
 uint32_t sv_send_guest(struct supervisor *sv, enum guest_msg_type type);
 void sv_destroy(struct supervisor *sv);
+/* rename: the run directory, the process's name, the config; -1 with *err. */
+int sv_rename(struct supervisor *sv, const char *new_name, char **err);
 char *sv_info_json(struct supervisor *sv);
 
 #endif

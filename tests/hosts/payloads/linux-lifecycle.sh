@@ -61,7 +61,11 @@ xlc destroy rb && echo "CHECK destroy rb ok"
 cfg cad idle 1
 xlc create -q cad.cfg
 wait_for cad XLC-GUEST-READY 120
+id_before=$(xlc domid cad)
 timeout 180 xlc reboot -w cad 2>&1 | sed 's/^/CHECK reboot -w: /'
+# As on Xen (and as Ganeti checks): a new domain id, and Time(s) from zero.
+id_after=$(xlc domid cad)
+[ "$id_after" != "$id_before" ] && echo "CHECK reboot new id $id_before -> $id_after"
 # -w returns once the VMM has started the guest again; its init comes later.
 i=0
 while [ "$(log cad | grep -c XLC-GUEST-READY)" -lt 2 ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done

@@ -53,6 +53,15 @@ diagnose() {
 # info, list, a guest's everyday commands, shutdown -w, on_reboot=restart.
 part_everyday() {
 xlc info | grep -E '^(xen_major|xen_minor|nr_cpus|total_memory|backend) ' | sed 's/^/CHECK info /'
+# xl's keys in xl's order (xlc's own come after xend_config_format), and info FIELD.
+xl info | cut -d: -f1 | sed 's/ *$//' >info.xl
+xlc info | cut -d: -f1 | sed 's/ *$//' | sed '/^xend_config_format$/q' >info.xlc
+cmp -s info.xl info.xlc && echo "CHECK info keys as xl" || diff info.xl info.xlc | sed 's/^/DIAG info keys: /'
+same=0
+for f in host release version machine nr_cpus cpu_mhz hw_caps total_memory xen_major xen_minor xen_extra xen_caps xen_changeset xen_commandline cc_compiler xend_config_format; do
+	if [ "$(xlc info $f)" = "$(xl info $f)" ]; then same=$((same + 1)); else echo "DIAG info $f: xlc '$(xlc info $f)' xl '$(xl info $f)'"; fi
+done
+echo "CHECK info FIELD as xl: $same of 16"
 xlc list | sed 's/^/CHECK list /'
 
 cfg g1 shell
@@ -76,6 +85,11 @@ xlc uptime Domain-0 | sed 's/^/CHECK dom0-uptime: /'
 xl uptime Domain-0 | sed 's/^/CHECK xl-dom0-uptime: /'
 [ "$(xlc domid g1)" = "$(xl domid g1)" ] && echo "CHECK domid: $(xlc domid g1) as xl"
 [ "$(xlc domname "$(xl domid g1)")" = g1 ] && echo "CHECK domname: g1"
+xlc uptime nosuch >/dev/null 2>&1; echo "CHECK uptime nosuch: exit $?"
+# rename through libxl: xl sees the new name on the same id; and back.
+id=$(xl domid g1)
+xlc rename g1 g1b && [ "$(xl domid g1b)" = "$id" ] && echo "CHECK rename: xl sees g1b as $id"
+xlc rename g1b g1
 xlc pause g1
 xl list g1 | awk 'NR == 2 { print "CHECK paused: " $5 }'
 t1=$(xl list g1 | awk 'NR == 2 { print $6 }')
