@@ -223,4 +223,5 @@ format:
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d)
+# Header dependencies of both programs: a changed header rebuilds its users.
+-include $(OBJS:.o=.d) $(VMM_OBJS:.o=.d)

@@ -148,19 +148,36 @@ static pid_t spawn_vmm(const char *program, const struct vmm_spec *spec, int spe
 	return pid;
 }
 
-/* Waits for the VMM's "ok" or its reason for failing. */
+/*
+ * Waits for the VMM's one line, "ok" or its reason for failing, at most
+ * READY_TIMEOUT_S (vif scripts and disk locks included): the line ends the
+ * wait, not the pipe's end, which a process the VMM forked may still hold.
+ */
+#define READY_TIMEOUT_S 300
 static int wait_ready(int fd, pid_t pid, const char *name)
 {
+	long long deadline = (long long)time(NULL) + READY_TIMEOUT_S;
 	char buf[1024];
 	size_t len = 0;
-	ssize_t n;
+	ssize_t n = 1;
 
-	while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
+	while (len < sizeof(buf) - 1 && n != 0 && !memchr(buf, '\n', len)) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long long left = deadline - (long long)time(NULL);
+
+		if (left <= 0 || (poll(&p, 1, (int)left * 1000) == 0)) {
+			close(fd);
+			kill(pid, SIGKILL); /* the VMM we started, by PID */
+			waitpid(pid, NULL, 0);
+			xlc_warn("%s: the VMM did not report within %d s; see its log", name,
+				 READY_TIMEOUT_S);
+			return -1;
+		}
+		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno != EINTR && errno != EAGAIN)
 			break;
-		len += (size_t)n;
+		if (n > 0)
+			len += (size_t)n;
 	}
 	buf[len] = '\0';
 	close(fd);

@@ -121,6 +121,12 @@ kit() { # kit GUEST [key=value...]
 	[[ "${output}" == *"KIT-SERIALIRQ via=pic irqs=3 iir=2"* ]]
 }
 
+@test "kit: turning THRI on with the THR empty raises THRE, even right after one was taken" {
+	kit serialirq 'cmdline="kit.ioapic=1 kit.reenable=1"'
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"KIT-SERIALIRQ via=ioapic irqs=2 iir=2"* ]]
+}
+
 @test "bad kernel: missing, not a bzImage, too old, too big, or none at all" {
 	run "${XLC}" create -Fq "${SANDBOX}/kit.cfg" kernel=\"${SANDBOX}/nope\"
 	[ "${status}" -eq 1 ]

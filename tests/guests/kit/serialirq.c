@@ -6,7 +6,9 @@
  * Linux's ttyS0 output depends on this path. With kit.thre=N the handler
  * writes a byte to THR on each interrupt but the last: the transmitter must
  * empty again and raise THRE anew each time, as Linux's 8250 driver expects
- * when it sends a line a byte per interrupt.
+ * when it sends a line a byte per interrupt. With kit.reenable=1 the handler
+ * instead turns THRI off and on again: with the THR still empty, that alone
+ * must raise THRE again (Linux does it to kick a quiet transmitter).
  */
 #include "kit.h"
 
@@ -22,6 +24,7 @@ static volatile unsigned irqs;
 static volatile uint8_t iir_seen;
 static bool use_ioapic;
 static unsigned want = 1;
+static bool reenable;
 
 #define LAPIC 0xfee00000UL
 #define IOAPIC 0xfec00000UL
@@ -44,7 +47,10 @@ void irq4_handler(void)
 {
 	iir_seen = inb(0x3f8 + 2); /* reading IIR acknowledges THRI */
 	irqs++;
-	if (irqs < want)
+	if (irqs < want && reenable) {
+		outb(0x3f8 + 1, 0); /* THRI off, and on again: the THR is empty */
+		outb(0x3f8 + 1, 0x02);
+	} else if (irqs < want)
 		outb(0x3f8, '.'); /* a byte out: THRE must come back when it is sent */
 	else
 		outb(0x3f8 + 1, 0); /* IER: no more interrupts */
@@ -101,6 +107,10 @@ int kit_main(void)
 	use_ioapic = arg[0] == '1';
 	if (kit_arg("kit.thre", arg, sizeof(arg)) && arg[0] > '0' && arg[0] <= '9')
 		want = (unsigned)(arg[0] - '0');
+	if (kit_arg("kit.reenable", arg, sizeof(arg)) && arg[0] == '1') {
+		reenable = true;
+		want = 2;
+	}
 	set_gate(0x24, irq4_entry);
 	set_gate(0x34, irq4_entry);
 	__asm__ volatile("lidt %0" : : "m"(idtr));
