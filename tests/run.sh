@@ -1,9 +1,9 @@
 #!/bin/bash
 # xlc's whole test suite (`make check`): builds the release, ASan+UBSan and
 # KVM-only variants, then runs the C unit tests, the bats suites (golden,
-# differential, CLI) on both the release and the sanitizer build, and a short
-# fuzzing run. Each suite's output is kept in build/test-logs/. The last line
-# is "N passed, N failed[, N skipped]".
+# differential, CLI) on both the release and the sanitizer build, the test
+# hosts, the mutation check and a short fuzzing run. Each suite's output is
+# kept in build/test-logs/. The last line is "N passed, N failed[, N skipped]".
 set -u
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -93,6 +93,11 @@ done
 suite "bats hosts" bats --tap tests/bats/hosts.bats
 XLC="${REPO}/build/xlc" suite "bats kvm-linux" bats --tap tests/bats/kvm-linux.bats
 XLC="${REPO}/build/xlc" suite "bats xen" bats --tap tests/bats/xen.bats
+
+# The mutation check: each mutation in tests/mutate/mutations.txt breaks one
+# feature in a copy of the tree, and the tests named for it must then fail.
+suite "mutations" tests/mutate/run.sh
+grep -h '^# mutations killed' "${LOGS}/mutations.log" | sed 's/^/    /'
 
 if command -v clang >/dev/null; then
 	build fuzzers fuzz-bins

@@ -114,7 +114,7 @@ top_col() {
 		b == block && $1 == name { print $(idx[col]) }' <<<"$1"
 }
 
-@test "linux: five stock guests from one batch; top -b shows their CPU, disk and network" {
+@test "linux: five stock guests from one batch; top -b shows their CPU, disk and network; 2 vCPUs near 200 %" {
 	run_host "${TESTS_DIR}/hosts/kvm" -t 900 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
 		sh ./linux-fleet.sh
 	echo "${output}"
@@ -128,12 +128,22 @@ top_col() {
 	busy=$(top_col "${top}" f1 3 'CPU(%)')
 	idle=$(top_col "${top}" f2 3 'CPU(%)')
 	echo "busy ${busy}% idle ${idle}%"
-	awk -v b="${busy}" -v i="${idle}" 'BEGIN { exit !(b >= 85 && b <= 115 && i < 5) }'
+	# The host's two CPUs are shared with the I/O guest (and, on a busy
+	# machine, its own I/O takes longer): the spinner gets most of one CPU,
+	# never more, and far more than an idle guest. Exact CPU(%) is
+	# tests/unit/test_cpu_pct's.
+	awk -v b="${busy}" -v i="${idle}" 'BEGIN { exit !(b >= 50 && b <= 115 && i < 10 && b > 5 * i) }'
 	# The I/O guest's counters grow from one sample to the next.
 	[ "$(top_col "${top}" f5 3 VBD_RD)" -gt "$(top_col "${top}" f5 2 VBD_RD)" ]
 	[ "$(top_col "${top}" f5 3 VBD_RSECT)" -gt "$(top_col "${top}" f5 2 VBD_RSECT)" ]
 	[ "$(top_col "${top}" f5 3 VBD_WR)" -gt "$(top_col "${top}" f5 1 VBD_WR)" ]
 	[ "$(top_col "${top}" f5 3 'NETRX(k)')" -gt "$(top_col "${top}" f5 2 'NETRX(k)')" ]
 	[ "$(top_col "${top}" f5 3 'NETTX(k)')" -gt "$(top_col "${top}" f5 1 'NETTX(k)')" ]
+	# CPU(%) counts every vCPU: two spinning vCPUs are near 200 %, not 100.
+	top2=$(sed -n 's/^TOP2 //p' <<<"${output}" | tr -d '\r')
+	busy2=$(top_col "${top2}" f6 3 'CPU(%)')
+	echo "two spinning vCPUs: ${busy2}%"
+	[ "$(top_col "${top2}" f6 3 VCPUS)" -eq 2 ]
+	awk -v b="${busy2}" 'BEGIN { exit !(b >= 130 && b <= 215) }'
 	[[ "${output}" == *"CHECK left 0"* ]]
 }

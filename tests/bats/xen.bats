@@ -169,10 +169,11 @@ checks_creates() {
 # kernel past every timeout; or
 # the whole host freezes (its heartbeat stops) or never comes up. Such a run
 # says nothing of xlc, so it is run once more and the first run is shown. A
-# crash of xlc itself, or a timeout with no such sign, fails at once.
+# crash of xlc itself, or a timeout with no such sign (a host that kept its
+# heartbeat but did not finish: xlc may have hung), fails at once.
 dom0_broke() {
 	! grep -qE 'DIAG (dmesg|dom0):.* xlc[^ ]*\[[0-9]+\]: ' <<<"${output}" && {
-		[ "${status}" -eq 124 ] || [ "${status}" -eq 125 ] ||
+		grep -q 'froze (no heartbeat' <<<"${output}" || [ "${status}" -eq 125 ] ||
 			grep -qE 'Segmentation fault|Illegal instruction|Bus error|symbol lookup error|Inconsistency detected by ld.so|futex facility|Try .[a-z0-9]+ --help. for more information|^malloc\(\): [a-z ]*corrupted$|DIAG (dmesg|dom0):.*(segfault|general protection|traps:|invalid opcode)|DIAG xl hung|DIAG stuck' <<<"${output}"
 	}
 }

@@ -5,6 +5,7 @@
 #   poweroff | reboot | halt    leave that way (-f), right after the marker
 #   panic                       crash the kernel (sysrq c)
 #   spin | idle                 burn one CPU / sleep, forever
+#   spin2                       burn two CPUs, forever
 #   disk                        mount /dev/vda, print /host.txt, write /guest.txt
 #                               and sync, then idle
 #   diskro                      try to write /dev/vda (it must fail), then idle
@@ -186,6 +187,10 @@ reboot) reboot -f ;;
 halt) halt -f ;;
 panic) echo c >/proc/sysrq-trigger ;;
 spin) while :; do :; done ;;
+spin2)
+	(while :; do :; done) &
+	while :; do :; done
+	;;
 idle) idle ;;
 esac
 while :; do

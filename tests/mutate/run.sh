@@ -32,8 +32,22 @@ export XLC="${TREE}/build/xlc"
 export XLU_DUMP="${REPO}/build/obj/tests/diff/xlu_dump"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 
+# Ends what a killed test left running: only processes of this tree's binaries.
+end_tree_processes() {
+	local exe pid
+	for exe in /proc/[0-9]*/exe; do
+		pid=${exe#/proc/}
+		pid=${pid%/exe}
+		case "$(readlink "${exe}" 2>/dev/null)" in "${TREE}"/*) kill -9 "${pid}" 2>/dev/null ;; esac
+	done
+}
+
 run_test() { # command: status 0 if the tests pass
+	local status
 	(cd "${TREE}" && timeout -s KILL "${TEST_TIMEOUT}" bash -c "$1") >"${TREE}/test.log" 2>&1
+	status=$?
+	end_tree_processes
+	return "${status}"
 }
 
 # Reads the list into arrays: name, file, from, to, test.
@@ -56,20 +70,26 @@ while IFS= read -r line || [ -n "${line}" ]; do
 	esac
 done <"${LIST}"
 
-# Each test command passes on the unmutated tree, or its kills mean nothing.
-declare -A baseline
+# Each test command passes on the unmutated tree, or its kills mean nothing:
+# all of them run first, on the unmutated build.
+declare -A baseline baseline_log
+for i in "${!names[@]}"; do
+	[ -n "${only}" ] && [[ "${names[i]}" != *"${only}"* ]] && continue
+	t=${tests[i]}
+	[ -n "${baseline[${t}]:-}" ] && continue
+	run_test "${t}" && baseline[${t}]=pass || baseline[${t}]=fail
+	baseline_log[${t}]=$(tail -15 "${TREE}/test.log")
+done
+
 n=0 killed=0 survived=0 total=0
 for i in "${!names[@]}"; do
 	[ -n "${only}" ] && [[ "${names[i]}" != *"${only}"* ]] && continue
 	total=$((total + 1))
 	t=${tests[i]}
-	if [ -z "${baseline[${t}]:-}" ]; then
-		run_test "${t}" && baseline[${t}]=pass || baseline[${t}]=fail
-	fi
 	n=$((n + 1))
 	if [ "${baseline[${t}]}" = fail ]; then
 		echo "not ok ${n} - ${names[i]}: its test fails without the mutation: ${t}"
-		sed 's/^/# /' "${TREE}/test.log" | tail -15
+		sed 's/^/# /' <<<"${baseline_log[${t}]}"
 		survived=$((survived + 1))
 		continue
 	fi
@@ -94,7 +114,7 @@ for i in "${!names[@]}"; do
 		killed=$((killed + 1))
 	fi
 	mv "${src}.orig" "${src}"
-	touch "${src}" # the next build sees the original again
+	touch "${src}" # the next build (the next mutation's) sees the original again
 done
 build >/dev/null 2>&1
 echo "1..${n}"

@@ -2,8 +2,8 @@
 # Runs inside the KVM test host: five stock Debian guests from five config
 # files in one `xlc create` (batch provisioning), then `xlc top -b` over
 # them: one spins a vCPU, three idle, one keeps reading and writing its disk and
-# fetching over HTTP from the host through a bridge. Prints CHECK and TOP
-# lines for tests/bats/kvm-linux.bats.
+# fetching over HTTP from the host through a bridge; then a guest spinning two
+# vCPUs alone. Prints CHECK, TOP and TOP2 lines for tests/bats/kvm-linux.bats.
 . ./lib.sh
 cfg() { # name test extra-line
 	cat >"fleet/$1.cfg" <<CFG
@@ -40,4 +40,11 @@ echo "CHECK booted $(for g in f1 f2 f3 f4 f5; do log $g | grep -c XLC-GUEST-READ
 sleep 3
 xlc top -b -i 3 -d 1 | sed 's/^/TOP /'
 xlc destroy -a -f
+# Alone on the host's two CPUs, a guest spinning two vCPUs is near 200 %.
+cfg f6 spin2 "vcpus = 2"
+xlc create -q fleet/f6.cfg
+wait_for f6 XLC-GUEST-READY 180
+sleep 3
+xlc top -b -i 3 -d 1 | sed 's/^/TOP2 /'
+xlc destroy f6
 echo "CHECK left $(xlc list | tail -n +2 | wc -l)"
