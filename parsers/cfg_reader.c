@@ -36,6 +36,9 @@ struct cfg_doc {
 	size_t norigin;
 	char *confuse_error;
 	int confuse_error_line;
+	unsigned flags;
+	struct cfg_key **unknown; /* keys outside the schema, under CFG_UNKNOWN_WARN */
+	size_t nunknown;
 };
 
 enum tok_type {
@@ -291,7 +294,33 @@ const struct cfg_key *cfg_key_find(const struct cfg_key *schema, const char *nam
 	return NULL;
 }
 
-/* "; did you mean 'memory'?" or "" */
+/* A key of this document: the schema's, or one read under CFG_UNKNOWN_WARN. */
+static const struct cfg_key *doc_key_find(const struct cfg_doc *doc, const char *name)
+{
+	const struct cfg_key *key = cfg_key_find(doc->schema, name);
+	size_t i;
+
+	for (i = 0; !key && i < doc->nunknown; i++)
+		if (!strcmp(doc->unknown[i]->name, name))
+			key = doc->unknown[i];
+	return key;
+}
+
+static char *suggest_key(const struct cfg_key *schema, const char *name);
+
+/* A key outside the schema; its hint is "; did you mean 'memory'?" or "". */
+static const struct cfg_key *add_unknown_key(struct cfg_doc *doc, const char *name)
+{
+	struct cfg_key *key = xcalloc(1, sizeof(*key));
+
+	*key = (struct cfg_key){ xstrdup(name), KEY_ANY, KEY_UNKNOWN,
+				 suggest_key(doc->schema, name) };
+	doc->unknown = xreallocarray(doc->unknown, doc->nunknown + 1, sizeof(*doc->unknown));
+	doc->unknown[doc->nunknown++] = key;
+	return key;
+}
+
+/* "; did you mean 'memory'?" or "": never a legacy key, which would do nothing. */
 static char *suggest_key(const struct cfg_key *schema, const char *name)
 {
 	const struct cfg_key *best = NULL;
@@ -299,6 +328,8 @@ static char *suggest_key(const struct cfg_key *schema, const char *name)
 	size_t len = strlen(name);
 
 	for (; schema->name; schema++) {
+		if (schema->flags & KEY_LEGACY)
+			continue;
 		if (!strcasecmp(schema->name, name)) {
 			best = schema;
 			break;
@@ -527,7 +558,7 @@ static void record_stmt(struct parser *ps, const struct cfg_key *key, const char
 static bool parse_assignment(struct parser *ps)
 {
 	char *name = xstrdup(ps->tok.value);
-	const struct cfg_key *key = cfg_key_find(ps->schema, name);
+	const struct cfg_key *key = doc_key_find(ps->em->doc, name);
 	const char *vstart;
 	bool append, ok = false;
 	int line = ps->lx.line;
@@ -546,6 +577,8 @@ static bool parse_assignment(struct parser *ps)
 	append = ps->tok.type == T_PLUSEQ;
 	ps->cur_op = append ? "+=" : "=";
 	advance(ps);
+	if (!key && (ps->em->doc->flags & CFG_UNKNOWN_WARN))
+		key = add_unknown_key(ps->em->doc, name);
 	if (!key) {
 		char *hint = suggest_key(ps->schema, name);
 
@@ -670,18 +703,19 @@ static void confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
 	doc->confuse_error_line = cfg ? cfg->line : 0;
 }
 
-static cfg_opt_t *build_opts(const struct cfg_key *schema)
+static cfg_opt_t *build_opts(const struct cfg_doc *doc)
 {
 	size_t n = 0, i;
 	cfg_opt_t *opts;
 
-	while (schema[n].name)
+	while (doc->schema[n].name)
 		n++;
-	opts = xcalloc(n + 1, sizeof(*opts));
-	for (i = 0; i < n; i++) {
-		const char *name = schema[i].name;
+	opts = xcalloc(n + doc->nunknown + 1, sizeof(*opts));
+	for (i = 0; i < n + doc->nunknown; i++) {
+		const struct cfg_key *key = i < n ? &doc->schema[i] : doc->unknown[i - n];
+		const char *name = key->name;
 
-		switch (schema[i].kind) {
+		switch (key->kind) {
 		case KEY_INT:
 			opts[i] = (cfg_opt_t)CFG_INT(name, 0, CFGF_NODEFAULT);
 			break;
@@ -693,7 +727,7 @@ static cfg_opt_t *build_opts(const struct cfg_key *schema)
 			break;
 		}
 	}
-	opts[n] = (cfg_opt_t)CFG_END();
+	opts[n + doc->nunknown] = (cfg_opt_t)CFG_END();
 	return opts;
 }
 
@@ -730,7 +764,7 @@ static char *explain_confuse_error(struct cfg_doc *doc)
 }
 
 struct cfg_doc *cfg_doc_parse(const struct cfg_chunk *chunks, size_t nchunks,
-			      const struct cfg_key *schema, char **err)
+			      const struct cfg_key *schema, unsigned flags, char **err)
 {
 	struct cfg_doc *doc = xcalloc(1, sizeof(*doc));
 	struct emitter em = { .doc = doc };
@@ -739,6 +773,7 @@ struct cfg_doc *cfg_doc_parse(const struct cfg_chunk *chunks, size_t nchunks,
 
 	*err = NULL;
 	doc->schema = schema;
+	doc->flags = flags;
 	sb_init(&em.out);
 	/* libconfuse counts lines from 1: origin[0] describes line 1. */
 	doc->origin = xcalloc(1, sizeof(*doc->origin));
@@ -766,7 +801,7 @@ struct cfg_doc *cfg_doc_parse(const struct cfg_chunk *chunks, size_t nchunks,
 		}
 		free(ps.tok.value);
 	}
-	doc->opts = build_opts(schema);
+	doc->opts = build_opts(doc);
 	doc->cfg = cfg_init(doc->opts, CFGF_NONE);
 	cfg_set_error_function(doc->cfg, confuse_error);
 	parsing_doc = doc;
@@ -802,12 +837,18 @@ void cfg_doc_free(struct cfg_doc *doc)
 	free(doc->stmts);
 	free(doc->origin);
 	free(doc->confuse_error);
+	for (i = 0; i < doc->nunknown; i++) {
+		free((char *)doc->unknown[i]->name);
+		free((char *)doc->unknown[i]->hint);
+		free(doc->unknown[i]);
+	}
+	free(doc->unknown);
 	free(doc);
 }
 
 const struct cfg_stmt *cfg_doc_stmt(const struct cfg_doc *doc, const char *name)
 {
-	const struct cfg_key *key = cfg_key_find(doc->schema, name);
+	const struct cfg_key *key = doc_key_find(doc, name);
 
 	return key ? last_stmt(doc, key) : NULL;
 }
@@ -852,9 +893,16 @@ void cfg_doc_foreach(const struct cfg_doc *doc,
 		     void (*fn)(const struct cfg_stmt *stmt, void *opaque), void *opaque)
 {
 	const struct cfg_key *key;
+	size_t i;
 
 	for (key = doc->schema; key->name; key++) {
 		const struct cfg_stmt *st = last_stmt(doc, key);
+
+		if (st)
+			fn(st, opaque);
+	}
+	for (i = 0; i < doc->nunknown; i++) {
+		const struct cfg_stmt *st = last_stmt(doc, doc->unknown[i]);
 
 		if (st)
 			fn(st, opaque);

@@ -29,6 +29,8 @@ enum key_kind {
 
 #define KEY_XEN_ONLY 0x1 /* accepted, but only the xen backend honours it */
 #define KEY_XEN_ALSO 0x2 /* honoured by every backend; the xen backend needs its value */
+#define KEY_LEGACY 0x4	 /* an xm-era key xl ignores: accepted, ignored; hint says more */
+#define KEY_UNKNOWN 0x8	 /* not in the schema: read only under CFG_UNKNOWN_WARN */
 
 struct cfg_key {
 	const char *name;
@@ -57,12 +59,15 @@ struct cfg_stmt {
 
 struct cfg_doc;
 
+/* cfg_doc_parse's flags. */
+#define CFG_UNKNOWN_WARN 0x1 /* a key outside the schema is read (as KEY_UNKNOWN), not refused */
+
 /*
  * Parses the chunks in order (a later chunk's assignments win). Returns NULL
  * and a one-line message "source:line: ..." in *err on any error.
  */
 struct cfg_doc *cfg_doc_parse(const struct cfg_chunk *chunks, size_t nchunks,
-			      const struct cfg_key *schema, char **err);
+			      const struct cfg_key *schema, unsigned flags, char **err);
 void cfg_doc_free(struct cfg_doc *doc);
 
 const struct cfg_stmt *cfg_doc_stmt(const struct cfg_doc *doc, const char *key);
@@ -73,7 +78,7 @@ bool cfg_doc_is_list(const struct cfg_doc *doc, const char *key);
 unsigned cfg_doc_list_len(const struct cfg_doc *doc, const char *key);
 const char *cfg_doc_list_item(const struct cfg_doc *doc, const char *key, unsigned i);
 
-/* Calls fn for every key that was assigned, in schema order. */
+/* Calls fn for every key that was assigned, in schema order, then the unknown ones. */
 void cfg_doc_foreach(const struct cfg_doc *doc,
 		     void (*fn)(const struct cfg_stmt *stmt, void *opaque), void *opaque);
 

@@ -285,6 +285,18 @@ static bool load_boot(struct loader *ld)
 	const char *extra = cfg_doc_str(ld->doc, "extra");
 
 	dc->kernel = dup_or_null(cfg_doc_str(ld->doc, "kernel"));
+	/* xm's way to name HVM firmware (Ganeti still writes it): xl drops it, warning. */
+	if (dc->type == DOMAIN_TYPE_HVM && dc->kernel &&
+	    !strcmp(strrchr(dc->kernel, '/') ? strrchr(dc->kernel, '/') + 1 : dc->kernel,
+		    "hvmloader")) {
+		const struct cfg_stmt *st = cfg_doc_stmt(ld->doc, "kernel");
+
+		xlc_warn("%s:%d: kernel = %s: HVM firmware, ignored as xl ignores it; "
+			 "firmware_override names other firmware",
+			 st->source, st->line, st->raw);
+		free(dc->kernel);
+		dc->kernel = NULL;
+	}
 	dc->ramdisk = dup_or_null(cfg_doc_str(ld->doc, "ramdisk"));
 	if (cmdline) {
 		if (root || extra)
@@ -389,6 +401,22 @@ static bool load_vifs(struct loader *ld)
 	return true;
 }
 
+/*
+ * A key xl ignores (an xm-era one), or one xlc does not know when told to
+ * let those pass: one warning each, naming the file, line and key.
+ */
+static void warn_ignored(const struct cfg_stmt *st, void *opaque)
+{
+	(void)opaque;
+	if (st->key->flags & KEY_LEGACY)
+		xlc_warn("%s:%d: %s = %s: ignored, as xl ignores it%s%s", st->source, st->line,
+			 st->key->name, st->raw, st->key->hint ? "; " : "",
+			 st->key->hint ? st->key->hint : "");
+	else if (st->key->flags & KEY_UNKNOWN)
+		xlc_warn("%s:%d: %s = %s: not an xl.cfg key; ignored (unknown_keys = warn)%s",
+			 st->source, st->line, st->key->name, st->raw, st->key->hint);
+}
+
 static void keep_xen_only(const struct cfg_stmt *st, void *opaque)
 {
 	struct loader *ld = opaque;
@@ -426,7 +454,8 @@ struct domain_config *domain_config_load(const char *source, const char *text, s
 	for (i = 0; i < noverrides; i++)
 		chunks[i + 1] =
 			(struct cfg_chunk){ "command line", overrides[i], strlen(overrides[i]) };
-	ld.doc = cfg_doc_parse(chunks, noverrides + 1, domain_keys, err);
+	ld.doc = cfg_doc_parse(chunks, noverrides + 1, domain_keys,
+			       defaults && defaults->unknown_keys_warn ? CFG_UNKNOWN_WARN : 0, err);
 	free(chunks);
 	if (!ld.doc)
 		return NULL;
@@ -434,6 +463,7 @@ struct domain_config *domain_config_load(const char *source, const char *text, s
 	ld.dc->source = xstrdup(source);
 	if (load_identity(&ld) && load_type(&ld) && load_sizes(&ld) && load_cpus(&ld) &&
 	    load_boot(&ld) && load_actions(&ld) && load_disks(&ld) && load_vifs(&ld)) {
+		cfg_doc_foreach(ld.doc, warn_ignored, &ld);
 		cfg_doc_foreach(ld.doc, keep_xen_only, &ld);
 		cfg_doc_free(ld.doc);
 		return ld.dc;

@@ -70,6 +70,7 @@ struct domain_config {
 struct domain_defaults {
 	const char *vif_bridge; /* vif.default.bridge */
 	const char *vif_script; /* vif.default.script */
+	bool unknown_keys_warn; /* unknown_keys = "warn": a key xlc does not know is ignored */
 };
 
 extern const struct cfg_key domain_keys[];

@@ -22,6 +22,15 @@
 		n, KEY_ANY, KEY_XEN_ONLY, NULL                                                     \
 	}
 
+/* An xm-era key xl 4.17 never reads: accepted and ignored, with what to use instead. */
+#define LEGACY(n, instead)                                                                         \
+	{                                                                                          \
+		n, KEY_ANY, KEY_LEGACY, instead                                                    \
+	}
+
+static const char KERNEL_IP[] = "xm built the kernel's ip=/nfsroot= from it; write those in "
+				"extra or cmdline";
+
 static const char ACTION_HINT[] =
 	"one of destroy, restart, rename-restart, preserve, coredump-destroy, "
 	"coredump-restart, soft-reset";
@@ -89,6 +98,60 @@ const struct cfg_key domain_keys[] = {
 	XEN("vncpasswd"), XEN("vncunused"), XEN("vncviewer"), XEN_LIST("vnuma"), XEN("vpmu"),
 	XEN("vpt_align"), XEN_LIST("vsnd"), XEN_LIST("vtpm"), XEN("vuart"), XEN("xauthority"),
 	XEN("xen_platform_pci"), XEN("xend_suspend_evtchn_compat"),
+
+	/*
+	 * xm's keys (Xen 4.4's create.py) that xl 4.17 never reads (libvirt still
+	 * writes parallel, Ganeti bootargs, cpu and cpu_cap), and xen-tools' own:
+	 * files from xen-tools, Ganeti and the xm years load, and each of these
+	 * draws a warning instead of an error.
+	 */
+	LEGACY("access_control", "xl's FLASK labels are seclabel and init_seclabel"),
+	LEGACY("blkif", "the nearest xl key is driver_domain"),
+	LEGACY("bootargs", "xl reads bootloader_args"),
+	LEGACY("bootentry", "xl reads bootloader_args"),
+	LEGACY("cpu", "xl pins with cpus"),
+	LEGACY("cpu_cap", "xl reads cap"),
+	LEGACY("cpuid_check", NULL),
+	LEGACY("description", NULL),
+	LEGACY("dhcp", KERNEL_IP),
+	LEGACY("fda", "xl has device_model_args_hvm"),
+	LEGACY("fdb", "xl has device_model_args_hvm"),
+	LEGACY("features", NULL),
+	LEGACY("gateway", KERNEL_IP),
+	LEGACY("guest_os_type", NULL),
+	LEGACY("hostname", KERNEL_IP),
+	LEGACY("interface", KERNEL_IP),
+	LEGACY("ip", KERNEL_IP),
+	LEGACY("irq", "xl reads irqs"),
+	LEGACY("isa", "xl has device_model_args_hvm"),
+	LEGACY("loader", "xl reads firmware, bios or firmware_override"),
+	LEGACY("machine_address_size", NULL),
+	LEGACY("memory_sharing", NULL),
+	LEGACY("monitor", "xl has device_model_args_hvm"),
+	LEGACY("monitor_path", "xl has device_model_args_hvm"),
+	LEGACY("netif", "the nearest xl key is driver_domain"),
+	LEGACY("netmask", KERNEL_IP),
+	LEGACY("nfs_root", KERNEL_IP),
+	LEGACY("nfs_server", KERNEL_IP),
+	LEGACY("nics", "xl makes one vif per entry of vif"),
+	LEGACY("on_xend_start", "xendomains starts /etc/xen/auto; xlc create --auto"),
+	LEGACY("on_xend_stop", NULL),
+	LEGACY("parallel", "xl has device_model_args_hvm"),
+	LEGACY("restart", "xl reads on_poweroff, on_reboot and on_crash"),
+	LEGACY("s3_integrity", NULL),
+	LEGACY("superpages", NULL),
+	LEGACY("suppress_spurious_page_faults", NULL),
+	LEGACY("target", NULL),
+	LEGACY("tpmif", "xl reads vtpm"),
+	LEGACY("vcpu_avail", "xl reads vcpus (online) and maxvcpus"),
+	LEGACY("vhpt", NULL),
+	LEGACY("vncconsole", "xl create -V"),
+	LEGACY("vscsi", NULL),
+	LEGACY("vusb", "xl reads usbctrl and usbdev"),
+	LEGACY("xen_extended_power_mgmt", NULL),
+	/* xen-tools' own keys, which xm and xl both leave alone. */
+	LEGACY("broadcast", "xen-tools writes it for NFS-root guests; xm ignored it too"),
+	LEGACY("xen_shell", "xen-tools' xen-shell admins; xm ignored it too"),
 	{ NULL, 0, 0, NULL },
 };
 /* clang-format on */

@@ -30,6 +30,7 @@ static const struct cfg_key xlc_conf_keys[] = {
 	{ "log_max_size", KEY_INT, 0, "KiB before a log is rotated to .1" },
 	{ "console_log_max_size", KEY_INT, 0, "KiB before a console log is rotated to .1" },
 	{ "console_timestamps", KEY_INT, 0, "1: a timestamp on every console log line" },
+	{ "unknown_keys", KEY_STRING, 0, "error or warn: what a domain config's unknown key does" },
 	/* The rest of xl.conf(5), so that a copy of /etc/xen/xl.conf loads. */
 	XL("autoballoon"), XL("blkdev_start"), XL("claim_mode"), XL("colo.default.proxyscript"),
 	XL("domid_policy"), XL("lockfile"), XL("max_grant_frames"), XL("max_grant_version"),
@@ -105,6 +106,21 @@ static int vmm_settings(struct xlc_conf *conf, const struct cfg_doc *doc, char *
 	return -1;
 }
 
+/* unknown_keys = "error" (the default) or "warn", for configs with keys of their own. */
+static int unknown_keys_setting(struct xlc_conf *conf, const struct cfg_doc *doc, char **err)
+{
+	const char *v = doc ? cfg_doc_str(doc, "unknown_keys") : NULL;
+
+	if (!v || !strcmp(v, "error"))
+		return 0;
+	if (!strcmp(v, "warn")) {
+		conf->unknown_keys_warn = true;
+		return 0;
+	}
+	*err = cfg_doc_error(doc, "unknown_keys", "use error or warn");
+	return -1;
+}
+
 int xlc_conf_load(struct xlc_conf *conf, char **err)
 {
 	const char *sysconf = getenv("XLC_SYSCONFDIR");
@@ -122,7 +138,7 @@ int xlc_conf_load(struct xlc_conf *conf, char **err)
 		return 1;
 	if (text) {
 		chunk = (struct cfg_chunk){ conf->path, text, len };
-		doc = cfg_doc_parse(&chunk, 1, xlc_conf_keys, err);
+		doc = cfg_doc_parse(&chunk, 1, xlc_conf_keys, 0, err);
 		free(text);
 		if (!doc)
 			return 1;
@@ -140,7 +156,7 @@ int xlc_conf_load(struct xlc_conf *conf, char **err)
 	conf->log_dir = pick(doc, "log_dir", NULL, "XLC_LOG_DIR", "/var/log/xlc");
 	conf->vif_bridge = pick(doc, "vif.default.bridge", "defaultbridge", NULL, NULL);
 	conf->vif_script = pick(doc, "vif.default.script", "vifscript", NULL, NULL);
-	if (vmm_settings(conf, doc, err)) {
+	if (unknown_keys_setting(conf, doc, err) || vmm_settings(conf, doc, err)) {
 		cfg_doc_free(doc);
 		return 1;
 	}

@@ -17,7 +17,7 @@
  */
 #define XLC_DEFAULT_VMM_UID_BASE 0x78000000u
 #define XLC_DEFAULT_VMM_OVERHEAD_MIB 256 /* the VMM and KVM beside guest RAM, in its cgroup */
-#define XLC_DEFAULT_LOG_MAX_KIB 10240	  /* 10 MiB, then .1 */
+#define XLC_DEFAULT_LOG_MAX_KIB 10240	 /* 10 MiB, then .1 */
 
 struct xlc_conf {
 	char *path;	   /* the file read, or NULL */
@@ -34,6 +34,7 @@ struct xlc_conf {
 	char *vmm_seccomp; /* kill, trap, log, off */
 	uint64_t log_max_bytes, console_log_max_bytes;
 	bool console_timestamps;
+	bool unknown_keys_warn; /* unknown_keys = "warn" */
 };
 
 /*

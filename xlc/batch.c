@@ -125,7 +125,8 @@ static int collect(struct batch *b)
 
 static void parse_all(struct batch *b)
 {
-	struct domain_defaults defaults = { xlc_config.vif_bridge, xlc_config.vif_script };
+	struct domain_defaults defaults = { xlc_config.vif_bridge, xlc_config.vif_script,
+					    xlc_config.unknown_keys_warn };
 	unsigned i;
 
 	for (i = 0; i < b->n; i++) {

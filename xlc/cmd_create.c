@@ -71,6 +71,7 @@ static int parse_args(int argc, char **argv, struct create_args *a)
 		{ "force", no_argument, NULL, 'O' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "auto", no_argument, NULL, 'U' },
+		{ "unknown-keys", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct command *cmd = &commands[0];
@@ -116,6 +117,12 @@ static int parse_args(int argc, char **argv, struct create_args *a)
 		case 'U':
 			autostart = true;
 			break;
+		case 'K': /* for this create: xlc.conf's unknown_keys */
+			if (strcmp(optarg, "warn") && strcmp(optarg, "error"))
+				return usage_error(cmd, "--unknown-keys %s: use warn or error",
+						   optarg);
+			xlc_config.unknown_keys_warn = !strcmp(optarg, "warn");
+			break;
 		}
 	}
 	a->overrides = xcalloc((size_t)argc + 2, sizeof(char *));
@@ -155,7 +162,8 @@ static int parse_args(int argc, char **argv, struct create_args *a)
 
 static struct domain_config *load_config(const struct create_args *a)
 {
-	struct domain_defaults defaults = { xlc_config.vif_bridge, xlc_config.vif_script };
+	struct domain_defaults defaults = { xlc_config.vif_bridge, xlc_config.vif_script,
+					    xlc_config.unknown_keys_warn };
 	struct domain_config *dc;
 	char *path = NULL, *text, *err = NULL;
 	size_t len = 0;
@@ -193,9 +201,16 @@ static void warn_ignored_keys(const struct domain_config *dc, const struct backe
 	if (be->honours_xen_only_keys)
 		return;
 	sb_init(&sb);
-	for (i = 0; i < dc->nxen_only; i++)
-		if (!dc->xen_only[i].kvm_honours)
-			sb_addf(&sb, "%s%s", sb.len ? ", " : "", dc->xen_only[i].key);
+	for (i = 0; i < dc->nxen_only; i++) {
+		const struct xen_setting *x = &dc->xen_only[i];
+
+		if (x->kvm_honours)
+			continue;
+		if (strcmp(x->source, dc->source)) /* the command line's key=value */
+			sb_addf(&sb, "%s%s (%s)", sb.len ? ", " : "", x->key, x->source);
+		else
+			sb_addf(&sb, "%s%s (line %d)", sb.len ? ", " : "", x->key, x->line);
+	}
 	if (sb.len)
 		xlc_warn("%s: ignored by the %s backend: %s", dc->source, be->name, sb.buf);
 	sb_free(&sb);

@@ -27,6 +27,9 @@ const struct command commands[] = {
 	  "      --force      Start even if the batch asks for more memory than is free.\n"
 	  "      --json       Print the batch's summary as JSON.\n"
 	  "      --auto       The configs in /etc/xlc/auto/ (see examples/xlc-auto.service).\n"
+	  "      --unknown-keys warn|error  What a key xlc does not know does (default:\n"
+	  "                   xlc.conf's unknown_keys, else error; xm-era keys xl ignores\n"
+	  "                   are always only warned about).\n"
 	  "A configfile without '/' is also looked for in /etc/xlc/ and /etc/xen/.\n"
 	  "Each key=value is a later assignment in xl.cfg syntax: the last one wins.\n" },
 	{ "list", main_list, false, "List the domains", "[-l|--json] [domain]",

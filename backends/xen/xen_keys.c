@@ -408,6 +408,65 @@ static int apply_bootloader_args(struct keys *k)
 	return 0;
 }
 
+/*
+ * cpuid: xend's list ("leaf:reg=bits", ...) or libxl's "host,flag=value,..."
+ * string. As xl does, an entry libxl cannot read is reported and skipped,
+ * and a string whose first word is not "host" is ignored.
+ */
+static int apply_cpuid(struct keys *k)
+{
+	static const char *const xend_errors[] = {
+		"",
+		"illegal leaf number",
+		"illegal subleaf number",
+		"missing colon",
+		"invalid register name (must be e[abcd]x)",
+		"policy string must be exactly 32 characters long",
+	};
+	static const char *const flag_errors[] = {
+		"",
+		"missing \"=\" in key=value",
+		"unknown CPUID flag name",
+		"illegal CPUID value (must be: [0|1|x|k|s])",
+	};
+	const struct xen_setting *s = setting(k, "cpuid");
+	libxl_cpuid_policy_list *cpuid = &k->d->b_info.cpuid;
+	char *copy, *save = NULL, *p;
+	unsigned i;
+	int e;
+
+	if (!s)
+		return 0;
+	for (i = 0; !s->value && i < s->nitems; i++) {
+		e = libxl_cpuid_parse_config_xend(cpuid, s->items[i]);
+		if (e)
+			xlc_warn("%s:%d: cpuid: \"%s\": %s; skipped, as xl skips it", s->source,
+				 s->line, s->items[i],
+				 e > 0 && e < (int)ARRAY_SIZE(xend_errors) ? xend_errors[e]
+									   : "unknown error");
+	}
+	if (!s->value)
+		return 0;
+	copy = xstrdup(s->value);
+	p = strtok_r(copy, ",", &save);
+	if (p && strcmp(p, "host")) {
+		xlc_warn("%s:%d: cpuid = \"%s\": the first word must be \"host\"; ignored, as xl "
+			 "ignores it",
+			 s->source, s->line, s->value);
+		p = NULL;
+	}
+	while (p && (p = strtok_r(NULL, ",", &save))) {
+		e = libxl_cpuid_parse_config(cpuid, p);
+		if (e)
+			xlc_warn("%s:%d: cpuid: \"%s\": %s; skipped, as xl skips it", s->source,
+				 s->line, p,
+				 e > 0 && e < (int)ARRAY_SIZE(flag_errors) ? flag_errors[e]
+									   : "unknown error");
+	}
+	free(copy);
+	return 0;
+}
+
 /* Keys whose value is one of libxl's enumeration names. */
 static int apply_enums(struct keys *k)
 {
@@ -637,7 +696,9 @@ static const char *const handled_keys[] = {
 	"pci_seize",
 	"on_soft_reset",
 	"vncviewer",
-	"device_model", /* xl ignores both, with a warning */
+	"device_model", /* xl ignores these three, with a warning */
+	"vif2",
+	"cpuid",
 };
 
 static bool handled(const char *key)
@@ -653,9 +714,9 @@ static bool handled(const char *key)
 int xen_keys_apply(const struct domain_config *dc, libxl_domain_config *d, char **err)
 {
 	static int (*const functions[])(struct keys *) = {
-		apply_display,	       apply_viridian,	apply_hvm_lists,
-		apply_bootloader_args, apply_enums,	apply_vga,
-		apply_mmio_hole,       apply_cpus_soft, apply_pci,
+		apply_display, apply_viridian, apply_hvm_lists, apply_bootloader_args,
+		apply_enums,   apply_vga,      apply_mmio_hole, apply_cpus_soft,
+		apply_pci,     apply_cpuid,
 	};
 	struct keys k = { .dc = dc, .d = d };
 	unsigned type = 1u << d->c_info.type, i, j;
@@ -672,11 +733,14 @@ int xen_keys_apply(const struct domain_config *dc, libxl_domain_config *d, char 
 				goto fail;
 			continue;
 		}
-		if (!strcmp(s->key, "vncviewer") || !strcmp(s->key, "device_model"))
+		if (!strcmp(s->key, "vncviewer") || !strcmp(s->key, "device_model") ||
+		    !strcmp(s->key, "vif2"))
 			xlc_warn("%s:%d: %s is ignored, as xl ignores it (%s)", s->source, s->line,
 				 s->key,
-				 s->key[0] == 'v' ? "xl create -V starts a viewer"
-						  : "device_model_override names the device model");
+				 !strcmp(s->key, "vif2") ? "netchannel2 is gone; use vif"
+				 : s->key[0] == 'v'
+					 ? "xl create -V starts a viewer"
+					 : "device_model_override names the device model");
 		if (!handled(s->key)) {
 			k.err = xasprintf("%s:%d: %s: xlc's xen backend does not pass this key to "
 					  "libxl yet; create this guest with xl",

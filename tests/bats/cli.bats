@@ -225,7 +225,9 @@ teardown() { teardown_sandbox; }
 	printf 'pae = 1\nvnc = 1\nviridian = [ "base" ]\n' >>"${SANDBOX}/g.cfg"
 	run --separate-stderr "${XLC}" -b kvm create -nq "${SANDBOX}/g.cfg"
 	[ "${status}" -eq 0 ]
-	[ "${stderr}" = "xlc: ${SANDBOX}/g.cfg: ignored by the kvm backend: pae, viridian, vnc" ]
+	[ "${stderr}" = "xlc: ${SANDBOX}/g.cfg: ignored by the kvm backend: pae (line 4), viridian (line 6), vnc (line 5)" ]
+	run --separate-stderr "${XLC}" -b kvm create -nq "${SANDBOX}/g.cfg" 'sdl=1'
+	[[ "${stderr}" == *", sdl (command line), "* ]]
 }
 
 @test "xen: no warning for Xen-only keys when built with Xen" {
@@ -275,4 +277,75 @@ teardown() { teardown_sandbox; }
 	run comm -12 <(echo "${ours}") <(echo "${exported}")
 	echo "exported: ${output}"
 	[ -z "${output}" ]
+}
+
+@test "legacy keys: each xm key xl ignores loads with a warning naming file, line and key" {
+	cfg="${TESTS_DIR}/diff/corpus/69-xm-keys-xl-ignores.cfg"
+	run --separate-stderr "${XLC}" -b kvm create -nq "${cfg}"
+	[ "${status}" -eq 0 ]
+	[ "$(jq -r .c_info.name <<<"${output}")" = xm-era ]
+	# One warning per key, at the key's own line, and nothing else.
+	n=0
+	while IFS= read -r line; do
+		[[ "${line}" =~ ^xlc:\ ${cfg}:([0-9]+):\ ([a-z_0-9]+)\ =\ .*:\ ignored,\ as\ xl\ ignores\ it ]] ||
+			{ echo "not a legacy-key warning: ${line}"; return 1; }
+		[ "$(sed -n "${BASH_REMATCH[1]}p" "${cfg}" | cut -d' ' -f1)" = "${BASH_REMATCH[2]}" ] ||
+			{ echo "wrong line: ${line}"; return 1; }
+		n=$((n + 1))
+	done <<<"${stderr}"
+	[ "${n}" -eq 44 ]
+	# The replacement is named where xl has one.
+	[[ "${stderr}" == *"cpu_cap = 50: ignored, as xl ignores it; xl reads cap"* ]]
+	# A misspelling of a key xl reads is still an error, with the key meant.
+	for typo in "memroy = 128:memory" "vcpu = 2:vcpus" "on_powerof = 'destroy':on_poweroff"; do
+		printf 'name = "t"\n%s\n' "${typo%:*}" >"${SANDBOX}/t.cfg"
+		run --separate-stderr "${XLC}" create -nq "${SANDBOX}/t.cfg"
+		[ "${status}" -eq 1 ] || { echo "${typo}: ${status}"; return 1; }
+		[[ "${stderr}" == *"t.cfg:2: "*": unknown key; did you mean '${typo##*:}'?" ]]
+	done
+}
+
+@test "legacy keys: xen-tools, Ganeti, libvirt and Xen's examples load on both backends, warnings only" {
+	"${XLC}" -b xen create -nq /dev/null 'name="x"' 2>&1 | grep -q 'without Xen support' && skip "built without Xen"
+	n=0
+	for cfg in "${TESTS_DIR}"/diff/corpus/{57,58,59,60,61,62,63,64,65,66,67,68,69,70}-*.cfg; do
+		for be in kvm xen; do
+			run --separate-stderr "${XLC}" -b "${be}" create -nq "${cfg}"
+			[ "${status}" -eq 0 ] || { echo "${be} ${cfg}: ${status}: ${stderr}"; return 1; }
+			jq -e .c_info.name <<<"${output}" >/dev/null
+			# Every warning names the file and a line.
+			while IFS= read -r line; do
+				[ -z "${line}" ] && continue
+				[[ "${line}" =~ ^xlc:\ ${cfg}(:[0-9]+:|:\ ignored\ by\ the\ kvm\ backend:\ .*\(line\ [0-9]+\)$) ]] ||
+					{ echo "${be}: a warning without a line: ${line}"; return 1; }
+			done <<<"${stderr}"
+		done
+		n=$((n + 1))
+	done
+	[ "${n}" -eq 14 ]
+	# What they meant survives where xl keeps it: Ganeti's cpuid, xen-tools' root and extra.
+	[ "$("${XLC}" -b xen create -nq "${TESTS_DIR}/diff/corpus/63-ganeti-pv.cfg" 2>/dev/null | jq -r '.b_info.cpuid.cpuid[0].leaf')" = 1 ]
+	[ "$("${XLC}" -b kvm create -nq "${TESTS_DIR}/diff/corpus/57-xen-tools-dhcp.cfg" 2>/dev/null | jq -r .b_info.cmdline)" = "root=/dev/xvda2 ro elevator=noop" ]
+}
+
+@test "unknown keys: refused by default; unknown_keys = warn (xlc.conf) or --unknown-keys warn lets them pass" {
+	printf 'name = "u"\nmy_site_key = "rack 4"\nmemroy = 64\n' >"${SANDBOX}/u.cfg"
+	run --separate-stderr "${XLC}" create -nq "${SANDBOX}/u.cfg"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: ${SANDBOX}/u.cfg:2: my_site_key = \"rack 4\": unknown key" ]
+	run --separate-stderr "${XLC}" create -nq --unknown-keys warn "${SANDBOX}/u.cfg"
+	[ "${status}" -eq 0 ]
+	[ "${stderr}" = "$(printf '%s\n%s' \
+		"xlc: ${SANDBOX}/u.cfg:2: my_site_key = \"rack 4\": not an xl.cfg key; ignored (unknown_keys = warn)" \
+		"xlc: ${SANDBOX}/u.cfg:3: memroy = 64: not an xl.cfg key; ignored (unknown_keys = warn); did you mean 'memory'?")" ]
+	[ "$(jq .b_info.max_memkb <<<"${output}")" = null ] # memroy set nothing
+	echo 'unknown_keys = "warn"' >"${SANDBOX}/etc/xlc/xlc.conf"
+	run --separate-stderr "${XLC}" create -nq "${SANDBOX}/u.cfg"
+	[ "${status}" -eq 0 ]
+	run --separate-stderr "${XLC}" create -nq --unknown-keys error "${SANDBOX}/u.cfg"
+	[ "${status}" -eq 1 ]
+	echo 'unknown_keys = "sometimes"' >"${SANDBOX}/etc/xlc/xlc.conf"
+	run --separate-stderr "${XLC}" create -nq "${SANDBOX}/u.cfg"
+	[ "${status}" -eq 1 ]
+	[[ "${stderr}" == *"xlc.conf:1: unknown_keys = \"sometimes\": use error or warn" ]]
 }

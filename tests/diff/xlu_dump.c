@@ -411,6 +411,16 @@ static int dump_config(const char *file, int noverrides, char **overrides)
 	load_affinity(cfg, &d.b_info);
 	load_actions(cfg, &d);
 	xlu_cfg_replace_string(cfg, "kernel", &d.b_info.kernel, 0);
+	/* xl_parse.c: an HVM kernel named hvmloader is xm's firmware override, dropped. */
+	if (d.c_info.type == LIBXL_DOMAIN_TYPE_HVM && d.b_info.kernel) {
+		char *base = libxl_basename(d.b_info.kernel);
+
+		if (!strcmp(base, "hvmloader")) {
+			free(d.b_info.kernel);
+			d.b_info.kernel = NULL;
+		}
+		free(base);
+	}
 	xlu_cfg_replace_string(cfg, "ramdisk", &d.b_info.ramdisk, 0);
 	d.b_info.cmdline = cmdline_of(cfg);
 	load_devices(cfg, &d);

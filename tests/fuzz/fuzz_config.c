@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct domain_defaults defaults = { "xenbr0", NULL };
+	/* An odd length also reads unknown keys (unknown_keys = warn). */
+	struct domain_defaults defaults = { "xenbr0", NULL, size % 2 };
 	char *text = xstrndup((const char *)data, size), *override = NULL, *err = NULL;
 	char *overrides[1];
 	struct domain_config *dc;

@@ -3,7 +3,7 @@
 # rebuilds, and runs the tests meant to catch it, which must then fail. Works
 # on a copy of the tree (build/mutate/tree), never on the sources themselves.
 #
-#   tests/mutate/run.sh [NAME-SUBSTRING]
+#   tests/mutate/run.sh [NAME-REGEX]
 #
 # Prints TAP: "ok" for each mutation a test killed, "not ok" for a survivor
 # (or a test that fails even unmutated), then the kill rate.
@@ -74,7 +74,7 @@ done <"${LIST}"
 # all of them run first, on the unmutated build.
 declare -A baseline baseline_log
 for i in "${!names[@]}"; do
-	[ -n "${only}" ] && [[ "${names[i]}" != *"${only}"* ]] && continue
+	[ -n "${only}" ] && ! [[ "${names[i]}" =~ ${only} ]] && continue
 	t=${tests[i]}
 	[ -n "${baseline[${t}]:-}" ] && continue
 	run_test "${t}" && baseline[${t}]=pass || baseline[${t}]=fail
@@ -83,7 +83,7 @@ done
 
 n=0 killed=0 survived=0 total=0
 for i in "${!names[@]}"; do
-	[ -n "${only}" ] && [[ "${names[i]}" != *"${only}"* ]] && continue
+	[ -n "${only}" ] && ! [[ "${names[i]}" =~ ${only} ]] && continue
 	total=$((total + 1))
 	t=${tests[i]}
 	n=$((n + 1))

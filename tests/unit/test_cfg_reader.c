@@ -21,7 +21,7 @@ static struct cfg_doc *parse(const char *text, char **err)
 	struct cfg_chunk c = { "t.cfg", text, strlen(text) };
 
 	*err = NULL;
-	return cfg_doc_parse(&c, 1, keys, err);
+	return cfg_doc_parse(&c, 1, keys, 0, err);
 }
 
 static void expect_error(const char *text, const char *want)
@@ -98,10 +98,41 @@ static void test_errors(void)
 	expect_error("name = 'a'\nName = 'b'\n", "t.cfg:2: 'Name': keys are lowercase");
 }
 
+/* CFG_UNKNOWN_WARN: keys outside the schema are read, as strings or lists. */
+static void test_unknown_keys(void)
+{
+	const char *text = "name = 'g'\nsite_rack = 'r4'\nsite_tags = [ 'a', 7 ]\nmemroy = 5\n";
+	struct cfg_chunk c = { "t.cfg", text, strlen(text) };
+	const struct cfg_stmt *st;
+	char *err = NULL;
+	struct cfg_doc *doc = cfg_doc_parse(&c, 1, keys, CFG_UNKNOWN_WARN, &err);
+
+	ok(doc != NULL, "unknown keys are read under CFG_UNKNOWN_WARN");
+	if (!doc) {
+		printf("#   got: %s\n", err);
+		free(err);
+		return;
+	}
+	ok(cfg_doc_str(doc, "site_rack") && !strcmp(cfg_doc_str(doc, "site_rack"), "r4"),
+	   "an unknown scalar keeps its value");
+	ok(cfg_doc_list_len(doc, "site_tags") == 2 &&
+		   !strcmp(cfg_doc_list_item(doc, "site_tags", 1), "7"),
+	   "an unknown list keeps its items");
+	st = cfg_doc_stmt(doc, "memroy");
+	ok(st && (st->key->flags & KEY_UNKNOWN) && st->line == 4,
+	   "an unknown key is marked, with its line");
+	ok(st && st->key->hint && strstr(st->key->hint, "did you mean 'memory'"),
+	   "and carries the key it may have meant");
+	ok(!cfg_doc_has(doc, "memory"), "a misspelling sets nothing");
+	cfg_doc_free(doc);
+	expect_error("site_rack = 'r4'\n", "unknown key");
+}
+
 int main(void)
 {
 	test_values();
 	test_lines();
 	test_errors();
+	test_unknown_keys();
 	return done_testing();
 }
