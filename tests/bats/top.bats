@@ -133,8 +133,19 @@ col() {
 	tmux new-session -d -s "${TMUX_SESSION}" -x 220 -y 30 \
 		"env XLC_RUN_DIR='${XLC_RUN_DIR}' LANG=C.UTF-8 '${XLC}' top -d 0.5; sleep 30"
 	screen() { tmux capture-pane -p -t "${TMUX_SESSION}"; }
-	sleep 2
-	run screen
+	# The screen once CHECK (a condition on $output and $lines) holds, or
+	# after 15 s: top redraws every 0.5 s, slower under ASan or load.
+	screen_until() {
+		local i
+		for i in $(seq 1 75); do
+			run screen
+			eval "$1" && return 0
+			sleep 0.2
+		done
+		echo "${output}"
+		return 1
+	}
+	screen_until '[[ "${lines[4]}" == *"█"* ]]' # two samples drawn
 	[[ "${lines[0]}" =~ ^xlc\ top\ -\ [0-9:]{8}\ \ \ kvm\ \(API\ 12\)$ ]]
 	# (tmux drops the trailing space xentop prints after "shutdown")
 	[ "${lines[1]}" = "2 domains: 1 running, 1 blocked, 0 paused, 0 crashed, 0 dying, 0 shutdown" ]
@@ -144,44 +155,30 @@ col() {
 	[[ "${lines[4]}" == *"█"* ]]	    # the busy guest's history is full blocks
 	[[ "${output}" == *"Delay  Networks  vBds  VCPUs  Repeat header  Sort order  Order by  Filter  Quit"* ]]
 	tmux send-keys -t "${TMUX_SESSION}" s # sort by STATE: blocked before running
-	sleep 0.5
-	run screen
-	[[ "${lines[4]}" =~ ^\ +idle\ --b--- ]]
+	screen_until '[[ "${lines[4]}" =~ ^\ +idle\ --b--- ]]'
 	tmux send-keys -t "${TMUX_SESSION}" n # the vif's detail line
-	sleep 0.5
-	run screen
-	[[ "${output}" =~ Net0\ RX:\ +[0-9]+bytes ]]
+	screen_until '[[ "${output}" =~ Net0\ RX:\ +[0-9]+bytes ]]'
 	tmux send-keys -t "${TMUX_SESSION}" n
-	sleep 0.5
-	run screen
-	[[ "${output}" != *"Net0 RX:"* ]]
+	screen_until '[[ "${output}" != *"Net0 RX:"* ]]'
 	tmux send-keys -t "${TMUX_SESSION}" b # the disk's detail line
-	sleep 0.5
-	run screen
-	[[ "${output}" == *"VBD BlkBack 51712 [ca: 0]  OO:"* ]]
+	screen_until '[[ "${output}" == *"VBD BlkBack 51712 [ca: 0]  OO:"* ]]'
 	tmux send-keys -t "${TMUX_SESSION}" / b u s y Enter # filter by name
-	sleep 0.5
-	run screen
-	[[ "${output}" == *" busy -----r"* && "${output}" != *" idle --b---"* ]]
+	screen_until '[[ "${output}" == *" busy -----r"* && "${output}" != *" idle --b---"* ]]'
 	tmux send-keys -t "${TMUX_SESSION}" / Enter o C P U '(' % Enter # no filter; sort by CPU(%)
 	xlc create -q "${SANDBOX}/g.cfg" name=\"newcomer\"
-	sleep 1.5
-	run screen
-	[[ "${lines[1]}" == "3 domains:"* ]]
+	screen_until '[[ "${lines[1]}" == "3 domains:"* && "${output}" == *" newcomer --b---"* ]]'
 	[[ "${lines[4]}" =~ ^\ +busy ]] # the busiest first
-	[[ "${output}" == *" newcomer --b---"* ]]
 	xlc destroy newcomer
-	sleep 1
-	run screen
-	[[ "${lines[1]}" == "2 domains:"* && "${output}" != *newcomer* ]]
+	screen_until '[[ "${lines[1]}" == "2 domains:"* && "${output}" != *newcomer* ]]'
 	tmux resize-window -t "${TMUX_SESSION}" -x 100 -y 12 # smaller: redrawn to fit
-	sleep 1
-	run screen
-	[ "${#lines[@]}" -le 12 ]
+	screen_until '[ "${#lines[@]}" -le 12 ]'
 	[[ "${lines[0]}" == "xlc top - "* && "${output}" == *" busy -----r"* ]]
 	tmux send-keys -t "${TMUX_SESSION}" x # an unknown key does nothing
 	tmux send-keys -t "${TMUX_SESSION}" q
-	sleep 0.5
+	for i in $(seq 1 50); do
+		pgrep -f "${XLC} top -d 0.5" >/dev/null || break
+		sleep 0.2
+	done
 	run pgrep -f "${XLC} top -d 0.5"
 	[ "${status}" -eq 1 ] # top has quit
 }
