@@ -577,7 +577,8 @@ static bool parse_assignment(struct parser *ps)
 	append = ps->tok.type == T_PLUSEQ;
 	ps->cur_op = append ? "+=" : "=";
 	advance(ps);
-	if (!key && (ps->em->doc->flags & CFG_UNKNOWN_WARN))
+	if (!key && (ps->em->doc->flags & CFG_UNKNOWN_WARN) &&
+	    ps->em->doc->nunknown < CFG_UNKNOWN_MAX)
 		key = add_unknown_key(ps->em->doc, name);
 	if (!key) {
 		char *hint = suggest_key(ps->schema, name);

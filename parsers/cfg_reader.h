@@ -61,6 +61,7 @@ struct cfg_doc;
 
 /* cfg_doc_parse's flags. */
 #define CFG_UNKNOWN_WARN 0x1 /* a key outside the schema is read (as KEY_UNKNOWN), not refused */
+#define CFG_UNKNOWN_MAX 256  /* more distinct unknown keys than this are refused all the same */
 
 /*
  * Parses the chunks in order (a later chunk's assignments win). Returns NULL

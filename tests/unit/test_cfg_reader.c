@@ -98,6 +98,25 @@ static void test_errors(void)
 	expect_error("name = 'a'\nName = 'b'\n", "t.cfg:2: 'Name': keys are lowercase");
 }
 
+/* Past CFG_UNKNOWN_MAX distinct unknown keys, the next is refused: reading stays fast. */
+static void many_unknown_keys(void)
+{
+	char *text = calloc(CFG_UNKNOWN_MAX + 2, 16), *err = NULL, want[48];
+	struct cfg_chunk c = { "t.cfg", text, 0 };
+	struct cfg_doc *doc;
+	unsigned i;
+
+	for (i = 0; i <= CFG_UNKNOWN_MAX; i++)
+		c.len += (size_t)sprintf(text + c.len, "k%u = 1\n", i);
+	doc = cfg_doc_parse(&c, 1, keys, CFG_UNKNOWN_WARN, &err);
+	snprintf(want, sizeof(want), ":%u: k%u = 1: unknown key", CFG_UNKNOWN_MAX + 1,
+		 CFG_UNKNOWN_MAX);
+	ok(!doc && err && strstr(err, want), "the unknown key past the limit is refused");
+	cfg_doc_free(doc);
+	free(err);
+	free(text);
+}
+
 /* CFG_UNKNOWN_WARN: keys outside the schema are read, as strings or lists. */
 static void test_unknown_keys(void)
 {
@@ -126,6 +145,7 @@ static void test_unknown_keys(void)
 	ok(!cfg_doc_has(doc, "memory"), "a misspelling sets nothing");
 	cfg_doc_free(doc);
 	expect_error("site_rack = 'r4'\n", "unknown key");
+	many_unknown_keys();
 }
 
 int main(void)
