@@ -21,7 +21,8 @@
 #include "lib/safe_dir.h"
 #include "lib/util.h"
 
-#define MAX_DOMID 32767
+/* Xen's ids for guests: from DOMID_FIRST_RESERVED (0x7FF0) on, ids mean something else. */
+#define MAX_DOMID 32751
 
 int rundir_open(struct rundir *rd, const char *path, char **err)
 {
@@ -121,16 +122,46 @@ static char *id_path(const struct rundir *rd, int domid)
 	return xasprintf("%s/id-%d", rd->path, domid);
 }
 
-static char *id_target(const struct rundir *rd, int domid)
+/*
+ * .held-N: the id a domain was created with, which its taps (vifN.M) and
+ * cgroup (guest-N) keep across reboots; no other domain may take it while
+ * the domain lives, though list shows the domain under its current id.
+ */
+static char *held_path(const struct rundir *rd, int domid)
 {
-	char *path = id_path(rd, domid), buf[256];
+	return xasprintf("%s/.held-%d", rd->path, domid);
+}
+
+static char *link_target(const char *path)
+{
+	char buf[256];
 	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
 
-	free(path);
 	if (n <= 0)
 		return NULL;
 	buf[n] = '\0';
 	return xstrdup(buf);
+}
+
+static char *id_target(const struct rundir *rd, int domid)
+{
+	char *path = id_path(rd, domid), *name = link_target(path);
+
+	free(path);
+	return name;
+}
+
+/* The id in a directory entry named prefix + digits ("id-12"), or -1 for any other name. */
+static int entry_id(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	long id;
+
+	if (strncmp(name, prefix, n) || !name[n] ||
+	    strspn(name + n, "0123456789") != strlen(name + n) || strlen(name + n) > 5)
+		return -1;
+	id = strtol(name + n, NULL, 10);
+	return id >= 1 && id <= MAX_DOMID ? (int)id : -1;
 }
 
 /* Sockets first, then ids: an id is stale once its name's socket is gone. */
@@ -158,10 +189,12 @@ static void clean_pass(struct rundir *rd, bool ids)
 				unlink(path);
 			free(sock);
 			free(path);
-		} else if (ids && !strncmp(e->d_name, "id-", 3)) {
-			char *name = id_target(rd, atoi(e->d_name + 3)), *sock;
+		} else if (ids &&
+			   (entry_id(e->d_name, "id-") > 0 || entry_id(e->d_name, ".held-") > 0)) {
+			char *name, *sock;
 
 			path = xasprintf("%s/%s", rd->path, e->d_name);
+			name = link_target(path);
 			sock = name ? rundir_socket(rd, name) : NULL;
 			if (!sock || access(sock, F_OK))
 				unlink(path);
@@ -209,9 +242,15 @@ int rundir_claim_id(struct rundir *rd, const char *name)
 
 	for (i = 0; i < MAX_DOMID; i++) {
 		int domid = (start - 1 + i) % MAX_DOMID + 1;
-		char *path = id_path(rd, domid);
-		int r = symlink(name, path);
+		char *path = id_path(rd, domid), *held = held_path(rd, domid);
+		int r = -1;
 
+		struct stat st;
+
+		errno = EEXIST;
+		if (lstat(held, &st)) /* held by a domain created with it (a link to its name) */
+			r = symlink(name, path);
+		free(held);
 		free(path);
 		if (!r) {
 			set_next_id(rd, domid % MAX_DOMID + 1);
@@ -282,15 +321,13 @@ int rundir_list(struct rundir *rd, struct rundir_entry **out)
 		return 0;
 	while ((e = readdir(d))) {
 		char *name;
+		int domid = entry_id(e->d_name, "id-");
 
-		if (strncmp(e->d_name, "id-", 3) || !isdigit((unsigned char)e->d_name[3]))
-			continue;
-		name = id_target(rd, atoi(e->d_name + 3));
-		if (!name)
+		if (domid < 0 || !(name = id_target(rd, domid)))
 			continue;
 		*out = xreallocarray(*out, (size_t)n + 1, sizeof(**out));
 		(*out)[n].name = name;
-		(*out)[n].domid = atoi(e->d_name + 3);
+		(*out)[n].domid = domid;
 		n++;
 	}
 	closedir(d);
@@ -545,24 +582,61 @@ static int set_id(struct rundir *rd, int domid, const char *name)
 	return r;
 }
 
+/* Points the holds that name a domain at its new name (a rename). */
+static void retarget_holds(struct rundir *rd, const char *name, const char *new_name)
+{
+	DIR *d = opendir(rd->path);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		int domid = entry_id(e->d_name, ".held-");
+		char *path, *target, *tmp;
+
+		if (domid < 0)
+			continue;
+		path = held_path(rd, domid);
+		target = link_target(path);
+		tmp = xasprintf("%s.new", path);
+		if (target && !strcmp(target, name) && !symlink(new_name, tmp))
+			rename(tmp, path);
+		unlink(tmp);
+		free(tmp);
+		free(target);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+}
+
 int rundir_rename(struct rundir *rd, const char *name, const char *new_name, int domid, char **err)
 {
 	char *from = rundir_socket(rd, name), *to = rundir_socket(rd, new_name);
 	char *pid_from = pid_path(rd, name), *pid_to = pid_path(rd, new_name);
+	struct sockaddr_un sa;
 	int ret = -1;
 
-	if (!rundir_name_ok(new_name)) {
-		*err = xasprintf("'%s' is not a name for a domain", new_name);
+	if (!rundir_name_ok(new_name) || sockaddr_for(to, &sa)) {
+		*err = xasprintf("'%s' is not a name for a domain here%s", new_name,
+				 rundir_name_ok(new_name) ? " (too long for a socket path)" : "");
+		goto out;
+	}
+	if (!strcmp(name, new_name)) {
+		ret = 0;
 		goto out;
 	}
 	rundir_lock(rd);
 	rundir_clean(rd);
-	if (strcmp(name, new_name) && !access(to, F_OK)) {
-		*err = xasprintf("domain with name \"%s\" already exists", new_name);
-	} else if (rename(from, to) || set_id(rd, domid, new_name)) {
-		*err = xasprintf("cannot rename %s: %s", from, strerror(errno));
+	/* NOREPLACE: a socket that appeared meanwhile is never overwritten. */
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE)) {
+		*err = errno == EEXIST
+			       ? xasprintf("domain with name \"%s\" already exists", new_name)
+			       : xasprintf("cannot rename %s: %s", from, strerror(errno));
+	} else if (set_id(rd, domid, new_name)) {
+		*err = xasprintf("cannot point id %d at %s: %s", domid, new_name, strerror(errno));
+		rename(to, from); /* as it was: the id still names the old name */
 	} else {
 		rename(pid_from, pid_to);
+		retarget_holds(rd, name, new_name);
 		ret = 0;
 	}
 	rundir_unlock(rd);
@@ -624,6 +698,28 @@ out:
 	return ret;
 }
 
+/* The created-with id stays the domain's (see held_path); a ghost's hold is cleaned. */
+static void hold_id(struct rundir *rd, int domid, const char *name)
+{
+	char *path = held_path(rd, domid);
+
+	unlink(path);
+	if (symlink(name, path)) {
+		/* without it the id may go to another domain after 32751 more */
+	}
+	free(path);
+}
+
+void rundir_release_hold(struct rundir *rd, int domid, const char *name)
+{
+	char *path = held_path(rd, domid), *target = link_target(path);
+
+	if (target && !strcmp(target, name))
+		unlink(path);
+	free(target);
+	free(path);
+}
+
 int rundir_claim(struct rundir *rd, const char *name, int *domid, int *listen_fd, char **err)
 {
 	char *sock = rundir_socket(rd, name);
@@ -647,6 +743,7 @@ int rundir_claim(struct rundir *rd, const char *name, int *domid, int *listen_fd
 		goto out;
 	}
 	rundir_set_pid(rd, name, getpid());
+	hold_id(rd, *domid, name);
 	ret = 0;
 out:
 	rundir_unlock(rd);

@@ -62,6 +62,12 @@ int rundir_rename(struct rundir *rd, const char *name, const char *new_name, int
 bool rundir_name_ok(const char *name);
 /* Forgets a domain: its socket and its id (if the id still names it). */
 void rundir_release(struct rundir *rd, const char *name, int domid);
+/*
+ * rundir_claim also holds the id a domain is created with (its taps and
+ * cgroup are named for it) for the domain's whole life, even once reboots
+ * gave it others; this lets it go.
+ */
+void rundir_release_hold(struct rundir *rd, int domid, const char *name);
 
 struct rundir_entry {
 	char *name;

@@ -788,10 +788,35 @@ static void forget_for_keeper(struct supervisor *sv)
  * it shut down and see it gone when it is destroyed. False if it could not
  * be kept.
  */
+/* The keeper's life: the old guest's entry, answering until it is destroyed. */
+static void __attribute__((noreturn))
+be_keeper(struct supervisor *sv, char *renamed, int listen_fd, int code)
+{
+	char *path = xstrdup(sv->rd.path), *err = NULL;
+
+	forget_for_keeper(sv);
+	/* Its own open of the lock file: flock locks belong to an open file. */
+	rundir_close(&sv->rd);
+	if (rundir_open(&sv->rd, path, &err))
+		_exit(1);
+	free(path);
+	sv->name = renamed;
+	sv->listen_fd = listen_fd;
+	sv->state = ST_SHUTDOWN;
+	sv->host.cgroup = NULL; /* the restarted guest's */
+	set_comm(renamed);
+	rename_config(sv, renamed);
+	rundir_set_pid(&sv->rd, renamed, getpid());
+	control_shut_down(sv, code);
+	loop(sv);
+	rundir_release(&sv->rd, renamed, sv->domid);
+	_exit(0);
+}
+
 bool keep_renamed(struct supervisor *sv, int code)
 {
 	char suffix[24], *renamed, *err = NULL;
-	int listen_fd;
+	int listen_fd, status;
 	time_t now = time(NULL);
 	struct tm tm;
 	pid_t pid;
@@ -808,24 +833,20 @@ bool keep_renamed(struct supervisor *sv, int code)
 	       sv->domid);
 	/* Twice forked: the keeper belongs to init, which reaps it when it ends. */
 	pid = fork();
-	if (pid == 0 && fork() != 0)
-		_exit(0);
 	if (pid == 0) {
-		forget_for_keeper(sv);
-		sv->name = renamed;
-		sv->listen_fd = listen_fd;
-		sv->state = ST_SHUTDOWN;
-		sv->host.cgroup = NULL; /* the restarted guest's */
-		set_comm(renamed);
-		rundir_set_pid(&sv->rd, renamed, getpid());
-		control_shut_down(sv, code);
-		loop(sv);
-		rundir_release(&sv->rd, renamed, sv->domid);
-		_exit(0);
+		pid_t keeper = fork();
+
+		if (keeper != 0)
+			_exit(keeper < 0 ? 1 : 0);
+		be_keeper(sv, renamed, listen_fd, code);
 	}
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
 	close(listen_fd);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		sv_log(sv, "xlc-vmm: %s: cannot fork the old guest's keeper\n", sv->name);
+		rundir_release(&sv->rd, renamed, sv->domid); /* restart() takes a new id */
+		free(renamed);
+		return false;
+	}
 	control_drop_clients(sv, true); /* the keeper's now */
 	free(renamed);
 	return true;
@@ -882,6 +903,7 @@ static int claim(struct supervisor *sv, char **err)
 	if (rundir_open(&sv->rd, sv->spec->run_dir, err) ||
 	    rundir_claim(&sv->rd, sv->name, &sv->domid, &sv->listen_fd, err))
 		return -1;
+	sv->first_domid = sv->domid;
 	return 0;
 }
 
@@ -942,6 +964,7 @@ int supervisor_run(struct vmm_spec *spec, int ready_fd)
 	 */
 	if (sv.listen_fd >= 0) {
 		rundir_release(&sv.rd, sv.name, sv.domid);
+		rundir_release_hold(&sv.rd, sv.first_domid, sv.name);
 		close(sv.listen_fd);
 	}
 	host_close(&sv.host, spec);

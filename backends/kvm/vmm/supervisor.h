@@ -54,7 +54,8 @@ struct supervisor {
 	struct vmm_spec *spec;
 	const char *name; /* the domain's (rename and rename-restart's keeper change it) */
 	char *name_buf;	  /* name, when it is no longer the spec's */
-	int domid;
+	int domid;	  /* the current boot's: each reboot takes a new one, as on Xen */
+	int first_domid;  /* the created-with id, held for the taps and cgroup named for it */
 	struct rundir rd;
 	int listen_fd;
 	int ready_fd; /* the creating xlc waits for "ok" or "error ..." here */
