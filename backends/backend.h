@@ -99,13 +99,14 @@ struct backend_ops {
 	int (*wait_gone)(const struct xlc_conf *conf, const char *name, int timeout);
 	/*
 	 * shutdown -w, in two steps as xl's death watch: watch() before the
-	 * domain is asked (NULL: it is gone already), then watch_wait() until
+	 * domain is asked (NULL: it is gone already, or with *err, it cannot
+	 * be watched), then watch_wait() until
 	 * it has shut down (*reason: xl's code, 0 poweroff, 1 reboot, 3 crash)
 	 * or is gone (*reason -1); with until_gone (-ww), until it is gone,
 	 * calling on_shutdown (if not NULL) when it shuts down meanwhile.
 	 * watch_wait frees the watch; 0, or -1 if it could not wait.
 	 */
-	struct domain_watch *(*watch)(const struct xlc_conf *conf, const char *name);
+	struct domain_watch *(*watch)(const struct xlc_conf *conf, const char *name, char **err);
 	int (*watch_wait)(struct domain_watch *w, bool until_gone,
 			  void (*on_shutdown)(int reason, void *arg), void *arg, int *reason);
 	/* Attaches the terminal to the domain's console; returns an exit status. */

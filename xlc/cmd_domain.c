@@ -337,10 +337,13 @@ int main_rename(int argc, char **argv)
 	return ret;
 }
 
+/* -ww: a shutdown on the way to the domain's end, said as xl says it. */
 static void continue_waiting(int reason, void *arg)
 {
-	(void)reason;
-	fprintf(stderr, "Domain %d continue waiting for death\n", *(const int *)arg);
+	int domid = *(const int *)arg;
+
+	fprintf(stderr, "Domain %d has been shut down, reason code %d\n", domid, reason);
+	fprintf(stderr, "Domain %d continue waiting for death\n", domid);
 }
 
 /*
@@ -411,7 +414,13 @@ static int power_op(int argc, char **argv, const char *cname, enum domain_op op,
 
 		/* Watched before it is asked, so that a quick shutdown is not missed. */
 		if (wait)
-			watches[i] = be->watch(&xlc_config, d[i].name);
+			watches[i] = be->watch(&xlc_config, d[i].name, &err);
+		if (err) {
+			xlc_warn("%s %s failed: %s", cname, d[i].name, err);
+			free(err);
+			ret = EXIT_FAIL;
+			continue;
+		}
 		fprintf(stderr, "%s domain %d\n", verb, d[i].domid);
 		if (be->op(&xlc_config, d[i].name, op, &err)) {
 			xlc_warn("%s %s failed: %s", cname, d[i].name, err);
@@ -439,10 +448,12 @@ int main_reboot(int argc, char **argv)
 int main_console(int argc, char **argv)
 {
 	const struct backend_ops *be;
-	int opt, escape = CONSOLE_DEFAULT_ESCAPE, domid, status;
+	int opt, escape = CONSOLE_DEFAULT_ESCAPE, domid, status, num = 0;
 	char *name;
 
 	while ((opt = command_getopt(argc, argv, "e:t:n:", NULL, cmd("console"), 1)) != -1) {
+		if (opt == 'n')
+			num = atoi(optarg); /* as xl reads it */
 		if (opt == 'e') {
 			escape = console_parse_escape(optarg);
 			if (escape < 0)
@@ -460,6 +471,11 @@ int main_console(int argc, char **argv)
 	be = backend();
 	name = resolve(be, argv[optind], &domid);
 	need(be, be->console, "attach consoles");
+	if (num != 0) { /* xlc attaches the one console a guest has: its first */
+		fprintf(stderr, "Unable to attach console\n");
+		free(name);
+		return EXIT_FAIL;
+	}
 	status = be->console(&xlc_config, name, escape);
 	free(name);
 	return status;
@@ -468,13 +484,25 @@ int main_console(int argc, char **argv)
 int main_domid(int argc, char **argv)
 {
 	const struct backend_ops *be;
-	int domid;
+	struct domain_info *d;
+	int n, i;
 
 	while (command_getopt(argc, argv, "", NULL, cmd("domid"), 1) != -1)
 		;
 	be = backend();
-	free(resolve(be, argv[optind], &domid));
-	printf("%d\n", domid);
+	/* A name only, as xl: "5" is the domain named 5, not domain 5. */
+	d = list_domains(be, &n);
+	for (i = 0; i < n && strcmp(d[i].name, argv[optind]); i++)
+		;
+	if (i == n) {
+		fprintf(stderr,
+			"Can't get domid of domain name '%s', maybe this domain does not exist.\n",
+			argv[optind]);
+		domain_info_free(d, n);
+		return EXIT_FAIL;
+	}
+	printf("%d\n", d[i].domid);
+	domain_info_free(d, n);
 	return EXIT_OK;
 }
 
@@ -519,17 +547,6 @@ static bool unknown_operand(const struct domain_info *d, int n, int argc, char *
 	return false;
 }
 
-/* Whether the operands (names or ids) name this domain; no operands: all. */
-static bool selected(const struct domain_info *d, int argc, char **argv)
-{
-	int j;
-
-	for (j = optind; j < argc; j++)
-		if (is_domain(d, argv[j]))
-			return true;
-	return optind >= argc;
-}
-
 /* "H:MM:SS", or "N day(s), H:MM:SS"; short drops the seconds, as xl does. */
 static void format_uptime(long long secs, bool shortform, char *buf, size_t len)
 {
@@ -544,14 +561,25 @@ static void format_uptime(long long secs, bool shortform, char *buf, size_t len)
 		snprintf(buf + n, len - (size_t)n, "%2lld:%02lld:%02lld", h, m, s);
 }
 
+static void print_uptime(const struct domain_info *d, bool shortform, const char *clock, time_t now)
+{
+	char up[64];
+
+	format_uptime(now - d->start_time, shortform, up, sizeof(up));
+	if (shortform)
+		printf(" %s up %s, %s (%d)\n", clock, up, d->name, d->domid);
+	else
+		printf("%-33s %4d %s\n", d->name, d->domid, up);
+}
+
 int main_uptime(int argc, char **argv)
 {
 	const struct backend_ops *be;
 	struct domain_info *d;
 	bool shortform = false;
-	int opt, n, i;
+	int opt, n, i, j;
 	time_t now = time(NULL);
-	char up[64], clock[16];
+	char clock[16];
 
 	while ((opt = command_getopt(argc, argv, "s", NULL, cmd("uptime"), 0)) != -1)
 		shortform = true;
@@ -565,15 +593,13 @@ int main_uptime(int argc, char **argv)
 	strftime(clock, sizeof(clock), "%H:%M:%S", localtime(&now));
 	if (!shortform)
 		printf("%-33s %4s %s\n", "Name", "ID", "Uptime");
-	for (i = 0; i < n; i++) {
-		if (!selected(&d[i], argc, argv))
-			continue;
-		format_uptime(now - d[i].start_time, shortform, up, sizeof(up));
-		if (shortform)
-			printf(" %s up %s, %s (%d)\n", clock, up, d[i].name, d[i].domid);
-		else
-			printf("%-33s %4d %s\n", d[i].name, d[i].domid, up);
-	}
+	/* Every domain, or those named in the order named (twice if named twice), as xl. */
+	for (i = 0; optind >= argc && i < n; i++)
+		print_uptime(&d[i], shortform, clock, now);
+	for (j = optind; j < argc; j++)
+		for (i = 0; i < n; i++)
+			if (is_domain(&d[i], argv[j]))
+				print_uptime(&d[i], shortform, clock, now);
 	domain_info_free(d, n);
 	return EXIT_OK;
 }

@@ -54,7 +54,7 @@ const struct command commands[] = {
 	  "[-e escape] [-t pv|serial|vuart] [-n N] <domain>",
 	  "  -e ESC           The escape character: ^X or one character (default ^]).\n"
 	  "  -t TYPE          pv, serial or vuart (kvm: every type is the serial console).\n"
-	  "  -n N             The console's number (kvm: there is one).\n" },
+	  "  -n N             The console's number: 0, the one xlc attaches.\n" },
 	{ "uptime", main_uptime, false, "Print the domains' uptime", "[-s] [domain...]",
 	  "  -s               Short form, like uptime(1).\n" },
 	{ "domid", main_domid, false, "Convert a domain name to a domain id", "<name>", NULL },

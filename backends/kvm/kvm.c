@@ -154,20 +154,32 @@ static pid_t spawn_vmm(const char *program, const struct vmm_spec *spec, int spe
  * wait, not the pipe's end, which a process the VMM forked may still hold.
  */
 #define READY_TIMEOUT_S 300
+
+/* A clock NTP does not step: a VMM started at boot is not killed by a clock jump. */
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int wait_ready(int fd, pid_t pid, const char *name)
 {
-	long long deadline = (long long)time(NULL) + READY_TIMEOUT_S;
+	long long deadline = mono_ms() + READY_TIMEOUT_S * 1000LL;
 	char buf[1024];
 	size_t len = 0;
 	ssize_t n = 1;
 
 	while (len < sizeof(buf) - 1 && n != 0 && !memchr(buf, '\n', len)) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long long left = deadline - (long long)time(NULL);
+		long long left = deadline - mono_ms();
 
-		if (left <= 0 || (poll(&p, 1, (int)left * 1000) == 0)) {
+		if (left <= 0 || (poll(&p, 1, (int)left) == 0)) {
 			close(fd);
-			kill(pid, SIGKILL); /* the VMM we started, by PID */
+			/* The VMM we started, and what it started (a vif script): its session. */
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 			xlc_warn("%s: the VMM did not report within %d s; see its log", name,
 				 READY_TIMEOUT_S);
@@ -531,20 +543,22 @@ struct domain_watch {
 	int fd;
 };
 
-static struct domain_watch *kvm_watch(const struct xlc_conf *conf, const char *name)
+static struct domain_watch *kvm_watch(const struct xlc_conf *conf, const char *name, char **err)
 {
 	struct rundir rd = { 0 };
 	struct domain_watch *w;
-	char *err = NULL;
-	int fd;
+	int fd, tries = 0;
 
-	if (open_rundir(conf, &rd, &err)) {
-		free(err);
+	if (open_rundir(conf, &rd, err))
 		return NULL;
-	}
-	while ((fd = rundir_connect(&rd, name)) == RUNDIR_SILENT)
+	/* A full backlog clears in moments; a VMM silent for 10 s is stopped or hung. */
+	while ((fd = rundir_connect(&rd, name)) == RUNDIR_SILENT && ++tries < 100)
 		usleep(100000);
 	rundir_close(&rd);
+	if (fd == RUNDIR_SILENT)
+		*err = xasprintf("domain %s's VMM does not answer (it may be stopped or hung); "
+				 "not waiting for it",
+				 name);
 	if (fd < 0)
 		return NULL;
 	if (send(fd, "wait\n", 5, MSG_NOSIGNAL) != 5) {

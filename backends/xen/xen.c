@@ -434,14 +434,12 @@ struct domain_watch {
 	uint32_t domid;
 };
 
-static struct domain_watch *xen_watch(const struct xlc_conf *conf, const char *name)
+static struct domain_watch *xen_watch(const struct xlc_conf *conf, const char *name, char **err)
 {
-	char *err = NULL;
-	libxl_ctx *c = xen_ctx(conf, &err);
+	libxl_ctx *c = xen_ctx(conf, err);
 	struct domain_watch *w;
 	uint32_t domid;
 
-	free(err);
 	if (!c || libxl_name_to_domid(c, name, &domid))
 		return NULL;
 	w = xcalloc(1, sizeof(*w));

@@ -246,7 +246,7 @@ xendomains_names() {
 	# -ww: the old domain is gone once the new one runs.
 	run --separate-stderr timeout 20 "${XLC}" reboot -F -ww g1
 	[ "${status}" -eq 0 ]
-	[ "${stderr}" = "$(printf 'Rebooting domain 1\nWaiting for 1 domains\nDomain 1 continue waiting for death\nDomain 1 has been destroyed')" ]
+	[ "${stderr}" = "$(printf 'Rebooting domain 1\nWaiting for 1 domains\nDomain 1 has been shut down, reason code 1\nDomain 1 continue waiting for death\nDomain 1 has been destroyed')" ]
 	run xlc list
 	[[ "${lines[1]}" =~ ^g1\ +2\ +64\ +1\ +r-----\ +0\.[0-2]$ ]]
 	[ "$(xlc domid g1)" = 2 ]
@@ -287,7 +287,7 @@ xendomains_names() {
 	kill -0 "${ww}" # still waiting: the domain is there, shut down
 	xlc destroy g1
 	wait "${ww}"
-	[ "$(cat "${SANDBOX}/ww")" = "$(printf 'Shutting down domain 2\nWaiting for 1 domains\nDomain 2 continue waiting for death\nDomain 2 has been destroyed')" ]
+	[ "$(cat "${SANDBOX}/ww")" = "$(printf 'Shutting down domain 2\nWaiting for 1 domains\nDomain 2 has been shut down, reason code 0\nDomain 2 continue waiting for death\nDomain 2 has been destroyed')" ]
 	# A guest that ends on its own: -w with on_poweroff=destroy; list no longer has it.
 	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/button.bzImage\" 'cmdline="kit.end=poweroff"'
 	wait_console g1 KIT-BUTTON-WAITING
@@ -309,8 +309,10 @@ xendomains_names() {
 	old=${BASH_REMATCH[1]}
 	[[ "${output}" =~ g1\ +2\ +64\ +1\ +[-rb]{2}---- ]]
 	[ "$(xlc list --json | jq '.[] | select(.name == "g1") | .boots')" -eq 2 ]
-	# The keeper answers as its own process, named for its domain.
+	# The keeper answers as its own process, named for its domain, and its
+	# config has the new name (xendomains reads names from list -l).
 	[ "$(cat "/proc/$(cat "${XLC_RUN_DIR}/${old}.pid")/comm")" = "xlc-${old:0:11}" ]
+	[ "$(xlc list -l "${old}" | jq -r '.[0].config.c_info.name')" = "${old}" ]
 	xlc destroy "${old}"
 	[ "$(xlc list | tail -n +2 | wc -l)" -eq 1 ]
 	[ ! -e "${XLC_RUN_DIR}/${old}.sock" ]
@@ -344,6 +346,44 @@ xendomains_names() {
 	# The renamed guest is still controlled by its new name.
 	xlc destroy web-2
 	[ "$(xlc list | tail -n +2 | awk '{print $1}')" = g1 ]
+	# A name like the run directory's own entries ("id-3") is an ordinary name.
+	xlc rename g1 id-3
+	[[ "$(xlc list | sed -n 2p)" =~ ^id-3\ +2\ + ]]
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/spin.bzImage\" name=\"id-web\"
+	[ "$(xlc list | tail -n +2 | awk '{print $1}' | tr '\n' ' ')" = "id-3 id-web " ]
+	[ -S "${XLC_RUN_DIR}/id-3.sock" ]
+	[ -f "${XLC_RUN_DIR}/id-3.pid" ] # not taken for an id link and cleaned away
+	xlc destroy id-web
+	xlc destroy id-3
+	[ -z "$(ls "${XLC_RUN_DIR}")" ]
+}
+
+@test "ids: a domain's created-with id stays its own across reboots, for its taps and cgroup" {
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/spin.bzImage\" on_reboot=\"restart\"
+	xlc reboot -F -w g1
+	[ "$(xlc domid g1)" = 2 ]
+	[ -L "${XLC_RUN_DIR}/.held-1" ] # id 1 is not listed, but no other domain may take it
+	# The next id after the last one wraps round, past the held id 1, to id 3.
+	printf '%-10d\n' 32751 >"${XLC_RUN_DIR}/.lock"
+	xlc create -q "${SANDBOX}/g.cfg" name=\"g2\"
+	[ "$(xlc domid g2)" = 32751 ]
+	xlc create -q "${SANDBOX}/g.cfg" name=\"g3\"
+	[ "$(xlc domid g3)" = 3 ]
+	xlc destroy g1
+	[ ! -e "${XLC_RUN_DIR}/.held-1" ]
+}
+
+@test "uptime and domid as xl: operands in the order given; domid takes a name, not an id" {
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/spin.bzImage\"
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/spin.bzImage\" name=\"g2\"
+	run xlc uptime g2 g1 g2
+	[ "$(tail -n +2 <<<"${output}" | awk '{print $1}' | tr '\n' ' ')" = "g2 g1 g2 " ]
+	run --separate-stderr xlc domid 1
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "Can't get domid of domain name '1', maybe this domain does not exist." ]
+	run --separate-stderr xlc console -n 1 g1
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "Unable to attach console" ]
 }
 
 @test "a run directory that cannot be made is a clear error, for create and list alike" {
@@ -359,11 +399,15 @@ xendomains_names() {
 }
 
 @test "unknown domains: a clear message and exit 1" {
-	for c in destroy pause unpause console domid; do
+	for c in destroy pause unpause console; do
 		run xlc "${c}" nosuch
 		[ "${status}" -eq 1 ] || { echo "${c}: ${status}"; return 1; }
 		[[ "${output}" == *"nosuch is an invalid domain identifier"* ]]
 	done
+	# xl's domid takes a name only and says so in its own words.
+	run xlc domid nosuch
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"Can't get domid of domain name 'nosuch', maybe this domain does not exist."* ]]
 	# As xl: no domain and no -a is exit 1; so are uptime and vcpu-list of an unknown name.
 	run xlc shutdown
 	[ "${status}" -eq 1 ]
