@@ -6,7 +6,7 @@
 load helper
 
 @test "linux: the Debian fixture boots under xlc with 1 and 2 vCPUs and powers off" {
-	run_host "${TESTS_DIR}/hosts/kvm" -t 500 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
+	run_host "${TESTS_DIR}/hosts/kvm" -t 1500 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
 		sh ./linux-boot.sh
 	echo "${output}"
 	[ "${status}" -eq 0 ]
@@ -24,7 +24,7 @@ load helper
 }
 
 @test "linux: console, shutdown -w (power button), reboot (Ctrl-Alt-Del), panic, pause, destroy" {
-	run_host "${TESTS_DIR}/hosts/kvm" -t 600 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
+	run_host "${TESTS_DIR}/hosts/kvm" -t 1200 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
 		sh ./linux-lifecycle.sh
 	echo "${output}"
 	[ "${status}" -eq 0 ]
@@ -59,7 +59,7 @@ load helper
 }
 
 @test "linux: an ext4 disk from the host; the guest's synced write survives destroy and SIGKILL" {
-	run_host "${TESTS_DIR}/hosts/kvm" -t 600 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
+	run_host "${TESTS_DIR}/hosts/kvm" -t 1200 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
 		sh ./linux-disk.sh
 	echo "${output}"
 	[ "${status}" -eq 0 ]
@@ -79,7 +79,7 @@ load helper
 }
 
 @test "linux: two guests on a bridge: ping, HTTP transfers with checksums, rate=, taps" {
-	run_host "${TESTS_DIR}/hosts/kvm" -t 900 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
+	run_host "${TESTS_DIR}/hosts/kvm" -t 1500 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
 		sh ./linux-net.sh
 	echo "${output}"
 	[ "${status}" -eq 0 ]
@@ -115,7 +115,7 @@ top_col() {
 }
 
 @test "linux: five stock guests from one batch; top -b shows their CPU, disk and network; 2 vCPUs near 200 %" {
-	run_host "${TESTS_DIR}/hosts/kvm" -t 900 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
+	run_host "${TESTS_DIR}/hosts/kvm" -t 1500 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
 		sh ./linux-fleet.sh
 	echo "${output}"
 	[ "${status}" -eq 0 ]

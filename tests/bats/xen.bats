@@ -162,8 +162,9 @@ checks_creates() {
 
 # The dom0 under QEMU TCG now and then loses a process of its own: a segfault
 # in sed or grep, glibc finding its heap corrupted in one of them (a bare
-# "malloc(): ... corrupted" line; an xlc that did so would be run again too,
-# once, and fail the second time), a failed symbol lookup, ld.so failing its own startup
+# "malloc(): ... corrupted" or "corrupted double-linked list" line, seen from
+# xl itself; an xlc that did so would be run again too, once, and fail the
+# second time), a failed symbol lookup, ld.so failing its own startup
 # assertion, a tool refusing the fixed, valid arguments the payload gives it
 # ("timeout: invalid time interval '10'"), xl hung, a process stuck in the
 # kernel past every timeout; or
@@ -174,7 +175,7 @@ checks_creates() {
 dom0_broke() {
 	! grep -qE 'DIAG (dmesg|dom0):.* xlc[^ ]*\[[0-9]+\]: ' <<<"${output}" && {
 		grep -q 'froze (no heartbeat' <<<"${output}" || [ "${status}" -eq 125 ] ||
-			grep -qE 'Segmentation fault|Illegal instruction|Bus error|symbol lookup error|Inconsistency detected by ld.so|futex facility|Try .[a-z0-9]+ --help. for more information|^malloc\(\): [a-z ]*corrupted$|DIAG (dmesg|dom0):.*(segfault|general protection|traps:|invalid opcode)|DIAG xl hung|DIAG stuck' <<<"${output}"
+			grep -qE 'Segmentation fault|Illegal instruction|Bus error|symbol lookup error|Inconsistency detected by ld.so|futex facility|Try .[a-z0-9]+ --help. for more information|^(malloc\(\): [a-z ]*corrupted|corrupted double-linked list|double free or corruption.*|free\(\): invalid (pointer|size))$|DIAG (dmesg|dom0):.*(segfault|general protection|traps:|invalid opcode)|DIAG xl hung|DIAG stuck' <<<"${output}"
 	}
 }
 

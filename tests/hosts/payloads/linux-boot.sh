@@ -12,6 +12,6 @@ ramdisk = "guest/initramfs.cpio.gz"
 cmdline = "console=ttyS0 quiet xlc.test=poweroff"
 CFG
 	echo "== boot vcpus=$n"
-	timeout -s KILL 200 xlc -v create -Fq guest-$n.cfg
+	timeout -s KILL 400 xlc -v create -Fq guest-$n.cfg
 	echo "== exit $?"
 done

@@ -32,7 +32,7 @@ echo "CHECK host file $(cat /srv/fs/host.txt)"
 
 # Destroy after sync; the second disk (xvdb) is listed first in the config.
 cfg d1 disk /srv/second.img,raw,xvdb,w /srv/disk.img,raw,xvda,w
-xlc create -q d1.cfg && wait_for d1 XLC-DISK-SYNCED 120
+xlc create -q d1.cfg && wait_for d1 XLC-DISK-SYNCED 300
 log d1 | grep -E 'XLC-INFO disk=|XLC-DISK'
 synced=$(log d1 | sed -n 's/.*XLC-DISK-SYNCED //p' | tr -d '\r')
 cfg d2 disk /srv/disk.img,raw,xvda,w
@@ -43,7 +43,7 @@ xlc destroy d1
 
 # SIGKILL right after the sync: what the guest was told is stable, is.
 cfg d3 disk /srv/disk.img,raw,xvda,w
-xlc create -q d3.cfg && wait_for d3 XLC-DISK-SYNCED 120
+xlc create -q d3.cfg && wait_for d3 XLC-DISK-SYNCED 300
 kill -KILL "$(xlc list --json | jq '.[] | select(.name == "d3") | .pid')"
 synced=$(log d3 | sed -n 's/.*XLC-DISK-SYNCED //p' | tr -d '\r')
 sleep 1
@@ -53,7 +53,7 @@ xlc list | grep -q '^d3 ' || echo "CHECK d3 gone"
 # Read-only: the guest's write fails and the image does not change.
 before=$(md5sum </srv/disk.img)
 cfg ro diskro /srv/disk.img,raw,xvda,r
-xlc create -q ro.cfg && wait_for ro XLC-DISK-HOSTFILE 120
+xlc create -q ro.cfg && wait_for ro XLC-DISK-HOSTFILE 300
 log ro | grep -E 'XLC-INFO disk=|XLC-DISK'
 xlc destroy ro
 [ "$(md5sum </srv/disk.img)" = "$before" ] && echo "CHECK read-only image unchanged"

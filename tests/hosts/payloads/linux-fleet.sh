@@ -33,7 +33,7 @@ vif = [ 'bridge=br0' ]"
 start=$(cut -d' ' -f1 /proc/uptime)
 xlc create fleet/ 2>/dev/null | sed 's/^/BATCH /'
 echo "CHECK batch exit $? after $(awk -v s="$start" -v e="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { print e - s }') s"
-for g in f1 f2 f3 f4 f5; do wait_for $g XLC-GUEST-READY 180; done
+for g in f1 f2 f3 f4 f5; do wait_for $g XLC-GUEST-READY 300; done
 wait_for f5 XLC-IOLOAD 60
 echo "CHECK running $(xlc list | tail -n +2 | grep -c -- '-')"
 echo "CHECK booted $(for g in f1 f2 f3 f4 f5; do log $g | grep -c XLC-GUEST-READY; done | tr '\n' ' ')"
@@ -43,7 +43,7 @@ xlc destroy -a -f
 # Alone on the host's two CPUs, a guest spinning two vCPUs is near 200 %.
 cfg f6 spin2 "vcpus = 2"
 xlc create -q fleet/f6.cfg
-wait_for f6 XLC-GUEST-READY 180
+wait_for f6 XLC-GUEST-READY 300
 sleep 3
 xlc top -b -i 3 -d 1 | sed 's/^/TOP2 /'
 xlc destroy f6

@@ -38,7 +38,7 @@ echo "CHECK console exit $?"
 kill $feeder
 grep -q CONSOLE-42 console.out && echo "CHECK console roundtrip ok"
 start=$(date +%s)
-xlc shutdown -w shell
+timeout 300 xlc shutdown -w shell
 echo "CHECK shutdown exit $? after $(($(date +%s) - start))s"
 log shell | grep -q XLC-POWER-BUTTON && echo "CHECK power button seen by the guest"
 xlc list | grep -q '^shell ' || echo "CHECK shell gone"
@@ -46,9 +46,9 @@ xlc list | grep -q '^shell ' || echo "CHECK shell gone"
 
 cfg rb reboot 1
 xlc create -q rb.cfg
-wait_for rb XLC-GUEST-READY 120
+wait_for rb XLC-GUEST-READY 300
 i=0
-while [ "$(log rb | grep -c XLC-GUEST-READY)" -lt 2 ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+while [ "$(log rb | grep -c XLC-GUEST-READY)" -lt 2 ] && [ $i -lt 3000 ]; do sleep 0.1; i=$((i + 1)); done
 echo "CHECK reboot boots=$(log rb | grep -c XLC-GUEST-READY) list=$(xlc list --json | jq '.[] | select(.name == "rb") | .boots')"
 # The new boot's guest process is a new process, confined and in the cgroup again.
 j=$(xlc list --json)
@@ -60,7 +60,7 @@ xlc destroy rb && echo "CHECK destroy rb ok"
 # xlc reboot presses Ctrl-Alt-Del; the guest's init reboots in order.
 cfg cad idle 1
 xlc create -q cad.cfg
-wait_for cad XLC-GUEST-READY 120
+wait_for cad XLC-GUEST-READY 300
 id_before=$(xlc domid cad)
 timeout 180 xlc reboot -w cad 2>&1 | sed 's/^/CHECK reboot -w: /'
 # As on Xen (and as Ganeti checks): a new domain id, and Time(s) from zero.
@@ -68,22 +68,22 @@ id_after=$(xlc domid cad)
 [ "$id_after" != "$id_before" ] && echo "CHECK reboot new id $id_before -> $id_after"
 # -w returns once the VMM has started the guest again; its init comes later.
 i=0
-while [ "$(log cad | grep -c XLC-GUEST-READY)" -lt 2 ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+while [ "$(log cad | grep -c XLC-GUEST-READY)" -lt 2 ] && [ $i -lt 3000 ]; do sleep 0.1; i=$((i + 1)); done
 echo "CHECK cad saw $(log cad | grep -c XLC-CTRL-ALT-DEL) ctrl-alt-del, booted $(log cad | grep -c XLC-GUEST-READY) times"
 xlc destroy cad
 
 cfg crash panic 1
 echo 'on_crash = "preserve"' >>crash.cfg
 xlc create -q crash.cfg
-wait_for crash XLC-GUEST-READY 120
+wait_for crash XLC-GUEST-READY 300
 i=0
-while ! xlc list crash | grep -q -- '---sc-' && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+while ! xlc list crash | grep -q -- '---sc-' && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
 echo "CHECK crash state $(xlc list crash | awk 'NR==2 {print $5}')"
 xlc destroy crash && echo "CHECK destroy crash ok"
 
 cfg busy spin 1
 xlc create -q busy.cfg
-wait_for busy XLC-GUEST-READY 120
+wait_for busy XLC-GUEST-READY 300
 sleep 1
 xlc pause busy
 a=$(xlc list busy | awk 'NR==2 {print $6}')

@@ -31,8 +31,8 @@ cfg ga 10.0.2.11 10.0.2.12 bridge=br0 4
 cfg gb 10.0.2.12 10.0.2.11 bridge=br0,vifname=gb0 4
 xlc create -q ga.cfg && xlc create -q gb.cfg
 echo "CHECK taps $(ls /sys/class/net/br0/brif | sort | tr '\n' ' ')"
-wait_for ga 'XLC-NET-WGET peer' 180
-wait_for gb 'XLC-NET-WGET peer' 180
+wait_for ga 'XLC-NET-WGET peer' 300
+wait_for gb 'XLC-NET-WGET peer' 300
 for g in ga gb; do # a guest that rebooted or crashed says why in its VMM log
 	grep -E 'ended|triple|broke' "$XLC_LOG_DIR/xlc-$g.log" 2>/dev/null | sed "s/^/VMMLOG $g: /"
 done
@@ -44,7 +44,7 @@ xlc destroy gb
 
 # rate=4Mb/s limits what the guest sends: time the host's fetch of its 4 MiB.
 cfg gr 10.0.2.13 "" bridge=br0,rate=4Mb/s 4
-xlc create -q gr.cfg && wait_for gr XLC-NET-SERVING 180
+xlc create -q gr.cfg && wait_for gr XLC-NET-SERVING 300
 start=$(now)
 wget -q -O /tmp/gr.blob http://10.0.2.13:8080/blob
 end=$(now)

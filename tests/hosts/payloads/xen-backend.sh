@@ -138,7 +138,7 @@ xl list g4 | awk 'NR == 2 && $6 > 0 { print "CHECK g4 runs after unpause" }'
 # create -c: the console from the first byte; the end of input detaches.
 step "create -c"
 cfg g5 idle
-sleep 25 | timeout -k 10 90 xlc create -q -c g5.cfg >g5.out 2>&1
+sleep 60 | timeout -k 10 150 xlc create -q -c g5.cfg >g5.out 2>&1
 echo "CHECK create -c: exit $?"
 grep -q XLC-GUEST-READY g5.out && echo "CHECK create -c showed the boot"
 
