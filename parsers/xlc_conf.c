@@ -73,6 +73,30 @@ static int pick_num(const struct cfg_doc *doc, const char *key, long long def, l
 	return 0;
 }
 
+/*
+ * $XLC_VMM_UID_BASE overrides vmm_uid_base: test suites that share a host
+ * give each run its own uids, so two runs' domain 1 never share a uid and
+ * its process limit.
+ */
+static int uid_base_from_env(struct xlc_conf *conf, char **err)
+{
+	const char *v = getenv("XLC_VMM_UID_BASE");
+	unsigned long long n;
+	char *end;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	n = strtoull(v, &end, 0);
+	if (errno || *end || v[0] == '-' || n == 0 || n > 4294967295ULL - 65536) {
+		*err = xasprintf("XLC_VMM_UID_BASE=%s: use a uid from 1 to %llu", v,
+				 4294967295ULL - 65536);
+		return -1;
+	}
+	conf->vmm_uid_base = (uint32_t)n;
+	return 0;
+}
+
 static int vmm_settings(struct xlc_conf *conf, const struct cfg_doc *doc, char **err)
 {
 	static const char *const modes[] = { "kill", "trap", "log", "off" };
@@ -82,6 +106,8 @@ static int vmm_settings(struct xlc_conf *conf, const struct cfg_doc *doc, char *
 	if (pick_num(doc, "vmm_uid_base", XLC_DEFAULT_VMM_UID_BASE, 4294967295LL - 65536, &v, err))
 		return -1;
 	conf->vmm_uid_base = (uint32_t)v;
+	if (uid_base_from_env(conf, err))
+		return -1;
 	if (pick_num(doc, "vmm_memory_overhead", XLC_DEFAULT_VMM_OVERHEAD_MIB, 1 << 20, &v, err))
 		return -1;
 	conf->vmm_memory_overhead_mib = (uint64_t)v;

@@ -38,7 +38,7 @@ status_field() { sed -n "s/^$2:\t//p" "/proc/$1/status"; }
 	wait_console g1 KIT-HELLO
 	pid=$(vmm_pid g1)
 	domid=$(xlc domid g1)
-	uid=$((0x78000000 + domid))
+	uid=$((XLC_VMM_UID_BASE + domid))
 	[ "$(status_field "${pid}" Uid)" = "$(printf '%s\t%s\t%s\t%s' "${uid}" "${uid}" "${uid}" "${uid}")" ]
 	[ "$(status_field "${pid}" Gid)" = "$(printf '%s\t%s\t%s\t%s' "${uid}" "${uid}" "${uid}" "${uid}")" ]
 	[ -z "$(status_field "${pid}" Groups | tr -d ' ')" ]
@@ -101,6 +101,9 @@ status_field() { sed -n "s/^$2:\t//p" "/proc/$1/status"; }
 
 @test "info names the confinements this host gives a VMM" {
 	run xlc info
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"vmm_confinement        : uid ${XLC_VMM_UID_BASE}+domid,"* ]]
+	XLC_VMM_UID_BASE= run xlc info
 	[ "${status}" -eq 0 ]
 	[[ "${output}" == *"vmm_confinement        : uid 2013265920+domid, no capabilities, empty root (mount namespace), no_new_privs, rlimits, seccomp (kill)"* ]]
 	[[ "${output}" == *"vmm_cgroup             : "* ]]

@@ -13,6 +13,9 @@ setup_sandbox() {
 	export XLC_SYSCONFDIR="${SANDBOX}/etc"
 	export XLC_RUN_DIR="${SANDBOX}/run"
 	export XLC_LOG_DIR="${SANDBOX}/log"
+	# Uids of their own (below the default 0x78000000): another run's domain 1
+	# on this host never shares this run's uid, nor its process limit.
+	export XLC_VMM_UID_BASE=$((0x70000000 + (RANDOM % 2048) * 65536))
 	unset XLC_BACKEND
 }
 
