@@ -26,6 +26,9 @@ ifeq ($(XEN),1)
 PKGS += xenlight xlutil xenstat xentoollog
 endif
 
+# One version string, from VERSION; debian/changelog must agree (a test checks).
+VERSION := $(shell cat VERSION)
+
 CFLAGS ?= -O2 -g
 # -fvisibility=hidden: nothing of ours may stand in for a library's symbol. A
 # PIE exports any of its functions a shared library names, so our uuid_parse
@@ -49,7 +52,7 @@ CFLAGS += -DXLC_WITH_XEN -DHAVE_YAJL_YAJL_VERSION_H
 endif
 
 # One concern per file; each folder is a layer.
-LIB_SRCS_BASE := lib/util.c lib/json.c lib/safe_dir.c
+LIB_SRCS_BASE := lib/util.c lib/json.c lib/safe_dir.c lib/version.c
 PARSER_SRCS := parsers/cfg_reader.c parsers/domain_keys.c parsers/domain_config.c \
 	       parsers/disk_spec.c parsers/vif_spec.c parsers/cpulist.c parsers/domain_json.c \
 	       parsers/xlc_conf.c
@@ -99,8 +102,8 @@ endif
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/tap.c,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
-.PHONY: all check unit fuzz fuzz-smoke deps install clean format kit demo bench
-all: build/xlc build/xlc-vmm
+.PHONY: all check unit fuzz fuzz-smoke deps install clean format kit demo bench man
+all: build/xlc build/xlc-vmm $(MAN_PAGES)
 
 # The binaries live in build/: ./xlc is the CLI's source folder.
 build/xlc: $(BUILD)/bin/xlc
@@ -117,9 +120,20 @@ $(BUILD)/bin/xlc-vmm: $(VMM_OBJS)
 	$(Q)$(call say,LD,$@)$(CC) $(LDFLAGS) $(VMM_LDFLAGS) -o $@ $^ $(VMM_LDLIBS)
 
 # Flags live here: a changed Makefile rebuilds everything it compiled.
+# CPPFLAGS too: dpkg-buildflags puts -D_FORTIFY_SOURCE=2 there.
 $(BUILD)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
-	$(Q)$(call say,CC,$@)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/lib/version.o: VERSION
+$(BUILD)/lib/version.o: CPPFLAGS += -DXLC_VERSION='"$(VERSION)"'
+
+# The man pages carry the version: built from man/ with it filled in.
+MAN_PAGES := build/man/xlc.1 build/man/xlc.cfg.5
+build/man/%: man/% VERSION
+	@mkdir -p $(dir $@)
+	$(Q)$(call say,GEN,$@)sed 's/@VERSION@/$(VERSION)/g' $< >$@
+man: $(MAN_PAGES)
 
 # Unit tests link everything but the two main()s.
 TESTABLE_OBJS := $(filter-out $(BUILD)/xlc/main.o $(BUILD)/$(VMM_DIR)/main.o,\
@@ -144,6 +158,7 @@ ifeq ($(XEN),1)
 FUZZ_TARGETS += fuzz_xen_config
 endif
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined \
+	       -DXLC_VERSION='"$(VERSION)"' \
 	       $(shell $(PKG_CONFIG) --cflags libconfuse yajl)
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
@@ -207,11 +222,11 @@ demo:
 deps:
 	tests/deps.sh
 
-install: build/xlc build/xlc-vmm
+install: build/xlc build/xlc-vmm $(MAN_PAGES)
 	install -D -m 0755 build/xlc $(DESTDIR)$(PREFIX)/bin/xlc
 	install -D -m 0755 build/xlc-vmm $(DESTDIR)$(PREFIX)/lib/xlc/xlc-vmm
-	install -D -m 0644 man/xlc.1 $(DESTDIR)$(PREFIX)/share/man/man1/xlc.1
-	install -D -m 0644 man/xlc.cfg.5 $(DESTDIR)$(PREFIX)/share/man/man5/xlc.cfg.5
+	install -D -m 0644 build/man/xlc.1 $(DESTDIR)$(PREFIX)/share/man/man1/xlc.1
+	install -D -m 0644 build/man/xlc.cfg.5 $(DESTDIR)$(PREFIX)/share/man/man5/xlc.cfg.5
 	install -D -m 0644 examples/xlc.bash-completion \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xlc
 	@# make install XL_LINK=1: xlc also answers as xl, for scripts and Ganeti.

@@ -4,6 +4,8 @@
  * reboot, pause, unpause, uptime, domid, domname, vcpu-list, console and
  * info. Output formats are xl's (anchors: xl_info.c, xl_vcpu.c).
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +17,7 @@
 #include "console/console.h"
 #include "lib/json.h"
 #include "lib/util.h"
+#include "lib/version.h"
 #include "xlc/xlc.h"
 
 static const struct backend_ops *backend(void)
@@ -347,6 +350,46 @@ static void continue_waiting(int reason, void *arg)
 }
 
 /*
+ * --timeout: when the time is up, one line for each domain still waited for,
+ * then exit 1. Written from the SIGALRM handler, so the lines are made
+ * before the wait and only write() and _exit() run in the handler.
+ */
+static struct {
+	char **lines;
+	int n;
+	volatile sig_atomic_t next; /* the domain being waited for */
+} late;
+
+static void on_wait_timeout(int sig)
+{
+	int i;
+
+	(void)sig;
+	for (i = late.next; i < late.n; i++)
+		if (write(STDERR_FILENO, late.lines[i], strlen(late.lines[i])) < 0)
+			break;
+	_exit(EXIT_FAIL);
+}
+
+static void arm_wait_timeout(const struct domain_info *d, int n, const char *cname,
+			     unsigned seconds)
+{
+	struct sigaction sa = { .sa_handler = on_wait_timeout };
+	int i;
+
+	late.lines = xcalloc((size_t)n, sizeof(*late.lines));
+	for (i = 0; i < n; i++)
+		late.lines[i] =
+			xasprintf("%s: domain %s (%d) did not %s within %u seconds\n", xlc_progname,
+				  d[i].name, d[i].domid,
+				  strcmp(cname, "reboot") ? "shut down" : "reboot", seconds);
+	late.n = n;
+	late.next = 0;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(seconds);
+}
+
+/*
  * shutdown and reboot -w, as xl: once, until each domain has shut down (or
  * is gone); twice (-ww), until each is gone. A reboot ends the domain: the
  * guest boots again as a new one, with a new id.
@@ -358,6 +401,7 @@ static void wait_shut_down(const struct backend_ops *be, const struct domain_inf
 
 	fprintf(stderr, "Waiting for %d domains\n", n);
 	for (i = 0; i < n; i++) {
+		late.next = i;
 		if (be->watch_wait(watches[i], level > 1, continue_waiting, (void *)&d[i].domid,
 				   &reason))
 			continue;
@@ -369,6 +413,24 @@ static void wait_shut_down(const struct backend_ops *be, const struct domain_inf
 	}
 }
 
+#define SECONDS_MAX 86400u
+
+/* A whole number of seconds, 1 to SECONDS_MAX; 0, or -1 if it is not one. */
+static int parse_seconds(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < 1 || v > SECONDS_MAX)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
 /*
  * shutdown and reboot: -a for all, -w to wait (see wait_shut_down), -F for
  * reboot: reset at once, without asking the guest; for shutdown, xl's ACPI
@@ -378,11 +440,13 @@ static int power_op(int argc, char **argv, const char *cname, enum domain_op op,
 {
 	static const struct option longopts[] = { { "all", no_argument, NULL, 'a' },
 						  { "wait", no_argument, NULL, 'w' },
+						  { "timeout", required_argument, NULL, 'T' },
 						  { NULL, 0, NULL, 0 } };
 	const struct backend_ops *be;
 	struct domain_info *d = NULL;
 	bool all = false;
 	int opt, n = 0, i, ret = EXIT_OK, wait = 0;
+	unsigned timeout = 0;
 	struct domain_watch **watches;
 
 	while ((opt = command_getopt(argc, argv, "awF", longopts, cmd(cname), 0)) != -1) {
@@ -392,7 +456,12 @@ static int power_op(int argc, char **argv, const char *cname, enum domain_op op,
 			wait++;
 		else if (opt == 'F' && op == DOM_REBOOT)
 			op = DOM_RESET;
+		else if (opt == 'T' && parse_seconds(optarg, &timeout))
+			return usage_error(cmd(cname), "--timeout %s: give whole seconds, 1 to %u",
+					   optarg, SECONDS_MAX);
 	}
+	if (timeout && !wait)
+		return usage_error(cmd(cname), "--timeout bounds the wait of -w; give -w too");
 	if (!all && optind >= argc) {
 		xlc_warn("You must specify -a or a domain id.");
 		return EXIT_FAIL;
@@ -428,8 +497,12 @@ static int power_op(int argc, char **argv, const char *cname, enum domain_op op,
 		}
 		free(err);
 	}
-	if (wait && ret == EXIT_OK)
+	if (wait && ret == EXIT_OK) {
+		if (timeout)
+			arm_wait_timeout(d, n, cname, timeout);
 		wait_shut_down(be, d, n, watches, wait);
+		alarm(0);
+	}
 	free(watches); /* after a failure, the watches left are closed as the command exits */
 	domain_info_free(d, n);
 	return ret;
@@ -727,12 +800,14 @@ int main_info(int argc, char **argv)
 		numa = true;
 	be = backend();
 	need(be, be->host_info, "describe the host");
-	if (numa || optind >= argc)
-		return be->host_info(&xlc_config, stdout);
 	out = open_memstream(&text, &len);
 	ret = be->host_info(&xlc_config, out);
+	fprintf(out, "%-23s: %s\n", "xlc_version", xlc_version);
 	fclose(out);
-	print_field(text, argv[optind]);
+	if (numa || optind >= argc)
+		fputs(text, stdout);
+	else
+		print_field(text, argv[optind]);
 	free(text);
 	return ret;
 }

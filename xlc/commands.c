@@ -39,13 +39,16 @@ const struct command commands[] = {
 	  "  -a               Every domain (asks first on a terminal).\n"
 	  "  -f               With -a: do not ask.\n" },
 	{ "shutdown", main_shutdown, false, "Ask a domain to shut down (ACPI power button)",
-	  "[-a] [-w[w]] [-F] <domain>",
+	  "[-a] [-w[w] [--timeout=S]] [-F] <domain>",
 	  "  -a, --all        Every domain but Domain-0.\n"
 	  "  -w, --wait       Wait until each domain has shut down; twice, until it is gone.\n"
+	  "  --timeout=S      Give up waiting after S seconds: exit 1 naming those still up.\n"
 	  "  -F               xl's ACPI fallback (kvm: the power button is ACPI already).\n" },
-	{ "reboot", main_reboot, false, "Reboot a domain", "[-a] [-w] [-F] <domain>",
+	{ "reboot", main_reboot, false, "Reboot a domain",
+	  "[-a] [-w[w] [--timeout=S]] [-F] <domain>",
 	  "  -a, --all        Every domain but Domain-0.\n"
 	  "  -w, --wait       As shutdown -w: until each has shut down; twice, until it is gone.\n"
+	  "  --timeout=S      Give up waiting after S seconds: exit 1 naming those not done.\n"
 	  "  -F               Reset at once, without asking the guest (kvm: Ctrl-Alt-Del).\n" },
 	{ "pause", main_pause, false, "Pause a domain's vCPUs", "<domain>", NULL },
 	{ "unpause", main_unpause, false, "Unpause a paused domain", "<domain>", NULL },
@@ -194,7 +197,9 @@ void print_usage(FILE *out)
 		     "  -f, -t, -T       Accepted for xl's sake; they change nothing in xlc.\n"
 		     "  -b kvm|xen       Choose the backend (default: $XLC_BACKEND, then\n"
 		     "                   backend= in /etc/xlc/xlc.conf, then xen on a dom0, "
-		     "else kvm).\n");
+		     "else kvm).\n"
+		     "  -h, --help       This list.\n"
+		     "  --version        Print xlc's version and backends.\n");
 }
 
 void print_command_help(FILE *out, const struct command *cmd)

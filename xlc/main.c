@@ -3,11 +3,13 @@
  * xlc: an xl-compatible toolstack for KVM (its own VMM) and Xen (libxl).
  *
  *   xlc [-v] [-N] [-f] [-t] [-T] [-b kvm|xen] <command> [args]
+ *   xlc --help | --version
  *
  * Exit status, as xl's: 0 success; 1 failure, and an unknown, ambiguous or
  * missing command or global option; 2 a command's usage error. Run as "xl"
  * (a link named so), it says "xl:" in its messages.
  */
+#include <getopt.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -16,39 +18,45 @@
 
 #include "backends/backend.h"
 #include "lib/util.h"
+#include "lib/version.h"
 #include "xlc/xlc.h"
 
+enum { OPT_VERSION = 256 };
+
 /* As xl: a bad global option is a failure (exit 1), not a usage error. */
-static int global_option_error(int opt)
+static int global_option_error(int opt, char *const *argv)
 {
-	xlc_warn("unknown global option '-%c'; see '%s help'", opt, xlc_progname);
+	if (opt)
+		xlc_warn("unknown global option '-%c'; see '%s help'", opt, xlc_progname);
+	else
+		xlc_warn("unknown global option '%s'; see '%s help'", argv[optind - 1],
+			 xlc_progname);
 	return EXIT_FAIL;
 }
 
-int main(int argc, char **argv)
+static void print_version(void)
 {
-	const struct command *cmd;
-	char *err = NULL;
-	int opt, ret;
-
-	/* A VMM that closes its socket early is an error to report, never a silent death. */
-	signal(SIGPIPE, SIG_IGN);
-	if (argc > 0 && !strcmp(basename(argv[0]), "xl"))
-		xlc_progname = "xl";
+	printf("xlc %s\nbackends: kvm%s\n", xlc_version,
 #ifdef XLC_WITH_XEN
-	if (argc == 3 && !strcmp(argv[1], XEN_MONITOR_ARG)) {
-		if (xlc_conf_load(&xlc_config, &err)) {
-			xlc_warn("%s", err);
-			free(err);
-			return EXIT_FAIL;
-		}
-		ret = xen_monitor_main(argv[2]);
-		xlc_conf_free(&xlc_config);
-		return ret;
-	}
+	       " xen"
+#else
+	       " (built without xen)"
 #endif
+	);
+}
+
+/* Parses the global options; returns -1 to go on, else the exit status. */
+static int global_options(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
 	opterr = 0;
-	while ((opt = getopt(argc, argv, "+vNftTb:h")) != -1) {
+	while ((opt = getopt_long(argc, argv, "+vNftTb:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'v':
 			xlc_verbosity++;
@@ -66,14 +74,45 @@ int main(int argc, char **argv)
 		case 'h':
 			print_usage(stdout);
 			return EXIT_OK;
+		case OPT_VERSION:
+			print_version();
+			return EXIT_OK;
 		default:
-			return global_option_error(optopt);
+			return global_option_error(optopt, argv);
 		}
 	}
 	if (optind >= argc) {
 		print_usage(stdout); /* as xl: the list on stdout, and a failure */
 		return EXIT_FAIL;
 	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *cmd;
+	char *err = NULL;
+	int ret;
+
+	/* A VMM that closes its socket early is an error to report, never a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	if (argc > 0 && !strcmp(basename(argv[0]), "xl"))
+		xlc_progname = "xl";
+#ifdef XLC_WITH_XEN
+	if (argc == 3 && !strcmp(argv[1], XEN_MONITOR_ARG)) {
+		if (xlc_conf_load(&xlc_config, &err)) {
+			xlc_warn("%s", err);
+			free(err);
+			return EXIT_FAIL;
+		}
+		ret = xen_monitor_main(argv[2]);
+		xlc_conf_free(&xlc_config);
+		return ret;
+	}
+#endif
+	ret = global_options(argc, argv);
+	if (ret >= 0)
+		return ret;
 	cmd = command_find(argv[optind], &err);
 	if (!cmd) {
 		xlc_warn("%s", err);
