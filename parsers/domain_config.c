@@ -140,6 +140,8 @@ bool domain_name_valid(const char *name)
 
 	if (!*name || strlen(name) > 64)
 		return false;
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return false; /* it names files: the run directory's socket, the logs */
 	if (isdigit((unsigned char)name[0]) && strspn(name, "0123456789") == strlen(name))
 		return false; /* a number would be read as a domain id */
 	for (p = name; *p; p++)
@@ -160,7 +162,8 @@ static bool load_identity(struct loader *ld)
 	}
 	if (!domain_name_valid(name))
 		return fail(ld, "name",
-			    "a name is 1 to 64 letters, digits or '-_.+@', and not only digits");
+			    "a name is 1 to 64 letters, digits or '-_.+@', not only digits, "
+			    "and not . or ..");
 	ld->dc->name = xstrdup(name);
 	if (uuid) {
 		if (!domain_uuid_parse(uuid, ld->dc->uuid))

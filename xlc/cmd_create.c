@@ -25,7 +25,8 @@ struct create_args {
 	char **overrides;
 	unsigned noverrides;
 	struct batch_args batch;
-	bool is_batch; /* several files, a directory, or --auto */
+	bool is_batch;	    /* several files, a directory, or --auto */
+	bool nothing_to_do; /* --auto without an auto directory */
 };
 
 static bool is_file(const char *path)
@@ -42,22 +43,55 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* A name without '/' is also looked for in /etc/xlc/ and /etc/xen/. */
-static char *resolve_config_path(const char *name)
+/*
+ * A config named without '/' and not in the current directory is looked for
+ * in /etc/xlc/ and /etc/xen/, as given and with ".cfg" (admins write
+ * `xl create web` for /etc/xen/web.cfg). NULL and *err saying where it
+ * looked if it is nowhere.
+ */
+static char *resolve_config_path(const char *name, char **err)
 {
 	static const char *const dirs[] = { "xlc", "xen" };
-	unsigned i;
+	static const char *const suffixes[] = { "", ".cfg" };
+	struct stat st;
+	unsigned i, j;
 
-	if (strchr(name, '/') || is_file(name))
+	if (strchr(name, '/') || !stat(name, &st))
 		return xstrdup(name);
 	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		char *path = xasprintf("%s/%s/%s", xlc_config.sysconf_dir, dirs[i], name);
+		for (j = 0; j < ARRAY_SIZE(suffixes); j++) {
+			char *path = xasprintf("%s/%s/%s%s", xlc_config.sysconf_dir, dirs[i], name,
+					       suffixes[j]);
 
-		if (is_file(path))
-			return path;
-		free(path);
+			if (is_file(path))
+				return path;
+			free(path);
+		}
 	}
-	return xstrdup(name);
+	*err = xasprintf("cannot find config file %s: not in the current directory, %s/xlc/ "
+			 "or %s/xen/ (as %s or %s.cfg)",
+			 name, xlc_config.sysconf_dir, xlc_config.sysconf_dir, name, name);
+	return NULL;
+}
+
+/* Each file of the batch looked for as above (the auto directory has a '/'). */
+static int resolve_config_paths(struct batch_args *b)
+{
+	unsigned i;
+
+	for (i = 0; i < b->nfiles; i++) {
+		char *err = NULL, *path;
+
+		path = resolve_config_path(b->files[i], &err);
+		if (!path) {
+			xlc_warn("%s", err);
+			free(err);
+			return -1;
+		}
+		free(b->files[i]);
+		b->files[i] = path;
+	}
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct create_args *a)
@@ -129,26 +163,44 @@ static int parse_args(int argc, char **argv, struct create_args *a)
 	a->batch.files = xcalloc((size_t)argc + 2, sizeof(char *));
 	if (a->file)
 		a->batch.files[a->batch.nfiles++] = xstrdup(a->file);
-	if (autostart)
-		a->batch.files[a->batch.nfiles++] =
-			xasprintf("%s/xlc/auto", xlc_config.sysconf_dir);
+	if (autostart) {
+		char *dir = xasprintf("%s/xlc/auto", xlc_config.sysconf_dir);
+
+		/* As xendomains: no auto directory is nothing to start, not a failure. */
+		if (!is_dir(dir) && !a->file && optind >= argc) {
+			printf("%s does not exist: no guests to start\n", dir);
+			free(dir);
+			a->nothing_to_do = true;
+			return EXIT_OK;
+		}
+		a->batch.files[a->batch.nfiles++] = dir;
+	}
 	for (i = optind; i < argc; i++) {
-		if (strchr(argv[i], '='))
+		if (strchr(argv[i], '=')) {
 			a->overrides[a->noverrides++] = argv[i];
-		else
-			a->batch.files[a->batch.nfiles++] = resolve_config_path(argv[i]);
+			continue;
+		}
 		if (is_dir(argv[i]) && strlen(argv[i]) > 4 &&
 		    !strcmp(argv[i] + strlen(argv[i]) - 4, ".cfg")) {
 			xlc_warn("%s is a directory, not a config file", argv[i]);
 			return EXIT_FAIL;
 		}
+		a->batch.files[a->batch.nfiles++] = xstrdup(argv[i]);
+	}
+	if (!a->batch.nfiles && !a->noverrides) {
+		xlc_warn("Config file not specified: give one, as in '%s create web.cfg', or "
+			 "key=value settings",
+			 xlc_progname);
+		return EXIT_FAIL;
 	}
 	a->is_batch = autostart || a->batch.nfiles > 1 ||
 		      (a->batch.nfiles == 1 && is_dir(a->batch.files[0]));
-	if (!a->is_batch && a->batch.nfiles == 1 && !a->file)
-		a->file = a->batch.files[0];
 	if (a->is_batch && (a->dryrun || a->opts.console || a->opts.foreground))
 		return usage_error(cmd, "-n, -c and -F take one config file, not a batch");
+	if (resolve_config_paths(&a->batch))
+		return EXIT_FAIL;
+	if (!a->is_batch && a->batch.nfiles == 1)
+		a->file = a->batch.files[0];
 	a->batch.overrides = a->overrides;
 	a->batch.noverrides = a->noverrides;
 	if (!a->batch.parallel) {
@@ -169,7 +221,7 @@ static struct domain_config *load_config(const struct create_args *a)
 	size_t len = 0;
 
 	if (a->file) {
-		path = resolve_config_path(a->file);
+		path = xstrdup(a->file);
 		text = read_config_file(path, CONFIG_FILE_MAX, &len, &err);
 		if (!text) {
 			xlc_warn("%s", err);
@@ -241,7 +293,7 @@ int main_create(int argc, char **argv)
 	int ret;
 
 	ret = parse_args(argc, argv, &a);
-	if (ret)
+	if (ret || a.nothing_to_do)
 		goto out;
 	ret = EXIT_FAIL;
 	if (a.is_batch) {

@@ -172,6 +172,39 @@ teardown() { teardown_sandbox; }
 	[ "$(printf '%s' "${output}" | jq -r .c_info.name)" = from-xlc ]
 }
 
+@test "cli: 'create web' finds /etc/xen/web.cfg; a config that is nowhere says where xlc looked" {
+	printf 'name = "from-xen"\nmemory = 64\n' >"${XLC_SYSCONFDIR}/xen/web.cfg"
+	cd "${SANDBOX}"
+	run "${XLC}" create -nq web
+	[ "${status}" -eq 0 ]
+	[ "$(printf '%s' "${output}" | jq -r .c_info.name)" = from-xen ]
+	run "${XLC}" create -nq -f web
+	[ "$(printf '%s' "${output}" | jq -r .c_info.name)" = from-xen ]
+	run --separate-stderr "${XLC}" create -nq nosuch
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: cannot find config file nosuch: not in the current directory, ${XLC_SYSCONFDIR}/xlc/ or ${XLC_SYSCONFDIR}/xen/ (as nosuch or nosuch.cfg)" ]
+}
+
+@test "cli: create with nothing to create says so; the names . and .. are refused" {
+	run --separate-stderr "${XLC}" create
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: Config file not specified: give one, as in 'xlc create web.cfg', or key=value settings" ]
+	for n in . ..; do
+		run --separate-stderr "${XLC}" create -nq "${SANDBOX}/g.cfg" "name=\"${n}\""
+		[ "${status}" -eq 1 ]
+		[ "${stderr}" = "xlc: command line:1: name = \"${n}\": a name is 1 to 64 letters, digits or '-_.+@', not only digits, and not . or .." ]
+	done
+	run "${XLC}" create -nq "${SANDBOX}/g.cfg" 'name="..."'
+	[ "${status}" -eq 0 ]
+}
+
+@test "cli: create --auto without an auto directory has nothing to do, as xendomains (exit 0)" {
+	run --separate-stderr "${XLC}" create --auto
+	[ "${status}" -eq 0 ]
+	[ "${output}" = "${XLC_SYSCONFDIR}/xlc/auto does not exist: no guests to start" ]
+	[ -z "${stderr}" ]
+}
+
 @test "cli: a missing config file is a clear failure (exit 1)" {
 	run "${XLC}" create -n "${SANDBOX}/nope.cfg"
 	[ "${status}" -eq 1 ]

@@ -297,6 +297,21 @@ xendomains_names() {
 	[ "$(xlc list | wc -l)" -eq 1 ]
 }
 
+@test "shutdown -w --timeout: a guest that ignores the button is named, left running, exit 1" {
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/spin.bzImage\"
+	run --separate-stderr timeout 120 "${XLC}" shutdown -w --timeout=2 g1
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "$(printf 'Shutting down domain 1\nWaiting for 1 domains\nxlc: domain g1 (1) did not shut down within 2 seconds')" ]
+	[[ "$(xlc list | sed -n 2p)" =~ ^g1\ +1\ +64\ +1\ +[-rb]{2}---- ]]
+	# Without -w it is a usage error; so is a bound that is not whole seconds.
+	run xlc shutdown --timeout=2 g1
+	[ "${status}" -eq 2 ]
+	[[ "${output}" == *"--timeout bounds the wait of -w; give -w too"* ]]
+	run xlc reboot -w --timeout=1.5 g1
+	[ "${status}" -eq 2 ]
+	[[ "${output}" == *"--timeout 1.5: give whole seconds, 1 to 86400"* ]]
+}
+
 @test "on_reboot=rename-restart: the old guest stays listed as <name>-<UTC time> with its id, shut down" {
 	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/keyboard.bzImage\" \
 		on_reboot=\"rename-restart\" 'cmdline="kit.end=reboot"'
