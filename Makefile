@@ -6,7 +6,9 @@
 #                        under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz            run the fuzzers for long (FUZZ_SECONDS, default 600 each)
 #   make deps            install the Debian packages the build and tests need
-#   make install         PREFIX=/usr/local DESTDIR=
+#   make install         PREFIX=/usr/local DESTDIR= (binaries, man pages, completion,
+#                        xlc-guests.service, tmpfiles, logrotate, /etc/xlc/xlc.conf)
+#   make deb             the Debian package (dpkg-buildpackage), in build/deb/
 
 CC ?= cc
 V ?= 0
@@ -16,6 +18,13 @@ say = @printf '  %-6s %s\n' $(1) $(2);
 endif
 PREFIX ?= /usr/local
 DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+# xlc reads /etc/xlc whatever the prefix; units and tmpfiles go where systemd
+# looks (Debian 12's package puts them under /lib).
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(LIBDIR)/systemd/system
+TMPFILESDIR ?= $(LIBDIR)/tmpfiles.d
 BUILD ?= build/obj
 PKG_CONFIG ?= pkg-config
 
@@ -102,8 +111,8 @@ endif
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/tap.c,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
-.PHONY: all check unit fuzz fuzz-smoke deps install clean format kit demo bench man
-all: build/xlc build/xlc-vmm $(MAN_PAGES)
+.PHONY: all check unit fuzz fuzz-smoke deps install clean format kit demo bench man deb
+all: build/xlc build/xlc-vmm $(MAN_PAGES) $(SYSTEM_FILES)
 
 # The binaries live in build/: ./xlc is the CLI's source folder.
 build/xlc: $(BUILD)/bin/xlc
@@ -134,6 +143,13 @@ build/man/%: man/% VERSION
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,GEN,$@)sed 's/@VERSION@/$(VERSION)/g' $< >$@
 man: $(MAN_PAGES)
+
+# The host's files (system/): units and scripts with this install's paths.
+SYSTEM_FILES := build/system/xlc-guests build/system/xlc-guests.service
+build/system/%: system/% Makefile
+	@mkdir -p $(dir $@)
+	$(Q)$(call say,GEN,$@)sed 's|@BINDIR@|$(BINDIR)|g; s|@LIBDIR@|$(LIBDIR)|g' $< >$@ && \
+		chmod --reference=$< $@
 
 # Unit tests link everything but the two main()s.
 TESTABLE_OBJS := $(filter-out $(BUILD)/xlc/main.o $(BUILD)/$(VMM_DIR)/main.o,\
@@ -222,15 +238,34 @@ demo:
 deps:
 	tests/deps.sh
 
-install: build/xlc build/xlc-vmm $(MAN_PAGES)
-	install -D -m 0755 build/xlc $(DESTDIR)$(PREFIX)/bin/xlc
-	install -D -m 0755 build/xlc-vmm $(DESTDIR)$(PREFIX)/lib/xlc/xlc-vmm
+install: build/xlc build/xlc-vmm $(MAN_PAGES) $(SYSTEM_FILES) $(SYSTEM_FILES)
+	install -D -m 0755 build/xlc $(DESTDIR)$(BINDIR)/xlc
+	install -D -m 0755 build/xlc-vmm $(DESTDIR)$(LIBDIR)/xlc/xlc-vmm
+	install -D -m 0755 build/system/xlc-guests $(DESTDIR)$(LIBDIR)/xlc/xlc-guests
 	install -D -m 0644 build/man/xlc.1 $(DESTDIR)$(PREFIX)/share/man/man1/xlc.1
 	install -D -m 0644 build/man/xlc.cfg.5 $(DESTDIR)$(PREFIX)/share/man/man5/xlc.cfg.5
 	install -D -m 0644 examples/xlc.bash-completion \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xlc
+	install -D -m 0644 build/system/xlc-guests.service $(DESTDIR)$(UNITDIR)/xlc-guests.service
+	install -D -m 0644 system/tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/xlc.conf
+	install -D -m 0644 system/logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/xlc
+	@# An admin's settings are never overwritten by a second install.
+	[ -e $(DESTDIR)$(SYSCONFDIR)/xlc/xlc.conf ] || \
+		install -D -m 0644 system/xlc.conf $(DESTDIR)$(SYSCONFDIR)/xlc/xlc.conf
+	[ -e $(DESTDIR)$(SYSCONFDIR)/default/xlc ] || \
+		install -D -m 0644 system/default $(DESTDIR)$(SYSCONFDIR)/default/xlc
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/xlc/auto
 	@# make install XL_LINK=1: xlc also answers as xl, for scripts and Ganeti.
-	$(if $(filter 1,$(XL_LINK)),ln -sf xlc $(DESTDIR)$(PREFIX)/bin/xl)
+	$(if $(filter 1,$(XL_LINK)),ln -sf xlc $(DESTDIR)$(BINDIR)/xl)
+
+# The Debian package, built from a copy of this tree (so that nothing is
+# written beside it): build/deb/xlc_<version>_amd64.deb.
+deb:
+	rm -rf build/deb && mkdir -p build/deb/src
+	tar --exclude=./build --exclude=./.git --exclude=./tests/.cache -cf - . | \
+		tar -xf - -C build/deb/src
+	cd build/deb/src && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error build/deb/xlc_$(VERSION)_*.changes
 
 format:
 	clang-format -i $(SRCS) $(wildcard tests/unit/*.c tests/fuzz/*.c tests/diff/*.c)

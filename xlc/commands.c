@@ -26,7 +26,7 @@ const struct command commands[] = {
 	  "                   the guests this batch started.\n"
 	  "      --force      Start even if the batch asks for more memory than is free.\n"
 	  "      --json       Print the batch's summary as JSON.\n"
-	  "      --auto       The configs in /etc/xlc/auto/ (see examples/xlc-auto.service).\n"
+	  "      --auto       The configs in /etc/xlc/auto/ (xlc-guests.service starts them at boot).\n"
 	  "      --unknown-keys warn|error  What a key xlc does not know does (default:\n"
 	  "                   xlc.conf's unknown_keys, else error; xm-era keys xl ignores\n"
 	  "                   are always only warned about).\n"
