@@ -134,7 +134,7 @@ write_guest_cfg() {
 	# A prefix, as the CLI resolves it: shu is shutdown; sh is ambiguous
 	# (xl's sharing).
 	complete_line xlc shu -
-	[ "$(replies)" = "$(lines -h --help -a --all -w --wait -F)" ]
+	[ "$(replies)" = "$(lines -h --help -a --all -w --wait --timeout -F)" ]
 	complete_line xlc sh -
 	[ "${#COMPREPLY[@]}" -eq 0 ]
 	# After an operand, getopt sees no more options: nor does the completion.
@@ -198,6 +198,15 @@ write_guest_cfg() {
 	complete_line xlc -v -b kvm pa ""
 	[ "$(replies)" = "${both}" ]
 	complete_line xlc shutdown -w ""
+	[ "$(replies)" = "${both}" ]
+	# Help writes "--timeout=S": S is a value to type, not a domain.
+	complete_line xlc shutdown -w --timeout ""
+	[ "${#COMPREPLY[@]}" -eq 0 ]
+	complete_line xlc shutdown -w --timeout =
+	[ "${#COMPREPLY[@]}" -eq 0 ]
+	complete_line xlc shutdown -w --timeout 5 ""
+	[ "$(replies)" = "${both}" ]
+	complete_line xlc shutdown -w --timeout = 5 ""
 	[ "$(replies)" = "${both}" ]
 }
 
