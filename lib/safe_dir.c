@@ -2,6 +2,7 @@
 #include "lib/safe_dir.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,7 +33,12 @@ int safe_dir(const char *path, mode_t mode, const char *what, char **err)
 
 	if (lstat(path, &st) && errno == ENOENT) {
 		if ((mkdir_parents(path) || mkdir(path, mode)) && errno != EEXIST) {
-			*err = xasprintf("cannot create %s %s: %s", what, path, strerror(errno));
+			bool denied = errno == EACCES || errno == EPERM;
+
+			*err = xasprintf("cannot create %s %s: %s%s", what, path, strerror(errno),
+					 denied ? "; run xlc as root, or choose a folder you may "
+						  "write to"
+						: "");
 			return -1;
 		}
 	}

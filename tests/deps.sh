@@ -8,12 +8,15 @@
 #           qemu-system-x86 + cpio + zstd + debootstrap (the test hosts), tmux (a real tty),
 #           iproute2 (bridges in test netns), e2fsprogs (ext4 images), gnuplot-nox (bench plots),
 #           socat (raw requests to a VMM's control socket), strace (system calls a test counts)
+#   qemu-utils: qemu-img, which the qcow2 advice names
+#   package: debhelper, fakeroot, lintian, devscripts (hardening-check); debootstrap (a clean root)
 set -eu
 packages=(
 	gcc make pkg-config libc6-dev linux-libc-dev
 	libconfuse-dev libyajl-dev libncurses-dev libseccomp-dev libxen-dev
 	bats jq clang libclang-rt-dev acpica-tools man-db
 	qemu-system-x86 cpio zstd debootstrap tmux iproute2 e2fsprogs gnuplot-nox socat strace
+	debhelper fakeroot lintian devscripts dpkg-dev qemu-utils
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -84,10 +84,13 @@ suite "lint (bats assertions)" tests/lint-bats.sh
 suite "unit" unit_tests build/obj
 suite "unit (asan+ubsan)" unit_tests build/asan
 # Suites that exercise xlc run on the release and on the sanitizer build.
-for name in cli golden differential kit lifecycle devices confinement hostile control top batch; do
+for name in cli golden differential kit lifecycle devices confinement hostile control top batch \
+	completion system; do
 	XLC="${REPO}/build/xlc" suite "bats ${name}" bats --tap "tests/bats/${name}.bats"
 	XLC="${REPO}/build/asan/bin/xlc" suite "bats ${name} (asan+ubsan)" bats --tap "tests/bats/${name}.bats"
 done
+# The Debian package: built, checked, installed and removed in a clean root.
+suite "bats package" bats --tap tests/bats/package.bats
 # The test hosts: the guest fixture, the nested KVM host and the Xen host;
 # then stock Linux under xlc inside the nested KVM host.
 suite "bats hosts" bats --tap tests/bats/hosts.bats

@@ -155,6 +155,69 @@ static pid_t spawn_vmm(const char *program, const struct vmm_spec *spec, int spe
  */
 #define READY_TIMEOUT_S 300
 
+static int kvm_list(const struct xlc_conf *conf, struct domain_info **out, int *n, char **err);
+
+/* The running guest whose config has a disk that is the file st names. */
+static const char *disk_user(const struct domain_info *d, int n, const struct stat *st, int *domid)
+{
+	const char *disks_path[] = { "disks", NULL }, *dev_path[] = { "pdev_path", NULL };
+	const char *found = NULL;
+	int i;
+
+	for (i = 0; i < n && !found; i++) {
+		yajl_val cfg = d[i].config ? yajl_tree_parse(d[i].config, NULL, 0) : NULL;
+		yajl_val disks = yajl_tree_get(cfg, disks_path, yajl_t_array);
+		size_t j;
+
+		for (j = 0; disks && j < YAJL_GET_ARRAY(disks)->len && !found; j++) {
+			yajl_val p = yajl_tree_get(YAJL_GET_ARRAY(disks)->values[j], dev_path,
+						   yajl_t_string);
+			const char *target = p ? YAJL_GET_STRING(p) : NULL;
+			struct stat other;
+
+			if (target && !stat(target, &other) && other.st_dev == st->st_dev &&
+			    other.st_ino == st->st_ino) {
+				found = d[i].name;
+				*domid = d[i].domid;
+			}
+		}
+		yajl_tree_free(cfg);
+	}
+	return found;
+}
+
+/*
+ * "disk X is in use by another guest (locked...)": the lock says only that,
+ * so the guest is found among the running ones by its disks, and named.
+ * True if the message was said that way.
+ */
+static bool name_lock_holder(const struct xlc_conf *conf, const char *name, const char *msg)
+{
+	static const char marker[] = " is in use by another guest ";
+	const char *at = strstr(msg, marker), *holder;
+	struct domain_info *d = NULL;
+	char *path, *err = NULL;
+	struct stat st;
+	int n = 0, domid = -1;
+	bool said = false;
+
+	if (strncmp(msg, "disk ", 5) || !at)
+		return false;
+	path = xstrndup(msg + 5, (size_t)(at - msg - 5));
+	if (!stat(path, &st) && !kvm_list(conf, &d, &n, &err)) {
+		holder = disk_user(d, n, &st, &domid);
+		if (holder) {
+			xlc_warn("%s: disk %s is in use by guest %s (id %d) %s", name, path, holder,
+				 domid, at + strlen(marker));
+			said = true;
+		}
+	}
+	domain_info_free(d, n);
+	free(err);
+	free(path);
+	return said;
+}
+
 /* A clock NTP does not step: a VMM started at boot is not killed by a clock jump. */
 static long long mono_ms(void)
 {
@@ -164,7 +227,7 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int wait_ready(int fd, pid_t pid, const char *name)
+static int wait_ready(int fd, pid_t pid, const char *name, const struct xlc_conf *conf)
 {
 	long long deadline = mono_ms() + READY_TIMEOUT_S * 1000LL;
 	char buf[1024];
@@ -197,6 +260,8 @@ static int wait_ready(int fd, pid_t pid, const char *name)
 		return 0;
 	buf[strcspn(buf, "\n")] = '\0';
 	waitpid(pid, NULL, 0); /* it has removed its socket and id before exiting */
+	if (!strncmp(buf, "error ", 6) && name_lock_holder(conf, name, buf + 6))
+		return -1;
 	xlc_warn("%s: %s", name,
 		 !strncmp(buf, "error ", 6) ? buf + 6 : "the VMM died while starting; see its log");
 	return -1;
@@ -265,7 +330,7 @@ static int kvm_create(const struct domain_config *config, const struct create_op
 		status = run_foreground(pid);
 		goto out;
 	}
-	status = wait_ready(ready[0], pid, config->name);
+	status = wait_ready(ready[0], pid, config->name, conf);
 	ready[0] = -1;
 	if (status)
 		goto out;

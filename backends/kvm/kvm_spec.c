@@ -104,7 +104,9 @@ static int resolve_disks(struct vmm_spec *s, const struct domain_config *dc, cha
 
 		if (d->format != DISK_FORMAT_RAW && d->format != DISK_FORMAT_UNKNOWN) {
 			*err = xasprintf("disk %s (%s): format %s is not supported by the kvm "
-					 "backend; convert it to raw (qemu-img convert -O raw)",
+					 "backend; convert it to raw (qemu-img convert -O raw, "
+					 "from Debian's "
+					 "qemu-utils package)",
 					 d->vdev, d->target ? d->target : "",
 					 disk_format_name(d->format));
 			goto out;

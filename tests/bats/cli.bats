@@ -205,6 +205,19 @@ teardown() { teardown_sandbox; }
 	[ -z "${stderr}" ]
 }
 
+@test "cli: as a user who may not write the run directory, xlc says what to do" {
+	mkdir -p "${SANDBOX}/rootdir"
+	chmod 0755 "${SANDBOX}" "${SANDBOX}/rootdir"
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups env \
+		XLC_RUN_DIR="${SANDBOX}/rootdir/run" "${XLC}" list
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: cannot create the run directory ${SANDBOX}/rootdir/run: Permission denied; run xlc as root, or choose a folder you may write to" ]
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups env \
+		XLC_RUN_DIR="${SANDBOX}/rootdir" "${XLC}" list
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: the run directory ${SANDBOX}/rootdir belongs to uid 0, not to uid 65534 that runs xlc; chown it or choose another" ]
+}
+
 @test "cli: a missing config file is a clear failure (exit 1)" {
 	run "${XLC}" create -n "${SANDBOX}/nope.cfg"
 	[ "${status}" -eq 1 ]

@@ -106,11 +106,11 @@ kit_fg() {
 	xlc create -q "${SANDBOX}/blk.cfg" 'cmdline="kit.end=halt"'
 	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" name=\"kb2\" 'cmdline="kit.end=halt"'
 	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: kb2: disk ${SANDBOX}/a.img is in use by another guest (locked); stop that guest or give this one a copy" ]
+	[ "${stderr}" = "xlc: kb2: disk ${SANDBOX}/a.img is in use by guest kb (id 1) (locked); stop that guest or give this one a copy" ]
 	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" name=\"kb3\" \
 		"disk=['${SANDBOX}/a.img,raw,xvda,r']"
 	[ "${status}" -eq 1 ]
-	[[ "${stderr}" == *"(locked for writing)"* ]]
+	[[ "${stderr}" == *"disk ${SANDBOX}/a.img is in use by guest kb (id 1) (locked for writing)"* ]]
 	[ "$(xlc list | tail -n +2 | awk '{print $1}')" = kb ]
 	[ ! -e "${XLC_RUN_DIR}/kb2.sock" ]
 	[ ! -e "${XLC_RUN_DIR}/kb3.sock" ]
@@ -123,7 +123,15 @@ kit_fg() {
 @test "disk: qcow2, a missing image, and a directory are clear errors; nothing starts" {
 	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=['${SANDBOX}/a.img,qcow2,xvda,w']"
 	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: kb: disk xvda (${SANDBOX}/a.img): format qcow2 is not supported by the kvm backend; convert it to raw (qemu-img convert -O raw)" ]
+	[ "${stderr}" = "xlc: kb: disk xvda (${SANDBOX}/a.img): format qcow2 is not supported by the kvm backend; convert it to raw (qemu-img convert -O raw, from Debian's qemu-utils package)" ]
+	# The advice works: a real qcow2 image, converted as it says, boots.
+	qemu-img create -q -f qcow2 "${SANDBOX}/q.qcow2" 1M
+	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=['${SANDBOX}/q.qcow2,qcow2,xvda,w']"
+	[ "${status}" -eq 1 ]
+	qemu-img convert -O raw "${SANDBOX}/q.qcow2" "${SANDBOX}/q.img"
+	xlc create -q "${SANDBOX}/blk.cfg" name=\"kq\" "disk=['${SANDBOX}/q.img,raw,xvda,w']" 'cmdline="kit.end=halt"'
+	wait_console kq KIT-BLK
+	xlc destroy kq
 	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=['${SANDBOX}/none.img,raw,xvda,w']"
 	[ "${status}" -eq 1 ]
 	[ "${stderr}" = "xlc: kb: disk ${SANDBOX}/none.img: No such file or directory" ]
