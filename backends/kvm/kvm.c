@@ -283,6 +283,38 @@ static int run_foreground(pid_t pid)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_FAIL;
 }
 
+/*
+ * create -F on a terminal: the console as `console` gives it (typed input
+ * reaches the guest, ^] ends the relay), then, -F's promise, xlc stays until
+ * the guest has ended.
+ */
+static int foreground_console(struct rundir *rd, pid_t pid, int ready_fd, const char *name)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int;
+	char buf[16];
+	ssize_t n;
+	int status;
+
+	/* The VMM has said its error on this terminal already: only wait for it. */
+	n = read(ready_fd, buf, sizeof(buf) - 1);
+	close(ready_fd);
+	if (n < 3 || strncmp(buf, "ok\n", 3)) {
+		run_foreground(pid);
+		return EXIT_FAIL;
+	}
+	sigaction(SIGINT, &ign, &old_int); /* raw mode sends ^C to the guest; this is for after */
+	console_attach(rd, name, CONSOLE_DEFAULT_ESCAPE);
+	sigaction(SIGINT, &old_int, NULL);
+	if (waitpid(pid, &status, WNOHANG) == 0)
+		fprintf(stderr,
+			"%s: console detached; %s runs on and this create -F waits for it "
+			"to end ('%s destroy %s' ends it)\n",
+			xlc_progname, name, xlc_progname, name);
+	else
+		return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_FAIL;
+	return run_foreground(pid);
+}
+
 /* The folders the VMM will use, checked here so that a mistake is said at once. */
 static int check_dirs(const struct xlc_conf *conf, struct rundir *rd, char **err)
 {
@@ -314,7 +346,7 @@ static int kvm_create(const struct domain_config *config, const struct create_op
 		goto out;
 	}
 	spec_fd = spec_memfd(spec);
-	if (spec_fd < 0 || (!opts->foreground && pipe2(ready, O_CLOEXEC))) {
+	if (spec_fd < 0 || ((!opts->foreground || spec->console_tty) && pipe2(ready, O_CLOEXEC))) {
 		xlc_warn("cannot hand the VMM its spec: %s", strerror(errno));
 		goto out;
 	}
@@ -327,7 +359,9 @@ static int kvm_create(const struct domain_config *config, const struct create_op
 		goto out;
 	}
 	if (opts->foreground) {
-		status = run_foreground(pid);
+		status = spec->console_tty ? foreground_console(&rd, pid, ready[0], config->name)
+					   : run_foreground(pid);
+		ready[0] = -1;
 		goto out;
 	}
 	status = wait_ready(ready[0], pid, config->name, conf);

@@ -300,6 +300,7 @@ struct vmm_spec *kvm_spec_from_config(const struct domain_config *dc,
 	s->log_dir = absolute(conf->log_dir);
 	s->paused = opts->paused;
 	s->foreground = opts->foreground;
+	s->console_tty = opts->foreground && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	set_limits(s, conf);
 	if (resolve_sizes(s, dc, err) || resolve_pins(s, dc, err) || resolve_disks(s, dc, err) ||
 	    resolve_nics(s, dc, conf, err))

@@ -8,7 +8,7 @@
 
 /* The spec for this config on this host; NULL with a one-line *err if it cannot run here. */
 struct vmm_spec *kvm_spec_from_config(const struct domain_config *dc,
-				      const struct create_opts *opts,
-				      const struct xlc_conf *conf, char **err);
+				      const struct create_opts *opts, const struct xlc_conf *conf,
+				      char **err);
 
 #endif

@@ -115,6 +115,7 @@ static const struct member spec_members[] = {
 	{ "log_dir", M_STR, AT(struct vmm_spec, log_dir), 0 },
 	{ "paused", M_BOOL, AT(struct vmm_spec, paused), 0 },
 	{ "foreground", M_BOOL, AT(struct vmm_spec, foreground), 0 },
+	{ "console_tty", M_BOOL, AT(struct vmm_spec, console_tty), 0 },
 };
 
 static const struct member limits_members[] = {

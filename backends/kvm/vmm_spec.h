@@ -69,9 +69,9 @@ enum vmm_seccomp_mode {
 };
 
 struct vmm_limits {
-	uint32_t uid_base;	/* the VMM runs as uid_base + domid (and that gid) */
-	char *cgroup_parent;	/* cgroup v2 folder for the guests' cgroups, "" for none */
-	uint64_t mem_overhead;	/* bytes above guest RAM the cgroup allows */
+	uint32_t uid_base;     /* the VMM runs as uid_base + domid (and that gid) */
+	char *cgroup_parent;   /* cgroup v2 folder for the guests' cgroups, "" for none */
+	uint64_t mem_overhead; /* bytes above guest RAM the cgroup allows */
 	enum vmm_seccomp_mode seccomp;
 	uint64_t console_log_max; /* bytes before a log is rotated to .1 */
 	uint64_t vmm_log_max;
@@ -85,8 +85,8 @@ struct vmm_spec {
 	char *uuid;
 	uint64_t memory_mib; /* RAM at boot */
 	uint64_t maxmem_mib;
-	int vcpus;     /* online at boot */
-	int max_vcpus; /* present (maxcpus= onlines the first vcpus) */
+	int vcpus;	      /* online at boot */
+	int max_vcpus;	      /* present (maxcpus= onlines the first vcpus) */
 	struct vmm_pin *pins; /* max_vcpus entries */
 	char *kernel, *ramdisk, *cmdline;
 	enum vmm_action on_poweroff, on_reboot, on_crash;
@@ -96,8 +96,9 @@ struct vmm_spec {
 	unsigned nnics;
 	char *run_dir, *log_dir;
 	struct vmm_limits limits;
-	bool paused;	 /* create -p */
-	bool foreground; /* create -F: the console on stdout, messages on stderr */
+	bool paused;	   /* create -p */
+	bool foreground;   /* create -F: the console on stdout, messages on stderr */
+	bool console_tty;  /* create -F on a terminal: xlc relays the console instead */
 	char *config_json; /* the libxl-shaped config, for list -l */
 };
 

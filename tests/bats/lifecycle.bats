@@ -141,6 +141,35 @@ xendomains_names() {
 	[[ "${output}" == *"KIT-ECHO:again"* ]]
 }
 
+@test "create -F on a terminal: typed input reaches the guest, ^] ends the console, -F waits for the guest" {
+	session="xlc-F-$$-${BATS_TEST_NUMBER}"
+	tmux new-session -d -s "${session}" -x 120 -y 30 \
+		"XLC_RUN_DIR='${XLC_RUN_DIR}' XLC_LOG_DIR='${XLC_LOG_DIR}' XLC_SYSCONFDIR='${XLC_SYSCONFDIR}' XLC_VMM_UID_BASE='${XLC_VMM_UID_BASE}' '${XLC}' create -Fq '${SANDBOX}/g.cfg' kernel=\\\"${KIT}/echo.bzImage\\\"; echo CREATE-F-ENDED \$?; sleep 60"
+	screen() { tmux capture-pane -p -t "${session}"; }
+	until_screen() {
+		local i
+		for i in $(seq 300); do
+			screen | grep -q "$1" && return 0
+			sleep 0.1
+		done
+		echo "not on the screen after 30 s: $1"
+		screen
+		return 1
+	}
+	until_screen KIT-ECHO-READY
+	tmux send-keys -t "${session}" 'typed on the tty' Enter
+	until_screen "KIT-ECHO:typed on the tty"
+	tmux send-keys -t "${session}" C-]
+	until_screen "console detached; g1 runs on"
+	# Still in the foreground: the guest runs, the create has not returned.
+	[ "$(xlc list | awk 'NR == 2 { print $1 }')" = g1 ]
+	run screen
+	[[ "${output}" != *CREATE-F-ENDED* ]]
+	xlc destroy g1
+	until_screen "CREATE-F-ENDED"
+	tmux kill-session -t "${session}"
+}
+
 @test "pause stops the guest's CPU time; unpause resumes it" {
 	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/spin.bzImage\"
 	sleep 1

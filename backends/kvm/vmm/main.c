@@ -67,7 +67,8 @@ int main(int argc, char **argv)
 	if (chdir("/")) {
 		/* stays where it was: nothing depends on the working directory */
 	}
-	status = supervisor_run(spec, spec->foreground ? -1 : READY_FD);
+	/* -F reports readiness only when xlc waits to relay the console. */
+	status = supervisor_run(spec, spec->foreground && !spec->console_tty ? -1 : READY_FD);
 	vmm_spec_free(spec);
 	return status;
 }

@@ -891,7 +891,7 @@ static int open_logs(struct supervisor *sv, char **err)
 	r = logfile_open(&sv->console_log, path, s->limits.console_log_max,
 			 s->limits.console_timestamps, err);
 	free(path);
-	if (!r && s->foreground)
+	if (!r && s->foreground && !s->console_tty)
 		sv->console_log.echo_fd = STDOUT_FILENO; /* -F: the console is this terminal */
 out:
 	free(dir);
