@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -223,13 +224,56 @@ static void report_event(struct batch *b, const struct item *it)
 		fprintf(stderr, "%s: %s\n", item_name(it), state_names[it->state]);
 }
 
-/* On a terminal: one line per guest, redrawn in place, and a bar. */
+/* The terminal's size (24x80 if it will not say). */
+static void term_size(unsigned *rows, unsigned *cols)
+{
+	struct winsize ws;
+
+	*rows = 24;
+	*cols = 80;
+	if (!ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) && ws.ws_row && ws.ws_col) {
+		*rows = ws.ws_row;
+		*cols = ws.ws_col;
+	}
+}
+
+/* Which guests get a line when not all fit: in flight, then failed, then the rest. */
+static int line_rank(const struct item *it)
+{
+	if (it->state == IT_STARTING)
+		return 0;
+	return it->state == IT_FAILED || it->state == IT_INVALID ? 1 : 2;
+}
+
+/* One guest's line, clipped to the width: a line that wraps breaks the redraw. */
+static void draw_item(const struct item *it, unsigned cols)
+{
+	char line[512];
+	int n = snprintf(line, sizeof(line), "  %-24.24s %-9s", item_name(it),
+			 state_names[it->state]);
+
+	if (it->state == IT_RUNNING)
+		snprintf(line + n, sizeof(line) - (size_t)n, " %6.2f s", it->seconds);
+	else if (it->error)
+		snprintf(line + n, sizeof(line) - (size_t)n, " %s", it->error);
+	fprintf(stderr, "\033[2K%.*s\n", (int)(cols > 1 ? cols - 1 : 1), line);
+}
+
+/*
+ * On a terminal: a line per guest, redrawn in place, and a bar; never more
+ * lines than the terminal has (the cursor cannot go up past its top, and
+ * the rest would pile up in the scrollback).
+ */
 static void draw_progress(struct batch *b)
 {
-	unsigned i, running = 0, failed = 0, done = 0, width = 30, fill;
+	unsigned i, running = 0, failed = 0, done = 0, width = 30, fill, rows, cols, room,
+		    shown = 0;
+	char bar[128];
+	int rank;
 
 	if (!b->tty || b->args->json)
 		return;
+	term_size(&rows, &cols);
 	if (b->drawn)
 		fprintf(stderr, "\033[%uA", b->drawn);
 	for (i = 0; i < b->n; i++) {
@@ -238,18 +282,25 @@ static void draw_progress(struct batch *b)
 		running += it->state == IT_RUNNING;
 		failed += it->state == IT_FAILED || it->state == IT_INVALID;
 		done += it->state != IT_PARSED && it->state != IT_STARTING;
-		fprintf(stderr, "\033[2K  %-24.24s %-9s", item_name(it), state_names[it->state]);
-		if (it->state == IT_RUNNING)
-			fprintf(stderr, " %6.2f s", it->seconds);
-		else if (it->error)
-			fprintf(stderr, " %.60s", it->error);
-		fputc('\n', stderr);
 	}
+	room = rows > 2 ? rows - 2 : 0; /* the bar, and the line the cursor ends on */
+	for (rank = b->n <= room ? 2 : 0; rank <= 2; rank++)
+		for (i = 0; i < b->n && shown < room; i++)
+			if (b->n <= room || line_rank(&b->items[i]) == rank) {
+				draw_item(&b->items[i], cols);
+				shown++;
+			}
 	fill = b->n ? done * width / b->n : width;
-	fprintf(stderr, "\033[2K  [%.*s%*s] %u/%u done, %u running, %u failed\n", (int)fill,
-		"##############################", (int)(width - fill), "", done, b->n, running,
-		failed);
-	b->drawn = b->n + 1;
+	snprintf(bar, sizeof(bar), "  [%.*s%*s] %u/%u done, %u running, %u failed", (int)fill,
+		 "##############################", (int)(width - fill), "", done, b->n, running,
+		 failed);
+	fprintf(stderr, "\033[2K%.*s\n", (int)(cols > 1 ? cols - 1 : 1), bar);
+	/* A shorter list than last time: clear what is left below. */
+	for (i = shown + 1; i < b->drawn; i++)
+		fprintf(stderr, "\033[2K\n");
+	if (b->drawn > shown + 1)
+		fprintf(stderr, "\033[%uA", b->drawn - shown - 1);
+	b->drawn = shown + 1;
 	fflush(stderr);
 }
 
@@ -421,6 +472,18 @@ static void undo(struct batch *b)
 	}
 }
 
+/* The last line, for people and scripts alike: how many of each result. */
+static void summary_totals(const struct batch *b)
+{
+	unsigned count[IT_UNDONE + 1] = { 0 }, i;
+
+	for (i = 0; i < b->n; i++)
+		count[b->items[i].state]++;
+	printf("%u of %u running, %u failed, %u invalid, %u destroyed, %u not started\n",
+	       count[IT_RUNNING], b->n, count[IT_FAILED], count[IT_INVALID], count[IT_UNDONE],
+	       count[IT_PARSED] + count[IT_STARTING]);
+}
+
 static void summary_table(const struct batch *b)
 {
 	unsigned i;
@@ -438,6 +501,7 @@ static void summary_table(const struct batch *b)
 		printf("%-24s %5s  %-9s %8s%s%s\n", item_name(it), id, state_names[it->state], t,
 		       it->error ? "  " : "", it->error ? it->error : "");
 	}
+	summary_totals(b);
 }
 
 static void summary_json(const struct batch *b)

@@ -36,11 +36,43 @@ xlc() { "${XLC}" "$@"; }
 	[ "$(xlc list | tail -n +2 | wc -l)" -eq 20 ]
 	[[ "${lines[0]}" =~ ^Name\ +ID\ +Result\ +Time\(s\)\ +Error$ ]]
 	[ "$(grep -c ' running ' <<<"${output}")" -eq 20 ]
+	[ "${lines[-1]}" = "20 of 20 running, 0 failed, 0 invalid, 0 destroyed, 0 not started" ]
 	# Not a terminal: one plain line per event.
 	[ "$(grep -c ': starting$' <<<"${stderr}")" -eq 20 ]
 	[ "$(grep -cE ': running \(id [0-9]+, [0-9.]+ s\)$' <<<"${stderr}")" -eq 20 ]
 	# Every id is unique.
 	[ "$(xlc list | tail -n +2 | awk '{print $2}' | sort -u | wc -l)" -eq 20 ]
+}
+
+@test "batch: on a 60x12 terminal the progress fits: no scrollback, no wrapped line, totals" {
+	# Two configs fail with long errors (a missing kernel), the rest start.
+	for i in 19 20; do
+		sed -i "s|^kernel = .*|kernel = \"${SANDBOX}/a/kernel/path/long/enough/to/wrap/a/sixty/column/line/missing.bzImage\"|" \
+			"${SANDBOX}/fleet/kit${i}.cfg"
+	done
+	session="xlc-batch-$$-${BATS_TEST_NUMBER}"
+	tmux new-session -d -s "${session}" -x 60 -y 12 \
+		"XLC_RUN_DIR='${XLC_RUN_DIR}' XLC_LOG_DIR='${XLC_LOG_DIR}' XLC_SYSCONFDIR='${XLC_SYSCONFDIR}' XLC_VMM_UID_BASE='${XLC_VMM_UID_BASE}' '${XLC}' create --parallel 4 '${SANDBOX}/fleet' >'${SANDBOX}/table'; printf BATCH-ENDED; sleep 60"
+	for i in $(seq 1200); do
+		tmux capture-pane -p -t "${session}" | grep -q BATCH-ENDED && break
+		sleep 0.1
+	done
+	run tmux capture-pane -p -t "${session}"
+	tmux capture-pane -p -S - -t "${session}" >"${SANDBOX}/all"
+	history=$(tmux display -p -t "${session}" '#{history_size}')
+	tmux kill-session -t "${session}"
+	echo "${output}"
+	# (printf: a newline after the marker would scroll the screen itself)
+	[[ "${output}" == *BATCH-ENDED* ]]
+	# Failures first when not all fit; every line clipped to the width.
+	[[ "${output}" == *"[##############################] 20/20 done, 18 running,"* ]]
+	[[ "${output}" == *"kit19                    failed    cannot read /tmp"* ]]
+	[[ "${output}" == *"kit20                    failed    cannot read /tmp"* ]]
+	[ "$(awk 'length > 59' <<<"${output}" | wc -l)" -eq 0 ]
+	# Nothing left the screen: the whole history is what is on it.
+	[ "${history}" -eq 0 ]
+	# The table on stdout (a file here) ends with the totals.
+	[ "$(tail -1 "${SANDBOX}/table")" = "18 of 20 running, 2 failed, 0 invalid, 0 destroyed, 0 not started" ]
 }
 
 @test "batch: a second identical batch is refused up front for its name collisions" {
