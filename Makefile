@@ -66,7 +66,8 @@ PARSER_SRCS := parsers/cfg_reader.c parsers/domain_keys.c parsers/domain_config.
 	       parsers/disk_spec.c parsers/vif_spec.c parsers/cpulist.c parsers/domain_json.c \
 	       parsers/xlc_conf.c
 CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cmd_create.c xlc/cmd_domain.c xlc/batch.c \
-	    top/top.c top/sample.c top/table.c top/screen.c console/console.c
+	    top/top.c top/sample.c top/table.c top/screen.c top/prom.c top/metrics.c \
+	    console/console.c
 # What the kvm backend's client (the CLI) and its VMM program share.
 KVM_SHARED_SRCS := backends/kvm/vmm_spec.c backends/kvm/ctl.c backends/kvm/rundir.c \
 		   backends/kvm/cgroup.c

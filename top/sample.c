@@ -4,7 +4,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "xlc/xlc.h"
+
+const struct backend_ops *sample_backend(char **err)
+{
+	const struct backend_ops *be;
+	const char *why;
+
+	be = backend_select(global.backend, &xlc_config, &why, err);
+	if (be && !be->stats) {
+		*err = xasprintf("the %s backend cannot report statistics in this build of xlc",
+				 be->name);
+		return NULL;
+	}
+	return be;
+}
 
 int sample_take(const struct backend_ops *be, struct sample *s, char **err)
 {
@@ -72,4 +87,29 @@ uint64_t vbd_total(const struct domain_stats *d, int which)
 						    : v->wr_sect;
 	}
 	return total;
+}
+
+const char *const summary_state_names[SUMMARY_NONE] = {
+	[SUMMARY_RUNNING] = "running", [SUMMARY_BLOCKED] = "blocked",
+	[SUMMARY_PAUSED] = "paused",   [SUMMARY_CRASHED] = "crashed",
+	[SUMMARY_DYING] = "dying",     [SUMMARY_SHUTDOWN] = "shutdown",
+};
+
+enum summary_state summary_state(const struct domain_stats *d)
+{
+	const char *st = d->state; /* xentop's letters: d s b c p r */
+
+	if (st[5] == 'r')
+		return SUMMARY_RUNNING;
+	if (st[2] == 'b')
+		return SUMMARY_BLOCKED;
+	if (st[4] == 'p')
+		return SUMMARY_PAUSED;
+	if (st[1] == 's' && st[3] != 'c')
+		return SUMMARY_SHUTDOWN;
+	if (st[3] == 'c')
+		return SUMMARY_CRASHED;
+	if (st[0] == 'd')
+		return SUMMARY_DYING;
+	return SUMMARY_NONE;
 }

@@ -20,6 +20,13 @@ struct sample {
 	bool valid;
 };
 
+/*
+ * The backend samples come from, chosen as every command chooses it (-b,
+ * $XLC_BACKEND, xlc.conf, the host); NULL with *err when there is none or it
+ * cannot report statistics. For top and metrics alike.
+ */
+const struct backend_ops *sample_backend(char **err);
+
 /* Takes a sample through the backend; -1 with *err. */
 int sample_take(const struct backend_ops *be, struct sample *s, char **err);
 void sample_free(struct sample *s);
@@ -34,5 +41,24 @@ uint64_t net_total(const struct domain_stats *d, bool rx);
 uint64_t vbd_total(const struct domain_stats *d, int which); /* VBD_TOTAL_* */
 
 enum { VBD_TOTAL_OO, VBD_TOTAL_RD, VBD_TOTAL_WR, VBD_TOTAL_RSECT, VBD_TOTAL_WSECT };
+
+/*
+ * The one state top's summary line ("N domains: R running, B blocked...")
+ * counts a domain in: its letters may say several, so xentop's precedence
+ * decides. SUMMARY_NONE: none of them (it counts in N only).
+ */
+enum summary_state {
+	SUMMARY_RUNNING,
+	SUMMARY_BLOCKED,
+	SUMMARY_PAUSED,
+	SUMMARY_CRASHED,
+	SUMMARY_DYING,
+	SUMMARY_SHUTDOWN,
+	SUMMARY_NONE,
+};
+
+enum summary_state summary_state(const struct domain_stats *d);
+/* "running", "blocked"...: the summary line's words. */
+extern const char *const summary_state_names[SUMMARY_NONE];
 
 #endif

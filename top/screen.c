@@ -151,7 +151,7 @@ static bool resample(struct screen *s)
 
 static void summary(const struct screen *s)
 {
-	unsigned run = 0, block = 0, pause = 0, crash = 0, dying = 0, shut = 0;
+	unsigned count[SUMMARY_NONE + 1] = { 0 };
 	const struct host_stats *h = &s->cur.host;
 	char when[16];
 	struct tm tm;
@@ -159,26 +159,12 @@ static void summary(const struct screen *s)
 
 	strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&s->cur.wall, &tm));
 	putf("xlc top - %s   %s\n", when, h->version);
-	for (i = 0; i < s->cur.n; i++) {
-		const char *st = s->cur.doms[i].state;
-
-		/* Each domain counted once, in xentop's order of precedence. */
-		if (st[5] == 'r')
-			run++;
-		else if (st[2] == 'b')
-			block++;
-		else if (st[4] == 'p')
-			pause++;
-		else if (st[1] == 's' && st[3] != 'c')
-			shut++;
-		else if (st[3] == 'c')
-			crash++;
-		else if (st[0] == 'd')
-			dying++;
-	}
+	for (i = 0; i < s->cur.n; i++)
+		count[summary_state(&s->cur.doms[i])]++;
 	printw("%d domains: %u running, %u blocked, %u paused, %u crashed, %u dying, %u shutdown "
 	       "\n",
-	       s->cur.n, run, block, pause, crash, dying, shut);
+	       s->cur.n, count[SUMMARY_RUNNING], count[SUMMARY_BLOCKED], count[SUMMARY_PAUSED],
+	       count[SUMMARY_CRASHED], count[SUMMARY_DYING], count[SUMMARY_SHUTDOWN]);
 	printw("Mem: %lluk total, %lluk used, %lluk free    CPUs: %u @ %uMHz\n",
 	       (unsigned long long)h->total_kb, (unsigned long long)(h->total_kb - h->free_kb),
 	       (unsigned long long)h->free_kb, h->cpus, h->mhz);

@@ -270,7 +270,6 @@ int main_top(int argc, char **argv)
 	const struct command *c = command_find("top", &cerr);
 	struct top_opts o = { .mode = TOP_SCREEN, .delay = 3, .sort = F_NAME };
 	const struct backend_ops *be;
-	const char *why;
 	char *err = NULL;
 	unsigned long iters;
 	int opt, f;
@@ -328,14 +327,10 @@ int main_top(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error(c, "unexpected argument '%s'", argv[optind]);
-	be = backend_select(global.backend, &xlc_config, &why, &err);
+	be = sample_backend(&err);
 	if (!be) {
 		xlc_warn("%s", err);
 		free(err);
-		return EXIT_FAIL;
-	}
-	if (!be->stats) {
-		xlc_warn("the %s backend cannot report statistics in this build of xlc", be->name);
 		return EXIT_FAIL;
 	}
 	signal(SIGINT, on_signal);

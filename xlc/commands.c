@@ -80,6 +80,13 @@ const struct command commands[] = {
 	  "Keys: D delay, N networks, B disks, V vCPUs, R repeat header, S next sort column,\n"
 	  "O sort column by name, F or / filter by name, arrows scroll, Ctrl-L repaint, Q "
 	  "quit.\n" },
+	{ "metrics", main_metrics, false, "Print top's figures in Prometheus' text format",
+	  "[-o FILE | --http]",
+	  "  -o, --output F   Write file F atomically (a temporary file beside it, renamed\n"
+	  "                   over it): node_exporter's textfile collector never reads half.\n"
+	  "      --http       Read one HTTP request on stdin, answer it on stdout (GET\n"
+	  "                   /metrics), for a socket unit with Accept=yes.\n"
+	  "Without them the metrics go to stdout, in Prometheus' text format 0.0.4.\n" },
 	{ "help", main_help, false, "Show help for xlc or one of its commands", "[command]", NULL },
 };
 

@@ -69,5 +69,6 @@ int main_domname(int argc, char **argv);
 int main_vcpu_list(int argc, char **argv);
 int main_info(int argc, char **argv);
 int main_top(int argc, char **argv);
+int main_metrics(int argc, char **argv);
 
 #endif
