@@ -113,7 +113,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/tap.c,$(wildca
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
 .PHONY: all check unit fuzz fuzz-smoke deps install clean format kit demo bench man deb
-all: build/xlc build/xlc-vmm $(MAN_PAGES) $(SYSTEM_FILES)
+all: build/xlc build/xlc-vmm
 
 # The binaries live in build/: ./xlc is the CLI's source folder.
 build/xlc: $(BUILD)/bin/xlc
@@ -146,11 +146,13 @@ build/man/%: man/% VERSION
 man: $(MAN_PAGES)
 
 # The host's files (system/): units and scripts with this install's paths.
-SYSTEM_FILES := build/system/xlc-guests build/system/xlc-guests.service
+SYSTEM_FILES := build/system/xlc-guests build/system/xlc-guests.service \
+		build/system/xlc-metrics.socket build/system/xlc-metrics@.service
 build/system/%: system/% Makefile
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,GEN,$@)sed 's|@BINDIR@|$(BINDIR)|g; s|@LIBDIR@|$(LIBDIR)|g' $< >$@ && \
 		chmod --reference=$< $@
+all: $(MAN_PAGES) $(SYSTEM_FILES)
 
 # Unit tests link everything but the two main()s.
 TESTABLE_OBJS := $(filter-out $(BUILD)/xlc/main.o $(BUILD)/$(VMM_DIR)/main.o,\
@@ -239,7 +241,7 @@ demo:
 deps:
 	tests/deps.sh
 
-install: build/xlc build/xlc-vmm $(MAN_PAGES) $(SYSTEM_FILES) $(SYSTEM_FILES)
+install: build/xlc build/xlc-vmm
 	install -D -m 0755 build/xlc $(DESTDIR)$(BINDIR)/xlc
 	install -D -m 0755 build/xlc-vmm $(DESTDIR)$(LIBDIR)/xlc/xlc-vmm
 	install -D -m 0755 build/system/xlc-guests $(DESTDIR)$(LIBDIR)/xlc/xlc-guests
@@ -248,6 +250,9 @@ install: build/xlc build/xlc-vmm $(MAN_PAGES) $(SYSTEM_FILES) $(SYSTEM_FILES)
 	install -D -m 0644 examples/xlc.bash-completion \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xlc
 	install -D -m 0644 build/system/xlc-guests.service $(DESTDIR)$(UNITDIR)/xlc-guests.service
+	install -D -m 0644 build/system/xlc-metrics.socket $(DESTDIR)$(UNITDIR)/xlc-metrics.socket
+	install -D -m 0644 build/system/xlc-metrics@.service \
+		$(DESTDIR)$(UNITDIR)/xlc-metrics@.service
 	install -D -m 0644 system/tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/xlc.conf
 	install -D -m 0644 system/logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/xlc
 	@# An admin's settings are never overwritten by a second install.

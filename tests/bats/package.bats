@@ -76,7 +76,8 @@ inroot() {
 	[[ "${output}" == *"DIFFERENCES FROM XL"* ]]
 	run inroot sh -c 'MANPAGER=cat MANWIDTH=80 man 5 xlc.cfg 2>&1'
 	[[ "${output}" == *"KEYS XL IGNORES"* ]]
-	run inroot systemd-analyze verify /lib/systemd/system/xlc-guests.service
+	run inroot systemd-analyze verify /lib/systemd/system/xlc-guests.service \
+		/lib/systemd/system/xlc-metrics.socket /lib/systemd/system/xlc-metrics@.service
 	echo "${output}"
 	[ "${status}" -eq 0 ]
 	[ -z "${output}" ]
