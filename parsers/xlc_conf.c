@@ -29,7 +29,7 @@ static const struct cfg_key xlc_conf_keys[] = {
 	{ "vmm_seccomp", KEY_STRING, 0, "kill, trap, log or off" },
 	{ "log_max_size", KEY_INT, 0, "KiB before a log is rotated to .1" },
 	{ "console_log_max_size", KEY_INT, 0, "KiB before a console log is rotated to .1" },
-	{ "console_timestamps", KEY_INT, 0, "1: a timestamp on every console log line" },
+	{ "console_timestamps", KEY_INT, 0, "0: console logs without timestamps" },
 	{ "unknown_keys", KEY_STRING, 0, "error or warn: what a domain config's unknown key does" },
 	/* The rest of xl.conf(5), so that a copy of /etc/xen/xl.conf loads. */
 	XL("autoballoon"), XL("blkdev_start"), XL("claim_mode"), XL("colo.default.proxyscript"),
@@ -117,7 +117,8 @@ static int vmm_settings(struct xlc_conf *conf, const struct cfg_doc *doc, char *
 	if (pick_num(doc, "console_log_max_size", XLC_DEFAULT_LOG_MAX_KIB, 1LL << 30, &v, err))
 		return -1;
 	conf->console_log_max_bytes = (uint64_t)v << 10;
-	if (pick_num(doc, "console_timestamps", 0, 1, &v, err))
+	/* On by default: every line of every log says when it was written. */
+	if (pick_num(doc, "console_timestamps", 1, 1, &v, err))
 		return -1;
 	conf->console_timestamps = v;
 	conf->vmm_cgroup = pick(doc, "vmm_cgroup", NULL, NULL, "xlc");

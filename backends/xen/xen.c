@@ -46,8 +46,10 @@ libxl_ctx *xen_ctx(const struct xlc_conf *conf, char **err)
 	log_path = xasprintf("%s/libxl.log", conf->log_dir);
 	mkdir(conf->log_dir, 0755);
 	log = xlc_verbosity > 0 ? stderr : fopen(log_path, "a");
-	logger = xtl_createlogger_stdiostream(log ? log : stderr,
-					      xlc_verbosity > 0 ? XTL_DEBUG : XTL_INFO, 0);
+	/* In the file, every line says when and which xlc wrote it. */
+	logger = xtl_createlogger_stdiostream(
+		log ? log : stderr, xlc_verbosity > 0 ? XTL_DEBUG : XTL_INFO,
+		log && log != stderr ? XTL_STDIOSTREAM_SHOW_DATE | XTL_STDIOSTREAM_SHOW_PID : 0);
 	if (libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, (xentoollog_logger *)logger)) {
 		*err = xasprintf("cannot talk to Xen through libxl (is this a Xen dom0, with "
 				 "xenstored running?); see %s",

@@ -170,6 +170,19 @@ xendomains_names() {
 	tmux kill-session -t "${session}"
 }
 
+@test "console log: every line timestamped by default; console_timestamps = 0 keeps the bytes alone" {
+	xlc create -q "${SANDBOX}/g.cfg"
+	wait_console g1 KIT-EXIT
+	grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} .*KIT-HELLO' \
+		"${XLC_LOG_DIR}/console/g1.log"
+	[ "$(grep -cvE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]{12} ' "${XLC_LOG_DIR}/console/g1.log")" -eq 0 ]
+	xlc destroy g1
+	echo 'console_timestamps = 0' >"${XLC_SYSCONFDIR}/xlc/xlc.conf"
+	xlc create -q "${SANDBOX}/g.cfg" name=\"g2\"
+	wait_console g2 KIT-EXIT
+	grep -q '^KIT-HELLO' "${XLC_LOG_DIR}/console/g2.log"
+}
+
 @test "pause stops the guest's CPU time; unpause resumes it" {
 	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/spin.bzImage\"
 	sleep 1

@@ -57,10 +57,19 @@ static void timestamps(void)
 	struct logfile lf;
 	regex_t re;
 
+	char *echo_path = path("echo.out"), *echoed;
+	int echo_fd = open(echo_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
 	logfile_open(&lf, p, 0, true, &err);
+	lf.echo_fd = echo_fd; /* create -F off a terminal: the console on stdout */
 	logfile_write(&lf, "one\ntw", 6);
 	logfile_write(&lf, "o\nthree\n", 8);
 	logfile_close(&lf);
+	close(echo_fd);
+	echoed = read_file(echo_path, NULL);
+	is_str(echoed, "one\ntwo\nthree\n", "the echo has the guest's bytes, no stamps");
+	free(echoed);
+	free(echo_path);
 	text = read_file(p, NULL);
 	regcomp(&re,
 		"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3} one\n"

@@ -78,13 +78,11 @@ static void rotate(struct logfile *lf)
 	free(old);
 }
 
-static void put(struct logfile *lf, const void *data, size_t len)
+/* To the file only: the timestamps are the log's, not the terminal's. */
+static void put_file(struct logfile *lf, const void *data, size_t len)
 {
 	ssize_t n;
 
-	if (lf->echo_fd >= 0 && write(lf->echo_fd, data, len) < 0) {
-		/* a closed terminal must not stop the guest */
-	}
 	if (lf->fd < 0)
 		return;
 	if (lf->max && lf->size && lf->size + len > lf->max)
@@ -92,6 +90,14 @@ static void put(struct logfile *lf, const void *data, size_t len)
 	n = write(lf->fd, data, len);
 	if (n > 0)
 		lf->size += (uint64_t)n;
+}
+
+static void put(struct logfile *lf, const void *data, size_t len)
+{
+	if (lf->echo_fd >= 0 && write(lf->echo_fd, data, len) < 0) {
+		/* a closed terminal must not stop the guest */
+	}
+	put_file(lf, data, len);
 }
 
 static void stamp(struct logfile *lf)
@@ -105,7 +111,7 @@ static void stamp(struct logfile *lf)
 	localtime_r(&ts.tv_sec, &tm);
 	n = strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
 	n += (size_t)snprintf(buf + n, sizeof(buf) - n, ".%03ld ", ts.tv_nsec / 1000000);
-	put(lf, buf, n);
+	put_file(lf, buf, n);
 }
 
 void logfile_write(struct logfile *lf, const void *data, size_t len)
