@@ -112,7 +112,7 @@ endif
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/tap.c,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
-.PHONY: all check unit fuzz fuzz-smoke deps install clean format kit demo bench man deb
+.PHONY: all check unit fuzz fuzz-smoke deps install clean format kit demo bench man deb FORCE
 all: build/xlc build/xlc-vmm
 
 # The binaries live in build/: ./xlc is the CLI's source folder.
@@ -148,7 +148,12 @@ man: $(MAN_PAGES)
 # The host's files (system/): units and scripts with this install's paths.
 SYSTEM_FILES := build/system/xlc-guests build/system/xlc-guests.service \
 		build/system/xlc-metrics.socket build/system/xlc-metrics@.service
-build/system/%: system/% Makefile
+# Rewritten only when the paths change, so that a generated unit is never
+# stale: make all, then make install PREFIX=/usr, must not keep /usr/local.
+build/system/paths: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(BINDIR) $(LIBDIR)' | cmp -s - $@ || echo '$(BINDIR) $(LIBDIR)' >$@
+build/system/%: system/% Makefile build/system/paths
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,GEN,$@)sed 's|@BINDIR@|$(BINDIR)|g; s|@LIBDIR@|$(LIBDIR)|g' $< >$@ && \
 		chmod --reference=$< $@
@@ -241,7 +246,7 @@ demo:
 deps:
 	tests/deps.sh
 
-install: build/xlc build/xlc-vmm
+install: build/xlc build/xlc-vmm $(MAN_PAGES) $(SYSTEM_FILES)
 	install -D -m 0755 build/xlc $(DESTDIR)$(BINDIR)/xlc
 	install -D -m 0755 build/xlc-vmm $(DESTDIR)$(LIBDIR)/xlc/xlc-vmm
 	install -D -m 0755 build/system/xlc-guests $(DESTDIR)$(LIBDIR)/xlc/xlc-guests

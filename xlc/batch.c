@@ -97,7 +97,8 @@ static int add_directory(struct batch *b, const char *dir)
 		}
 	}
 	closedir(d);
-	qsort(paths, n, sizeof(*paths), by_path);
+	if (n) /* qsort must not see the NULL of an empty directory */
+		qsort(paths, n, sizeof(*paths), by_path);
 	b->items = xreallocarray(b->items, b->n + n + 1, sizeof(*b->items));
 	for (i = 0; i < n; i++)
 		b->items[b->n++] = (struct item){ .path = paths[i], .domid = -1, .err_fd = -1 };

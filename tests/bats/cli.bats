@@ -300,8 +300,26 @@ teardown() { teardown_sandbox; }
 	[ -f "${SANDBOX}/dest/usr/local/share/man/man1/xlc.1" ]
 	[ -f "${SANDBOX}/dest/usr/local/share/man/man5/xlc.cfg.5" ]
 	[ -f "${SANDBOX}/dest/usr/local/share/bash-completion/completions/xlc" ]
-	man -l "${SANDBOX}/dest/usr/local/share/man/man5/xlc.cfg.5" 2>/dev/null | grep -q memory ||
-		grep -q memory "${SANDBOX}/dest/usr/local/share/man/man5/xlc.cfg.5"
+	# The man page renders (no fallback to the source), with the version.
+	run env MANWIDTH=80 man -l "${SANDBOX}/dest/usr/local/share/man/man5/xlc.cfg.5"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"xlc $(cat VERSION)"* ]]
+	[[ "${output}" == *"KEYS XL IGNORES"* ]]
+	# The host's files carry this install's paths, whatever was built before.
+	grep -qx 'ExecStart=/usr/local/lib/xlc/xlc-guests start' \
+		"${SANDBOX}/dest/usr/local/lib/systemd/system/xlc-guests.service"
+	make -s install DESTDIR="${SANDBOX}/opt" PREFIX=/opt/xlc >/dev/null
+	grep -qx 'ExecStart=/opt/xlc/lib/xlc/xlc-guests start' \
+		"${SANDBOX}/opt/opt/xlc/lib/systemd/system/xlc-guests.service"
+	grep -qx 'ExecStart=/opt/xlc/bin/xlc metrics --http' \
+		"${SANDBOX}/opt/opt/xlc/lib/systemd/system/xlc-metrics@.service"
+	grep -q '^XLC=${XLC:-/opt/xlc/bin/xlc}$' "${SANDBOX}/opt/opt/xlc/lib/xlc/xlc-guests"
+	[ -f "${SANDBOX}/opt/etc/xlc/xlc.conf" ]
+	[ -f "${SANDBOX}/opt/etc/logrotate.d/xlc" ]
+	# A second install keeps the admin's xlc.conf.
+	echo '# mine' >"${SANDBOX}/opt/etc/xlc/xlc.conf"
+	make -s install DESTDIR="${SANDBOX}/opt" PREFIX=/opt/xlc >/dev/null
+	[ "$(cat "${SANDBOX}/opt/etc/xlc/xlc.conf")" = "# mine" ]
 	# No xl link unless asked for; with XL_LINK=1, xl is xlc and says so.
 	[ ! -e "${SANDBOX}/dest/usr/local/bin/xl" ]
 	make -s install DESTDIR="${SANDBOX}/dest" PREFIX=/usr/local XL_LINK=1 >/dev/null

@@ -23,9 +23,10 @@ load helper
 	[ "${mem}" -le 262144 ]
 }
 
-@test "linux: console, shutdown -w (power button), reboot (Ctrl-Alt-Del), panic, pause, destroy" {
-	run_host "${TESTS_DIR}/hosts/kvm" -t 1200 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
-		sh ./linux-lifecycle.sh
+@test "linux: console, shutdown -w (power button), reboot (Ctrl-Alt-Del), panic, pause, destroy, xlc-guests" {
+	[ -x "${REPO_DIR}/build/system/xlc-guests" ] || make -s -C "${REPO_DIR}" build/system/xlc-guests
+	run_host "${TESTS_DIR}/hosts/kvm" -t 1500 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" \
+		-p "${REPO_DIR}/build/system" -- sh ./linux-lifecycle.sh
 	echo "${output}"
 	[ "${status}" -eq 0 ]
 	[[ "${output}" == *"CHECK shell booted"* ]]
@@ -55,6 +56,16 @@ load helper
 	awk -v b="${b}" -v c="${c}" 'BEGIN { exit !(c > b + 0.5) }'
 	[[ "${output}" == *"CHECK destroy busy ok"* ]]
 	[[ "${output}" == *"CHECK busy gone"* ]]
+	# xlc-guests.service's script: auto start, then stop with a bounded wait.
+	[[ "${output}" == *"CHECK guests start exit 0 running: auto1 auto2 deaf "* ]]
+	[[ "${output}" == *"CHECK guests stop exit 0"* ]]
+	[[ "${output}" == *"CHECK guests stop: xlc-guests: shutting down 3 guest(s), waiting up to 90 s"* ]]
+	[[ "${output}" =~ CHECK\ guests\ stop:\ xlc:\ domain\ deaf\ \([0-9]+\)\ did\ not\ shut\ down\ within\ 90\ seconds ]]
+	[[ "${output}" == *"CHECK guests stop: xlc-guests: destroying the guests still running after 90 s"* ]]
+	[[ "${output}" == *"CHECK guests auto1 button=1"* ]]
+	[[ "${output}" == *"CHECK guests auto2 button=1"* ]]
+	[[ "${output}" == *"CHECK guests deaf button=0"* ]]
+	[[ "${output}" == *"CHECK guests left: 0"* ]]
 	[[ "${output}" == *"CHECK run dir empty"* ]]
 }
 

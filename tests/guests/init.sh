@@ -48,8 +48,10 @@ info() {
 	done
 }
 # The ACPI power button (xlc shutdown) powers the guest off, as
-# systemd-logind does on a full distribution.
+# systemd-logind does on a full distribution; xlc.nobutton=1 makes a guest
+# that ignores it (as one without acpid or logind does).
 for d in /sys/class/input/input*; do
+	[ "$(arg xlc.nobutton)" = 1 ] && break
 	[ "$(cat "$d/name" 2>/dev/null)" = "Power Button" ] || continue
 	for e in "$d"/event*; do
 		[ -e "$e" ] || continue

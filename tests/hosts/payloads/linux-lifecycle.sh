@@ -95,4 +95,26 @@ c=$(xlc list busy | awk 'NR==2 {print $6}')
 echo "CHECK pause times $a $b $c"
 xlc destroy busy && echo "CHECK destroy busy ok"
 xlc list | grep -q '^busy ' || echo "CHECK busy gone"
+
+# xlc-guests, xlc-guests.service's script (copied here from build/system):
+# the configs in /etc/xlc/auto start; at stop the two guests that honour the
+# power button end, and the one that ignores it is destroyed after the timeout.
+mkdir -p /etc/xlc/auto
+cfg auto1 idle 1
+cfg auto2 idle 1
+cfg deaf idle 1
+echo 'cmdline = "console=ttyS0 quiet xlc.test=idle xlc.nobutton=1"' >>deaf.cfg
+mv auto1.cfg auto2.cfg deaf.cfg /etc/xlc/auto/
+echo 'XLC_SHUTDOWN_TIMEOUT=90' >guests.default
+XLC_DEFAULTS=./guests.default XLC=$(command -v xlc) ./xlc-guests start >guests.out 2>&1
+echo "CHECK guests start exit $? running: $(xlc list | awk 'NR > 1 { print $1 }' | sort | tr '\n' ' ')"
+for g in auto1 auto2 deaf; do wait_for $g XLC-GUEST-READY 300; done
+XLC_DEFAULTS=./guests.default XLC=$(command -v xlc) timeout 600 ./xlc-guests stop >guests.out 2>&1
+echo "CHECK guests stop exit $?"
+sed 's/^/CHECK guests stop: /' guests.out
+for g in auto1 auto2 deaf; do
+	echo "CHECK guests $g button=$(log $g | grep -c XLC-POWER-BUTTON)"
+done
+echo "CHECK guests left: $(xlc list | awk 'NR > 1' | wc -l)"
+
 ls -A "$XLC_RUN_DIR" | grep -v '^\.lock$' | grep -q . || echo "CHECK run dir empty"
