@@ -83,6 +83,7 @@ VMM_DIR := backends/kvm/vmm
 # The virtio devices; the fuzzer builds them too, with vm.c for guest memory.
 VIRTIO_SRCS := $(VMM_DIR)/virtio/virtqueue.c $(VMM_DIR)/virtio/mmio.c $(VMM_DIR)/machine/iothread.c \
 		$(VMM_DIR)/virtio/blk.c $(VMM_DIR)/virtio/net.c $(VMM_DIR)/virtio/rng.c \
+		$(VMM_DIR)/virtio/balloon.c \
 		$(VMM_DIR)/virtio/devices.c
 MACHINE_SRCS := $(VMM_DIR)/machine/machine.c $(VMM_DIR)/machine/vm.c $(VMM_DIR)/machine/vcpu.c \
 		$(VMM_DIR)/machine/boot.c $(VMM_DIR)/machine/acpi.c $(VMM_DIR)/machine/aml.c \
@@ -211,7 +212,7 @@ fuzz: fuzz-bins
 
 # The guest kit: freestanding bzImage guests, one VMM behaviour each.
 KIT_GUESTS := hello poweroff reboot triplefault madt cmos serialirq spin echo blk net keyboard \
-	      button hostile
+	      button hostile balloon
 KIT_DIR := tests/guests/kit
 KIT_CFLAGS := -O2 -std=gnu11 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
 	      -fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin -nostdlib -static \

@@ -95,6 +95,13 @@ struct backend_ops {
 	/* Gives a running domain another name: 0, or -1 with *err (e.g. the name is taken). */
 	int (*rename)(const struct xlc_conf *conf, const char *name, const char *new_name,
 		      char **err);
+	/*
+	 * mem-set (max false): the memory the guest should have, in KiB, which
+	 * its balloon driver follows; mem-max (max true): the most mem-set may
+	 * give it. 0, or -1 with *err (more than the domain may have, ...).
+	 */
+	int (*set_memory)(const struct xlc_conf *conf, const char *name, uint64_t kib, bool max,
+			  char **err);
 	/* Waits until the domain is gone: 0, or -1 after timeout seconds. */
 	int (*wait_gone)(const struct xlc_conf *conf, const char *name, int timeout);
 	/*

@@ -4,6 +4,7 @@
  * reboot, pause, unpause, uptime, domid, domname, vcpu-list, console and
  * info. Output formats are xl's (anchors: xl_info.c, xl_vcpu.c).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -338,6 +339,76 @@ int main_rename(int argc, char **argv)
 	free(err);
 	free(name);
 	return ret;
+}
+
+/*
+ * A memory size as xl reads it: a number and at most one unit letter, b k m
+ * g or t, MiB without one. KiB, or -1 if it is not a size (or not above 0).
+ */
+int64_t parse_mem_size_kb(const char *mem)
+{
+	static const char units[] = "bkmgt";
+	char *end;
+	const char *u;
+	long long n;
+
+	errno = 0;
+	n = strtoll(mem, &end, 10);
+	if (errno || end == mem || n <= 0 || strlen(end) > 1)
+		return -1;
+	u = *end ? strchr(units, tolower((unsigned char)*end)) : strchr(units, 'm');
+	if (!u || !*u)
+		return -1;
+	if (*u == 'b')
+		return n >> 10;
+	for (; *u != 'k'; u--) {
+		if (n > INT64_MAX >> 10)
+			return -1;
+		n <<= 10;
+	}
+	return n;
+}
+
+/* mem-set and mem-max DOMAIN SIZE, with xl's messages. */
+static int set_memory(int argc, char **argv, const char *cname, bool max)
+{
+	const struct backend_ops *be;
+	const char *mem;
+	char *name, *err = NULL;
+	int64_t kib;
+	int domid, ret = EXIT_OK;
+
+	while (command_getopt(argc, argv, "", NULL, cmd(cname), 2) != -1)
+		;
+	be = backend();
+	need(be, be->set_memory, cname);
+	name = resolve(be, argv[optind], &domid);
+	mem = argv[optind + 1];
+	kib = parse_mem_size_kb(mem);
+	if (kib < 0) {
+		fprintf(stderr, "invalid memory size: %s\n", mem);
+		free(name);
+		return EXIT_FAIL;
+	}
+	if (be->set_memory(&xlc_config, name, (uint64_t)kib, max, &err)) {
+		xlc_warn("%s", err);
+		fprintf(stderr, "cannot set domid %d %s max memory to : %s\n", domid,
+			max ? "static" : "dynamic", mem);
+		ret = EXIT_FAIL;
+	}
+	free(err);
+	free(name);
+	return ret;
+}
+
+int main_mem_set(int argc, char **argv)
+{
+	return set_memory(argc, argv, "mem-set", false);
+}
+
+int main_mem_max(int argc, char **argv)
+{
+	return set_memory(argc, argv, "mem-max", true);
 }
 
 /* -ww: a shutdown on the way to the domain's end, said as xl says it. */

@@ -26,7 +26,8 @@ const struct command commands[] = {
 	  "                   the guests this batch started.\n"
 	  "      --force      Start even if the batch asks for more memory than is free.\n"
 	  "      --json       Print the batch's summary as JSON.\n"
-	  "      --auto       The configs in /etc/xlc/auto/ (xlc-guests.service starts them at boot).\n"
+	  "      --auto       The configs in /etc/xlc/auto/ (xlc-guests.service starts them at "
+	  "boot).\n"
 	  "      --unknown-keys warn|error  What a key xlc does not know does (default:\n"
 	  "                   xlc.conf's unknown_keys, else error; xm-era keys xl ignores\n"
 	  "                   are always only warned about).\n"
@@ -53,6 +54,10 @@ const struct command commands[] = {
 	{ "pause", main_pause, false, "Pause a domain's vCPUs", "<domain>", NULL },
 	{ "unpause", main_unpause, false, "Unpause a paused domain", "<domain>", NULL },
 	{ "rename", main_rename, false, "Rename a domain", "<domain> <new-name>", NULL },
+	{ "mem-set", main_mem_set, false, "Set the memory a domain has (its balloon's target)",
+	  "<domain> <size>", NULL },
+	{ "mem-max", main_mem_max, false, "Set the most memory mem-set may give a domain",
+	  "<domain> <size>", NULL },
 	{ "console", main_console, false, "Attach to a domain's console",
 	  "[-e escape] [-t pv|serial|vuart] [-n N] <domain>",
 	  "  -e ESC           The escape character: ^X or one character (default ^]).\n"

@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "parsers/xlc_conf.h"
@@ -61,6 +62,10 @@ int main_shutdown(int argc, char **argv);
 int main_reboot(int argc, char **argv);
 int main_pause(int argc, char **argv);
 int main_rename(int argc, char **argv);
+int main_mem_set(int argc, char **argv);
+int main_mem_max(int argc, char **argv);
+/* xl's memory sizes: a number and b, k, m (the default), g or t; KiB, or -1. */
+int64_t parse_mem_size_kb(const char *mem);
 int main_unpause(int argc, char **argv);
 int main_console(int argc, char **argv);
 int main_uptime(int argc, char **argv);

@@ -14,6 +14,8 @@ static const char *const command_names[CTL_NCOMMANDS] = {
 	[CTL_UNPAUSE] = "unpause",
 	[CTL_CONSOLE] = "console",
 	[CTL_RENAME] = "rename",
+	[CTL_MEM_SET] = "mem-set",
+	[CTL_MEM_MAX] = "mem-max",
 	[CTL_DEBUG_SYSCALL] = "debug-forbidden-syscall",
 };
 
@@ -31,6 +33,17 @@ const char *const net_counter_keys[NET_NCOUNTERS] = {
 const char *const rng_counter_keys[RNG_NCOUNTERS] = {
 	[RNG_REQUESTS] = "requests",
 	[RNG_BYTES] = "bytes",
+};
+
+const char *const balloon_counter_keys[BALLOON_NCOUNTERS] = {
+	[BALLOON_TARGET_PAGES] = "target_pages",
+	[BALLOON_ACTUAL_PAGES] = "actual_pages",
+	[BALLOON_INFLATED] = "inflated_pages",
+	[BALLOON_DEFLATED] = "deflated_pages",
+	[BALLOON_FREE_BYTES] = "guest_free_bytes",
+	[BALLOON_TOTAL_BYTES] = "guest_total_bytes",
+	[BALLOON_AVAIL_BYTES] = "guest_available_bytes",
+	[BALLOON_CACHES_BYTES] = "guest_caches_bytes",
 };
 
 const char *ctl_command_name(enum ctl_command c)

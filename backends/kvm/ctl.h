@@ -34,6 +34,8 @@ enum ctl_command {
 	CTL_UNPAUSE,
 	CTL_CONSOLE,
 	CTL_RENAME,	   /* "rename NEWNAME" */
+	CTL_MEM_SET,	   /* "mem-set MIB": the balloon's target */
+	CTL_MEM_MAX,	   /* "mem-max MIB": the ceiling of mem-set */
 	CTL_DEBUG_SYSCALL, /* tests: the VMM makes a system call its filter forbids */
 	CTL_NCOMMANDS,
 	CTL_UNKNOWN = CTL_NCOMMANDS,
@@ -57,6 +59,8 @@ enum ctl_command ctl_command_parse(const char *line, const char **arg);
 #define CTL_KEY_CRASH_REASON "crash_reason"
 #define CTL_KEY_MEMORY_MIB "memory_mib"
 #define CTL_KEY_MAXMEM_MIB "maxmem_mib"
+#define CTL_KEY_TARGET_MIB "memory_target_mib" /* mem-set's, which the guest follows */
+#define CTL_KEY_RAM_MIB "ram_mib"	       /* the machine's RAM: the most mem-max allows */
 #define CTL_KEY_VCPUS "vcpus"
 #define CTL_KEY_MAX_VCPUS "max_vcpus"
 #define CTL_KEY_CPU_TIME_NS "cpu_time_ns"
@@ -104,10 +108,23 @@ enum net_counter {
 	NET_NCOUNTERS
 };
 enum rng_counter { RNG_REQUESTS, RNG_BYTES, RNG_NCOUNTERS };
+/* The balloon: its target and what the guest holds (pages), and the guest's own figures. */
+enum balloon_counter {
+	BALLOON_TARGET_PAGES,
+	BALLOON_ACTUAL_PAGES,
+	BALLOON_INFLATED, /* pages given back to the host, in all */
+	BALLOON_DEFLATED,
+	BALLOON_FREE_BYTES, /* from the guest's statistics: 0 until it sends them */
+	BALLOON_TOTAL_BYTES,
+	BALLOON_AVAIL_BYTES,
+	BALLOON_CACHES_BYTES,
+	BALLOON_NCOUNTERS
+};
 #define CTL_MAX_COUNTERS 8
 
 extern const char *const blk_counter_keys[BLK_NCOUNTERS];
 extern const char *const net_counter_keys[NET_NCOUNTERS];
 extern const char *const rng_counter_keys[RNG_NCOUNTERS];
+extern const char *const balloon_counter_keys[BALLOON_NCOUNTERS];
 
 #endif

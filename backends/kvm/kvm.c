@@ -574,6 +574,24 @@ static int kvm_op(const struct xlc_conf *conf, const char *name, enum domain_op 
 	return r ? -1 : 0;
 }
 
+static int kvm_set_memory(const struct xlc_conf *conf, const char *name, uint64_t kib, bool max,
+			  char **err)
+{
+	struct rundir rd = { 0 };
+	char *line, *reply = NULL;
+	int r;
+
+	if (open_rundir(conf, &rd, err))
+		return -1;
+	line = xasprintf("%s %llu", ctl_command_name(max ? CTL_MEM_MAX : CTL_MEM_SET),
+			 (unsigned long long)kib);
+	r = rundir_request(&rd, name, line, &reply, err);
+	free(line);
+	free(reply);
+	rundir_close(&rd);
+	return r ? -1 : 0;
+}
+
 static int kvm_rename(const struct xlc_conf *conf, const char *name, const char *new_name,
 		      char **err)
 {
@@ -920,6 +938,7 @@ const struct backend_ops kvm_backend = {
 	.resolve = kvm_resolve,
 	.op = kvm_op,
 	.rename = kvm_rename,
+	.set_memory = kvm_set_memory,
 	.wait_gone = kvm_wait_gone,
 	.watch = kvm_watch,
 	.watch_wait = kvm_watch_wait,

@@ -410,6 +410,30 @@ static int xen_rename(const struct xlc_conf *conf, const char *name, const char 
 	return rc ? fail(err, "libxl refused the new name", rc) : 0;
 }
 
+/* As xl's mem-set and mem-max: the balloon target (enforced), or the static maximum. */
+static int xen_set_memory(const struct xlc_conf *conf, const char *name, uint64_t kib, bool max,
+			  char **err)
+{
+	libxl_ctx *c = xen_ctx(conf, err);
+	uint32_t domid;
+	int rc;
+
+	if (!c)
+		return -1;
+	if (libxl_name_to_domid(c, name, &domid)) {
+		*err = xasprintf("%s is an invalid domain identifier", name);
+		return -1;
+	}
+	rc = max ? libxl_domain_setmaxmem(c, domid, kib)
+		 : libxl_set_memory_target(c, domid, (int64_t)kib, 0, /* enforce */ 1);
+	if (rc)
+		return fail(err,
+			    max ? "cannot set the domain's static max memory"
+				: "cannot set the domain's dynamic max memory (its balloon target)",
+			    rc);
+	return 0;
+}
+
 static int xen_wait_gone(const struct xlc_conf *conf, const char *name, int timeout)
 {
 	char *err = NULL;
@@ -703,6 +727,7 @@ const struct backend_ops xen_backend = {
 	.resolve = xen_resolve,
 	.op = xen_op,
 	.rename = xen_rename,
+	.set_memory = xen_set_memory,
 	.wait_gone = xen_wait_gone,
 	.watch = xen_watch,
 	.watch_wait = xen_watch_wait,

@@ -146,7 +146,7 @@ kit_fg() {
 	for l in a b c d e f g h i j k l m n o; do disks="${disks}'${SANDBOX}/a.img,raw,xvd${l},r',"; done
 	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=[${disks%,}]"
 	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: kb: too many disks and vifs: the kvm backend has 15 virtio slots, one of them for the entropy device" ]
+	[ "${stderr}" = "xlc: kb: too many disks and vifs: the kvm backend has 15 virtio slots, two of them for the entropy device and the balloon" ]
 	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "vif=['vifname=averyveryverylongname']"
 	[ "${status}" -eq 1 ]
 	[ "${stderr}" = "xlc: kb: vif 0: vifname averyveryverylongname is longer than 15 characters" ]
@@ -166,7 +166,7 @@ kit_fg() {
 	[ "$(jq '.[0].devices[0].rd_sect' <<<"${output}")" -eq 2 ]
 	[ "$(jq '.[0].devices[0].wr_req' <<<"${output}")" -eq 1 ]
 	[ "$(jq '.[0].devices[0].flush_req' <<<"${output}")" -eq 1 ]
-	[ "$(jq -r '.[0].devices[-1].kind' <<<"${output}")" = rng ]
+	[ "$(jq -r '[.[0].devices[].kind] | join(" ")' <<<"${output}")" = "vbd rng balloon" ]
 }
 
 @test "hostile guest: loops, addresses outside RAM, huge lengths, jumping indexes" {
@@ -254,4 +254,74 @@ kit_fg() {
 	[ "${status}" -eq 1 ]
 	[ "${stderr}" = "xlc: kb: ${SANDBOX}/etc/scripts/vif-fail add exited with status 3" ]
 	[ -z "$(inns ip -o link show type tun)" ]
+}
+
+# The VMM's resident memory (VmRSS) in KiB: the guest process's.
+vmm_rss_kib() {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$(xlc list --json | jq ".[] | select(.name == \"$1\") | .vmm_pid")/status"
+}
+
+@test "balloon: mem-set takes pages from a running guest and gives them back; the VMM's memory follows" {
+	cat >"${SANDBOX}/bal.cfg" <<-CFG
+	name = "bal"
+	memory = 128
+	kernel = "${KIT}/balloon.bzImage"
+	cmdline = "kit.touch=96"
+	CFG
+	xlc create -q "${SANDBOX}/bal.cfg"
+	wait_console bal "KIT-BALLOON-READY ram=128"
+	before=$(vmm_rss_kib bal)
+	[ "${before}" -gt $((96 * 1024)) ] # the 96 MiB the guest wrote are the VMM's
+	run --separate-stderr xlc mem-set bal 32
+	[ "${status}" -eq 0 ]
+	[ -z "${stderr}" ]
+	wait_console bal "KIT-BALLOON actual=24576"
+	after=$(vmm_rss_kib bal)
+	echo "VmRSS ${before} KiB -> ${after} KiB"
+	[ "${after}" -lt $((before - 80 * 1024)) ] # handed back to the host
+	[[ "$(xlc list | sed -n 2p)" =~ ^bal\ +1\ +32\ +1\  ]]
+	jq -e '.[0].memory_target_mib == 32 and .[0].memory_mib == 32 and .[0].maxmem_mib == 128' \
+		<<<"$(xlc list --json)"
+	jq -e '.[0].devices[-1] | .kind == "balloon" and .target_pages == 24576 and .actual_pages == 24576' \
+		<<<"$(xlc list --json)"
+	# Back up with xl's units: the pages come back zeroed (the VMM had let go of them).
+	xlc mem-set bal 131072k
+	wait_console bal "KIT-BALLOON actual=0 back=24576 dirty=0"
+	[[ "$(xlc list | sed -n 2p)" =~ ^bal\ +1\ +128\ +1\  ]]
+}
+
+@test "balloon: maxmem above memory boots ballooned down; mem-max bounds mem-set; bad sizes as xl says" {
+	cat >"${SANDBOX}/bal.cfg" <<-CFG
+	name = "bal"
+	memory = 64
+	maxmem = 128
+	kernel = "${KIT}/balloon.bzImage"
+	CFG
+	xlc create -q "${SANDBOX}/bal.cfg"
+	wait_console bal "KIT-BALLOON-READY ram=128" # the machine has maxmem
+	wait_console bal "KIT-BALLOON actual=16384" # and the balloon held the rest from the start
+	[[ "$(xlc list | sed -n 2p)" =~ ^bal\ +1\ +64\ +1\  ]]
+	run --separate-stderr xlc mem-set bal 1g
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "$(printf 'xlc: 1024 MiB is more than the domain'"'"'s maximum, 128 MiB (mem-max)\ncannot set domid 1 dynamic max memory to : 1g')" ]
+	run --separate-stderr xlc mem-max bal 256
+	[ "${status}" -eq 1 ]
+	[[ "${stderr}" == *"256 MiB is more than the guest's RAM (128 MiB, its maxmem at boot); a KVM guest cannot grow past it"* ]]
+	xlc mem-max bal 96
+	[ "$(xlc list --json | jq '.[0].maxmem_mib')" -eq 96 ]
+	run xlc mem-set bal 100
+	[ "${status}" -eq 1 ]
+	for bad in 12x 0 -5 m 1.5g; do
+		run --separate-stderr xlc mem-set bal "${bad}"
+		[ "${status}" -eq 1 ] || { echo "${bad}: ${status}"; return 1; }
+		[ "${stderr}" = "invalid memory size: ${bad}" ]
+	done
+	run xlc mem-set bal
+	[ "${status}" -eq 2 ]
+	run xlc mem-set nosuch 64
+	[ "${status}" -eq 1 ]
+	# The guest never noticed: still 64 MiB.
+	[ "$(xlc list --json | jq '.[0].memory_target_mib')" -eq 64 ]
+	xlc mem-set bal 96
+	wait_console bal "KIT-BALLOON actual=8192 back=8192 dirty=0"
 }

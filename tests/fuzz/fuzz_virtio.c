@@ -3,7 +3,7 @@
  * The virtio devices against a hostile guest: the input is the guest's
  * memory (rings, descriptors, buffers) and a script of register accesses,
  * queue notifications and incoming frames. The transport, the virtqueue
- * code and the block, net and rng devices all run for real, inline, on a
+ * code and the block, net, rng and balloon devices all run for real, inline, on a
  * VM whose memory is a 64 KiB buffer (no /dev/kvm needed); the disk is a
  * memfd and the tap a datagram socket pair.
  *
@@ -103,8 +103,12 @@ static struct virtio_dev *make_device(struct vm *vm, unsigned kind, int *sock, i
 			abort();
 		n.fd = sock[0];
 		rc = virtio_net_create(vm, &n, &slot, &err);
-	} else {
+	} else if (kind == 2) {
 		rc = virtio_rng_create(vm, &slot, &err);
+	} else {
+		struct virtio_dev *balloon;
+
+		rc = virtio_balloon_create(vm, 8, &slot, &balloon, &err);
 	}
 	if (rc) {
 		fprintf(stderr, "fuzz_virtio: %s\n", err);
@@ -155,7 +159,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	mem = calloc(1, GUEST_MEM);
 	vm = vm_create_detached(mem, GUEST_MEM);
-	dev = make_device(vm, data[0] % 3, sock, &disk_fd);
+	dev = make_device(vm, data[0] % 4, sock, &disk_fd);
 	driver_setup(dev, data);
 	nops = data[10];
 	mem_len = size - HEADER < MEM_FROM_INPUT ? size - HEADER : MEM_FROM_INPUT;

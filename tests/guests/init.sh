@@ -4,6 +4,7 @@
 # line asks:
 #   poweroff | reboot | halt    leave that way (-f), right after the marker
 #   panic                       crash the kernel (sysrq c)
+#   meminfo                     print MemTotal every second (mem-set's balloon)
 #   spin | idle                 burn one CPU / sleep, forever
 #   spin2                       burn two CPUs, forever
 #   disk                        mount /dev/vda, print /host.txt, write /guest.txt
@@ -189,6 +190,15 @@ reboot) reboot -f ;;
 halt) halt -f ;;
 panic) echo c >/proc/sysrq-trigger ;;
 spin) while :; do :; done ;;
+meminfo) # the balloon's effect, seen from inside: MemTotal every second
+	# Touch 120 MiB and free it: free pages the host holds, for the balloon to return.
+	dd if=/dev/zero of=/fill bs=1M count=120 2>/dev/null
+	rm -f /fill
+	while :; do
+		echo "XLC-MEM total_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
+		sleep 1
+	done
+	;;
 spin2)
 	(while :; do :; done) &
 	while :; do :; done

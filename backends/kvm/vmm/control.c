@@ -63,6 +63,83 @@ static const enum guest_msg_type to_guest[CTL_NCOMMANDS] = {
 	[CTL_UNPAUSE] = GUEST_UNPAUSE,	     [CTL_DEBUG_SYSCALL] = GUEST_FORBIDDEN_SYSCALL,
 };
 
+static void reply_error(int fd, char *msg)
+{
+	char *line = xasprintf("error %s\n", msg);
+
+	reply(fd, line);
+	free(line);
+	free(msg);
+}
+
+/* A size in KiB from the client: digits only, 1 KiB up to the machine's RAM. */
+static bool parse_kib(const char *arg, uint64_t *kib)
+{
+	char *end;
+
+	if (!arg || *arg < '0' || *arg > '9')
+		return false;
+	errno = 0;
+	*kib = strtoull(arg, &end, 10);
+	return !errno && !*end && *kib > 0;
+}
+
+/*
+ * mem-max: the ceiling of mem-set. The machine's RAM (maxmem at boot) is the
+ * most it can be: a KVM guest cannot grow past the memory it booted with.
+ */
+static void mem_max(struct supervisor *sv, struct client *c, const char *arg)
+{
+	uint64_t kib, ram_kib = sv->spec->maxmem_mib << 10;
+
+	if (!parse_kib(arg, &kib))
+		return reply_error(c->fd, xstrdup("mem-max needs a size in KiB"));
+	if (kib > ram_kib)
+		return reply_error(
+			c->fd,
+			xasprintf("%llu MiB is more than the guest's RAM (%llu MiB, its maxmem "
+				  "at boot); a KVM guest cannot grow past it",
+				  (unsigned long long)(kib >> 10),
+				  (unsigned long long)(ram_kib >> 10)));
+	sv->max_kib = kib;
+	reply(c->fd, "ok\n");
+}
+
+/*
+ * mem-set: the balloon's new target, which the guest follows when its
+ * driver does. Kept for the next boot too, as Xen keeps a domain's target.
+ */
+static bool mem_set(struct supervisor *sv, struct client *c, const char *arg)
+{
+	uint64_t kib;
+
+	if (!parse_kib(arg, &kib)) {
+		reply_error(c->fd, xstrdup("mem-set needs a size in KiB"));
+		return false;
+	}
+	if (kib > sv->max_kib) {
+		reply_error(c->fd, xasprintf("%llu MiB is more than the domain's maximum, %llu MiB "
+					     "(mem-max)",
+					     (unsigned long long)(kib >> 10),
+					     (unsigned long long)(sv->max_kib >> 10)));
+		return false;
+	}
+	sv->target_kib = kib;
+	if (!sv->boot.pid || !sv->boot.ready) {
+		reply(c->fd, "ok\n"); /* between boots or preserved: the next boot takes it */
+		return false;
+	}
+	c->seq = sv_send_guest_arg(sv, GUEST_BALLOON, (int32_t)sv_balloon_pages(sv));
+	if (!c->seq) {
+		reply(c->fd, "error the VMM's guest process does not answer\n");
+		return false;
+	}
+	c->awaiting = true;
+	c->cmd = CTL_MEM_SET;
+	c->deadline = now_ms() + GUEST_REPLY_TIMEOUT_MS;
+	return true;
+}
+
 /* Runs one command; returns true if the client's connection stays open. */
 static bool command(struct supervisor *sv, struct client *c, enum ctl_command cmd, const char *arg)
 {
@@ -100,6 +177,11 @@ static bool command(struct supervisor *sv, struct client *c, enum ctl_command cm
 			reply(c->fd, "ok\n");
 		}
 		return false;
+	case CTL_MEM_MAX:
+		mem_max(sv, c, arg);
+		return false;
+	case CTL_MEM_SET:
+		return mem_set(sv, c, arg);
 	case CTL_DEBUG_SYSCALL:
 		if (!sv->spec->limits.test_hooks) {
 			reply(c->fd, "error unknown command\n");

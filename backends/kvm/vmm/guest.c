@@ -27,6 +27,7 @@
 #include "backends/kvm/vmm/machine/acpi.h"
 #include "backends/kvm/vmm/machine/machine.h"
 #include "backends/kvm/vmm/sandbox.h"
+#include "backends/kvm/vmm/virtio/devices.h"
 #include "lib/util.h"
 
 /*
@@ -205,7 +206,7 @@ static struct vm *build(struct guest *g, char **err)
 	struct net_backing nics[VMM_SPEC_MAX_NICS];
 	struct machine_config mc = {
 		.kvm_fd = b->host->kvm_fd,
-		.ram_bytes = s->memory_mib << 20,
+		.ram_bytes = s->maxmem_mib << 20, /* memory below it: the balloon holds the rest */
 		.vcpus = s->vcpus,
 		.max_vcpus = s->max_vcpus,
 		.pins = s->pins,
@@ -217,6 +218,7 @@ static struct vm *build(struct guest *g, char **err)
 		.nics = nics,
 		.nnics = s->nnics,
 		.stats = b->shared->dev,
+		.balloon_pages = b->balloon_pages,
 		.sink = console_sink,
 		.sink_opaque = &g->console,
 		.thread_hook = thread_hook,
@@ -264,6 +266,12 @@ static void serve(struct guest *g, const struct guest_msg *m)
 		break;
 	case GUEST_RESET:
 		vm_request_exit(g->vm, VM_REBOOT);
+		break;
+	case GUEST_BALLOON:
+		if (m->arg < 0 || !g->vm->balloon)
+			r = -1;
+		else
+			virtio_balloon_set_target(g->vm->balloon, (uint32_t)m->arg);
 		break;
 	case GUEST_FORBIDDEN_SYSCALL:
 		r = forbidden_syscall(g);

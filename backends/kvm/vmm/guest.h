@@ -38,6 +38,7 @@ enum guest_msg_type {
 	GUEST_POWER_BUTTON,
 	GUEST_CTRL_ALT_DEL,
 	GUEST_RESET,
+	GUEST_BALLOON,		 /* arg: the balloon's target, in pages */
 	GUEST_FORBIDDEN_SYSCALL, /* tests: make a call the filter forbids */
 };
 
@@ -56,6 +57,7 @@ struct guest_boot {
 	const struct host *host;
 	int domid;
 	bool paused;
+	uint32_t balloon_pages; /* the balloon's target at boot (pages the guest hands back) */
 	struct guest_shared *shared;
 	int link_fd;	    /* its end of the supervisor's link */
 	int console_out_fd; /* the guest's serial output goes here */

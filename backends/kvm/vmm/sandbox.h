@@ -37,12 +37,12 @@ const char *sandbox_flag_name(unsigned i);
 struct sandbox_plan {
 	uid_t uid;
 	gid_t gid;
-	const char *mount_at;	/* an existing folder to mount the empty root on */
-	int cgroup_procs_fd;	/* -1: none */
-	unsigned long nofile;	/* RLIMIT_NOFILE */
+	const char *mount_at;	  /* an existing folder to mount the empty root on */
+	int cgroup_procs_fd;	  /* -1: none */
+	unsigned long nofile;	  /* RLIMIT_NOFILE */
 	unsigned long long fsize; /* RLIMIT_FSIZE: the largest writable image */
-	unsigned long nproc;	/* RLIMIT_NPROC: the guest's threads (its uid is its own) */
-	const int *keep_fds;	/* every other fd above 2 is closed */
+	unsigned long nproc;	  /* RLIMIT_NPROC: the guest's threads (its uid is its own) */
+	const int *keep_fds;	  /* every other fd above 2 is closed */
 	unsigned nkeep;
 };
 

@@ -144,6 +144,7 @@ static int fork_guest(struct supervisor *sv, bool paused, char **err)
 		.host = &sv->host,
 		.domid = sv->domid,
 		.paused = paused,
+		.balloon_pages = sv_balloon_pages(sv),
 		.shared = sv->shared,
 		.link_fd = link[1],
 		.console_out_fd = out[1],
@@ -278,10 +279,22 @@ static int boot(struct supervisor *sv)
 	return 0;
 }
 
+uint32_t sv_balloon_pages(const struct supervisor *sv)
+{
+	uint64_t ram_kib = sv->spec->maxmem_mib << 10;
+
+	return sv->target_kib < ram_kib ? (uint32_t)((ram_kib - sv->target_kib) / 4) : 0;
+}
+
 uint32_t sv_send_guest(struct supervisor *sv, enum guest_msg_type type)
 {
+	return sv_send_guest_arg(sv, type, 0);
+}
+
+uint32_t sv_send_guest_arg(struct supervisor *sv, enum guest_msg_type type, int32_t arg)
+{
 	static uint32_t seq;
-	struct guest_msg m = { .type = type };
+	struct guest_msg m = { .type = type, .arg = arg };
 
 	if (!sv->boot.pid || !sv->boot.ready)
 		return 0;
@@ -634,6 +647,29 @@ static uint64_t gen_vcpus(yajl_gen g, const struct supervisor *sv)
 	return total;
 }
 
+/* Slot order: disks, NICs, the entropy device, the balloon. */
+static unsigned balloon_slot(const struct vmm_spec *s)
+{
+	return s->ndisks + s->nnics + 1;
+}
+
+/*
+ * Memory as xl shows it: what the guest has now (its RAM less the pages its
+ * balloon holds), mem-set's target, and mem-max's ceiling.
+ */
+static void gen_memory(yajl_gen g, const struct supervisor *sv)
+{
+	const struct virtio_stats *b = &sv->shared->dev[balloon_slot(sv->spec)];
+	uint64_t held = sv->boot.pid ? atomic_load(&b->counters[BALLOON_ACTUAL_PAGES]) : 0;
+	uint64_t ram_kib = sv->spec->maxmem_mib << 10, held_kib = held * 4;
+
+	json_key_int(g, CTL_KEY_MEMORY_MIB,
+		     (long long)((held_kib < ram_kib ? ram_kib - held_kib : 0) >> 10));
+	json_key_int(g, CTL_KEY_TARGET_MIB, (long long)(sv->target_kib >> 10));
+	json_key_int(g, CTL_KEY_MAXMEM_MIB, (long long)(sv->max_kib >> 10));
+	json_key_int(g, CTL_KEY_RAM_MIB, (long long)sv->spec->maxmem_mib);
+}
+
 static const char *const dev_states[] = {
 	[VIRTIO_STATE_RESET] = "reset",
 	[VIRTIO_STATE_STARTING] = "starting",
@@ -691,6 +727,10 @@ static void gen_devices(yajl_gen g, const struct supervisor *sv)
 	gen_device(g, sv, "rng", "rng0", slot);
 	gen_counters(g, &sv->shared->dev[slot], rng_counter_keys, RNG_NCOUNTERS);
 	yajl_gen_map_close(g);
+	slot++;
+	gen_device(g, sv, "balloon", "balloon0", slot);
+	gen_counters(g, &sv->shared->dev[slot], balloon_counter_keys, BALLOON_NCOUNTERS);
+	yajl_gen_map_close(g);
 	yajl_gen_array_close(g);
 }
 
@@ -730,8 +770,7 @@ char *sv_info_json(struct supervisor *sv)
 		     sv->state == ST_SHUTDOWN ? reason_names[sv->last_reason] : "");
 	if (sv->crash_reason)
 		json_key_str(g, CTL_KEY_CRASH_REASON, sv->crash_reason);
-	json_key_int(g, CTL_KEY_MEMORY_MIB, (long long)s->memory_mib);
-	json_key_int(g, CTL_KEY_MAXMEM_MIB, (long long)s->maxmem_mib);
+	gen_memory(g, sv);
 	/* Online at boot; the rest of max_vcpus wait offline (maxcpus=). */
 	json_key_int(g, CTL_KEY_VCPUS, s->vcpus);
 	json_key_int(g, CTL_KEY_MAX_VCPUS, s->max_vcpus);
@@ -940,6 +979,8 @@ int supervisor_run(struct vmm_spec *spec, int ready_fd)
 		.console_fd = -1,
 		.signal_fd = -1,
 		.final_code = -1,
+		.target_kib = spec->memory_mib << 10,
+		.max_kib = spec->maxmem_mib << 10,
 	};
 	int status = 0, i;
 	char *err = NULL;

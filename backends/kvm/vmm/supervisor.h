@@ -70,6 +70,8 @@ struct supervisor {
 	time_t start_time;
 	unsigned boots;
 	uint64_t ended_cpu_ns; /* the last ended boot's CPU time: Time(s) of a preserved guest */
+	uint64_t target_kib;   /* mem-set's: the guest's RAM less what its balloon holds */
+	uint64_t max_kib;      /* mem-max's: the most mem-set may ask, at most the RAM */
 	struct client clients[MAX_CLIENTS];
 	int nclients;
 	int console_fd; /* the attached `xlc console`, or -1 */
@@ -106,6 +108,9 @@ void control_guest_gone(struct supervisor *sv);
 long long now_ms(void);
 /* Sends a request to the guest process; its number, or 0 if it could not be sent. */
 uint32_t sv_send_guest(struct supervisor *sv, enum guest_msg_type type);
+uint32_t sv_send_guest_arg(struct supervisor *sv, enum guest_msg_type type, int32_t arg);
+/* The balloon's target in pages: the RAM (maxmem) less mem-set's target. */
+uint32_t sv_balloon_pages(const struct supervisor *sv);
 void sv_destroy(struct supervisor *sv);
 /* rename: the run directory, the process's name, the config; -1 with *err. */
 int sv_rename(struct supervisor *sv, const char *new_name, char **err);

@@ -19,7 +19,6 @@ int bridge_add(const char *bridge, const char *tap, char **err);
  * VIF_SCRIPT_TIMEOUT_MS is killed.
  */
 #define VIF_SCRIPT_TIMEOUT_MS 30000
-int vif_script_run(const char *path, const char *action, char *const env[], int out_fd,
-		   char **err);
+int vif_script_run(const char *path, const char *action, char *const env[], int out_fd, char **err);
 
 #endif

@@ -96,6 +96,30 @@ echo "CHECK pause times $a $b $c"
 xlc destroy busy && echo "CHECK destroy busy ok"
 xlc list | grep -q '^busy ' || echo "CHECK busy gone"
 
+# mem-set on a stock kernel's virtio_balloon: MemTotal in the guest and the
+# VMM's resident memory follow; the guest's statistics reach list --json.
+cfg mem meminfo 1
+xlc create -q mem.cfg
+wait_for mem XLC-MEM 300
+# The guest's own use first, so that the balloon has pages to return.
+memtotal() { log mem | sed -n 's/.*XLC-MEM total_kib=\([0-9]*\).*/\1/p' | tail -1; }
+vmm=$(xlc list --json | jq '.[] | select(.name == "mem") | .vmm_pid')
+rss() { awk '/^VmRSS:/ { print $2 }' /proc/$vmm/status; }
+echo "CHECK mem before total=$(memtotal) rss=$(rss)"
+xlc mem-set mem 128 && echo "CHECK mem-set 128 ok"
+i=0
+while [ "$(memtotal)" -gt 140000 ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+echo "CHECK mem at 128 total=$(memtotal) rss=$(rss) list=$(xlc list mem | awk 'NR == 2 { print $3 }')"
+xlc mem-set mem 256 && echo "CHECK mem-set 256 ok"
+i=0
+while [ "$(memtotal)" -lt 240000 ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+echo "CHECK mem at 256 total=$(memtotal) list=$(xlc list mem | awk 'NR == 2 { print $3 }')"
+i=0
+while [ "$(xlc list --json | jq '.[] | select(.name == "mem") | .devices[-1].guest_total_bytes')" = 0 ] &&
+	[ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+echo "CHECK mem stats $(xlc list --json | jq -c '.[] | select(.name == "mem") | .devices[-1] | [.kind, .guest_total_bytes > 0, .guest_free_bytes > 0]')"
+xlc destroy mem
+
 # xlc-guests, xlc-guests.service's script (copied here from build/system):
 # the configs in /etc/xlc/auto start; at stop the two guests that honour the
 # power button end, and the one that ignores it is destroyed after the timeout.

@@ -7,6 +7,7 @@
 
 #include "backends/kvm/vmm/devices/legacy.h"
 #include "backends/kvm/vmm/machine/acpi.h"
+#include "backends/kvm/vmm/virtio/devices.h"
 #include "backends/kvm/vmm/virtio/virtio.h"
 #include "lib/util.h"
 
@@ -31,7 +32,7 @@ static bool next_slot(struct vm *vm, const struct machine_config *mc, struct vir
 		return true;
 	}
 	*err = xasprintf("too many disks and vifs: the kvm backend has %d virtio slots, "
-			 "one of them for the entropy device",
+			 "two of them for the entropy device and the balloon",
 			 VIRTIO_SLOTS);
 	return false;
 }
@@ -50,6 +51,9 @@ static int add_virtio(struct vm *vm, const struct machine_config *mc, char **err
 		    virtio_net_create(vm, &mc->nics[i], &slot, err))
 			return -1;
 	if (!next_slot(vm, mc, &slot, err) || virtio_rng_create(vm, &slot, err))
+		return -1;
+	if (!next_slot(vm, mc, &slot, err) ||
+	    virtio_balloon_create(vm, mc->balloon_pages, &slot, &vm->balloon, err))
 		return -1;
 	return 0;
 }

@@ -22,7 +22,7 @@ struct machine_config {
 	int kvm_fd; /* the machine owns it from now on */
 	uint64_t ram_bytes;
 	int vcpus, max_vcpus;
-	const struct vmm_pin *pins; /* max_vcpus entries */
+	const struct vmm_pin *pins;	 /* max_vcpus entries */
 	struct boot_file kernel, initrd; /* initrd.fd -1: none */
 	const char *cmdline;
 	const struct blk_backing *disks; /* in the guest's order */
@@ -30,16 +30,17 @@ struct machine_config {
 	const struct net_backing *nics;
 	unsigned nnics;
 	struct virtio_stats *stats; /* one per virtio device in slot order, or NULL */
+	uint32_t balloon_pages;	    /* the balloon's first target: RAM the guest hands back */
 	serial_sink sink;
 	void *sink_opaque;
 	vm_thread_hook thread_hook;
 	void *owner; /* vm->owner, for the hook */
 };
 
-/* Every virtio device a config makes: its disks, its NICs and the entropy device. */
+/* Every virtio device a config makes: its disks, its NICs, the entropy device, the balloon. */
 static inline unsigned machine_virtio_count(unsigned ndisks, unsigned nnics)
 {
-	return ndisks + nnics + 1;
+	return ndisks + nnics + 2;
 }
 
 /* Builds the machine and loads the guest; NULL with *err if it cannot. */

@@ -107,7 +107,7 @@ struct vm {
 	_Atomic bool pause_requested;
 	pthread_mutex_t state_lock;
 	pthread_cond_t state_cond;
-	int event_fd; /* written when the guest ends or a vCPU pauses */
+	int event_fd;		    /* written when the guest ends or a vCPU pauses */
 	vm_thread_hook thread_hook; /* run first by every thread the machine starts */
 	void *owner;		    /* the program's, for the hook */
 	struct serial *serial;
@@ -116,7 +116,8 @@ struct vm {
 	struct iothread *io;
 	struct virtio_dev *virtio[VIRTIO_MAX_DEVICES];
 	unsigned nvirtio;
-	char *err; /* why setup failed */
+	struct virtio_dev *balloon; /* also in virtio[]: for mem-set */
+	char *err;		    /* why setup failed */
 };
 
 /*

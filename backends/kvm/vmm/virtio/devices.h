@@ -20,7 +20,7 @@ struct virtio_stats;
 struct virtio_slot {
 	uint64_t base;
 	unsigned gsi;
-	bool inline_io; /* no threads: requests are served inside the kick (fuzzing) */
+	bool inline_io;		    /* no threads: requests are served inside the kick (fuzzing) */
 	struct virtio_stats *stats; /* where its state and counters go; NULL: its own */
 };
 
@@ -65,5 +65,14 @@ int virtio_net_create(struct vm *vm, const struct net_backing *n, const struct v
 void virtio_net_poll(struct virtio_dev *dev);
 
 int virtio_rng_create(struct vm *vm, const struct virtio_slot *slot, char **err);
+
+/*
+ * The memory balloon: target_pages (4 KiB each) is what the guest should
+ * hand back from the start (maxmem above memory); *out is the device, for
+ * virtio_balloon_set_target(), which mem-set calls from any thread.
+ */
+int virtio_balloon_create(struct vm *vm, uint32_t target_pages, const struct virtio_slot *slot,
+			  struct virtio_dev **out, char **err);
+void virtio_balloon_set_target(struct virtio_dev *dev, uint32_t pages);
 
 #endif

@@ -297,8 +297,14 @@ void virtio_mmio_access(struct vm *vm, void *opaque, uint64_t offset, uint8_t *d
 	if (offset >= VIRTIO_MMIO_CONFIG) {
 		uint64_t at = offset - VIRTIO_MMIO_CONFIG;
 
-		/* The device config space is read-only here: no feature makes it writable. */
-		if (!is_write) {
+		/* Read-only but for what a device takes (the balloon's "actual"). */
+		if (is_write) {
+			pthread_mutex_lock(&dev->lock);
+			if (dev->ops->config_write && at < dev->config_len &&
+			    len <= dev->config_len - at)
+				dev->ops->config_write(dev, (unsigned)at, data, len);
+			pthread_mutex_unlock(&dev->lock);
+		} else {
 			memset(data, 0, len);
 			pthread_mutex_lock(&dev->lock);
 			if (at < dev->config_len && len <= dev->config_len - at)

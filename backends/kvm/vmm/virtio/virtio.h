@@ -23,9 +23,9 @@
 #include "backends/kvm/vmm/machine/vm.h"
 #include "lib/util.h"
 
-#define VIRTQ_MAX_SIZE 256 /* QueueNumMax of every queue */
-#define VIRTQ_MAX_SEGS 256 /* buffers in one chain, indirect ones included */
-#define VIRTIO_MAX_QUEUES 2
+#define VIRTQ_MAX_SIZE 256    /* QueueNumMax of every queue */
+#define VIRTQ_MAX_SEGS 256    /* buffers in one chain, indirect ones included */
+#define VIRTIO_MAX_QUEUES 3   /* the balloon: inflate, deflate, statistics */
 #define VIRTIO_INT_USED 1     /* InterruptStatus: used buffers */
 #define VIRTIO_INT_CONFIG 2   /* InterruptStatus: the config (or status) changed */
 #define VIRTIO_CONFIG_MAX 256 /* device-specific config space bytes */
@@ -74,14 +74,22 @@ struct virtio_dev_ops {
 	void (*reset)(struct virtio_dev *dev);
 	/* Frees the device's own state when the VM ends. */
 	void (*destroy)(struct virtio_dev *dev);
+	/* The driver wrote the device's config space (optional; else it is read-only). */
+	void (*config_write)(struct virtio_dev *dev, unsigned offset, const uint8_t *data,
+			     unsigned len);
 	/* Starts the device's own threads (optional): after the VMM confined itself. */
 	int (*start_threads)(struct virtio_dev *dev, char **err);
 };
 
 /* What `list --json` and top show of a device: written here, read by the VMM's supervisor. */
-enum virtio_state { VIRTIO_STATE_RESET, VIRTIO_STATE_STARTING, VIRTIO_STATE_RUNNING, VIRTIO_STATE_NEEDS_RESET };
+enum virtio_state {
+	VIRTIO_STATE_RESET,
+	VIRTIO_STATE_STARTING,
+	VIRTIO_STATE_RUNNING,
+	VIRTIO_STATE_NEEDS_RESET
+};
 struct virtio_stats {
-	_Atomic uint32_t state; /* enum virtio_state */
+	_Atomic uint32_t state;			     /* enum virtio_state */
 	_Atomic uint64_t counters[CTL_MAX_COUNTERS]; /* enum blk_counter, net_counter... */
 };
 
