@@ -92,7 +92,7 @@ load helper
 	[[ "${output}" == *"XLC-INFO disk=vda sectors=131072 ro=0"*"XLC-INFO disk=vdb sectors=6144 ro=0"* ]]
 	[[ "${output}" == *"CHECK after destroy the image has: written by the guest "* ]]
 	[[ "${output}" == *"CHECK after SIGKILL the image has: written by the guest "* ]]
-	[[ "${output}" == *"xlc: d2: disk /srv/disk.img is in use by another guest (locked)"* ]]
+	[[ "${output}" == *"xlc: d2: disk /srv/disk.img is in use by guest d1 (id 1) (locked)"* ]]
 	[[ "${output}" == *"CHECK second writer exit 1"* ]]
 	[[ "${output}" == *"CHECK d3 gone"* ]]
 	[[ "${output}" == *"XLC-INFO disk=vda sectors=131072 ro=1"* ]]
