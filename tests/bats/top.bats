@@ -18,11 +18,13 @@ setup() {
 	cmdline = "kit.end=halt"
 	CFG
 	NETNS=""
-	TMUX_SESSION=""
+	TMUX_SOCKET=""
 }
 
 teardown() {
-	[ -n "${TMUX_SESSION}" ] && tmux kill-session -t "${TMUX_SESSION}" 2>/dev/null
+	if [ -n "${TMUX_SOCKET}" ]; then
+		tm kill-server 2>/dev/null || true
+	fi
 	teardown_guests
 }
 
@@ -35,6 +37,41 @@ col() {
 		$1 == "NAME" { for (i = 1; i <= NF; i++) idx[$i] = i; next }
 		$1 == name { v = $(idx[col]) }
 		END { print v }' <<<"$1"
+}
+
+# top on a terminal of W columns by H lines: a tmux server of this test's own,
+# so that resizing its window changes no one else's, and teardown ends it.
+# Its socket is in the sandbox, which teardown removes (tmux leaves it).
+# The pane stays 30 s after top quits, to be read.
+start_top() {
+	local width=$1 height=$2
+	shift 2
+	TMUX_SOCKET="${SANDBOX}/tmux.sock"
+	tm new-session -d -s top -x "${width}" -y "${height}" \
+		"env XLC_RUN_DIR='${XLC_RUN_DIR}' LANG=C.UTF-8 '${XLC}' top $*; sleep 30"
+}
+tm() { tmux -S "${TMUX_SOCKET}" "$@"; }
+
+# The screen into $output and $lines, blank lines kept so that ${lines[i]} is
+# line i; the blank lines below the last one with text are left out.
+screen() {
+	output=$(tm capture-pane -p -t top)
+	mapfile -t lines <<<"${output}"
+}
+
+# The screen once CHECK (a condition on $output and $lines) holds, or after
+# 15 s: top redraws every 0.5 s, slower under ASan or load. Else it prints
+# what was awaited (WHAT) and the last screen.
+screen_until() {
+	local check=$1 what=${2:-$1} i
+	for i in $(seq 1 75); do
+		screen
+		eval "${check}" && return 0
+		sleep 0.2
+	done
+	echo "# never on the screen within 15 s: ${what}"
+	printf '%s\n' "${output}"
+	return 1
 }
 
 @test "top -b: xentop's header and rows; a spinning guest near 100 %, an idle one near 0" {
@@ -129,22 +166,7 @@ col() {
 		kernel=\"${KIT}/spin.bzImage\" "vif=['bridge=br0']"
 	xlc create -q "${SANDBOX}/g.cfg" name=\"idle\" "disk=['${SANDBOX}/a.img,raw,xvda,r']"
 	wait_console idle "KIT-EXIT code=0"
-	TMUX_SESSION="xlc-top-$$"
-	tmux new-session -d -s "${TMUX_SESSION}" -x 220 -y 30 \
-		"env XLC_RUN_DIR='${XLC_RUN_DIR}' LANG=C.UTF-8 '${XLC}' top -d 0.5; sleep 30"
-	screen() { tmux capture-pane -p -t "${TMUX_SESSION}"; }
-	# The screen once CHECK (a condition on $output and $lines) holds, or
-	# after 15 s: top redraws every 0.5 s, slower under ASan or load.
-	screen_until() {
-		local i
-		for i in $(seq 1 75); do
-			run screen
-			eval "$1" && return 0
-			sleep 0.2
-		done
-		echo "${output}"
-		return 1
-	}
+	start_top 220 30 -d 0.5
 	screen_until '[[ "${lines[4]}" == *"█"* ]]' # two samples drawn
 	[[ "${lines[0]}" =~ ^xlc\ top\ -\ [0-9:]{8}\ \ \ kvm\ \(API\ 12\)$ ]]
 	# (tmux drops the trailing space xentop prints after "shutdown")
@@ -154,27 +176,27 @@ col() {
 	[[ "${lines[4]}" =~ ^\ +busy\ -----r ]] # by name
 	[[ "${lines[4]}" == *"█"* ]]	    # the busy guest's history is full blocks
 	[[ "${output}" == *"Delay  Networks  vBds  VCPUs  Repeat header  Sort order  Order by  Filter  Quit"* ]]
-	tmux send-keys -t "${TMUX_SESSION}" s # sort by STATE: blocked before running
+	tm send-keys -t top s # sort by STATE: blocked before running
 	screen_until '[[ "${lines[4]}" =~ ^\ +idle\ --b--- ]]'
-	tmux send-keys -t "${TMUX_SESSION}" n # the vif's detail line
+	tm send-keys -t top n # the vif's detail line
 	screen_until '[[ "${output}" =~ Net0\ RX:\ +[0-9]+bytes ]]'
-	tmux send-keys -t "${TMUX_SESSION}" n
+	tm send-keys -t top n
 	screen_until '[[ "${output}" != *"Net0 RX:"* ]]'
-	tmux send-keys -t "${TMUX_SESSION}" b # the disk's detail line
+	tm send-keys -t top b # the disk's detail line
 	screen_until '[[ "${output}" == *"VBD BlkBack 51712 [ca: 0]  OO:"* ]]'
-	tmux send-keys -t "${TMUX_SESSION}" / b u s y Enter # filter by name
+	tm send-keys -t top / b u s y Enter # filter by name
 	screen_until '[[ "${output}" == *" busy -----r"* && "${output}" != *" idle --b---"* ]]'
-	tmux send-keys -t "${TMUX_SESSION}" / Enter o C P U '(' % Enter # no filter; sort by CPU(%)
+	tm send-keys -t top / Enter o C P U '(' % Enter # no filter; sort by CPU(%)
 	xlc create -q "${SANDBOX}/g.cfg" name=\"newcomer\"
 	screen_until '[[ "${lines[1]}" == "3 domains:"* && "${output}" == *" newcomer --b---"* ]]'
 	[[ "${lines[4]}" =~ ^\ +busy ]] # the busiest first
 	xlc destroy newcomer
 	screen_until '[[ "${lines[1]}" == "2 domains:"* && "${output}" != *newcomer* ]]'
-	tmux resize-window -t "${TMUX_SESSION}" -x 100 -y 12 # smaller: redrawn to fit
+	tm resize-window -t top -x 100 -y 12 # smaller: redrawn to fit
 	screen_until '[ "${#lines[@]}" -le 12 ]'
 	[[ "${lines[0]}" == "xlc top - "* && "${output}" == *" busy -----r"* ]]
-	tmux send-keys -t "${TMUX_SESSION}" x # an unknown key does nothing
-	tmux send-keys -t "${TMUX_SESSION}" q
+	tm send-keys -t top x # an unknown key does nothing
+	tm send-keys -t top q
 	for i in $(seq 1 50); do
 		pgrep -f "${XLC} top -d 0.5" >/dev/null || break
 		sleep 0.2
@@ -182,3 +204,4 @@ col() {
 	run pgrep -f "${XLC} top -d 0.5"
 	[ "${status}" -eq 1 ] # top has quit
 }
+
