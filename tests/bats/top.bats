@@ -74,6 +74,14 @@ screen_until() {
 	return 1
 }
 
+# True when the lines below the column header (from line 4) name these
+# domains, in this order, and no other domain follows them.
+rows_are() {
+	local got
+	got=$(printf '%s\n' "${lines[@]:4}" | awk 'length($2) == 6 && $2 ~ /^[-a-z]+$/ { print $1 }' | paste -sd' ')
+	[ "${got}" = "$*" ]
+}
+
 @test "top -b: xentop's header and rows; a spinning guest near 100 %, an idle one near 0" {
 	xlc create -q "${SANDBOX}/g.cfg" name=\"busy\" kernel=\"${KIT}/spin.bzImage\"
 	xlc create -q "${SANDBOX}/g.cfg" name=\"idle\"
@@ -205,3 +213,23 @@ screen_until() {
 	[ "${status}" -eq 1 ] # top has quit
 }
 
+
+@test "top on a terminal: rows that tie on the sort column are in name order, refresh after refresh" {
+	# Created out of name order, so their ids are; the three of 64 MiB tie on MEM(k).
+	for g in zeta alpha mid; do
+		xlc create -q "${SANDBOX}/g.cfg" name=\"${g}\"
+	done
+	xlc create -q "${SANDBOX}/g.cfg" name=\"big\" memory=96
+	start_top 200 20 -d 0.5 --sort MEM
+	screen_until 'rows_are big alpha mid zeta' "big, then the ties by name"
+	# The same order on the next three redraws (each shows a later time).
+	for redraw in 1 2 3; do
+		shown="${lines[0]}"
+		screen_until '[ "${lines[0]}" != "${shown}" ]' "redraw ${redraw}"
+		rows_are big alpha mid zeta || {
+			echo "# the order changed on redraw ${redraw}:"
+			printf '%s\n' "${output}"
+			return 1
+		}
+	done
+}
