@@ -47,28 +47,46 @@ struct screen {
 };
 
 /*
- * The table area ends one line above the status line, and lines stop at the
- * right edge instead of wrapping: a narrow terminal shows less, never a mess.
+ * Where draw() writes next. Every line is clipped at the right edge and
+ * nothing is written at or below the limit: a narrow or short terminal shows
+ * less, never a wrapped or overprinted line. The pen keeps its own column,
+ * since curses moves its cursor to the next line after the last column.
  */
-static bool table_full;
+static struct {
+	int y, x;
+	int limit; /* the first line the pen may not write on */
+} pen;
 
-static void newline(void)
+static void pen_at(int y, int x)
 {
-	int y = getcury(stdscr);
+	pen.y = y;
+	pen.x = x;
+}
 
-	if (y + 1 >= LINES - 1)
-		table_full = true;
-	else
-		move(y + 1, 0);
+static bool pen_full(void)
+{
+	return pen.y >= pen.limit;
+}
+
+/* One column's worth: a character, or a multi-byte glyph such as a block. */
+static void put_column(const char *glyph, chtype c)
+{
+	if (!pen_full() && pen.x < COLS) {
+		if (glyph)
+			mvaddstr(pen.y, pen.x, glyph);
+		else
+			mvaddch(pen.y, pen.x, c);
+	}
+	pen.x++;
 }
 
 static void put(const char *text)
 {
-	for (; *text && !table_full; text++) {
+	for (; *text && !pen_full(); text++) {
 		if (*text == '\n')
-			newline();
-		else if (getcurx(stdscr) < COLS - 1)
-			addch((chtype)(unsigned char)*text);
+			pen_at(pen.y + 1, 0);
+		else
+			put_column(NULL, (chtype)(unsigned char)*text);
 	}
 }
 
@@ -88,8 +106,7 @@ static void putf(const char *fmt, ...)
 /* One multi-byte glyph (a sparkline block), one column wide. */
 static void put_glyph(const char *glyph)
 {
-	if (!table_full && getcurx(stdscr) < COLS - 1)
-		addstr(glyph);
+	put_column(glyph, 0);
 }
 
 static void record_history(struct screen *s)
@@ -161,13 +178,12 @@ static void summary(const struct screen *s)
 	putf("xlc top - %s   %s\n", when, h->version);
 	for (i = 0; i < s->cur.n; i++)
 		count[summary_state(&s->cur.doms[i])]++;
-	printw("%d domains: %u running, %u blocked, %u paused, %u crashed, %u dying, %u shutdown "
-	       "\n",
-	       s->cur.n, count[SUMMARY_RUNNING], count[SUMMARY_BLOCKED], count[SUMMARY_PAUSED],
-	       count[SUMMARY_CRASHED], count[SUMMARY_DYING], count[SUMMARY_SHUTDOWN]);
-	printw("Mem: %lluk total, %lluk used, %lluk free    CPUs: %u @ %uMHz\n",
-	       (unsigned long long)h->total_kb, (unsigned long long)(h->total_kb - h->free_kb),
-	       (unsigned long long)h->free_kb, h->cpus, h->mhz);
+	putf("%d domains: %u running, %u blocked, %u paused, %u crashed, %u dying, %u shutdown \n",
+	     s->cur.n, count[SUMMARY_RUNNING], count[SUMMARY_BLOCKED], count[SUMMARY_PAUSED],
+	     count[SUMMARY_CRASHED], count[SUMMARY_DYING], count[SUMMARY_SHUTDOWN]);
+	putf("Mem: %lluk total, %lluk used, %lluk free    CPUs: %u @ %uMHz\n",
+	     (unsigned long long)h->total_kb, (unsigned long long)(h->total_kb - h->free_kb),
+	     (unsigned long long)h->free_kb, h->cpus, h->mhz);
 }
 
 static void header(const struct screen *s, const struct table *t)
@@ -254,30 +270,31 @@ static void details(const struct screen *s, const struct domain_stats *d)
 static void hotkey(char key, const char *rest, bool on)
 {
 	attron(A_REVERSE);
-	addch((chtype)(unsigned char)key);
+	put_column(NULL, (chtype)(unsigned char)key);
 	attroff(A_REVERSE);
 	if (on)
 		attron(COLOR_PAIR(1));
-	addstr(rest);
+	put(rest);
 	if (on)
 		attroff(COLOR_PAIR(1));
-	addstr("  ");
+	put("  ");
 }
 
 static void bottom_line(const struct screen *s)
 {
-	move(LINES - 1, 2);
+	pen.limit = LINES;
+	pen_at(LINES - 1, 2);
 	if (s->prompt) {
-		printw("%s: %s", s->prompt, s->input);
+		putf("%s: %s", s->prompt, s->input);
 		return;
 	}
 	if (s->error) {
-		printw("error: %.*s", COLS - 10, s->error);
+		putf("error: %s", s->error);
 		return;
 	}
 	hotkey('D', "elay", false);
 	hotkey('N', "etworks", s->o->networks);
-	addstr("v");
+	put("v");
 	hotkey('B', "ds", s->o->vbds);
 	hotkey('V', "CPUs", s->o->vcpus);
 	hotkey('R', "epeat header", s->o->repeat_header);
@@ -286,7 +303,7 @@ static void bottom_line(const struct screen *s)
 	hotkey('F', s->filter ? "ilter" : "ilter", s->filter != NULL);
 	hotkey('Q', "uit", false);
 	if (s->filter)
-		printw("[%s]", s->filter);
+		putf("[%s]", s->filter);
 }
 
 static void draw(struct screen *s)
@@ -296,13 +313,14 @@ static void draw(struct screen *s)
 	int i, n;
 
 	erase();
-	table_full = false;
+	pen.limit = LINES - 1; /* the bottom line is the keys' */
+	pen_at(0, 0);
 	summary(s);
 	table_init(&t, &s->cur, &s->prev, s->o->full_names);
 	n = top_order(&t, s->o, &order);
 	if (s->first >= n)
 		s->first = n > 0 ? n - 1 : 0;
-	for (i = s->first; (i < n || i == s->first) && !table_full; i++) {
+	for (i = s->first; (i < n || i == s->first) && !pen_full(); i++) {
 		if (i == s->first || s->o->repeat_header)
 			header(s, &t);
 		if (i >= n)

@@ -82,6 +82,28 @@ rows_are() {
 	[ "${got}" = "$*" ]
 }
 
+# Line N of the screen is TEXT (line_is), or matches REGEX (line_matches);
+# else both lines and the whole screen are printed.
+line_is() {
+	[ "${lines[$1]}" = "$2" ] && return 0
+	printf '# line %s is\n#   [%s]\n# not\n#   [%s]\n' "$1" "${lines[$1]}" "$2"
+	printf '%s\n' "${output}"
+	return 1
+}
+line_matches() {
+	[[ "${lines[$1]}" =~ $2 ]] && return 0
+	printf '# line %s,\n#   [%s]\n# does not match %s\n' "$1" "${lines[$1]}" "$2"
+	printf '%s\n' "${output}"
+	return 1
+}
+
+# TEXT cut at WIDTH columns, without the blanks tmux does not print at a
+# line's end.
+clip() {
+	local cut="${2:0:$1}"
+	printf '%s' "${cut%"${cut##*[! ]}"}"
+}
+
 @test "top -b: xentop's header and rows; a spinning guest near 100 %, an idle one near 0" {
 	xlc create -q "${SANDBOX}/g.cfg" name=\"busy\" kernel=\"${KIT}/spin.bzImage\"
 	xlc create -q "${SANDBOX}/g.cfg" name=\"idle\"
@@ -232,4 +254,23 @@ rows_are() {
 			return 1
 		}
 	done
+}
+
+@test "top on a terminal: at 60 columns every line is clipped, none wraps" {
+	xlc create -q "${SANDBOX}/g.cfg" name=\"solo\"
+	wait_console solo "KIT-EXIT code=0"
+	start_top 60 12 -d 0.5
+	screen_until 'rows_are solo' "solo's row"
+	line_is 1 "$(clip 60 "1 domains: 0 running, 1 blocked, 0 paused, 0 crashed, 0 dying")"
+	line_matches 2 '^Mem: [0-9]+k total, [0-9]+k used' # not the rest of line 1
+	line_is 3 "$(clip 60 "${HEADER}")"
+	line_matches 4 '^ +solo --b---'
+	line_is 11 "$(clip 60 "  Delay  Networks  vBds  VCPUs  Repeat header  Sort order  Order by")"
+	# A prompt longer than the line is clipped too, on the last line.
+	tm send-keys -t top / a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9
+	screen_until '[ "${lines[11]}" = "  Filter by name: abcdefghijklmnopqrstuvwxyz0123456789" ]' \
+		"the whole prompt on line 11"
+	tm send-keys -t top a b c d e f g h i j k l m n o p q r s t u v w x y z
+	screen_until '[ "${lines[11]}" = "$(clip 60 "  Filter by name: abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz")" ]' \
+		"the prompt clipped at 60 columns on line 11"
 }
