@@ -21,6 +21,10 @@
 #include "xlc/xlc.h"
 
 #define HISTORY 16
+/* The summary: the clock and version, the domain counts, memory and CPUs. */
+#define SUMMARY_LINES 3
+/* The header: the summary and the column header under it. */
+#define HEADER_LINES (SUMMARY_LINES + 1)
 #define KEY_ESC 27
 #define CTRL_L 12
 
@@ -306,18 +310,36 @@ static void bottom_line(const struct screen *s)
 		putf("[%s]", s->filter);
 }
 
+/*
+ * Whether the last line shows the keys (or the prompt, or an error). A
+ * terminal too short for everything gives its lines to the header first,
+ * then to the rows, then to the keys: they take the last line once the
+ * header and a row have theirs, or when no row wants it, or while a prompt
+ * is being typed (what is typed must show).
+ */
+static bool shows_bottom_line(const struct screen *s, int ndomains)
+{
+	int spare = LINES - HEADER_LINES;
+
+	if (spare >= 2)
+		return true;
+	return spare == 1 && (ndomains == 0 || s->prompt);
+}
+
 static void draw(struct screen *s)
 {
 	struct domain_stats **order;
 	struct table t;
+	bool bottom;
 	int i, n;
 
-	erase();
-	pen.limit = LINES - 1; /* the bottom line is the keys' */
-	pen_at(0, 0);
-	summary(s);
 	table_init(&t, &s->cur, &s->prev, s->o->full_names);
 	n = top_order(&t, s->o, &order);
+	bottom = shows_bottom_line(s, n);
+	erase();
+	pen.limit = bottom ? LINES - 1 : LINES;
+	pen_at(0, 0);
+	summary(s);
 	if (s->first >= n)
 		s->first = n > 0 ? n - 1 : 0;
 	for (i = s->first; (i < n || i == s->first) && !pen_full(); i++) {
@@ -329,7 +351,8 @@ static void draw(struct screen *s)
 		details(s, order[i]);
 	}
 	free(order);
-	bottom_line(s);
+	if (bottom)
+		bottom_line(s);
 	refresh();
 }
 

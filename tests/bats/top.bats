@@ -274,3 +274,31 @@ clip() {
 	screen_until '[ "${lines[11]}" = "$(clip 60 "  Filter by name: abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz")" ]' \
 		"the prompt clipped at 60 columns on line 11"
 }
+
+@test "top on a terminal: at 30x4 the header has every line; then rows, then the keys" {
+	xlc create -q "${SANDBOX}/g.cfg" name=\"solo\"
+	wait_console solo "KIT-EXIT code=0"
+	start_top 30 4 -d 0.5
+	screen_until '[[ "${lines[1]}" == "1 domains:"* ]]' "the domain count on line 1"
+	line_matches 0 '^xlc top - [0-9:]{8}   kvm \(API$'
+	line_is 1 "1 domains: 0 running, 1 blocke"
+	line_matches 2 '^Mem: [0-9]+k'
+	line_is 3 "$(clip 30 "${HEADER}")" # the column header, not the keys
+	# One line more goes to the guest's row: the keys need a line of their own.
+	tm resize-window -t top -x 30 -y 5
+	screen_until 'rows_are solo' "solo's row on line 4 at 30x5"
+	line_is 3 "$(clip 30 "${HEADER}")"
+	line_matches 4 '^ +solo --b---'
+	# ... unless a prompt is being typed: what is typed must show.
+	tm send-keys -t top / s o
+	screen_until '[ "${lines[4]}" = "  Filter by name: so" ]' "the prompt on line 4 at 30x5"
+	line_is 3 "$(clip 30 "${HEADER}")"
+	tm send-keys -t top Escape
+	screen_until 'rows_are solo' "solo's row back on line 4 once the prompt is gone"
+	# Two lines more: the row, then the keys on the last line.
+	tm resize-window -t top -x 30 -y 6
+	screen_until '[ "${lines[5]}" = "$(clip 30 "  Delay  Networks  vBds  VCPUs  Repeat")" ]' \
+		"the keys on line 5 at 30x6"
+	line_is 3 "$(clip 30 "${HEADER}")"
+	line_matches 4 '^ +solo --b---'
+}
