@@ -254,21 +254,63 @@ static void row(const struct screen *s, const struct table *t, const struct doma
 	put("\n");
 }
 
-/* Detail lines through the same formatting as batch mode. */
+/* The detail lines that are on (-v -n -x), through batch mode's formatting. */
+static void detail_text(const struct screen *s, const struct domain_stats *d, struct strbuf *sb)
+{
+	if (s->o->vcpus)
+		table_vcpus(d, sb);
+	if (s->o->networks)
+		table_nets(d, sb);
+	if (s->o->vbds)
+		table_vbds(d, sb);
+}
+
 static void details(const struct screen *s, const struct domain_stats *d)
 {
 	struct strbuf sb;
 
 	sb_init(&sb);
-	if (s->o->vcpus)
-		table_vcpus(d, &sb);
-	if (s->o->networks)
-		table_nets(d, &sb);
-	if (s->o->vbds)
-		table_vbds(d, &sb);
+	detail_text(s, d, &sb);
 	if (sb.buf)
 		put(sb.buf);
 	sb_free(&sb);
+}
+
+/* The lines one domain takes: its row, its detail lines, its header under R. */
+static int domain_lines(const struct screen *s, const struct domain_stats *d)
+{
+	int lines = s->o->repeat_header ? 2 : 1;
+	struct strbuf sb;
+	const char *c;
+
+	sb_init(&sb);
+	detail_text(s, d, &sb);
+	for (c = sb.buf; c && *c; c++)
+		lines += *c == '\n';
+	sb_free(&sb);
+	return lines;
+}
+
+/*
+ * The largest scroll offset worth having: the one that shows the last
+ * domains in the table's lines (from the column header down). Scrolling
+ * stops there, and a resize, a toggle or a domain that went brings the
+ * offset back to it: a terminal with room for every domain shows them all.
+ */
+static int last_first(const struct screen *s, struct domain_stats **order, int n, int lines)
+{
+	int first = n, used = s->o->repeat_header ? 0 : 1; /* the column header */
+
+	while (first > 0) {
+		used += domain_lines(s, order[first - 1]);
+		if (used > lines)
+			break;
+		first--;
+	}
+	/* Not even the last domain fits: it alone, as much of it as shows. */
+	if (first == n)
+		return n > 0 ? n - 1 : 0;
+	return first;
 }
 
 static void hotkey(char key, const char *rest, bool on)
@@ -331,7 +373,7 @@ static void draw(struct screen *s)
 	struct domain_stats **order;
 	struct table t;
 	bool bottom;
-	int i, n;
+	int i, n, last;
 
 	table_init(&t, &s->cur, &s->prev, s->o->full_names);
 	n = top_order(&t, s->o, &order);
@@ -340,8 +382,9 @@ static void draw(struct screen *s)
 	pen.limit = bottom ? LINES - 1 : LINES;
 	pen_at(0, 0);
 	summary(s);
-	if (s->first >= n)
-		s->first = n > 0 ? n - 1 : 0;
+	last = last_first(s, order, n, pen.limit - SUMMARY_LINES);
+	if (s->first > last)
+		s->first = last;
 	for (i = s->first; (i < n || i == s->first) && !pen_full(); i++) {
 		if (i == s->first || s->o->repeat_header)
 			header(s, &t);

@@ -302,3 +302,30 @@ clip() {
 	line_is 3 "$(clip 30 "${HEADER}")"
 	line_matches 4 '^ +solo --b---'
 }
+
+@test "top on a terminal: scrolled at 60x8, then enlarged to 200x50, it shows every guest" {
+	for g in g1 g2 g3 g4 g5 g6; do
+		xlc create -q "${SANDBOX}/g.cfg" name=\"${g}\"
+	done
+	start_top 60 8 -d 0.5
+	# 60x8: the summary, the column header, three rows, the keys.
+	screen_until 'rows_are g1 g2 g3' "g1 to g3 at 60x8"
+	tm send-keys -t top Down Down Down
+	screen_until 'rows_are g4 g5 g6' "g4 to g6, scrolled down by three"
+	tm resize-window -t top -x 200 -y 50
+	screen_until 'rows_are g1 g2 g3 g4 g5 g6' "all six guests once 200x50 has room for them"
+	# Scrolling stops at the last page: the last three guests, not the last alone.
+	tm resize-window -t top -x 60 -y 8
+	screen_until 'rows_are g1 g2 g3' "g1 to g3 at 60x8 again"
+	tm send-keys -t top Down Down Down Down Down Down Down Down
+	screen_until '[[ "${lines[7]}" == "  Delay  Networks"* ]] && rows_are g4 g5 g6' \
+		"g4 to g6 after eight downs, the keys below them"
+	# Detail lines count: with the VCPUs lines on each guest takes two lines,
+	# and the last page at 60x12 is again the last three guests.
+	tm send-keys -t top Up Up Up v
+	tm resize-window -t top -x 60 -y 12
+	screen_until 'rows_are g1 g2 g3 g4' "g1 to g4 at 60x12 with the VCPUs lines"
+	tm send-keys -t top Down Down Down Down Down Down Down Down
+	screen_until '[[ "${lines[9]}" == "VCPUs(sec):"* ]] && rows_are g4 g5 g6' \
+		"g4 to g6 and their VCPUs lines after eight downs"
+}
