@@ -21,6 +21,10 @@
 #include "xlc/xlc.h"
 
 #define HISTORY 16
+/* The summary: the clock and version, the domain counts, memory and CPUs. */
+#define SUMMARY_LINES 3
+/* The header: the summary and the column header under it. */
+#define HEADER_LINES (SUMMARY_LINES + 1)
 #define KEY_ESC 27
 #define CTRL_L 12
 
@@ -47,28 +51,46 @@ struct screen {
 };
 
 /*
- * The table area ends one line above the status line, and lines stop at the
- * right edge instead of wrapping: a narrow terminal shows less, never a mess.
+ * Where draw() writes next. Every line is clipped at the right edge and
+ * nothing is written at or below the limit: a narrow or short terminal shows
+ * less, never a wrapped or overprinted line. The pen keeps its own column,
+ * since curses moves its cursor to the next line after the last column.
  */
-static bool table_full;
+static struct {
+	int y, x;
+	int limit; /* the first line the pen may not write on */
+} pen;
 
-static void newline(void)
+static void pen_at(int y, int x)
 {
-	int y = getcury(stdscr);
+	pen.y = y;
+	pen.x = x;
+}
 
-	if (y + 1 >= LINES - 1)
-		table_full = true;
-	else
-		move(y + 1, 0);
+static bool pen_full(void)
+{
+	return pen.y >= pen.limit;
+}
+
+/* One column's worth: a character, or a multi-byte glyph such as a block. */
+static void put_column(const char *glyph, chtype c)
+{
+	if (!pen_full() && pen.x < COLS) {
+		if (glyph)
+			mvaddstr(pen.y, pen.x, glyph);
+		else
+			mvaddch(pen.y, pen.x, c);
+	}
+	pen.x++;
 }
 
 static void put(const char *text)
 {
-	for (; *text && !table_full; text++) {
+	for (; *text && !pen_full(); text++) {
 		if (*text == '\n')
-			newline();
-		else if (getcurx(stdscr) < COLS - 1)
-			addch((chtype)(unsigned char)*text);
+			pen_at(pen.y + 1, 0);
+		else
+			put_column(NULL, (chtype)(unsigned char)*text);
 	}
 }
 
@@ -88,8 +110,7 @@ static void putf(const char *fmt, ...)
 /* One multi-byte glyph (a sparkline block), one column wide. */
 static void put_glyph(const char *glyph)
 {
-	if (!table_full && getcurx(stdscr) < COLS - 1)
-		addstr(glyph);
+	put_column(glyph, 0);
 }
 
 static void record_history(struct screen *s)
@@ -161,13 +182,12 @@ static void summary(const struct screen *s)
 	putf("xlc top - %s   %s\n", when, h->version);
 	for (i = 0; i < s->cur.n; i++)
 		count[summary_state(&s->cur.doms[i])]++;
-	printw("%d domains: %u running, %u blocked, %u paused, %u crashed, %u dying, %u shutdown "
-	       "\n",
-	       s->cur.n, count[SUMMARY_RUNNING], count[SUMMARY_BLOCKED], count[SUMMARY_PAUSED],
-	       count[SUMMARY_CRASHED], count[SUMMARY_DYING], count[SUMMARY_SHUTDOWN]);
-	printw("Mem: %lluk total, %lluk used, %lluk free    CPUs: %u @ %uMHz\n",
-	       (unsigned long long)h->total_kb, (unsigned long long)(h->total_kb - h->free_kb),
-	       (unsigned long long)h->free_kb, h->cpus, h->mhz);
+	putf("%d domains: %u running, %u blocked, %u paused, %u crashed, %u dying, %u shutdown \n",
+	     s->cur.n, count[SUMMARY_RUNNING], count[SUMMARY_BLOCKED], count[SUMMARY_PAUSED],
+	     count[SUMMARY_CRASHED], count[SUMMARY_DYING], count[SUMMARY_SHUTDOWN]);
+	putf("Mem: %lluk total, %lluk used, %lluk free    CPUs: %u @ %uMHz\n",
+	     (unsigned long long)h->total_kb, (unsigned long long)(h->total_kb - h->free_kb),
+	     (unsigned long long)h->free_kb, h->cpus, h->mhz);
 }
 
 static void header(const struct screen *s, const struct table *t)
@@ -234,50 +254,93 @@ static void row(const struct screen *s, const struct table *t, const struct doma
 	put("\n");
 }
 
-/* Detail lines through the same formatting as batch mode. */
+/* The detail lines that are on (-v -n -x), through batch mode's formatting. */
+static void detail_text(const struct screen *s, const struct domain_stats *d, struct strbuf *sb)
+{
+	if (s->o->vcpus)
+		table_vcpus(d, sb);
+	if (s->o->networks)
+		table_nets(d, sb);
+	if (s->o->vbds)
+		table_vbds(d, sb);
+}
+
 static void details(const struct screen *s, const struct domain_stats *d)
 {
 	struct strbuf sb;
 
 	sb_init(&sb);
-	if (s->o->vcpus)
-		table_vcpus(d, &sb);
-	if (s->o->networks)
-		table_nets(d, &sb);
-	if (s->o->vbds)
-		table_vbds(d, &sb);
+	detail_text(s, d, &sb);
 	if (sb.buf)
 		put(sb.buf);
 	sb_free(&sb);
 }
 
+/* The lines one domain takes: its row, its detail lines, its header under R. */
+static int domain_lines(const struct screen *s, const struct domain_stats *d)
+{
+	int lines = s->o->repeat_header ? 2 : 1;
+	struct strbuf sb;
+	const char *c;
+
+	sb_init(&sb);
+	detail_text(s, d, &sb);
+	for (c = sb.buf; c && *c; c++)
+		lines += *c == '\n';
+	sb_free(&sb);
+	return lines;
+}
+
+/*
+ * The largest scroll offset worth having: the one that shows the last
+ * domains in the table's lines (from the column header down). Scrolling
+ * stops there, and a resize, a toggle or a domain that went brings the
+ * offset back to it: a terminal with room for every domain shows them all.
+ */
+static int last_first(const struct screen *s, struct domain_stats **order, int n, int lines)
+{
+	int first = n, used = s->o->repeat_header ? 0 : 1; /* the column header */
+
+	while (first > 0) {
+		used += domain_lines(s, order[first - 1]);
+		if (used > lines)
+			break;
+		first--;
+	}
+	/* Not even the last domain fits: it alone, as much of it as shows. */
+	if (first == n)
+		return n > 0 ? n - 1 : 0;
+	return first;
+}
+
 static void hotkey(char key, const char *rest, bool on)
 {
 	attron(A_REVERSE);
-	addch((chtype)(unsigned char)key);
+	put_column(NULL, (chtype)(unsigned char)key);
 	attroff(A_REVERSE);
 	if (on)
 		attron(COLOR_PAIR(1));
-	addstr(rest);
+	put(rest);
 	if (on)
 		attroff(COLOR_PAIR(1));
-	addstr("  ");
+	put("  ");
 }
 
 static void bottom_line(const struct screen *s)
 {
-	move(LINES - 1, 2);
+	pen.limit = LINES;
+	pen_at(LINES - 1, 2);
 	if (s->prompt) {
-		printw("%s: %s", s->prompt, s->input);
+		putf("%s: %s", s->prompt, s->input);
 		return;
 	}
 	if (s->error) {
-		printw("error: %.*s", COLS - 10, s->error);
+		putf("error: %s", s->error);
 		return;
 	}
 	hotkey('D', "elay", false);
 	hotkey('N', "etworks", s->o->networks);
-	addstr("v");
+	put("v");
 	hotkey('B', "ds", s->o->vbds);
 	hotkey('V', "CPUs", s->o->vcpus);
 	hotkey('R', "epeat header", s->o->repeat_header);
@@ -286,23 +349,43 @@ static void bottom_line(const struct screen *s)
 	hotkey('F', s->filter ? "ilter" : "ilter", s->filter != NULL);
 	hotkey('Q', "uit", false);
 	if (s->filter)
-		printw("[%s]", s->filter);
+		putf("[%s]", s->filter);
+}
+
+/*
+ * Whether the last line shows the keys (or the prompt, or an error). A
+ * terminal too short for everything gives its lines to the header first,
+ * then to the rows, then to the keys: they take the last line once the
+ * header and a row have theirs, or when no row wants it, or while a prompt
+ * is being typed (what is typed must show).
+ */
+static bool shows_bottom_line(const struct screen *s, int ndomains)
+{
+	int spare = LINES - HEADER_LINES;
+
+	if (spare >= 2)
+		return true;
+	return spare == 1 && (ndomains == 0 || s->prompt);
 }
 
 static void draw(struct screen *s)
 {
 	struct domain_stats **order;
 	struct table t;
-	int i, n;
+	bool bottom;
+	int i, n, last;
 
-	erase();
-	table_full = false;
-	summary(s);
 	table_init(&t, &s->cur, &s->prev, s->o->full_names);
 	n = top_order(&t, s->o, &order);
-	if (s->first >= n)
-		s->first = n > 0 ? n - 1 : 0;
-	for (i = s->first; (i < n || i == s->first) && !table_full; i++) {
+	bottom = shows_bottom_line(s, n);
+	erase();
+	pen.limit = bottom ? LINES - 1 : LINES;
+	pen_at(0, 0);
+	summary(s);
+	last = last_first(s, order, n, pen.limit - SUMMARY_LINES);
+	if (s->first > last)
+		s->first = last;
+	for (i = s->first; (i < n || i == s->first) && !pen_full(); i++) {
 		if (i == s->first || s->o->repeat_header)
 			header(s, &t);
 		if (i >= n)
@@ -311,7 +394,8 @@ static void draw(struct screen *s)
 		details(s, order[i]);
 	}
 	free(order);
-	bottom_line(s);
+	if (bottom)
+		bottom_line(s);
 	refresh();
 }
 

@@ -250,10 +250,9 @@ static int cmp_u64(uint64_t a, uint64_t b)
 	return a < b ? 1 : a > b ? -1 : 0; /* descending */
 }
 
-static int compare(const void *pa, const void *pb)
+/* Two domains by the sort column alone: 0 when they tie on it. */
+static int compare_field(const struct domain_stats *a, const struct domain_stats *b)
 {
-	const struct domain_stats *a = *(const struct domain_stats *const *)pa;
-	const struct domain_stats *b = *(const struct domain_stats *const *)pb;
 	double x, y;
 
 	switch (sort_field) {
@@ -284,6 +283,27 @@ static int compare(const void *pa, const void *pb)
 	default:
 		return cmp_u64(counter(a, sort_field), counter(b, sort_field));
 	}
+}
+
+/*
+ * Ties on the sort column go by name, then by id: a total order, so that
+ * rows that tie (idle guests at 0.0 %, guests of one size) read in name
+ * order and keep their places from one refresh to the next, whatever order
+ * the backend listed them in and whatever qsort does with equal elements.
+ */
+static int compare(const void *pa, const void *pb)
+{
+	const struct domain_stats *a = *(const struct domain_stats *const *)pa;
+	const struct domain_stats *b = *(const struct domain_stats *const *)pb;
+	int c = compare_field(a, b);
+
+	if (!c)
+		c = strcasecmp(a->name, b->name);
+	if (!c)
+		c = strcmp(a->name, b->name); /* names that differ only in case */
+	if (!c)
+		c = a->domid < b->domid ? -1 : a->domid > b->domid;
+	return c;
 }
 
 void table_sort(struct table *t, struct domain_stats **order, int n, enum field f)

@@ -57,7 +57,10 @@ void table_vcpus(const struct domain_stats *d, struct strbuf *sb);
 void table_nets(const struct domain_stats *d, struct strbuf *sb);
 void table_vbds(const struct domain_stats *d, struct strbuf *sb);
 
-/* Sorts the sample's domains by a field, as xentop does (numbers descending). */
+/*
+ * Sorts the sample's domains by a field, as xentop does (numbers descending);
+ * ties by name, then by id, so that the order is the same on every refresh.
+ */
 void table_sort(struct table *t, struct domain_stats **order, int n, enum field f);
 
 #endif

@@ -18,11 +18,13 @@ setup() {
 	cmdline = "kit.end=halt"
 	CFG
 	NETNS=""
-	TMUX_SESSION=""
+	TMUX_SOCKET=""
 }
 
 teardown() {
-	[ -n "${TMUX_SESSION}" ] && tmux kill-session -t "${TMUX_SESSION}" 2>/dev/null
+	if [ -n "${TMUX_SOCKET}" ]; then
+		tm kill-server 2>/dev/null || true
+	fi
 	teardown_guests
 }
 
@@ -35,6 +37,71 @@ col() {
 		$1 == "NAME" { for (i = 1; i <= NF; i++) idx[$i] = i; next }
 		$1 == name { v = $(idx[col]) }
 		END { print v }' <<<"$1"
+}
+
+# top on a terminal of W columns by H lines: a tmux server of this test's own,
+# so that resizing its window changes no one else's, and teardown ends it.
+# Its socket is in the sandbox, which teardown removes (tmux leaves it).
+# The pane stays 30 s after top quits, to be read.
+start_top() {
+	local width=$1 height=$2
+	shift 2
+	TMUX_SOCKET="${SANDBOX}/tmux.sock"
+	tm new-session -d -s top -x "${width}" -y "${height}" \
+		"env XLC_RUN_DIR='${XLC_RUN_DIR}' LANG=C.UTF-8 '${XLC}' top $*; sleep 30"
+}
+tm() { tmux -S "${TMUX_SOCKET}" "$@"; }
+
+# The screen into $output and $lines, blank lines kept so that ${lines[i]} is
+# line i; the blank lines below the last one with text are left out.
+screen() {
+	output=$(tm capture-pane -p -t top)
+	mapfile -t lines <<<"${output}"
+}
+
+# The screen once CHECK (a condition on $output and $lines) holds, or after
+# 15 s: top redraws every 0.5 s, slower under ASan or load. Else it prints
+# what was awaited (WHAT) and the last screen.
+screen_until() {
+	local check=$1 what=${2:-$1} i
+	for i in $(seq 1 75); do
+		screen
+		eval "${check}" && return 0
+		sleep 0.2
+	done
+	echo "# never on the screen within 15 s: ${what}"
+	printf '%s\n' "${output}"
+	return 1
+}
+
+# True when the lines below the column header (from line 4) name these
+# domains, in this order, and no other domain follows them.
+rows_are() {
+	local got
+	got=$(printf '%s\n' "${lines[@]:4}" | awk 'length($2) == 6 && $2 ~ /^[-a-z]+$/ { print $1 }' | paste -sd' ')
+	[ "${got}" = "$*" ]
+}
+
+# Line N of the screen is TEXT (line_is), or matches REGEX (line_matches);
+# else both lines and the whole screen are printed.
+line_is() {
+	[ "${lines[$1]}" = "$2" ] && return 0
+	printf '# line %s is\n#   [%s]\n# not\n#   [%s]\n' "$1" "${lines[$1]}" "$2"
+	printf '%s\n' "${output}"
+	return 1
+}
+line_matches() {
+	[[ "${lines[$1]}" =~ $2 ]] && return 0
+	printf '# line %s,\n#   [%s]\n# does not match %s\n' "$1" "${lines[$1]}" "$2"
+	printf '%s\n' "${output}"
+	return 1
+}
+
+# TEXT cut at WIDTH columns, without the blanks tmux does not print at a
+# line's end.
+clip() {
+	local cut="${2:0:$1}"
+	printf '%s' "${cut%"${cut##*[! ]}"}"
 }
 
 @test "top -b: xentop's header and rows; a spinning guest near 100 %, an idle one near 0" {
@@ -129,22 +196,7 @@ col() {
 		kernel=\"${KIT}/spin.bzImage\" "vif=['bridge=br0']"
 	xlc create -q "${SANDBOX}/g.cfg" name=\"idle\" "disk=['${SANDBOX}/a.img,raw,xvda,r']"
 	wait_console idle "KIT-EXIT code=0"
-	TMUX_SESSION="xlc-top-$$"
-	tmux new-session -d -s "${TMUX_SESSION}" -x 220 -y 30 \
-		"env XLC_RUN_DIR='${XLC_RUN_DIR}' LANG=C.UTF-8 '${XLC}' top -d 0.5; sleep 30"
-	screen() { tmux capture-pane -p -t "${TMUX_SESSION}"; }
-	# The screen once CHECK (a condition on $output and $lines) holds, or
-	# after 15 s: top redraws every 0.5 s, slower under ASan or load.
-	screen_until() {
-		local i
-		for i in $(seq 1 75); do
-			run screen
-			eval "$1" && return 0
-			sleep 0.2
-		done
-		echo "${output}"
-		return 1
-	}
+	start_top 220 30 -d 0.5
 	screen_until '[[ "${lines[4]}" == *"█"* ]]' # two samples drawn
 	[[ "${lines[0]}" =~ ^xlc\ top\ -\ [0-9:]{8}\ \ \ kvm\ \(API\ 12\)$ ]]
 	# (tmux drops the trailing space xentop prints after "shutdown")
@@ -154,31 +206,126 @@ col() {
 	[[ "${lines[4]}" =~ ^\ +busy\ -----r ]] # by name
 	[[ "${lines[4]}" == *"█"* ]]	    # the busy guest's history is full blocks
 	[[ "${output}" == *"Delay  Networks  vBds  VCPUs  Repeat header  Sort order  Order by  Filter  Quit"* ]]
-	tmux send-keys -t "${TMUX_SESSION}" s # sort by STATE: blocked before running
+	tm send-keys -t top s # sort by STATE: blocked before running
 	screen_until '[[ "${lines[4]}" =~ ^\ +idle\ --b--- ]]'
-	tmux send-keys -t "${TMUX_SESSION}" n # the vif's detail line
+	tm send-keys -t top n # the vif's detail line
 	screen_until '[[ "${output}" =~ Net0\ RX:\ +[0-9]+bytes ]]'
-	tmux send-keys -t "${TMUX_SESSION}" n
+	tm send-keys -t top n
 	screen_until '[[ "${output}" != *"Net0 RX:"* ]]'
-	tmux send-keys -t "${TMUX_SESSION}" b # the disk's detail line
+	tm send-keys -t top b # the disk's detail line
 	screen_until '[[ "${output}" == *"VBD BlkBack 51712 [ca: 0]  OO:"* ]]'
-	tmux send-keys -t "${TMUX_SESSION}" / b u s y Enter # filter by name
+	tm send-keys -t top / b u s y Enter # filter by name
 	screen_until '[[ "${output}" == *" busy -----r"* && "${output}" != *" idle --b---"* ]]'
-	tmux send-keys -t "${TMUX_SESSION}" / Enter o C P U '(' % Enter # no filter; sort by CPU(%)
+	tm send-keys -t top / Enter o C P U '(' % Enter # no filter; sort by CPU(%)
 	xlc create -q "${SANDBOX}/g.cfg" name=\"newcomer\"
 	screen_until '[[ "${lines[1]}" == "3 domains:"* && "${output}" == *" newcomer --b---"* ]]'
 	[[ "${lines[4]}" =~ ^\ +busy ]] # the busiest first
 	xlc destroy newcomer
 	screen_until '[[ "${lines[1]}" == "2 domains:"* && "${output}" != *newcomer* ]]'
-	tmux resize-window -t "${TMUX_SESSION}" -x 100 -y 12 # smaller: redrawn to fit
+	tm resize-window -t top -x 100 -y 12 # smaller: redrawn to fit
 	screen_until '[ "${#lines[@]}" -le 12 ]'
 	[[ "${lines[0]}" == "xlc top - "* && "${output}" == *" busy -----r"* ]]
-	tmux send-keys -t "${TMUX_SESSION}" x # an unknown key does nothing
-	tmux send-keys -t "${TMUX_SESSION}" q
+	tm send-keys -t top x # an unknown key does nothing
+	tm send-keys -t top q
 	for i in $(seq 1 50); do
 		pgrep -f "${XLC} top -d 0.5" >/dev/null || break
 		sleep 0.2
 	done
 	run pgrep -f "${XLC} top -d 0.5"
 	[ "${status}" -eq 1 ] # top has quit
+}
+
+
+@test "top on a terminal: rows that tie on the sort column are in name order, refresh after refresh" {
+	# Created out of name order, so their ids are; the three of 64 MiB tie on MEM(k).
+	for g in zeta alpha mid; do
+		xlc create -q "${SANDBOX}/g.cfg" name=\"${g}\"
+	done
+	xlc create -q "${SANDBOX}/g.cfg" name=\"big\" memory=96
+	start_top 200 20 -d 0.5 --sort MEM
+	screen_until 'rows_are big alpha mid zeta' "big, then the ties by name"
+	# The same order on the next three redraws (each shows a later time).
+	for redraw in 1 2 3; do
+		shown="${lines[0]}"
+		screen_until '[ "${lines[0]}" != "${shown}" ]' "redraw ${redraw}"
+		rows_are big alpha mid zeta || {
+			echo "# the order changed on redraw ${redraw}:"
+			printf '%s\n' "${output}"
+			return 1
+		}
+	done
+}
+
+@test "top on a terminal: at 60 columns every line is clipped, none wraps" {
+	xlc create -q "${SANDBOX}/g.cfg" name=\"solo\"
+	wait_console solo "KIT-EXIT code=0"
+	start_top 60 12 -d 0.5
+	screen_until 'rows_are solo' "solo's row"
+	line_is 1 "$(clip 60 "1 domains: 0 running, 1 blocked, 0 paused, 0 crashed, 0 dying")"
+	line_matches 2 '^Mem: [0-9]+k total, [0-9]+k used' # not the rest of line 1
+	line_is 3 "$(clip 60 "${HEADER}")"
+	line_matches 4 '^ +solo --b---'
+	line_is 11 "$(clip 60 "  Delay  Networks  vBds  VCPUs  Repeat header  Sort order  Order by")"
+	# A prompt longer than the line is clipped too, on the last line.
+	tm send-keys -t top / a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9
+	screen_until '[ "${lines[11]}" = "  Filter by name: abcdefghijklmnopqrstuvwxyz0123456789" ]' \
+		"the whole prompt on line 11"
+	tm send-keys -t top a b c d e f g h i j k l m n o p q r s t u v w x y z
+	screen_until '[ "${lines[11]}" = "$(clip 60 "  Filter by name: abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz")" ]' \
+		"the prompt clipped at 60 columns on line 11"
+}
+
+@test "top on a terminal: at 30x4 the header has every line; then rows, then the keys" {
+	xlc create -q "${SANDBOX}/g.cfg" name=\"solo\"
+	wait_console solo "KIT-EXIT code=0"
+	start_top 30 4 -d 0.5
+	screen_until '[[ "${lines[1]}" == "1 domains:"* ]]' "the domain count on line 1"
+	line_matches 0 '^xlc top - [0-9:]{8}   kvm \(API$'
+	line_is 1 "1 domains: 0 running, 1 blocke"
+	line_matches 2 '^Mem: [0-9]+k'
+	line_is 3 "$(clip 30 "${HEADER}")" # the column header, not the keys
+	# One line more goes to the guest's row: the keys need a line of their own.
+	tm resize-window -t top -x 30 -y 5
+	screen_until 'rows_are solo' "solo's row on line 4 at 30x5"
+	line_is 3 "$(clip 30 "${HEADER}")"
+	line_matches 4 '^ +solo --b---'
+	# ... unless a prompt is being typed: what is typed must show.
+	tm send-keys -t top / s o
+	screen_until '[ "${lines[4]}" = "  Filter by name: so" ]' "the prompt on line 4 at 30x5"
+	line_is 3 "$(clip 30 "${HEADER}")"
+	tm send-keys -t top Escape
+	screen_until 'rows_are solo' "solo's row back on line 4 once the prompt is gone"
+	# Two lines more: the row, then the keys on the last line.
+	tm resize-window -t top -x 30 -y 6
+	screen_until '[ "${lines[5]}" = "$(clip 30 "  Delay  Networks  vBds  VCPUs  Repeat")" ]' \
+		"the keys on line 5 at 30x6"
+	line_is 3 "$(clip 30 "${HEADER}")"
+	line_matches 4 '^ +solo --b---'
+}
+
+@test "top on a terminal: scrolled at 60x8, then enlarged to 200x50, it shows every guest" {
+	for g in g1 g2 g3 g4 g5 g6; do
+		xlc create -q "${SANDBOX}/g.cfg" name=\"${g}\"
+	done
+	start_top 60 8 -d 0.5
+	# 60x8: the summary, the column header, three rows, the keys.
+	screen_until 'rows_are g1 g2 g3' "g1 to g3 at 60x8"
+	tm send-keys -t top Down Down Down
+	screen_until 'rows_are g4 g5 g6' "g4 to g6, scrolled down by three"
+	tm resize-window -t top -x 200 -y 50
+	screen_until 'rows_are g1 g2 g3 g4 g5 g6' "all six guests once 200x50 has room for them"
+	# Scrolling stops at the last page: the last three guests, not the last alone.
+	tm resize-window -t top -x 60 -y 8
+	screen_until 'rows_are g1 g2 g3' "g1 to g3 at 60x8 again"
+	tm send-keys -t top Down Down Down Down Down Down Down Down
+	screen_until '[[ "${lines[7]}" == "  Delay  Networks"* ]] && rows_are g4 g5 g6' \
+		"g4 to g6 after eight downs, the keys below them"
+	# Detail lines count: with the VCPUs lines on each guest takes two lines,
+	# and the last page at 60x12 is again the last three guests.
+	tm send-keys -t top Up Up Up v
+	tm resize-window -t top -x 60 -y 12
+	screen_until 'rows_are g1 g2 g3 g4' "g1 to g4 at 60x12 with the VCPUs lines"
+	tm send-keys -t top Down Down Down Down Down Down Down Down
+	screen_until '[[ "${lines[9]}" == "VCPUs(sec):"* ]] && rows_are g4 g5 g6' \
+		"g4 to g6 and their VCPUs lines after eight downs"
 }
