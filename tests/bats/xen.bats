@@ -126,6 +126,14 @@ checks_everyday_errors() {
 	[[ "${output}" =~ CHECK\ paused:\ ..p... ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK paused: cpu time stays at"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" =~ CHECK\ unpaused:\ [-r][-b]-[-]{3} ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	# mem-set / mem-max through libxl, as xl: the target and static max Xen keeps.
+	[[ "${output}" == *"CHECK mem-set 96 ok"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK mem target 98304"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ mem\ list\ (9[0-9]|100) ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK mem-max 120 ok"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK mem static-max 122880"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK mem-set bad: invalid memory size: 12x"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK mem-set 128 ok"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK console -e: exit 0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK console input reached g1"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK shutdown: Waiting for 1 domains"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }

@@ -98,6 +98,16 @@ t2=$(xl list g1 | awk 'NR == 2 { print $6 }')
 [ "$t1" = "$t2" ] && echo "CHECK paused: cpu time stays at $t1"
 xlc unpause g1
 xl list g1 | awk 'NR == 2 { print "CHECK unpaused: " $5 }'
+# mem-set and mem-max through libxl: Xen's target for the guest's balloon, as xl's.
+xlc mem-set g1 96 && echo "CHECK mem-set 96 ok"
+echo "CHECK mem target $(xenstore-read "/local/domain/$id/memory/target" 2>&1)"
+i=0
+while [ "$(xl list g1 | awk 'NR == 2 { print $3 }')" -gt 100 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+echo "CHECK mem list $(xl list g1 | awk 'NR == 2 { print $3 }')"
+xlc mem-max g1 120 && echo "CHECK mem-max 120 ok"
+echo "CHECK mem static-max $(xenstore-read "/local/domain/$id/memory/static-max" 2>&1)"
+xlc mem-set g1 12x 2>&1 | sed 's/^/CHECK mem-set bad: /'
+xlc mem-set g1 128 && echo "CHECK mem-set 128 ok"
 # console: input reaches the guest's shell; -e x detaches on x.
 step "console"
 mkfifo in.fifo
@@ -184,8 +194,9 @@ timeout -k 10 60 xlc create -q bad1.cfg 2>&1 | sed 's/^/CHECK bad kernel: /'
 cfg bad2 idle 'memory = 1000000'
 timeout -k 10 60 xlc create -q bad2.cfg 2>&1 | sed 's/^/CHECK big memory: /'
 cfg g3 idle
-timeout -k 10 120 xlc create -q g3.cfg
-timeout -k 10 60 xlc create -q g3.cfg 2>&1 | sed 's/^/CHECK duplicate: /'
+timeout -k 10 300 xlc create -q g3.cfg || echo "DIAG create g3: exit $?"
+wait_list g3 present 120 || echo "DIAG g3 not listed"
+timeout -k 10 300 xlc create -q g3.cfg 2>&1 | sed 's/^/CHECK duplicate: /'
 # -v: libxl's own log lines on standard error.
 step "-v"
 timeout -k 10 60 xlc -v destroy g3 2>&1 | grep -m1 'libxl: debug:' | sed 's/^/CHECK -v: /'
