@@ -96,7 +96,8 @@ VMM_PROG_SRCS := $(VMM_DIR)/supervisor.c $(VMM_DIR)/control.c $(VMM_DIR)/guest.c
 
 LIB_SRCS := $(LIB_SRCS_BASE) $(PARSER_SRCS)
 CLI_ALL := $(CLI_SRCS) $(BACKEND_SRCS) $(KVM_SHARED_SRCS) $(LIB_SRCS)
-VMM_ALL := $(VMM_DIR)/main.c $(VMM_PROG_SRCS) $(MACHINE_SRCS) $(KVM_SHARED_SRCS) $(LIB_SRCS_BASE)
+VMM_ALL := $(VMM_DIR)/main.c $(VMM_PROG_SRCS) $(MACHINE_SRCS) $(KVM_SHARED_SRCS) $(LIB_SRCS_BASE) \
+	   parsers/cpulist.c
 SRCS := $(sort $(CLI_ALL) $(VMM_ALL))
 OBJS := $(CLI_ALL:%.c=$(BUILD)/%.o)
 VMM_OBJS := $(VMM_ALL:%.c=$(BUILD)/%.o)

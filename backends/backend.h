@@ -102,6 +102,13 @@ struct backend_ops {
 	 */
 	int (*set_memory)(const struct xlc_conf *conf, const char *name, uint64_t kib, bool max,
 			  char **err);
+	/*
+	 * vcpu-pin: the hard affinity of vCPU vcpu (-1: all) to the CPUs of
+	 * list (xl.cfg's cpus= syntax; "all" unpins), and on Xen the soft one
+	 * (NULL: unchanged). 0, or -1 with *err.
+	 */
+	int (*vcpu_pin)(const struct xlc_conf *conf, const char *name, int vcpu, const char *hard,
+			const char *soft, char **err);
 	/* Waits until the domain is gone: 0, or -1 after timeout seconds. */
 	int (*wait_gone)(const struct xlc_conf *conf, const char *name, int timeout);
 	/*

@@ -19,6 +19,7 @@
 #include "lib/json.h"
 #include "lib/util.h"
 #include "lib/version.h"
+#include "parsers/cpulist.h"
 #include "xlc/xlc.h"
 
 static const struct backend_ops *backend(void)
@@ -394,6 +395,61 @@ static int set_memory(int argc, char **argv, const char *cname, bool max)
 		xlc_warn("%s", err);
 		fprintf(stderr, "cannot set domid %d %s max memory to : %s\n", domid,
 			max ? "static" : "dynamic", mem);
+		ret = EXIT_FAIL;
+	}
+	free(err);
+	free(name);
+	return ret;
+}
+
+/*
+ * vcpu-pin [-f] DOMAIN VCPU|all HARD [SOFT], as xl: '-' leaves an affinity
+ * as it is; the lists are xl.cfg's cpus= syntax.
+ */
+int main_vcpu_pin(int argc, char **argv)
+{
+	static const struct option longopts[] = { { "force", no_argument, NULL, 'f' },
+						  { "ignore-global-affinity-masks", no_argument,
+						    NULL, 'i' },
+						  { NULL, 0, NULL, 0 } };
+	const struct backend_ops *be;
+	const char *vcpu, *hard, *soft;
+	char *name, *end, *err = NULL;
+	int domid, ret = EXIT_OK, opt;
+	bool force = false;
+	long id;
+
+	while ((opt = command_getopt(argc, argv, "fi", longopts, cmd("vcpu-pin"), 3)) != -1)
+		force |= opt == 'f';
+	vcpu = argv[optind + 1];
+	hard = strcmp(argv[optind + 2], "-") ? argv[optind + 2] : NULL;
+	soft = optind + 3 < argc && strcmp(argv[optind + 3], "-") ? argv[optind + 3] : NULL;
+	id = strtol(vcpu, &end, 10);
+	if (end == vcpu || *end || id < 0) {
+		if (strcmp(vcpu, "all")) {
+			fprintf(stderr, "Error: Invalid argument %s as VCPU.\n", vcpu);
+			return EXIT_FAIL;
+		}
+		if (force) {
+			fprintf(stderr, "Error: --force and 'all' as VCPU not allowed.\n");
+			return EXIT_FAIL;
+		}
+		id = -1;
+	}
+	if ((hard && !cpulist_valid(hard, &err)) || (soft && !cpulist_valid(soft, &err))) {
+		xlc_warn("%s", err);
+		free(err);
+		return EXIT_FAIL;
+	}
+	be = backend();
+	need(be, be->vcpu_pin, "pin vCPUs");
+	name = resolve(be, argv[optind], &domid);
+	if (be->vcpu_pin(&xlc_config, name, (int)id, hard, soft, &err)) {
+		xlc_warn("%s", err);
+		if (id >= 0)
+			fprintf(stderr, "Could not set affinity for vcpu `%ld'.\n", id);
+		else
+			fprintf(stderr, "Could not set affinity.\n");
 		ret = EXIT_FAIL;
 	}
 	free(err);

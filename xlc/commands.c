@@ -58,6 +58,10 @@ const struct command commands[] = {
 	  "<domain> <size>", NULL },
 	{ "mem-max", main_mem_max, false, "Set the most memory mem-set may give a domain",
 	  "<domain> <size>", NULL },
+	{ "vcpu-pin", main_vcpu_pin, false, "Set which host CPUs a domain's vCPUs may run on",
+	  "[-f] <domain> <vcpu|all> <hard|-> [soft|-]",
+	  "  -f, --force      Accepted for xl's sake: xlc's pins are never temporary.\n"
+	  "  -i               Xen: ignore xl.conf's global affinity masks.\n" },
 	{ "console", main_console, false, "Attach to a domain's console",
 	  "[-e escape] [-t pv|serial|vuart] [-n N] <domain>",
 	  "  -e ESC           The escape character: ^X or one character (default ^]).\n"

@@ -64,6 +64,7 @@ int main_pause(int argc, char **argv);
 int main_rename(int argc, char **argv);
 int main_mem_set(int argc, char **argv);
 int main_mem_max(int argc, char **argv);
+int main_vcpu_pin(int argc, char **argv);
 /* xl's memory sizes: a number and b, k, m (the default), g or t; KiB, or -1. */
 int64_t parse_mem_size_kb(const char *mem);
 int main_unpause(int argc, char **argv);

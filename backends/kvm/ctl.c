@@ -16,6 +16,7 @@ static const char *const command_names[CTL_NCOMMANDS] = {
 	[CTL_RENAME] = "rename",
 	[CTL_MEM_SET] = "mem-set",
 	[CTL_MEM_MAX] = "mem-max",
+	[CTL_VCPU_PIN] = "vcpu-pin",
 	[CTL_DEBUG_SYSCALL] = "debug-forbidden-syscall",
 };
 

@@ -34,8 +34,9 @@ enum ctl_command {
 	CTL_UNPAUSE,
 	CTL_CONSOLE,
 	CTL_RENAME,	   /* "rename NEWNAME" */
-	CTL_MEM_SET,	   /* "mem-set MIB": the balloon's target */
-	CTL_MEM_MAX,	   /* "mem-max MIB": the ceiling of mem-set */
+	CTL_MEM_SET,	   /* "mem-set KIB": the balloon's target */
+	CTL_MEM_MAX,	   /* "mem-max KIB": the ceiling of mem-set */
+	CTL_VCPU_PIN,	   /* "vcpu-pin N|all CPULIST": a vCPU's hard affinity */
 	CTL_DEBUG_SYSCALL, /* tests: the VMM makes a system call its filter forbids */
 	CTL_NCOMMANDS,
 	CTL_UNKNOWN = CTL_NCOMMANDS,

@@ -592,6 +592,39 @@ static int kvm_set_memory(const struct xlc_conf *conf, const char *name, uint64_
 	return r ? -1 : 0;
 }
 
+/* The soft affinity is Xen's scheduler's: on kvm it is refused unless left alone. */
+static int kvm_vcpu_pin(const struct xlc_conf *conf, const char *name, int vcpu, const char *hard,
+			const char *soft, char **err)
+{
+	struct rundir rd = { 0 };
+	char *line, *reply = NULL, which[16] = "all";
+	int r;
+
+	if (soft && strcmp(soft, "all")) {
+		*err = xstrdup("soft affinity is Xen's scheduler's; on kvm give '-' for it");
+		return -1;
+	}
+	if (!hard)
+		return 0;
+	if (vcpu >= 0)
+		snprintf(which, sizeof(which), "%d", vcpu);
+	line = xasprintf("%s %s %s", ctl_command_name(CTL_VCPU_PIN), which, hard);
+	if (strlen(line) >= CTL_LINE_MAX) {
+		*err = xasprintf("the CPU list %s is too long for the kvm backend", hard);
+		free(line);
+		return -1;
+	}
+	if (open_rundir(conf, &rd, err)) {
+		free(line);
+		return -1;
+	}
+	r = rundir_request(&rd, name, line, &reply, err);
+	free(line);
+	free(reply);
+	rundir_close(&rd);
+	return r ? -1 : 0;
+}
+
 static int kvm_rename(const struct xlc_conf *conf, const char *name, const char *new_name,
 		      char **err)
 {
@@ -939,6 +972,7 @@ const struct backend_ops kvm_backend = {
 	.op = kvm_op,
 	.rename = kvm_rename,
 	.set_memory = kvm_set_memory,
+	.vcpu_pin = kvm_vcpu_pin,
 	.wait_gone = kvm_wait_gone,
 	.watch = kvm_watch,
 	.watch_wait = kvm_watch_wait,

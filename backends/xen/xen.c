@@ -434,6 +434,48 @@ static int xen_set_memory(const struct xlc_conf *conf, const char *name, uint64_
 	return 0;
 }
 
+/* As xl's vcpu-pin: hard and soft affinity through libxl, one vCPU or all. */
+static int xen_vcpu_pin(const struct xlc_conf *conf, const char *name, int vcpu, const char *hard,
+			const char *soft, char **err)
+{
+	libxl_bitmap hard_map, soft_map;
+	libxl_ctx *c = xen_ctx(conf, err);
+	libxl_dominfo info;
+	uint32_t domid;
+	int rc = -1;
+
+	if (!c)
+		return -1;
+	libxl_bitmap_init(&hard_map);
+	libxl_bitmap_init(&soft_map);
+	if (libxl_name_to_domid(c, name, &domid)) {
+		*err = xasprintf("%s is an invalid domain identifier", name);
+		goto out;
+	}
+	if ((hard && cpu_bitmap(hard, &hard_map, err)) ||
+	    (soft && cpu_bitmap(soft, &soft_map, err)))
+		goto out;
+	libxl_dominfo_init(&info);
+	if (libxl_domain_info(c, &info, domid)) {
+		*err = xstrdup("cannot get the domain's information from libxl");
+		goto out;
+	}
+	rc = vcpu >= 0
+		     ? libxl_set_vcpuaffinity(c, domid, (uint32_t)vcpu, hard ? &hard_map : NULL,
+					      soft ? &soft_map : NULL)
+		     : libxl_set_vcpuaffinity_all(c, domid, info.vcpu_max_id + 1,
+						  hard ? &hard_map : NULL, soft ? &soft_map : NULL);
+	libxl_dominfo_dispose(&info);
+	if (rc) {
+		*err = xasprintf("libxl could not set the affinity (error %d)", rc);
+		rc = -1;
+	}
+out:
+	libxl_bitmap_dispose(&hard_map);
+	libxl_bitmap_dispose(&soft_map);
+	return rc;
+}
+
 static int xen_wait_gone(const struct xlc_conf *conf, const char *name, int timeout)
 {
 	char *err = NULL;
@@ -728,6 +770,7 @@ const struct backend_ops xen_backend = {
 	.op = xen_op,
 	.rename = xen_rename,
 	.set_memory = xen_set_memory,
+	.vcpu_pin = xen_vcpu_pin,
 	.wait_gone = xen_wait_gone,
 	.watch = xen_watch,
 	.watch_wait = xen_watch_wait,

@@ -19,6 +19,8 @@
 int xen_config_build(const struct domain_config *dc, libxl_domain_config *d, char **err);
 /* The keys only Xen honours (dc->xen_only), as xl hands them to libxl. */
 int xen_keys_apply(const struct domain_config *dc, libxl_domain_config *d, char **err);
+/* A CPU list (xl.cfg's cpus= syntax) as a libxl bitmap of host CPUs; -1 with *err. */
+int cpu_bitmap(const char *list, libxl_bitmap *out, char **err);
 /* cpus / cpus_soft: one CPU list for every vCPU, or one per vCPU. */
 int xen_vcpu_affinity(libxl_domain_build_info *b, const char *all, char *const *per_vcpu,
 		      unsigned n, bool hard, char **err);

@@ -29,7 +29,7 @@ static void set_defbool(libxl_defbool *b, enum tristate t)
 }
 
 /* A cpus= list as a libxl bitmap of host CPUs. */
-static int cpu_bitmap(const char *list, libxl_bitmap *out, char **err)
+int cpu_bitmap(const char *list, libxl_bitmap *out, char **err)
 {
 	struct cpumap map;
 	unsigned cpu;

@@ -183,6 +183,56 @@ xendomains_names() {
 	grep -q '^KIT-HELLO' "${XLC_LOG_DIR}/console/g2.log"
 }
 
+# The host CPUs the thread named $2 of guest $1's VMM may run on.
+thread_cpus() {
+	local t pid
+	pid=$(xlc list --json | jq ".[] | select(.name == \"$1\") | .vmm_pid")
+	for t in /proc/"${pid}"/task/*; do
+		[ "$(cat "${t}/comm")" = "$2" ] && sed -n 's/^Cpus_allowed_list:\t//p' "${t}/status"
+	done
+	return 0
+}
+
+@test "vcpu-pin: the vCPU thread's affinity follows; vcpu-list shows it; xl's errors" {
+	[ "$(nproc)" -ge 2 ] || skip "needs two host CPUs"
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/spin.bzImage\" vcpus=2
+	for i in $(seq 100); do [ -n "$(thread_cpus g1 vcpu1)" ] && break; sleep 0.1; done
+	[ "$(thread_cpus g1 vcpu1)" = "0-$(($(nproc) - 1))" ]
+	run --separate-stderr xlc vcpu-pin g1 1 1
+	[ "${status}" -eq 0 ]
+	[ "$(thread_cpus g1 vcpu1)" = 1 ]
+	[ "$(thread_cpus g1 vcpu0)" = "0-$(($(nproc) - 1))" ]
+	[[ "$(xlc vcpu-list g1 | sed -n 3p)" =~ ^g1\ +1\ +1\ +[0-9]+\ +(r--|-b-)\ +[0-9.]+\ +1\ /\ all$ ]]
+	# A reboot keeps the pin: the new boot's thread has it too.
+	old_pid=$(xlc list --json | jq '.[0].vmm_pid')
+	xlc reboot -F g1 2>/dev/null
+	for i in $(seq 100); do
+		[ "$(xlc list --json | jq '.[0].vmm_pid')" != "${old_pid}" ] && [ -n "$(thread_cpus g1 vcpu1)" ] && break
+		sleep 0.1
+	done
+	[ "$(thread_cpus g1 vcpu1)" = 1 ]
+	xlc vcpu-pin g1 all 0 -
+	[ "$(thread_cpus g1 vcpu0)" = 0 ]
+	[ "$(thread_cpus g1 vcpu1)" = 0 ]
+	xlc vcpu-pin g1 all all
+	[ "$(thread_cpus g1 vcpu1)" = "0-$(($(nproc) - 1))" ]
+	[[ "$(xlc vcpu-list g1 | sed -n 3p)" == *" all / all" ]]
+	run --separate-stderr xlc vcpu-pin g1 5 0
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "$(printf 'xlc: vCPU 5 does not exist: the domain has 2\nCould not set affinity for vcpu `5'"'"'.')" ]
+	run --separate-stderr xlc vcpu-pin g1 x 0
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "Error: Invalid argument x as VCPU." ]
+	run --separate-stderr xlc vcpu-pin -f g1 all 0
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "Error: --force and 'all' as VCPU not allowed." ]
+	run --separate-stderr xlc vcpu-pin g1 0 0 1
+	[ "${status}" -eq 1 ]
+	[[ "${stderr}" == "xlc: soft affinity is Xen's scheduler's; on kvm give '-' for it"* ]]
+	run xlc vcpu-pin g1 0
+	[ "${status}" -eq 2 ]
+}
+
 @test "pause stops the guest's CPU time; unpause resumes it" {
 	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/spin.bzImage\"
 	sleep 1

@@ -134,6 +134,8 @@ checks_everyday_errors() {
 	[[ "${output}" == *"CHECK mem static-max 122880"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK mem-set bad: invalid memory size: 12x"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK mem-set 128 ok"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK vcpu-pin: 1 / all"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK vcpu-pin all: all / all"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK console -e: exit 0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK console input reached g1"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK shutdown: Waiting for 1 domains"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }

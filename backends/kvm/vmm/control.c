@@ -7,13 +7,16 @@
  * process does.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backends/kvm/vmm/supervisor.h"
+#include "parsers/cpulist.h"
 #include "lib/util.h"
 
 static void reply(int fd, const char *text)
@@ -140,6 +143,87 @@ static bool mem_set(struct supervisor *sv, struct client *c, const char *arg)
 	return true;
 }
 
+/*
+ * Pins one vCPU thread. Its tid comes from the shared page, which the guest
+ * process writes: it is used only if /proc says it is a thread of that
+ * process, so a hostile guest cannot have another host thread pinned.
+ */
+static int pin_thread(const struct supervisor *sv, unsigned vcpu, const cpu_set_t *set)
+{
+	pid_t tid = atomic_load(&sv->shared->vcpu_tid[vcpu]);
+	char path[64];
+	struct stat st;
+
+	if (!sv->boot.pid || tid <= 0)
+		return 0; /* not started (or between boots): the next boot takes the pin */
+	snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)sv->boot.pid, (int)tid);
+	if (stat(path, &st))
+		return -1;
+	return sched_setaffinity(tid, sizeof(*set), set);
+}
+
+/* The spec's pin of a vCPU (what vcpu-list shows and the next boot applies). */
+static void set_pin(struct vmm_pin *pin, const char *list, const struct cpumap *map)
+{
+	unsigned c;
+
+	free(pin->text);
+	free(pin->cpus);
+	*pin = (struct vmm_pin){ 0 };
+	if (!strcmp(list, "all"))
+		return; /* unpinned, as a vCPU of a config without cpus= */
+	pin->text = xstrdup(list);
+	pin->cpus = xcalloc(map->nbits + 1, sizeof(*pin->cpus));
+	for (c = 0; c < map->nbits; c++)
+		if (cpumap_test(map, c))
+			pin->cpus[pin->ncpus++] = (uint16_t)c;
+}
+
+/* vcpu-pin N|all LIST: the hard affinity of one vCPU or all of them. */
+static void pin_vcpus(struct supervisor *sv, struct client *c, const char *arg)
+{
+	unsigned first, last, v, cpu;
+	char vcpu[16], list[CTL_LINE_MAX], *err = NULL;
+	struct cpumap map;
+	cpu_set_t set;
+
+	if (!arg || sscanf(arg, "%15s %127s", vcpu, list) != 2)
+		return reply_error(c->fd, xstrdup("vcpu-pin needs a vCPU and a CPU list"));
+	if (!strcmp(vcpu, "all")) {
+		first = 0;
+		last = (unsigned)sv->spec->max_vcpus - 1;
+	} else if (sscanf(vcpu, "%u", &first) == 1 && first < (unsigned)sv->spec->max_vcpus) {
+		last = first;
+	} else {
+		return reply_error(c->fd, xasprintf("vCPU %s does not exist: the domain has %d",
+						    vcpu, sv->spec->max_vcpus));
+	}
+	cpumap_init_host(&map);
+	if (!cpulist_parse(list, &map, &err)) {
+		cpumap_free(&map);
+		return reply_error(c->fd, err);
+	}
+	CPU_ZERO(&set);
+	for (cpu = 0; cpu < map.nbits && cpu < CPU_SETSIZE; cpu++)
+		if (cpumap_test(&map, cpu))
+			CPU_SET(cpu, &set);
+	for (v = first; v <= last; v++) {
+		if (pin_thread(sv, v, &set)) {
+			cpumap_free(&map);
+			return reply_error(c->fd,
+					   errno == EINVAL
+						   ? xasprintf("vCPU %u: none of the CPUs %s is "
+							       "online on this host",
+							       v, list)
+						   : xasprintf("vCPU %u: cannot pin it: %s", v,
+							       strerror(errno)));
+		}
+		set_pin(&sv->spec->pins[v], list, &map);
+	}
+	cpumap_free(&map);
+	reply(c->fd, "ok\n");
+}
+
 /* Runs one command; returns true if the client's connection stays open. */
 static bool command(struct supervisor *sv, struct client *c, enum ctl_command cmd, const char *arg)
 {
@@ -182,6 +266,9 @@ static bool command(struct supervisor *sv, struct client *c, enum ctl_command cm
 		return false;
 	case CTL_MEM_SET:
 		return mem_set(sv, c, arg);
+	case CTL_VCPU_PIN:
+		pin_vcpus(sv, c, arg);
+		return false;
 	case CTL_DEBUG_SYSCALL:
 		if (!sv->spec->limits.test_hooks) {
 			reply(c->fd, "error unknown command\n");
