@@ -270,6 +270,7 @@ install: build/xlc build/xlc-vmm $(MAN_PAGES) $(SYSTEM_FILES)
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/xlc/auto
 	@# make install XL_LINK=1: xlc also answers as xl, for scripts and Ganeti.
 	$(if $(filter 1,$(XL_LINK)),ln -sf xlc $(DESTDIR)$(BINDIR)/xl)
+	$(if $(filter 1,$(XL_LINK)),ln -sf xlc $(DESTDIR)$(PREFIX)/share/bash-completion/completions/xl)
 
 # The Debian package, built from a copy of this tree (so that nothing is
 # written beside it): build/deb/xlc_<version>_amd64.deb.

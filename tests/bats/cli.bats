@@ -324,6 +324,8 @@ teardown() { teardown_sandbox; }
 	[ ! -e "${SANDBOX}/dest/usr/local/bin/xl" ]
 	make -s install DESTDIR="${SANDBOX}/dest" PREFIX=/usr/local XL_LINK=1 >/dev/null
 	[ "$(readlink "${SANDBOX}/dest/usr/local/bin/xl")" = xlc ]
+	# bash-completion loads completions/<command>: xl gets xlc's.
+	[ "$(readlink "${SANDBOX}/dest/usr/local/share/bash-completion/completions/xl")" = xlc ]
 	run "${SANDBOX}/dest/usr/local/bin/xl" help
 	[[ "${lines[0]}" == "Usage: xl "* ]]
 }
