@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -477,43 +478,47 @@ static void continue_waiting(int reason, void *arg)
 }
 
 /*
- * --timeout: when the time is up, one line for each domain still waited for,
- * then exit 1. Written from the SIGALRM handler, so the lines are made
- * before the wait and only write() and _exit() run in the handler.
+ * --timeout: the domains are waited for one after the other (as xl does), so
+ * when the time is up the wait is left (SIGALRM jumps out of it) and a fresh
+ * list says which of those not yet seen are still up: each is named, and
+ * the command fails. One that shut down meanwhile is not late.
  */
-static struct {
-	char **lines;
-	int n;
-	volatile sig_atomic_t next; /* the domain being waited for */
-} late;
+static sigjmp_buf wait_expired;
+static volatile sig_atomic_t waited_for; /* the domain being waited for */
 
 static void on_wait_timeout(int sig)
 {
-	int i;
-
 	(void)sig;
-	for (i = late.next; i < late.n; i++)
-		if (write(STDERR_FILENO, late.lines[i], strlen(late.lines[i])) < 0)
-			break;
-	_exit(EXIT_FAIL);
+	siglongjmp(wait_expired, 1);
 }
 
-static void arm_wait_timeout(const struct domain_info *d, int n, const char *cname,
-			     unsigned seconds)
+static void arm_wait_timeout(unsigned seconds)
 {
 	struct sigaction sa = { .sa_handler = on_wait_timeout };
-	int i;
 
-	late.lines = xcalloc((size_t)n, sizeof(*late.lines));
-	for (i = 0; i < n; i++)
-		late.lines[i] =
-			xasprintf("%s: domain %s (%d) did not %s within %u seconds\n", xlc_progname,
-				  d[i].name, d[i].domid,
-				  strcmp(cname, "reboot") ? "shut down" : "reboot", seconds);
-	late.n = n;
-	late.next = 0;
 	sigaction(SIGALRM, &sa, NULL);
 	alarm(seconds);
+}
+
+static int report_late(const struct backend_ops *be, const struct domain_info *d, int n,
+		       const char *cname, unsigned seconds)
+{
+	struct domain_info *now;
+	int m, i, j, late = 0;
+
+	now = list_domains(be, &m);
+	for (i = waited_for; i < n; i++) {
+		for (j = 0; j < m && now[j].domid != d[i].domid; j++)
+			;
+		if (j == m || strchr(now[j].state, 's'))
+			continue; /* gone, or shut down: in time */
+		fprintf(stderr, "%s: domain %s (%d) did not %s within %u seconds\n", xlc_progname,
+			d[i].name, d[i].domid, strcmp(cname, "reboot") ? "shut down" : "reboot",
+			seconds);
+		late++;
+	}
+	domain_info_free(now, m);
+	return late ? EXIT_FAIL : EXIT_OK;
 }
 
 /*
@@ -528,7 +533,7 @@ static void wait_shut_down(const struct backend_ops *be, const struct domain_inf
 
 	fprintf(stderr, "Waiting for %d domains\n", n);
 	for (i = 0; i < n; i++) {
-		late.next = i;
+		waited_for = i;
 		if (be->watch_wait(watches[i], level > 1, continue_waiting, (void *)&d[i].domid,
 				   &reason))
 			continue;
@@ -538,6 +543,23 @@ static void wait_shut_down(const struct backend_ops *be, const struct domain_inf
 		else
 			fprintf(stderr, "Domain %d has been destroyed\n", d[i].domid);
 	}
+}
+
+/* wait_shut_down, within timeout seconds if not 0 (see report_late). */
+static int wait_bounded(const struct backend_ops *be, const struct domain_info *d, int n,
+			struct domain_watch **watches, int level, const char *cname,
+			unsigned timeout)
+{
+	if (!timeout) {
+		wait_shut_down(be, d, n, watches, level);
+		return EXIT_OK;
+	}
+	if (sigsetjmp(wait_expired, 1))
+		return report_late(be, d, n, cname, timeout);
+	arm_wait_timeout(timeout);
+	wait_shut_down(be, d, n, watches, level);
+	alarm(0);
+	return EXIT_OK;
 }
 
 #define SECONDS_MAX 86400u
@@ -624,12 +646,8 @@ static int power_op(int argc, char **argv, const char *cname, enum domain_op op,
 		}
 		free(err);
 	}
-	if (wait && ret == EXIT_OK) {
-		if (timeout)
-			arm_wait_timeout(d, n, cname, timeout);
-		wait_shut_down(be, d, n, watches, wait);
-		alarm(0);
-	}
+	if (wait && ret == EXIT_OK)
+		ret = wait_bounded(be, d, n, watches, wait, cname, timeout);
 	free(watches); /* after a failure, the watches left are closed as the command exits */
 	domain_info_free(d, n);
 	return ret;

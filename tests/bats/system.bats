@@ -60,15 +60,21 @@ kit_cfg() {
 	grep -q KIT-POWER-BUTTON "${XLC_LOG_DIR}/console/a1.log"
 	grep -q KIT-POWER-BUTTON "${XLC_LOG_DIR}/console/a2.log"
 	[ "$(xlc list | wc -l)" -eq 1 ]
-	# One that ignores the button is destroyed once the timeout is over.
-	kit_cfg s1 spin >"${XLC_SYSCONFDIR}/xlc/auto/s1.cfg"
+	# One that ignores the button is destroyed once the timeout is over. It
+	# is waited for first (the lowest id), and the two that shut down
+	# meanwhile are not named late.
+	kit_cfg s1 spin >"${SANDBOX}/s1.cfg"
+	xlc create -q "${SANDBOX}/s1.cfg"
 	guests start
 	wait_console a1 KIT-BUTTON-WAITING
-	printf 'XLC_SHUTDOWN_TIMEOUT=3\n' >"${XLC_DEFAULTS}"
+	wait_console a2 KIT-BUTTON-WAITING
+	printf 'XLC_SHUTDOWN_TIMEOUT=5\n' >"${XLC_DEFAULTS}"
 	run timeout 300 env XLC="${XLC}" "${GUESTS}" stop
 	[ "${status}" -eq 0 ]
-	[[ "${output}" == *"did not shut down within 3 seconds"* ]]
-	[[ "${output}" == *"xlc-guests: destroying the guests still running after 3 s"* ]]
+	[[ "${output}" =~ xlc:\ domain\ s1\ \([0-9]+\)\ did\ not\ shut\ down\ within\ 5\ seconds ]]
+	[ "$(grep -c 'did not shut down' <<<"${output}")" -eq 1 ]
+	[ "$(grep -c KIT-POWER-BUTTON "${XLC_LOG_DIR}/console/a1.log")" -eq 2 ] # once per boot
+	[[ "${output}" == *"xlc-guests: destroying the guests still running after 5 s"* ]]
 	[ "$(xlc list | wc -l)" -eq 1 ]
 	pid_left=$(pgrep -f "${XLC_RUN_DIR}" || true)
 	[ -z "${pid_left}" ]

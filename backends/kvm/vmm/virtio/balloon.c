@@ -184,6 +184,16 @@ static void stats_period(void *opaque, uint32_t events)
 		virtio_interrupt(dev, VIRTIO_INT_USED);
 }
 
+/*
+ * Linux's driver posts its first statistics and notifies before it sets
+ * DRIVER_OK, when a kick is not served yet: that buffer is taken now.
+ */
+static void balloon_start(struct virtio_dev *dev)
+{
+	if (virtio_has_feature(dev, VIRTIO_BALLOON_F_STATS_VQ))
+		virtq_rekick(&dev->vq[STATSQ]);
+}
+
 static void balloon_reset(struct virtio_dev *dev)
 {
 	struct balloon *b = dev->priv;
@@ -219,6 +229,7 @@ static void balloon_destroy(struct virtio_dev *dev)
 
 static const struct virtio_dev_ops balloon_ops = {
 	.kick = balloon_kick,
+	.start = balloon_start,
 	.reset = balloon_reset,
 	.config_write = balloon_config_write,
 	.destroy = balloon_destroy,
