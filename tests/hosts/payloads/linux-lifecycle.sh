@@ -105,7 +105,8 @@ wait_for mem XLC-MEM 300
 memtotal() { log mem | sed -n 's/.*XLC-MEM total_kib=\([0-9]*\).*/\1/p' | tail -1; }
 vmm=$(xlc list --json | jq '.[] | select(.name == "mem") | .vmm_pid')
 rss() { awk '/^VmRSS:/ { print $2 }' /proc/$vmm/status; }
-echo "CHECK mem before total=$(memtotal) rss=$(rss)"
+total_before=$(memtotal)
+echo "CHECK mem before total=$total_before rss=$(rss)"
 xlc mem-set mem 128 && echo "CHECK mem-set 128 ok"
 mib() { xlc list mem | awk 'NR == 2 { print $3 }'; }
 i=0
@@ -113,7 +114,7 @@ while { [ "$(memtotal)" -gt 140000 ] || [ "$(mib)" != 128 ]; } && [ $i -lt 1200 
 echo "CHECK mem at 128 total=$(memtotal) rss=$(rss) list=$(xlc list mem | awk 'NR == 2 { print $3 }')"
 xlc mem-set mem 256 && echo "CHECK mem-set 256 ok"
 i=0
-while { [ "$(memtotal)" -lt 240000 ] || [ "$(mib)" != 256 ]; } && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+while { [ "$(memtotal)" -lt "$total_before" ] || [ "$(mib)" != 256 ]; } && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
 echo "CHECK mem at 256 total=$(memtotal) list=$(xlc list mem | awk 'NR == 2 { print $3 }')"
 i=0
 while [ "$(xlc list --json | jq '.[] | select(.name == "mem") | .devices[-1].guest_total_bytes')" = 0 ] &&
