@@ -704,7 +704,7 @@ static struct cfg_stmt *record_stmt(struct parser *ps, const struct cfg_key *key
 	return st;
 }
 
-/* "key = [ ... ]" or "key += [ ... ]" from its '[', which is on line. */
+/* "key = [ ... ]" or "key += [ ... ]" from its '['; line is the key's, the statement's. */
 static bool parse_list_value(struct parser *ps, const struct cfg_key *key, bool append,
 			     const char *vstart, int line)
 {
