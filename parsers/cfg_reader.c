@@ -500,13 +500,33 @@ static void cfg_value_free(struct cfg_value *v)
 	free(v);
 }
 
-/* A new, empty item at the end of list; *cap is the room its array has. */
-static struct cfg_value *list_add(struct cfg_value *list, unsigned *cap)
+/*
+ * The room a list of n items has: 4, then powers of two. Every items array
+ * is that size, so adding to a list (an item, or += a list) reallocates only
+ * when it doubles, and a file of many += stays linear.
+ */
+static size_t list_room(size_t n)
 {
-	if (list->nitems == *cap) {
-		*cap = *cap ? *cap * 2 : 4;
-		list->items = xreallocarray(list->items, *cap, sizeof(*list->items));
-	}
+	size_t room = 4;
+
+	while (room < n)
+		room *= 2;
+	return room;
+}
+
+/* Makes room in list for more items after its own. */
+static void list_grow(struct cfg_value *list, size_t more)
+{
+	size_t n = list->nitems;
+
+	if (!n || n + more > list_room(n))
+		list->items = xreallocarray(list->items, list_room(n + more), sizeof(*list->items));
+}
+
+/* A new, empty item at the end of list. */
+static struct cfg_value *list_add(struct cfg_value *list)
+{
+	list_grow(list, 1);
 	memset(&list->items[list->nitems], 0, sizeof(*list->items));
 	return &list->items[list->nitems++];
 }
@@ -551,8 +571,6 @@ static void skip_newlines(struct parser *ps)
 static bool parse_list(struct parser *ps, const char *keyname, const char *vstart, unsigned depth,
 		       struct cfg_value *list)
 {
-	unsigned cap = 0;
-
 	if (depth > CFG_LIST_DEPTH_MAX) {
 		stmt_error(ps, keyname, vstart,
 			   "lists nested more than %u deep (xlc's bound; xl.cfg's deepest, "
@@ -565,7 +583,7 @@ static bool parse_list(struct parser *ps, const char *keyname, const char *vstar
 		skip_newlines(ps);
 		if (ps->tok.type == T_RBRACK)
 			break;
-		if (!parse_item(ps, keyname, vstart, depth, list_add(list, &cap)))
+		if (!parse_item(ps, keyname, vstart, depth, list_add(list)))
 			return false;
 		skip_newlines(ps);
 		if (ps->tok.type == T_COMMA) {
@@ -667,19 +685,21 @@ static bool check_nesting(struct parser *ps, const struct cfg_key *key,
 	return true;
 }
 
-/* list += more, as libxlutil adds lists: the earlier items move to the front. */
+/*
+ * list += more, as libxlutil adds lists: the earlier items move to the
+ * front, the earlier statement keeps an empty list (nothing reads it again).
+ */
 static void prepend_items(struct cfg_value *list, struct cfg_value *earlier)
 {
-	struct cfg_value *items;
-
 	if (!earlier->nitems)
 		return;
-	items = xreallocarray(NULL, (size_t)earlier->nitems + list->nitems, sizeof(*items));
-	memcpy(items, earlier->items, earlier->nitems * sizeof(*items));
-	memcpy(items + earlier->nitems, list->items, list->nitems * sizeof(*items));
+	if (list->nitems) {
+		list_grow(earlier, list->nitems);
+		memcpy(earlier->items + earlier->nitems, list->items,
+		       list->nitems * sizeof(*list->items));
+	}
 	free(list->items);
-	free(earlier->items);
-	list->items = items;
+	list->items = earlier->items;
 	list->nitems += earlier->nitems;
 	earlier->items = NULL;
 	earlier->nitems = 0;

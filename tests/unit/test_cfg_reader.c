@@ -152,6 +152,29 @@ static void test_nested_lists(void)
 	free(err);
 }
 
+/* Many += keep every item in order, across the reallocations of the list's array. */
+static void test_many_appends(void)
+{
+	char text[4096], want[16], *err = NULL;
+	const struct cfg_value *v;
+	struct cfg_doc *doc;
+	size_t n = 0;
+	unsigned i, in_order = 0;
+
+	n += (size_t)sprintf(text, "disk = [ '0', '1', '2' ]\n");
+	for (i = 3; i < 40; i += 2)
+		n += (size_t)sprintf(text + n, "disk += [ '%u', '%u' ]\n", i, i + 1);
+	doc = parse(text, &err);
+	v = doc ? cfg_doc_list(doc, "disk") : NULL;
+	for (i = 0; v && i < v->nitems; i++) {
+		snprintf(want, sizeof(want), "%u", i);
+		in_order += !strcmp(v->items[i].string, want);
+	}
+	ok(v && v->nitems == 41 && in_order == 41, "19 += add 38 items, in order");
+	cfg_doc_free(doc);
+	free(err);
+}
+
 /* Past CFG_UNKNOWN_MAX distinct unknown keys, the next is refused: reading stays fast. */
 static void many_unknown_keys(void)
 {
@@ -209,5 +232,6 @@ int main(void)
 	test_errors();
 	test_unknown_keys();
 	test_nested_lists();
+	test_many_appends();
 	return done_testing();
 }
