@@ -64,7 +64,7 @@ endif
 LIB_SRCS_BASE := lib/util.c lib/json.c lib/safe_dir.c lib/version.c
 PARSER_SRCS := parsers/cfg_reader.c parsers/domain_keys.c parsers/domain_config.c \
 	       parsers/disk_spec.c parsers/vif_spec.c parsers/cpulist.c parsers/domain_json.c \
-	       parsers/xlc_conf.c
+	       parsers/vnuma_spec.c parsers/xlc_conf.c
 CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cmd_create.c xlc/cmd_domain.c xlc/batch.c \
 	    top/top.c top/sample.c top/table.c top/screen.c top/prom.c top/metrics.c \
 	    console/console.c

@@ -5,12 +5,14 @@
  * xl's grammar (tools/libs/util/libxlu_cfg_l.l and _y.y, restated in
  * xl.cfg(5)): statements "key = value" or "key += value", ended by a newline
  * or ';'; keys are [a-z][._0-9a-z]*; a value is a quoted string, a number
- * ([0-9][0-9a-fx]*) or a '[ ]' list of those, which may be empty, span lines
- * and end with a comma; '#' starts a comment anywhere.
+ * ([0-9][0-9a-fx]*) or a '[ ]' list of values (so lists nest), which may be
+ * empty, span lines and end with a comma; '#' starts a comment anywhere.
  *
- * Each statement is checked and re-emitted in libconfuse's syntax on the same
- * line ("key = 'value'", "key = {'a','b'}"), so libconfuse's line numbers
- * are ours; a table maps them back for the rare string holding a newline.
+ * Each scalar statement is checked and re-emitted in libconfuse's syntax on
+ * the same line ("key = 'value'"), so libconfuse's line numbers are ours; a
+ * table maps them back for the rare string holding a newline. Lists, which
+ * libconfuse cannot hold once they nest, are kept here as struct cfg_value
+ * trees, '+=' included.
  */
 #include "parsers/cfg_reader.h"
 
@@ -234,6 +236,7 @@ static char *statement_text(const char *from, const char *end)
 {
 	bool list, quoted = false, blank = false;
 	struct strbuf sb;
+	unsigned depth = 0; /* of '[' not yet closed: a nested list ends at its outer ']' */
 	char q = 0;
 
 	while (from < end && (*from == ' ' || *from == '\t'))
@@ -265,7 +268,9 @@ static char *statement_text(const char *from, const char *end)
 			sb_addc(&sb, ' ');
 		blank = false;
 		sb_addc(&sb, c);
-		if (list && !quoted && c == ']')
+		if (list && !quoted && c == '[')
+			depth++;
+		if (list && !quoted && c == ']' && depth > 0 && --depth == 0)
 			break;
 		if (sb.len > STATEMENT_SHOWN) {
 			sb.len = STATEMENT_SHOWN;
@@ -392,27 +397,54 @@ static void advance(struct parser *ps)
 	}
 }
 
+static void stmt_error_v(struct parser *ps, int line, const char *key, const char *value_start,
+			 const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static void stmt_error_v(struct parser *ps, int line, const char *key, const char *value_start,
+			 const char *fmt, va_list ap)
+{
+	char *raw;
+	struct strbuf sb;
+
+	if (ps->err)
+		return;
+	raw = statement_text(value_start, ps->lx.end);
+	sb_init(&sb);
+	sb_addf(&sb, "%s:%d: %s %s %s: ", ps->lx.chunk->source, line, key,
+		ps->cur_op ? ps->cur_op : "=", raw);
+	sb_addv(&sb, fmt, ap);
+	ps->err = sb_detach(&sb);
+	free(raw);
+}
+
+/* "source:line: key = value: message", at the line of the current token. */
 static void stmt_error(struct parser *ps, const char *key, const char *value_start, const char *fmt,
 		       ...) __attribute__((format(printf, 4, 5)));
 
 static void stmt_error(struct parser *ps, const char *key, const char *value_start, const char *fmt,
 		       ...)
 {
-	char *raw = statement_text(value_start, ps->lx.end);
-	struct strbuf sb;
 	va_list ap;
 
-	if (ps->err)
-		goto out;
-	sb_init(&sb);
-	sb_addf(&sb, "%s:%d: %s %s %s: ", ps->lx.chunk->source, ps->tok_line, key,
-		ps->cur_op ? ps->cur_op : "=", raw);
 	va_start(ap, fmt);
-	sb_addv(&sb, fmt, ap);
+	stmt_error_v(ps, ps->tok_line, key, value_start, fmt, ap);
 	va_end(ap);
-	ps->err = sb_detach(&sb);
-out:
-	free(raw);
+}
+
+/* The same at an item of a list, which may start on an earlier line. */
+static bool item_error(struct parser *ps, const struct cfg_value *item, const char *key,
+		       const char *value_start, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static bool item_error(struct parser *ps, const struct cfg_value *item, const char *key,
+		       const char *value_start, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	stmt_error_v(ps, item->line, key, value_start, fmt, ap);
+	va_end(ap);
+	return false;
 }
 
 static const char *key_hint(const struct cfg_key *key)
@@ -450,39 +482,110 @@ static const char *token_name(enum tok_type t)
 	}
 }
 
-/* Parses '[' ... ']' (the '[' is current) and emits "{'a','b'}". */
-static bool parse_list(struct parser *ps, const char *keyname, const char *vstart)
+static void cfg_value_dispose(struct cfg_value *v)
 {
-	bool first = true;
+	unsigned i;
 
-	sb_addc(&ps->em->out, '{');
+	for (i = 0; i < v->nitems; i++)
+		cfg_value_dispose(&v->items[i]); /* at most CFG_LIST_DEPTH_MAX deep */
+	free(v->items);
+	free(v->string);
+	memset(v, 0, sizeof(*v));
+}
+
+static void cfg_value_free(struct cfg_value *v)
+{
+	if (v)
+		cfg_value_dispose(v);
+	free(v);
+}
+
+/*
+ * The room a list of n items has: 4, then powers of two. Every items array
+ * is that size, so adding to a list (an item, or += a list) reallocates only
+ * when it doubles, and a file of many += stays linear.
+ */
+static size_t list_room(size_t n)
+{
+	size_t room = 4;
+
+	while (room < n)
+		room *= 2;
+	return room;
+}
+
+/* Makes room in list for more items after its own. */
+static void list_grow(struct cfg_value *list, size_t more)
+{
+	size_t n = list->nitems;
+
+	if (!n || n + more > list_room(n))
+		list->items = xreallocarray(list->items, list_room(n + more), sizeof(*list->items));
+}
+
+/* A new, empty item at the end of list. */
+static struct cfg_value *list_add(struct cfg_value *list)
+{
+	list_grow(list, 1);
+	memset(&list->items[list->nitems], 0, sizeof(*list->items));
+	return &list->items[list->nitems++];
+}
+
+static bool parse_list(struct parser *ps, const char *keyname, const char *vstart, unsigned depth,
+		       struct cfg_value *list);
+
+/* One item of a list: a string, a number (kept as written) or a list. */
+static bool parse_item(struct parser *ps, const char *keyname, const char *vstart, unsigned depth,
+		       struct cfg_value *item)
+{
+	item->source = ps->lx.chunk->source;
+	item->line = ps->tok_line;
+	if (ps->tok.type == T_LBRACK)
+		return parse_list(ps, keyname, vstart, depth + 1, item);
+	if (ps->tok.type != T_STRING && ps->tok.type != T_NUMBER) {
+		if (ps->lx.err)
+			return false;
+		stmt_error(ps, keyname, vstart,
+			   "expected a quoted string in the list, found %s%s%s",
+			   token_name(ps->tok.type), ps->tok.type == T_IDENT ? " (quote it)" : "",
+			   ps->tok.type == T_EOF ? " (missing ']')" : "");
+		return false;
+	}
+	item->string = ps->tok.value;
+	ps->tok.value = NULL;
+	advance(ps);
+	return true;
+}
+
+static void skip_newlines(struct parser *ps)
+{
+	while (ps->tok.type == T_NEWLINE)
+		advance(ps);
+}
+
+/*
+ * Parses '[' ... ']' (the '[' is current) into list, as libxlutil's grammar
+ * reads it: '[' nlok (value nlok (',' nlok value nlok)* (',' nlok)?)? ']'.
+ * depth is this list's: 1 for the value itself, 2 for a list inside it.
+ */
+static bool parse_list(struct parser *ps, const char *keyname, const char *vstart, unsigned depth,
+		       struct cfg_value *list)
+{
+	if (depth > CFG_LIST_DEPTH_MAX) {
+		stmt_error(ps, keyname, vstart,
+			   "lists nested more than %u deep (xlc's bound; xl.cfg's deepest, "
+			   "vnuma's, is 2)",
+			   CFG_LIST_DEPTH_MAX);
+		return false;
+	}
 	advance(ps);
 	for (;;) {
-		while (ps->tok.type == T_NEWLINE)
-			advance(ps);
+		skip_newlines(ps);
 		if (ps->tok.type == T_RBRACK)
 			break;
-		if (ps->tok.type == T_LBRACK) {
-			stmt_error(ps, keyname, vstart, "nested lists are not supported");
+		if (!parse_item(ps, keyname, vstart, depth, list_add(list)))
 			return false;
-		}
-		if (ps->tok.type != T_STRING && ps->tok.type != T_NUMBER) {
-			if (ps->lx.err)
-				return false;
-			stmt_error(ps, keyname, vstart,
-				   "expected a quoted string in the list, found %s%s%s",
-				   token_name(ps->tok.type),
-				   ps->tok.type == T_IDENT ? " (quote it)" : "",
-				   ps->tok.type == T_EOF ? " (missing ']')" : "");
-			return false;
-		}
-		if (!first)
-			sb_addc(&ps->em->out, ',');
-		emit_quoted(ps->em, ps->tok.value);
-		first = false;
-		advance(ps);
-		while (ps->tok.type == T_NEWLINE)
-			advance(ps);
+		skip_newlines(ps);
 		if (ps->tok.type == T_COMMA) {
 			advance(ps);
 			continue;
@@ -495,12 +598,11 @@ static bool parse_list(struct parser *ps, const char *keyname, const char *vstar
 			return false;
 		}
 	}
-	sb_addc(&ps->em->out, '}');
 	advance(ps);
 	return true;
 }
 
-static const struct cfg_stmt *last_stmt(const struct cfg_doc *doc, const struct cfg_key *key)
+static struct cfg_stmt *last_stmt_of(struct cfg_doc *doc, const struct cfg_key *key)
 {
 	size_t i = doc->nstmts;
 
@@ -510,17 +612,27 @@ static const struct cfg_stmt *last_stmt(const struct cfg_doc *doc, const struct 
 	return NULL;
 }
 
+static const struct cfg_stmt *last_stmt(const struct cfg_doc *doc, const struct cfg_key *key)
+{
+	return last_stmt_of((struct cfg_doc *)doc, key);
+}
+
+static bool takes_list(const struct cfg_key *key)
+{
+	return key->kind == KEY_LIST || key->kind == KEY_ANY || key->kind == KEY_LISTS;
+}
+
 static bool check_shape(struct parser *ps, const struct cfg_key *key, bool is_list, bool append,
 			const char *vstart)
 {
 	const struct cfg_stmt *prev = last_stmt(ps->em->doc, key);
 
-	if (is_list && key->kind != KEY_LIST && key->kind != KEY_ANY) {
+	if (is_list && !takes_list(key)) {
 		stmt_error(ps, key->name, vstart, "%s takes a single value, not a list%s%s",
 			   key->name, key_hint(key) ? "; " : "", key_hint(key) ? key->hint : "");
 		return false;
 	}
-	if (!is_list && key->kind == KEY_LIST) {
+	if (!is_list && (key->kind == KEY_LIST || key->kind == KEY_LISTS)) {
 		stmt_error(ps, key->name, vstart, "%s takes a list: %s = [ ... ]", key->name,
 			   key->name);
 		return false;
@@ -537,8 +649,64 @@ static bool check_shape(struct parser *ps, const struct cfg_key *key, bool is_li
 	return true;
 }
 
-static void record_stmt(struct parser *ps, const struct cfg_key *key, const char *vstart,
-			bool is_list, char *value)
+/*
+ * Lists inside the list: a KEY_LISTS key takes a list of lists of strings,
+ * other keys a list of strings, and a key xl ignores anything. xl itself
+ * stops at (disk, vif...) or skips (vnuma) an item of the other shape
+ * without a word; xlc names it.
+ */
+static bool check_nesting(struct parser *ps, const struct cfg_key *key,
+			  const struct cfg_value *list, const char *vstart)
+{
+	const char *hint = key_hint(key);
+	unsigned i, j;
+
+	if (key->flags & (KEY_LEGACY | KEY_UNKNOWN))
+		return true;
+	for (i = 0; i < list->nitems; i++) {
+		const struct cfg_value *item = &list->items[i];
+
+		if (key->kind != KEY_LISTS && !item->string)
+			return item_error(ps, item, key->name, vstart,
+					  "item %u is a list; %s takes strings: %s = [ '...', "
+					  "'...' ] (only vnuma and vsnd take lists of lists)",
+					  i, key->name, key->name);
+		if (key->kind == KEY_LISTS && item->string)
+			return item_error(ps, item, key->name, vstart,
+					  "item %u is a string; %s takes a list of lists%s%s", i,
+					  key->name, hint ? ", " : "", hint ? hint : "");
+		for (j = 0; key->kind == KEY_LISTS && j < item->nitems; j++)
+			if (!item->items[j].string)
+				return item_error(ps, &item->items[j], key->name, vstart,
+						  "item %u holds a list; the lists inside %s hold "
+						  "strings",
+						  i, key->name);
+	}
+	return true;
+}
+
+/*
+ * list += more, as libxlutil adds lists: the earlier items move to the
+ * front, the earlier statement keeps an empty list (nothing reads it again).
+ */
+static void prepend_items(struct cfg_value *list, struct cfg_value *earlier)
+{
+	if (!earlier->nitems)
+		return;
+	if (list->nitems) {
+		list_grow(earlier, list->nitems);
+		memcpy(earlier->items + earlier->nitems, list->items,
+		       list->nitems * sizeof(*list->items));
+	}
+	free(list->items);
+	list->items = earlier->items;
+	list->nitems += earlier->nitems;
+	earlier->items = NULL;
+	earlier->nitems = 0;
+}
+
+static struct cfg_stmt *record_stmt(struct parser *ps, const struct cfg_key *key,
+				    const char *vstart, char *value, struct cfg_value *list)
 {
 	struct cfg_doc *doc = ps->em->doc;
 	struct cfg_stmt *st;
@@ -550,8 +718,31 @@ static void record_stmt(struct parser *ps, const struct cfg_key *key, const char
 	st->line = ps->lx.line;
 	st->raw = statement_text(vstart, ps->lx.end);
 	st->value = value;
-	st->is_list = is_list;
+	st->list = list;
+	st->is_list = list != NULL;
 	st->append = ps->cur_op && ps->cur_op[0] == '+';
+	return st;
+}
+
+/* "key = [ ... ]" or "key += [ ... ]" from its '['; line is the key's, the statement's. */
+static bool parse_list_value(struct parser *ps, const struct cfg_key *key, bool append,
+			     const char *vstart, int line)
+{
+	struct cfg_value *list = xcalloc(1, sizeof(*list));
+	struct cfg_stmt *prev;
+
+	list->source = ps->lx.chunk->source;
+	list->line = ps->tok_line;
+	if (!check_shape(ps, key, true, append, vstart) ||
+	    !parse_list(ps, key->name, vstart, 1, list) || !check_nesting(ps, key, list, vstart)) {
+		cfg_value_free(list);
+		return false;
+	}
+	prev = last_stmt_of(ps->em->doc, key);
+	if (append && prev && prev->list)
+		prepend_items(list, prev->list);
+	record_stmt(ps, key, vstart, NULL, list)->line = line;
+	return true;
 }
 
 /* Parses one "key = value" / "key += value" (the key is current). */
@@ -589,13 +780,8 @@ static bool parse_assignment(struct parser *ps)
 	}
 	vstart += append ? 2 : 1;
 	if (ps->tok.type == T_LBRACK) {
-		if (!check_shape(ps, key, true, append, vstart))
+		if (!parse_list_value(ps, key, append, vstart, line))
 			goto out;
-		sb_addf(&ps->em->out, "%s %s ", key->name, append ? "+=" : "=");
-		if (!parse_list(ps, key->name, vstart))
-			goto out;
-		record_stmt(ps, key, vstart, true, NULL);
-		ps->em->doc->stmts[ps->em->doc->nstmts - 1].line = line;
 	} else if (ps->tok.type == T_STRING || ps->tok.type == T_NUMBER) {
 		const struct cfg_stmt *prev = last_stmt(ps->em->doc, key);
 		char *value;
@@ -608,7 +794,7 @@ static bool parse_assignment(struct parser *ps)
 			value = xstrdup(ps->tok.value);
 		sb_addf(&ps->em->out, "%s = ", key->name);
 		emit_quoted(ps->em, value);
-		record_stmt(ps, key, vstart, false, value);
+		record_stmt(ps, key, vstart, value, NULL);
 		advance(ps);
 	} else if (ps->tok.type == T_BAD && *ps->tok.start == '-') {
 		stmt_error(ps, key->name, vstart, "negative numbers are not allowed%s%s",
@@ -834,6 +1020,7 @@ void cfg_doc_free(struct cfg_doc *doc)
 	for (i = 0; i < doc->nstmts; i++) {
 		free(doc->stmts[i].raw);
 		free(doc->stmts[i].value);
+		cfg_value_free(doc->stmts[i].list);
 	}
 	free(doc->stmts);
 	free(doc->origin);
@@ -880,14 +1067,25 @@ bool cfg_doc_is_list(const struct cfg_doc *doc, const char *key)
 	return st && st->is_list;
 }
 
+const struct cfg_value *cfg_doc_list(const struct cfg_doc *doc, const char *key)
+{
+	const struct cfg_stmt *st = cfg_doc_stmt(doc, key);
+
+	return st ? st->list : NULL;
+}
+
 unsigned cfg_doc_list_len(const struct cfg_doc *doc, const char *key)
 {
-	return cfg_doc_is_list(doc, key) ? cfg_size(doc->cfg, key) : 0;
+	const struct cfg_value *list = cfg_doc_list(doc, key);
+
+	return list ? list->nitems : 0;
 }
 
 const char *cfg_doc_list_item(const struct cfg_doc *doc, const char *key, unsigned i)
 {
-	return i < cfg_doc_list_len(doc, key) ? cfg_getnstr(doc->cfg, key, i) : NULL;
+	const struct cfg_value *list = cfg_doc_list(doc, key);
+
+	return list && i < list->nitems ? list->items[i].string : NULL;
 }
 
 void cfg_doc_foreach(const struct cfg_doc *doc,
@@ -910,20 +1108,44 @@ void cfg_doc_foreach(const struct cfg_doc *doc,
 	}
 }
 
-char *cfg_doc_error(const struct cfg_doc *doc, const char *key, const char *fmt, ...)
+static char *doc_error_v(const struct cfg_doc *doc, const char *key, const struct cfg_value *at,
+			 const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
+static char *doc_error_v(const struct cfg_doc *doc, const char *key, const struct cfg_value *at,
+			 const char *fmt, va_list ap)
 {
 	const struct cfg_stmt *st = cfg_doc_stmt(doc, key);
 	struct strbuf sb;
-	va_list ap;
 
 	sb_init(&sb);
 	if (st)
-		sb_addf(&sb, "%s:%d: %s %s %s: ", st->source, st->line, key,
-			st->append ? "+=" : "=", st->raw);
+		sb_addf(&sb, "%s:%d: %s %s %s: ", at ? at->source : st->source,
+			at ? at->line : st->line, key, st->append ? "+=" : "=", st->raw);
 	else
 		sb_addf(&sb, "%s: ", key);
-	va_start(ap, fmt);
 	sb_addv(&sb, fmt, ap);
-	va_end(ap);
 	return sb_detach(&sb);
+}
+
+char *cfg_doc_error(const struct cfg_doc *doc, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = doc_error_v(doc, key, NULL, fmt, ap);
+	va_end(ap);
+	return msg;
+}
+
+char *cfg_doc_error_at(const struct cfg_doc *doc, const char *key, const struct cfg_value *at,
+		       const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = doc_error_v(doc, key, at, fmt, ap);
+	va_end(ap);
+	return msg;
 }

@@ -19,6 +19,7 @@ enum key_kind {
 	KEY_STRING, /* a string (a bare number is read as a string) */
 	KEY_LIST,   /* [ 'a', 'b' ] */
 	KEY_ANY,    /* a string or a list, told apart by cfg_doc_is_list() */
+	KEY_LISTS,  /* a list of lists of strings: [ [ 'a', 'b' ], [ 'c' ] ] (vnuma, vsnd) */
 };
 
 /*
@@ -26,6 +27,26 @@ enum key_kind {
  * command line is at most 4 KiB), low enough that reading stays fast.
  */
 #define CFG_STRING_MAX 65536u
+
+/*
+ * How deep lists may nest. libxlutil's grammar has no bound of its own
+ * (bison's stack ends it near 10000 levels); xl.cfg's deepest use is 2
+ * (vnuma, vsnd), and the bound keeps a hostile file from exhausting the stack.
+ */
+#define CFG_LIST_DEPTH_MAX 8
+
+/*
+ * A list as libxlutil holds it: items that are strings or lists in turn.
+ * Lists inside lists are read for any key, as xl's grammar reads them; the
+ * key's kind then says whether it takes them (KEY_LISTS, or a key xl ignores).
+ */
+struct cfg_value {
+	char *string;		 /* an item that is a string; NULL for a list */
+	struct cfg_value *items; /* a list's items */
+	unsigned nitems;
+	const char *source; /* where the item starts, for messages */
+	int line;
+};
 
 #define KEY_XEN_ONLY 0x1 /* accepted, but only the xen backend honours it */
 #define KEY_XEN_ALSO 0x2 /* honoured by every backend; the xen backend needs its value */
@@ -51,8 +72,9 @@ struct cfg_stmt {
 	const struct cfg_key *key;
 	const char *source;
 	int line;
-	char *raw;   /* the value as written, e.g. "lots" with its quotes */
-	char *value; /* the decoded string, for scalars */
+	char *raw;		/* the value as written, e.g. "lots" with its quotes */
+	char *value;		/* the decoded string, for scalars */
+	struct cfg_value *list; /* a list, with what += added; NULL for scalars */
 	bool is_list;
 	bool append; /* written with += */
 };
@@ -77,7 +99,10 @@ long cfg_doc_int(const struct cfg_doc *doc, const char *key);
 const char *cfg_doc_str(const struct cfg_doc *doc, const char *key);
 bool cfg_doc_is_list(const struct cfg_doc *doc, const char *key);
 unsigned cfg_doc_list_len(const struct cfg_doc *doc, const char *key);
+/* Item i of a list, or NULL if there is none or it is a list itself (as libxlutil). */
 const char *cfg_doc_list_item(const struct cfg_doc *doc, const char *key, unsigned i);
+/* The key's list, nested lists included; NULL if it is unset or a scalar. */
+const struct cfg_value *cfg_doc_list(const struct cfg_doc *doc, const char *key);
 
 /* Calls fn for every key that was assigned, in schema order, then the unknown ones. */
 void cfg_doc_foreach(const struct cfg_doc *doc,
@@ -86,6 +111,9 @@ void cfg_doc_foreach(const struct cfg_doc *doc,
 /* "source:line: key = raw: <message>" for the last assignment to key. */
 char *cfg_doc_error(const struct cfg_doc *doc, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same, placed at an item of the key's list (a vnode on a later line). */
+char *cfg_doc_error_at(const struct cfg_doc *doc, const char *key, const struct cfg_value *at,
+		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 const struct cfg_key *cfg_key_find(const struct cfg_key *schema, const char *name);
 

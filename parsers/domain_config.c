@@ -279,6 +279,54 @@ static bool load_cpus(struct loader *ld)
 	return true;
 }
 
+/*
+ * What xl's parse_vnuma_config makes of the vnodes: their vCPUs and sizes
+ * become maxvcpus and maxmem, which, if given, must agree.
+ */
+static bool vnuma_sizes(struct loader *ld)
+{
+	struct domain_config *dc = ld->dc;
+	const struct vnuma *v = &dc->vnuma;
+
+	if (dc->maxvcpus && (unsigned)dc->maxvcpus != v->nvcpus)
+		return fail(ld, "vnuma",
+			    "vnuma vcpus and maxvcpus= mismatch: the vnodes have %u vCPUs, "
+			    "maxvcpus = %d",
+			    v->nvcpus, dc->maxvcpus);
+	if (dc->vcpus && (unsigned)dc->vcpus > v->nvcpus)
+		return fail(ld, "vnuma", "maxvcpus < vcpus: the vnodes have %u vCPUs, vcpus = %d",
+			    v->nvcpus, dc->vcpus);
+	if (dc->maxmem_mib && (unsigned long)dc->maxmem_mib != v->memory_mib)
+		return fail(ld, "vnuma",
+			    "maxmem and vnuma memory size mismatch: the vnodes have %lu MiB, "
+			    "maxmem = %ld",
+			    v->memory_mib, dc->maxmem_mib);
+	if (dc->memory_mib && (unsigned long)dc->memory_mib > v->memory_mib)
+		return fail(ld, "vnuma",
+			    "memory = %ld is more than the vnodes' %lu MiB, which are the "
+			    "guest's maxmem",
+			    dc->memory_mib, v->memory_mib);
+	dc->maxvcpus_from_vnuma = !dc->maxvcpus;
+	dc->maxvcpus = (int)v->nvcpus;
+	dc->maxmem_mib = (long)v->memory_mib;
+	return true;
+}
+
+static bool load_vnuma(struct loader *ld)
+{
+	const struct cfg_value *list = cfg_doc_list(ld->doc, "vnuma"), *at = NULL;
+	char *msg = NULL;
+
+	if (!list || !list->nitems)
+		return true; /* vnuma = [] is no vNUMA, as in xl */
+	if (!vnuma_parse(list, MAX_VCPUS, MAX_MEMORY_MIB, &ld->dc->vnuma, &msg, &at)) {
+		ld->err = cfg_doc_error_at(ld->doc, "vnuma", at, "%s", msg);
+		free(msg);
+		return false;
+	}
+	return vnuma_sizes(ld);
+}
+
 /* cmdline wins over root= and extra=, which combine as "root=R E". */
 static bool load_boot(struct loader *ld)
 {
@@ -439,7 +487,8 @@ static void keep_xen_only(const struct cfg_stmt *st, void *opaque)
 		x->value = xstrdup(st->value);
 		return;
 	}
-	x->nitems = cfg_doc_list_len(ld->doc, st->key->name);
+	/* A list of lists (vnuma, vsnd) keeps no items: vnuma is dc->vnuma, vsnd not passed yet. */
+	x->nitems = st->key->kind == KEY_LISTS ? 0 : cfg_doc_list_len(ld->doc, st->key->name);
 	x->items = xcalloc(x->nitems + 1, sizeof(*x->items));
 	for (i = 0; i < x->nitems; i++)
 		x->items[i] = xstrdup(cfg_doc_list_item(ld->doc, st->key->name, i));
@@ -464,8 +513,9 @@ struct domain_config *domain_config_load(const char *source, const char *text, s
 		return NULL;
 	ld.dc = xcalloc(1, sizeof(*ld.dc));
 	ld.dc->source = xstrdup(source);
-	if (load_identity(&ld) && load_type(&ld) && load_sizes(&ld) && load_cpus(&ld) &&
-	    load_boot(&ld) && load_actions(&ld) && load_disks(&ld) && load_vifs(&ld)) {
+	if (load_identity(&ld) && load_type(&ld) && load_sizes(&ld) && load_vnuma(&ld) &&
+	    load_cpus(&ld) && load_boot(&ld) && load_actions(&ld) && load_disks(&ld) &&
+	    load_vifs(&ld)) {
 		cfg_doc_foreach(ld.doc, warn_ignored, &ld);
 		cfg_doc_foreach(ld.doc, keep_xen_only, &ld);
 		cfg_doc_free(ld.doc);
@@ -504,5 +554,6 @@ void domain_config_free(struct domain_config *dc)
 		strv_free(dc->xen_only[i].items);
 	}
 	free(dc->xen_only);
+	vnuma_free(&dc->vnuma);
 	free(dc);
 }

@@ -13,6 +13,7 @@
 #include "parsers/cfg_reader.h"
 #include "parsers/disk_spec.h"
 #include "parsers/vif_spec.h"
+#include "parsers/vnuma_spec.h"
 
 enum domain_type { DOMAIN_TYPE_PV, DOMAIN_TYPE_PVH, DOMAIN_TYPE_HVM };
 
@@ -36,7 +37,7 @@ struct xen_setting {
 	char *source; /* file and line of the assignment, for messages */
 	int line;
 	char *value;  /* a scalar's decoded value, or NULL for a list */
-	char **items; /* a list's items, NULL-terminated */
+	char **items; /* a list's items, NULL-terminated; none for a list of lists */
 	unsigned nitems;
 	bool kvm_honours; /* a key every backend reads (serial): no warning */
 };
@@ -48,9 +49,9 @@ struct domain_config {
 	bool uuid_set;
 	enum domain_type type;
 	long memory_mib;      /* 0: not given (the backend's default) */
-	long maxmem_mib;      /* 0: not given (= memory) */
+	long maxmem_mib;      /* 0: not given (= memory); with vnuma, its vnodes' sizes */
 	int vcpus;	      /* 0: not given (1) */
-	int maxvcpus;	      /* 0: not given (= vcpus) */
+	int maxvcpus;	      /* 0: not given (= vcpus); with vnuma, its vnodes' vCPUs */
 	char *cpus;	      /* hard affinity for all vCPUs ("0-3"), or NULL */
 	char **cpus_per_vcpu; /* cpus = [ "0", "1" ]: one per vCPU */
 	unsigned ncpus_per_vcpu;
@@ -62,6 +63,8 @@ struct domain_config {
 	struct vif_spec *vifs;
 	unsigned nvifs;
 	enum shutdown_action on_poweroff, on_reboot, on_crash, on_watchdog, on_soft_reset;
+	struct vnuma vnuma;	      /* vnuma = [ [...], ... ]; no nodes when not given */
+	bool maxvcpus_from_vnuma;     /* maxvcpus came from vnuma: xl checks it against the host */
 	struct xen_setting *xen_only; /* keys given that only the xen backend honours */
 	unsigned nxen_only;
 };

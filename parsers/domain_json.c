@@ -73,8 +73,7 @@ static void gen_cpumap(yajl_gen g, const char *list)
 
 /*
  * cpus= as xl stores it: one bitmap per vCPU up to max_vcpus, the string's
- * for all of them or the list's item by item (which also turns off libxl's
- * NUMA placement).
+ * for all of them or the list's item by item.
  */
 static void gen_hard_affinity(yajl_gen g, const struct domain_config *dc)
 {
@@ -89,8 +88,48 @@ static void gen_hard_affinity(yajl_gen g, const struct domain_config *dc)
 	for (i = 0; i < max; i++)
 		gen_cpumap(g, dc->cpus ? dc->cpus : dc->cpus_per_vcpu[i]);
 	yajl_gen_array_close(g);
-	if (dc->ncpus_per_vcpu)
+}
+
+/* xl turns libxl's automatic NUMA placement off for a map per vCPU, or a vnode's pnode. */
+static void gen_numa_placement(yajl_gen g, const struct domain_config *dc)
+{
+	if (dc->ncpus_per_vcpu || dc->vnuma.nnodes)
 		gen_str(g, "numa_placement", "False");
+}
+
+static void gen_uint_array(yajl_gen g, const char *key, const unsigned *v, unsigned n)
+{
+	unsigned i;
+
+	KEY(g, key);
+	yajl_gen_array_open(g);
+	for (i = 0; i < n; i++)
+		yajl_gen_integer(g, v[i]);
+	yajl_gen_array_close(g);
+}
+
+/* libxl_vnode_info, which leaves out a pnode of 0 and an empty vCPU map. */
+static void gen_vnuma_nodes(yajl_gen g, const struct vnuma *v)
+{
+	unsigned i;
+
+	if (!v->nnodes)
+		return;
+	KEY(g, "vnuma_nodes");
+	yajl_gen_array_open(g);
+	for (i = 0; i < v->nnodes; i++) {
+		const struct vnode *node = &v->nodes[i];
+
+		yajl_gen_map_open(g);
+		gen_int(g, "memkb", (long long)node->size_mib * 1024);
+		gen_uint_array(g, "distances", node->distances, v->nnodes);
+		if (node->pnode)
+			gen_int(g, "pnode", node->pnode);
+		if (node->nvcpus)
+			gen_uint_array(g, "vcpus", node->vcpus, node->nvcpus);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
 }
 
 /* b_info's keyed union: libxl emits HVM's nested structs even when empty. */
@@ -124,11 +163,13 @@ static void gen_b_info(yajl_gen g, const struct domain_config *dc)
 		yajl_gen_array_close(g);
 	}
 	gen_hard_affinity(g, dc);
+	gen_numa_placement(g, dc);
 	if (dc->maxmem_mib || dc->memory_mib)
 		gen_int(g, "max_memkb",
 			(dc->maxmem_mib ? dc->maxmem_mib : dc->memory_mib) * 1024LL);
 	if (dc->memory_mib)
 		gen_int(g, "target_memkb", dc->memory_mib * 1024LL);
+	gen_vnuma_nodes(g, &dc->vnuma);
 	gen_empty_object(g, "sched_params");
 	gen_str(g, "kernel", dc->kernel);
 	gen_str(g, "cmdline", dc->cmdline);

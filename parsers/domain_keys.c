@@ -17,6 +17,11 @@
 	{                                                                                          \
 		n, KEY_LIST, KEY_XEN_ONLY, NULL                                                    \
 	}
+/* A list of lists of strings (vnuma, vsnd); only Xen honours it. */
+#define XEN_LISTS(n, hint)                                                                         \
+	{                                                                                          \
+		n, KEY_LISTS, KEY_XEN_ONLY, hint                                                   \
+	}
 #define XEN_ANY(n)                                                                                 \
 	{                                                                                          \
 		n, KEY_ANY, KEY_XEN_ONLY, NULL                                                     \
@@ -30,6 +35,10 @@
 
 static const char KERNEL_IP[] = "xm built the kernel's ip=/nfsroot= from it; write those in "
 				"extra or cmdline";
+
+static const char VNUMA_HINT[] = "one per vnode: [ [ \"pnode=0\", \"size=512\", \"vcpus=0-1\", "
+				 "\"vdistances=10,20\" ], ... ]";
+static const char VSND_HINT[] = "one per sound card: [ [ \"CARD, ...\", \"PCM, ...\" ], ... ]";
 
 static const char ACTION_HINT[] =
 	"one of destroy, restart, rename-restart, preserve, coredump-destroy, "
@@ -95,9 +104,10 @@ const struct cfg_key domain_keys[] = {
 	XEN_LIST("vdispl"), XEN("vendor_device"), XEN_LIST("vfb"), XEN("vga"), XEN("videoram"),
 	XEN_LIST("vif2"), XEN_ANY("viridian"), XEN_LIST("vkb"), XEN("vkb_device"),
 	XEN("vmtrace_buf_kb"), XEN("vnc"), XEN("vncdisplay"), XEN("vnclisten"),
-	XEN("vncpasswd"), XEN("vncunused"), XEN("vncviewer"), XEN_LIST("vnuma"), XEN("vpmu"),
-	XEN("vpt_align"), XEN_LIST("vsnd"), XEN_LIST("vtpm"), XEN("vuart"), XEN("xauthority"),
-	XEN("xen_platform_pci"), XEN("xend_suspend_evtchn_compat"),
+	XEN("vncpasswd"), XEN("vncunused"), XEN("vncviewer"), XEN_LISTS("vnuma", VNUMA_HINT),
+	XEN("vpmu"), XEN("vpt_align"), XEN_LISTS("vsnd", VSND_HINT), XEN_LIST("vtpm"),
+	XEN("vuart"), XEN("xauthority"), XEN("xen_platform_pci"),
+	XEN("xend_suspend_evtchn_compat"),
 
 	/*
 	 * xm's keys (Xen 4.4's create.py) that xl 4.17 never reads (libvirt still

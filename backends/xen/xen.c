@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,35 @@ static int fail(char **err, const char *what, int rc)
 	return -1;
 }
 
+/*
+ * The host checks xl's parse_vnuma_config makes: each pnode exists, and,
+ * unless maxvcpus was given, the vnodes have no more vCPUs than the host has
+ * CPUs online (xl's own words for both).
+ */
+static int vnuma_precheck(libxl_ctx *c, const struct domain_config *dc, const libxl_physinfo *p,
+			  char **err)
+{
+	unsigned i;
+	int online;
+
+	for (i = 0; i < dc->vnuma.nnodes; i++) {
+		if (dc->vnuma.nodes[i].pnode >= p->nr_nodes) {
+			*err = xasprintf("%s: vnuma: vnode %u: invalid pnode number: %u (this "
+					 "host has %u NUMA nodes)",
+					 dc->name, i, dc->vnuma.nodes[i].pnode, p->nr_nodes);
+			return -1;
+		}
+	}
+	online = dc->maxvcpus_from_vnuma ? libxl_get_online_cpus(c) : INT_MAX;
+	if (online >= 0 && online < dc->maxvcpus) {
+		*err = xasprintf("%s: vnuma specifies more vcpus than pcpus, use maxvcpus= to "
+				 "override this check.",
+				 dc->name);
+		return -1;
+	}
+	return 0;
+}
+
 /* What libxl would only report as an error number: say it plainly, before creating. */
 static int precheck(libxl_ctx *c, const struct domain_config *dc, char **err)
 {
@@ -98,6 +128,10 @@ static int precheck(libxl_ctx *c, const struct domain_config *dc, char **err)
 			*err = xasprintf(
 				"%s: memory = %ld MiB is more than this host has (%llu MiB)",
 				dc->name, dc->memory_mib, (unsigned long long)host_mib);
+			libxl_physinfo_dispose(&p);
+			return -1;
+		}
+		if (vnuma_precheck(c, dc, &p, err)) {
 			libxl_physinfo_dispose(&p);
 			return -1;
 		}

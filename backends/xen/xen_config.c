@@ -2,8 +2,8 @@
 /*
  * struct domain_config -> libxl_domain_config, with the defaults xl's
  * parse_config_data applies on the common path (type, name, uuid, memory,
- * vCPUs and their hard affinity, kernel, ramdisk, cmdline, disks, vifs and
- * the on_* actions). The JSON libxl generates from the result is what
+ * vCPUs and their hard affinity, vNUMA, kernel, ramdisk, cmdline, disks,
+ * vifs and the on_* actions). The JSON libxl generates from the result is what
  * `xl -N create` prints; tests compare the two.
  */
 #include "backends/xen/xen.h"
@@ -98,6 +98,45 @@ static void sizes(const struct domain_config *dc, libxl_domain_build_info *b)
 	}
 }
 
+/* A bitmap of bits bits, none set, as libxl_cpu_bitmap_alloc sizes one. */
+static void bitmap_alloc(libxl_bitmap *map, unsigned bits)
+{
+	libxl_bitmap_init(map);
+	map->size = (bits + 7) / 8;
+	map->map = xcalloc(map->size ? map->size : 1, 1);
+}
+
+/*
+ * vnuma as xl's parse_vnuma_config hands it to libxl: one libxl_vnode_info
+ * per vnode, its vCPUs in a map of max_vcpus bits, and automatic NUMA
+ * placement off (each vnode names its pnode).
+ */
+static void vnuma_nodes(const struct vnuma *v, libxl_domain_build_info *b)
+{
+	unsigned i, j;
+
+	if (!v->nnodes)
+		return;
+	b->vnuma_nodes = xcalloc(v->nnodes, sizeof(*b->vnuma_nodes));
+	b->num_vnuma_nodes = (int)v->nnodes;
+	for (i = 0; i < v->nnodes; i++) {
+		const struct vnode *node = &v->nodes[i];
+		libxl_vnode_info *p = &b->vnuma_nodes[i];
+
+		libxl_vnode_info_init(p);
+		p->memkb = (uint64_t)node->size_mib * 1024;
+		p->distances = xcalloc(v->nnodes, sizeof(*p->distances));
+		p->num_distances = (int)v->nnodes;
+		for (j = 0; j < v->nnodes; j++)
+			p->distances[j] = node->distances[j];
+		p->pnode = node->pnode;
+		bitmap_alloc(&p->vcpus, (unsigned)b->max_vcpus);
+		for (j = 0; j < node->nvcpus; j++)
+			libxl_bitmap_set(&p->vcpus, (int)node->vcpus[j]);
+	}
+	libxl_defbool_set(&b->numa_placement, false);
+}
+
 static void disk(const struct disk_spec *s, libxl_device_disk *d)
 {
 	libxl_device_disk_init(d);
@@ -164,6 +203,7 @@ int xen_config_build(const struct domain_config *dc, libxl_domain_config *d, cha
 	libxl_domain_build_info_init_type(&d->b_info, d->c_info.type);
 	libxl_defbool_set(&d->b_info.claim_mode, true);
 	sizes(dc, &d->b_info);
+	vnuma_nodes(&dc->vnuma, &d->b_info);
 	if (xen_vcpu_affinity(&d->b_info, dc->cpus, dc->cpus_per_vcpu, dc->ncpus_per_vcpu, true,
 			      err))
 		return -1;

@@ -699,6 +699,7 @@ static const char *const handled_keys[] = {
 	"device_model", /* xl ignores these three, with a warning */
 	"vif2",
 	"cpuid",
+	"vnuma", /* struct domain_config's vnuma, which xen_config.c passes */
 };
 
 static bool handled(const char *key)

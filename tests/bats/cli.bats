@@ -284,6 +284,35 @@ teardown() { teardown_sandbox; }
 	[ -z "${stderr}" ]
 }
 
+@test "kvm: vnuma is read (lists of lists) and named among the keys kvm ignores" {
+	c="${TESTS_DIR}/diff/corpus/73-vnuma-multiline.cfg"
+	run --separate-stderr "${XLC}" -b kvm create -nq "$c"
+	[ "${status}" -eq 0 ]
+	[ "${stderr}" = "xlc: $c: ignored by the kvm backend: vnuma (line 17)" ]
+	# The vnodes still size the guest, as in xl: their vCPUs and MiB are its maxima.
+	[ "$(jq -c '.b_info | [.max_vcpus, .max_memkb, (.vnuma_nodes | length)]' <<<"${output}")" = '[6,1048576,3]' ]
+}
+
+@test "xen: create -n -b xen hands vnuma's vnodes to libxl as xl does" {
+	"${XLC}" -b xen create -nq /dev/null 'name="x"' 2>&1 | grep -q 'without Xen support' && skip "built without Xen"
+	c="${TESTS_DIR}/diff/corpus"
+	run --separate-stderr "${XLC}" -b xen create -nq "$c/72-libvirt-vnuma-2nodes.cfg"
+	[ "${status}" -eq 0 ]
+	# libxl_vnode_info from libxl's own JSON: memkb, distances, pnode (0 left out), vcpus.
+	[ "$(jq -c '[.b_info.vnuma_nodes[] | [.memkb, .distances, .pnode, .vcpus]]' <<<"${output}")" = \
+		'[[1048576,[10,20],1,[0,2]],[3145728,[20,10],null,[1,3]]]' ]
+	[ "$(jq -c '.b_info | [.max_vcpus, .avail_vcpus, .max_memkb, .target_memkb, .numa_placement]' <<<"${output}")" = \
+		'[4,[0,1],4194304,2097152,"False"]' ]
+	run --separate-stderr "${XLC}" -b xen create -nq "$c/71-libvirt-vnuma-4nodes.cfg"
+	[ "${status}" -eq 0 ]
+	[ "$(jq -c '[.b_info.vnuma_nodes[] | .vcpus]' <<<"${output}")" = '[[0,1],[2,3],[4,5],[6,7]]' ]
+	[ "$(jq -c '.b_info.vnuma_nodes[3].distances' <<<"${output}")" = '[41,31,21,10]' ]
+	# vsnd, the other list of lists, is read but not passed yet: one line, exit 1.
+	run --separate-stderr "${XLC}" -b xen create -nq "$c/77-vsnd-lists.cfg"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: $c/77-vsnd-lists.cfg:6: vsnd: xlc's xen backend does not pass this key to libxl yet; create this guest with xl" ]
+}
+
 @test "xen: a build without libxenlight says so for -b xen" {
 	[ -x "${XLC_NOXEN:-}" ] || { echo "XLC_NOXEN (a XEN=0 build) is not set"; return 1; }
 	run "${XLC_NOXEN}" -b xen create -q "${SANDBOX}/g.cfg"

@@ -14,8 +14,11 @@ teardown() { teardown_sandbox; }
 	n=0
 	for cfg in *.cfg; do
 		expected="${cfg%.cfg}.json"
-		run "${XLC}" create -nq "${cfg}"
-		[ "${status}" -eq 0 ] || { echo "${cfg}: exit ${status}: ${output}"; return 1; }
+		run --separate-stderr "${XLC}" create -nq "${cfg}"
+		[ "${status}" -eq 0 ] || { echo "${cfg}: exit ${status}: ${stderr}"; return 1; }
+		# Nothing on stderr but the kvm backend's line on keys only Xen honours (vnuma).
+		[ -z "${stderr}" ] || [[ "${stderr}" == "xlc: ${cfg}: ignored by the kvm backend: "* ]] ||
+			{ echo "${cfg}: ${stderr}"; return 1; }
 		if jq -e '.c_info.uuid' "${expected}" >/dev/null; then
 			filter=.
 		else

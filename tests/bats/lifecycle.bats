@@ -207,7 +207,10 @@ thread_cpus() {
 	old_pid=$(xlc list --json | jq '.[0].vmm_pid')
 	xlc reboot -F g1 2>/dev/null
 	for i in $(seq 100); do
-		[ "$(xlc list --json | jq '.[0].vmm_pid')" != "${old_pid}" ] && [ -n "$(thread_cpus g1 vcpu1)" ] && break
+		if [ "$(xlc list --json | jq '.[0].vmm_pid')" != "${old_pid}" ] &&
+			test -n "$(thread_cpus g1 vcpu1)"; then
+			break
+		fi
 		sleep 0.1
 	done
 	[ "$(thread_cpus g1 vcpu1)" = 1 ]

@@ -10,9 +10,12 @@
  *   xlu_dump --vif SPEC               one vif, as xl's parse_nic_config
  *
  * Exit 1 means Xen's parser rejected the input (or, for xl's own checks,
- * xl would have exited).
+ * xl would have exited). Lists inside lists are libxlutil's own values:
+ * vnuma's reach b_info.vnuma_nodes as xl's parse_vnuma_config puts them.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,6 +308,130 @@ static void load_type(XLU_Config *cfg, libxl_domain_create_info *c)
 	}
 }
 
+/*
+ * A vCPU bitmap as xl's libxl_cpu_bitmap_alloc(ctx, map, max_vcpus) makes
+ * it: max_vcpus bits, or, without maxvcpus=, the host's possible CPUs. Xen's
+ * possible CPUs are at least the online ones, which xl checks the vnodes'
+ * vCPUs against; that host check is left to xlc's create (the dry run has no
+ * host), so here the map is as large as any vCPU number xlc allows.
+ */
+static void vcpu_bitmap_alloc(libxl_bitmap *b, int max_vcpus)
+{
+	libxl_bitmap_init(b);
+	bitmap_fill(b, max_vcpus ? max_vcpus : 4096);
+	libxl_bitmap_set_none(b);
+}
+
+/* xl's strtoul-based parse_ulong: junk after the digits is ignored, as in xl. */
+static unsigned long vnuma_ulong(const char *s)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (end == s || v == ULONG_MAX)
+		die("vnuma: failed to convert to number");
+	return v;
+}
+
+static char *trim_copy(const char *s)
+{
+	const char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		e--;
+	return strndup(s, (size_t)(e - s));
+}
+
+/* One "option=value" of vnode p, as parse_vnuma_config reads it. */
+static void vnuma_option(const char *buf, libxl_vnode_info *p, libxl_bitmap *vcpus, int nnodes,
+			 libxl_domain_build_info *b, unsigned long *max_vcpus,
+			 unsigned long *max_memkb)
+{
+	char *copy = strdup(buf), *save = NULL, *o = strtok_r(copy, "=", &save);
+	char *v = o ? strtok_r(NULL, "=", &save) : NULL, *option, *value, *item;
+	unsigned long s, e;
+	int j = 0;
+
+	if (!v)
+		die("vnuma: failed to split into pair");
+	option = trim_copy(o);
+	value = trim_copy(v);
+	if (!strcmp(option, "pnode")) {
+		/* xl also refuses a pnode the host lacks: left to create, as above. */
+		p->pnode = (uint32_t)vnuma_ulong(value);
+		libxl_defbool_set(&b->numa_placement, false);
+	} else if (!strcmp(option, "size")) {
+		p->memkb = vnuma_ulong(value) << 10;
+		*max_memkb += p->memkb;
+	} else if (!strcmp(option, "vcpus")) {
+		for (item = strtok_r(value, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+			char *end;
+
+			s = e = strtoul(item, &end, 10);
+			if (*end == '-')
+				e = strtoul(end + 1, &end, 10);
+			for (; s <= e; s++) {
+				libxl_bitmap_set(vcpus,
+						 (int)s); /* past the map: dropped, as in xl */
+				(*max_vcpus)++;
+			}
+		}
+	} else if (!strcmp(option, "vdistances")) {
+		for (item = strtok_r(value, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+			if (j >= nnodes)
+				die("vnuma: more vdistances than vnodes (xl writes past its "
+				    "array)");
+			p->distances[j++] = (uint32_t)vnuma_ulong(item);
+		}
+	}
+	free(option);
+	free(value);
+	free(copy);
+}
+
+/* xl's parse_vnuma_config, but for the host checks (see vcpu_bitmap_alloc). */
+static void load_vnuma(XLU_Config *cfg, libxl_domain_build_info *b)
+{
+	unsigned long max_vcpus = 0, max_memkb = 0;
+	XLU_ConfigList *vnuma, *spec;
+	XLU_ConfigValue *option;
+	char *buf;
+	int n, i, k;
+
+	if (xlu_cfg_get_list(cfg, "vnuma", &vnuma, &n, 1) || !n)
+		return;
+	b->num_vnuma_nodes = n;
+	b->vnuma_nodes = calloc((size_t)n, sizeof(*b->vnuma_nodes));
+	for (i = 0; i < n; i++) {
+		libxl_vnode_info *p = &b->vnuma_nodes[i];
+
+		libxl_vnode_info_init(p);
+		p->distances = calloc((size_t)n, sizeof(*p->distances));
+		p->num_distances = n;
+		vcpu_bitmap_alloc(&p->vcpus, b->max_vcpus);
+	}
+	for (i = 0; i < n; i++) {
+		if (xlu_cfg_value_get_list(cfg, xlu_cfg_get_listitem2(vnuma, i), &spec, 0))
+			die("vnuma: cannot get vnode config option list");
+		for (k = 0; (option = xlu_cfg_get_listitem2(spec, k)); k++) {
+			if (xlu_cfg_value_type(option) != XLU_STRING)
+				continue;
+			xlu_cfg_value_get_string(cfg, option, &buf, 0);
+			vnuma_option(buf, &b->vnuma_nodes[i], &b->vnuma_nodes[i].vcpus, n, b,
+				     &max_vcpus, &max_memkb);
+		}
+	}
+	if (b->max_vcpus && (unsigned long)b->max_vcpus != max_vcpus)
+		die("vnuma vcpus and maxvcpus= mismatch");
+	b->max_vcpus = (int)max_vcpus;
+	if (b->max_memkb != LIBXL_MEMKB_DEFAULT && b->max_memkb != max_memkb)
+		die("maxmem and vnuma memory size mismatch");
+	b->max_memkb = max_memkb;
+}
+
 static void load_sizes(XLU_Config *cfg, libxl_domain_build_info *b)
 {
 	long l, vcpus = 0;
@@ -319,6 +446,7 @@ static void load_sizes(XLU_Config *cfg, libxl_domain_build_info *b)
 	}
 	if (!xlu_cfg_get_long(cfg, "maxvcpus", &l, 0))
 		b->max_vcpus = (int)l;
+	load_vnuma(cfg, b);
 	if (b->max_memkb == LIBXL_MEMKB_DEFAULT)
 		b->max_memkb = b->target_memkb;
 	if (b->max_vcpus == 0)

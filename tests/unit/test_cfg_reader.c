@@ -13,6 +13,8 @@ static const struct cfg_key keys[] = {
 	{ "disk", KEY_LIST, 0, NULL },
 	{ "cpus", KEY_ANY, 0, NULL },
 	{ "vnc", KEY_STRING, KEY_XEN_ONLY, NULL },
+	{ "vnuma", KEY_LISTS, KEY_XEN_ONLY, "one per vnode" },
+	{ "old", KEY_ANY, KEY_LEGACY, NULL },
 	{ NULL, 0, 0, NULL },
 };
 
@@ -98,6 +100,81 @@ static void test_errors(void)
 	expect_error("name = 'a'\nName = 'b'\n", "t.cfg:2: 'Name': keys are lowercase");
 }
 
+/* Lists inside lists, read as libxlutil's grammar reads them. */
+static void test_nested_lists(void)
+{
+	char *err;
+	const struct cfg_value *v;
+	struct cfg_doc *doc = parse("vnuma = [ # nodes\n"
+				    "  [ 'a', \"b\" ,\n 7 ],\n"
+				    "  [\n ],\n"
+				    "]\n"
+				    "vnuma += [ [ 'c' ] ]; old = [ [ [ 'x' ], 'y' ], [] ]\n",
+				    &err);
+
+	if (!ok(doc != NULL, "lists of lists across lines, with comments and trailing commas")) {
+		printf("#   %s\n", err);
+		free(err);
+		return;
+	}
+	v = cfg_doc_list(doc, "vnuma");
+	is_int(v ? v->nitems : 0, 3, "+= appends a list of lists");
+	ok(v && !v->items[0].string && v->items[0].nitems == 3, "the first item is a list of 3");
+	is_str(v ? v->items[0].items[2].string : NULL, "7", "a number in it, as written");
+	is_int(v ? v->items[0].line : 0, 2, "an inner list knows its line");
+	is_int(v ? v->items[1].nitems : 1, 0, "an empty inner list");
+	is_str(v ? v->items[2].items[0].string : NULL, "c", "the appended list");
+	ok(cfg_doc_list_item(doc, "vnuma", 0) == NULL, "a list item is not a string");
+	is_str(cfg_doc_stmt(doc, "vnuma")->raw, "[ [ 'c' ] ]", "the value as written, to its ']'");
+	v = cfg_doc_list(doc, "old");
+	ok(v && v->nitems == 2 && v->items[0].items[0].nitems == 1,
+	   "a key xl ignores takes any list");
+	cfg_doc_free(doc);
+
+	expect_error("disk = [ 'a',\n [ 'b' ] ]\n",
+		     "t.cfg:2: disk = [ 'a', [ 'b' ] ]: item 1 is a list; disk takes strings");
+	expect_error("vnuma = [ [ 'a' ], 'b' ]\n",
+		     "t.cfg:1: vnuma = [ [ 'a' ], 'b' ]: item 1 is a string; vnuma takes a list of "
+		     "lists, one per vnode");
+	expect_error("vnuma = [ [ 'a' ], [ [ 'b' ] ] ]\n", "item 1 holds a list");
+	expect_error("vnuma = 'a'\n", "vnuma takes a list");
+	expect_error("cpus = [ [ '1' ] ]\n", "item 0 is a list; cpus takes strings");
+	expect_error("vnuma = [ [ 'a' ] [ 'b' ] ]\n", "expected ',' or ']' in the list, found '['");
+	expect_error("vnuma = [ [ , ] ]\n", "expected a quoted string in the list, found ','");
+	expect_error("vnuma = [ [ 'a' ],, ]\n", "found ','");
+	expect_error("vnuma = [ [ 'a'\n", "found the end of the file");
+	expect_error("old = [[[[[[[[[ 'x' ]]]]]]]]]\n",
+		     "t.cfg:1: old = [[[[[[[[[ 'x' ]]]]]]]]]: lists nested "
+		     "more than 8 deep");
+	doc = parse("old = [[[[[[[[ 'x' ]]]]]]]]\n", &err);
+	ok(doc != NULL, "lists nest 8 deep");
+	cfg_doc_free(doc);
+	free(err);
+}
+
+/* Many += keep every item in order, across the reallocations of the list's array. */
+static void test_many_appends(void)
+{
+	char text[4096], want[16], *err = NULL;
+	const struct cfg_value *v;
+	struct cfg_doc *doc;
+	size_t n = 0;
+	unsigned i, in_order = 0;
+
+	n += (size_t)sprintf(text, "disk = [ '0', '1', '2' ]\n");
+	for (i = 3; i < 40; i += 2)
+		n += (size_t)sprintf(text + n, "disk += [ '%u', '%u' ]\n", i, i + 1);
+	doc = parse(text, &err);
+	v = doc ? cfg_doc_list(doc, "disk") : NULL;
+	for (i = 0; v && i < v->nitems; i++) {
+		snprintf(want, sizeof(want), "%u", i);
+		in_order += !strcmp(v->items[i].string, want);
+	}
+	ok(v && v->nitems == 41 && in_order == 41, "19 += add 38 items, in order");
+	cfg_doc_free(doc);
+	free(err);
+}
+
 /* Past CFG_UNKNOWN_MAX distinct unknown keys, the next is refused: reading stays fast. */
 static void many_unknown_keys(void)
 {
@@ -154,5 +231,7 @@ int main(void)
 	test_lines();
 	test_errors();
 	test_unknown_keys();
+	test_nested_lists();
+	test_many_appends();
 	return done_testing();
 }
