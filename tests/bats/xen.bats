@@ -133,6 +133,7 @@ checks_everyday_errors() {
 	[[ "${output}" == *"CHECK mem-max 120 ok"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK mem static-max 122880"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK mem-set bad: invalid memory size: 12x"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ mem-set\ above\ max:\ cannot\ set\ domid\ [0-9]+\ dynamic\ max\ memory\ to\ :\ 128 ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK mem-set 128 ok"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK vcpu-pin: 1 / all"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK vcpu-pin all: all / all"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
