@@ -1,7 +1,8 @@
 # Shared by the payloads that run inside the KVM test host: the guests'
 # console logs, and waiting for a line in one.
 export XLC_RUN_DIR=/run/xlc XLC_LOG_DIR=/var/log/xlc
-log() { cat "$XLC_LOG_DIR/console/$1.log" 2>/dev/null; }
+# The guest's bytes, without the timestamp xlc puts at each console log line.
+log() { sed -E 's/^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} //' "$XLC_LOG_DIR/console/$1.log" 2>/dev/null; }
 wait_for() { # name pattern seconds
 	i=0
 	while [ $i -lt $(($3 * 10)) ]; do
