@@ -123,6 +123,8 @@ struct backend_ops {
 	struct domain_watch *(*watch)(const struct xlc_conf *conf, const char *name, char **err);
 	int (*watch_wait)(struct domain_watch *w, bool until_gone,
 			  void (*on_shutdown)(int reason, void *arg), void *arg, int *reason);
+	/* Drops a watch that will not be waited on (a failure, or --timeout). */
+	void (*watch_free)(struct domain_watch *w);
 	/* Attaches the terminal to the domain's console; returns an exit status. */
 	int (*console)(const struct xlc_conf *conf, const char *name, int escape);
 	/* Prints `xlc info`'s key : value lines. */

@@ -484,7 +484,8 @@ static void continue_waiting(int reason, void *arg)
  * the command fails. One that shut down meanwhile is not late.
  */
 static sigjmp_buf wait_expired;
-static volatile sig_atomic_t waited_for; /* the domain being waited for */
+static volatile sig_atomic_t waited_for = -1;	    /* the domain being waited for */
+static struct domain_watch **volatile live_watches; /* power_op's, kept reachable (see there) */
 
 static void on_wait_timeout(int sig)
 {
@@ -534,8 +535,11 @@ static void wait_shut_down(const struct backend_ops *be, const struct domain_inf
 	fprintf(stderr, "Waiting for %d domains\n", n);
 	for (i = 0; i < n; i++) {
 		waited_for = i;
-		if (be->watch_wait(watches[i], level > 1, continue_waiting, (void *)&d[i].domid,
-				   &reason))
+		int r = be->watch_wait(watches[i], level > 1, continue_waiting, (void *)&d[i].domid,
+				       &reason);
+
+		watches[i] = NULL; /* watch_wait freed it */
+		if (r)
 			continue;
 		if (level == 1 && reason >= 0)
 			fprintf(stderr, "Domain %d has been shut down, reason code %d\n",
@@ -625,6 +629,8 @@ static int power_op(int argc, char **argv, const char *cname, enum domain_op op,
 		n = 1;
 	}
 	watches = xcalloc((size_t)n + 1, sizeof(*watches));
+	live_watches = watches;
+	waited_for = -1;
 	if (wait)
 		need(be, be->watch, "wait for domains");
 	for (i = 0; i < n; i++) {
@@ -648,7 +654,16 @@ static int power_op(int argc, char **argv, const char *cname, enum domain_op op,
 	}
 	if (wait && ret == EXIT_OK)
 		ret = wait_bounded(be, d, n, watches, wait, cname, timeout);
-	free(watches); /* after a failure, the watches left are closed as the command exits */
+	/*
+	 * The watches never waited on (after a failure, or --timeout) are freed;
+	 * the one --timeout jumped out of may be half freed already: it stays,
+	 * reachable from live_watches, until the command exits.
+	 */
+	for (i = 0; i < n; i++)
+		if (watches[i] && i != waited_for && be->watch_free)
+			be->watch_free(watches[i]);
+	if (waited_for < 0 || !watches[waited_for])
+		free(watches);
 	domain_info_free(d, n);
 	return ret;
 }

@@ -693,6 +693,12 @@ struct domain_watch {
 	int fd;
 };
 
+static void kvm_watch_free(struct domain_watch *w)
+{
+	close(w->fd);
+	free(w);
+}
+
 static struct domain_watch *kvm_watch(const struct xlc_conf *conf, const char *name, char **err)
 {
 	struct rundir rd = { 0 };
@@ -976,6 +982,7 @@ const struct backend_ops kvm_backend = {
 	.wait_gone = kvm_wait_gone,
 	.watch = kvm_watch,
 	.watch_wait = kvm_watch_wait,
+	.watch_free = kvm_watch_free,
 	.console = kvm_console,
 	.host_info = kvm_host_info,
 	.stats = kvm_stats,

@@ -536,6 +536,11 @@ struct domain_watch {
 	uint32_t domid;
 };
 
+static void xen_watch_free(struct domain_watch *w)
+{
+	free(w);
+}
+
 static struct domain_watch *xen_watch(const struct xlc_conf *conf, const char *name, char **err)
 {
 	libxl_ctx *c = xen_ctx(conf, err);
@@ -808,6 +813,7 @@ const struct backend_ops xen_backend = {
 	.wait_gone = xen_wait_gone,
 	.watch = xen_watch,
 	.watch_wait = xen_watch_wait,
+	.watch_free = xen_watch_free,
 	.console = xen_console,
 	.host_info = xen_host_info,
 	.stats = xen_stats,
