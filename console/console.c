@@ -23,21 +23,6 @@ int console_parse_escape(const char *arg)
 	return -1;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int console_relay(int fd, const char *name, int escape)
 {
 	bool tty = isatty(STDIN_FILENO);

@@ -363,3 +363,18 @@ bool ratelimit_pass(struct ratelimit *rl, unsigned burst, unsigned window_s, uns
 	rl->held_back = 0;
 	return true;
 }
+
+int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}

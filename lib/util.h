@@ -27,6 +27,8 @@ void *xreallocarray(void *ptr, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Writes all of buf, across short writes and EINTR: 0, or -1 with errno. */
+int write_all(int fd, const char *buf, size_t len);
 /* Frees a NULL-terminated array of strings and the array. */
 void strv_free(char **v);
 

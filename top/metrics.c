@@ -41,22 +41,6 @@ static int take(struct strbuf *out, char **err)
 	return 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* ".NAME.XXXXXX" beside path: hidden, and not *.prom, so no collector reads it. */
 static char *temp_template(const char *path)
 {
