@@ -387,6 +387,15 @@ static int xen_resolve(const struct xlc_conf *conf, const char *dom, char **name
 	return -1;
 }
 
+/* A running domain's id by its name: 0, or -1 with xl's message in *err. */
+static int domid_of(libxl_ctx *c, const char *name, uint32_t *domid, char **err)
+{
+	if (!libxl_name_to_domid(c, name, domid))
+		return 0;
+	*err = xasprintf("%s is an invalid domain identifier", name);
+	return -1;
+}
+
 static int xen_op(const struct xlc_conf *conf, const char *name, enum domain_op op, char **err)
 {
 	libxl_ctx *c = xen_ctx(conf, err);
@@ -394,12 +403,8 @@ static int xen_op(const struct xlc_conf *conf, const char *name, enum domain_op 
 	int rc;
 
 	(void)conf;
-	if (!c)
+	if (!c || domid_of(c, name, &domid, err))
 		return -1;
-	if (libxl_name_to_domid(c, name, &domid)) {
-		*err = xasprintf("%s is an invalid domain identifier", name);
-		return -1;
-	}
 	switch (op) {
 	case DOM_DESTROY:
 		rc = libxl_domain_destroy(c, domid, NULL);
@@ -434,12 +439,8 @@ static int xen_rename(const struct xlc_conf *conf, const char *name, const char 
 	uint32_t domid;
 	int rc;
 
-	if (!c)
+	if (!c || domid_of(c, name, &domid, err))
 		return -1;
-	if (libxl_name_to_domid(c, name, &domid)) {
-		*err = xasprintf("%s is an invalid domain identifier", name);
-		return -1;
-	}
 	rc = libxl_domain_rename(c, domid, name, new_name);
 	return rc ? fail(err, "libxl refused the new name", rc) : 0;
 }
@@ -452,12 +453,8 @@ static int xen_set_memory(const struct xlc_conf *conf, const char *name, uint64_
 	uint32_t domid;
 	int rc;
 
-	if (!c)
+	if (!c || domid_of(c, name, &domid, err))
 		return -1;
-	if (libxl_name_to_domid(c, name, &domid)) {
-		*err = xasprintf("%s is an invalid domain identifier", name);
-		return -1;
-	}
 	rc = max ? libxl_domain_setmaxmem(c, domid, kib)
 		 : libxl_set_memory_target(c, domid, (int64_t)kib, 0, /* enforce */ 1);
 	if (rc)
@@ -482,10 +479,8 @@ static int xen_vcpu_pin(const struct xlc_conf *conf, const char *name, int vcpu,
 		return -1;
 	libxl_bitmap_init(&hard_map);
 	libxl_bitmap_init(&soft_map);
-	if (libxl_name_to_domid(c, name, &domid)) {
-		*err = xasprintf("%s is an invalid domain identifier", name);
+	if (domid_of(c, name, &domid, err))
 		goto out;
-	}
 	if ((hard && cpu_bitmap(hard, &hard_map, err)) ||
 	    (soft && cpu_bitmap(soft, &soft_map, err)))
 		goto out;
