@@ -114,9 +114,11 @@ static void take_stats(struct virtio_dev *dev, struct virtq *vq)
 {
 	struct balloon *b = dev->priv;
 	struct virtq_chain c;
-	int got;
+	unsigned i;
+	int got = 0;
 
-	while ((got = virtq_pop(vq, &c)) > 0) {
+	/* Bounded: a guest that posts buffers as fast as we return them gets a burst. */
+	for (i = 0; i < VIRTIO_KICK_BURST && (got = virtq_pop(vq, &c)) > 0; i++) {
 		read_stats(dev, &c);
 		pthread_mutex_lock(&b->lock);
 		if (b->stats_held) /* one buffer at a time: an extra one goes back */
