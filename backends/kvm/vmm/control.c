@@ -253,10 +253,7 @@ static bool command(struct supervisor *sv, struct client *c, enum ctl_command cm
 		return false;
 	case CTL_RENAME:
 		if (!arg || sv_rename(sv, arg, &err)) {
-			json = xasprintf("error %s\n", err ? err : "rename needs a new name");
-			reply(c->fd, json);
-			free(json);
-			free(err);
+			reply_error(c->fd, err ? err : xstrdup("rename needs a new name"));
 		} else {
 			reply(c->fd, "ok\n");
 		}
