@@ -194,12 +194,12 @@ dom0_broke() {
 xen_payload() {
 	local checks=$1
 	shift
-	run "${TESTS_DIR}/hosts/xen" -t 420 -x "${XLC}" -x /usr/bin/jq -p "${SANDBOX}/payload" -- \
+	run "${TESTS_DIR}/hosts/xen" -t 600 -x "${XLC}" -x /usr/bin/jq -p "${SANDBOX}/payload" -- \
 		sh ./xen-backend.sh "$@"
 	if { [ "${status}" -ne 0 ] || ! "${checks}" >/dev/null; } && dom0_broke; then
 		echo "# the first run lost a dom0 process; its output:"
 		echo "${output}" | sed 's/^/#1 /'
-		run "${TESTS_DIR}/hosts/xen" -t 420 -x "${XLC}" -x /usr/bin/jq -p "${SANDBOX}/payload" -- \
+		run "${TESTS_DIR}/hosts/xen" -t 600 -x "${XLC}" -x /usr/bin/jq -p "${SANDBOX}/payload" -- \
 			sh ./xen-backend.sh "$@"
 	fi
 	echo "${output}"

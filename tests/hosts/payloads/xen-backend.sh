@@ -131,7 +131,7 @@ step "on_reboot=restart"
 cfg g2 reboot 'on_reboot = "restart"'
 timeout -k 10 120 xlc create -q g2.cfg || diagnose "create g2 timed out or failed" g2
 i=0
-while [ $i -lt 900 ] && ! grep -q "restarted as domain" "$XLC_LOG_DIR/xlc-g2.log" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+while [ $i -lt 3000 ] && ! grep -q "restarted as domain" "$XLC_LOG_DIR/xlc-g2.log" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 grep "restarted as domain" "$XLC_LOG_DIR/xlc-g2.log" | head -1 | sed 's/^.*xlc-monitor/CHECK monitor/'
 grep -q "restarted as domain" "$XLC_LOG_DIR/xlc-g2.log" 2>/dev/null || diagnose "no restart" g2
 timeout -k 10 60 xlc list | grep -q '^g2 ' && echo "CHECK g2 listed after its reboot"
@@ -182,7 +182,7 @@ step "on_reboot = rename-restart"
 cfg g7 reboot 'on_reboot = "rename-restart"'
 timeout -k 10 120 xlc create -q g7.cfg
 i=0
-while [ $i -lt 900 ] && ! grep -q "restarted as domain" "$XLC_LOG_DIR/xlc-g7.log" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+while [ $i -lt 3000 ] && ! grep -q "restarted as domain" "$XLC_LOG_DIR/xlc-g7.log" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 grep "stays as" "$XLC_LOG_DIR/xlc-g7.log" | head -1 | sed 's/^.*xlc-monitor/CHECK monitor/'
 xl list | grep -E '^g7-[0-9]{8}T[0-9]{4}Z ' | awk '{ print "CHECK renamed: " $1 " " $5 }' | head -1
 timeout -k 10 60 xlc destroy g7 || diagnose "destroy g7" g7
