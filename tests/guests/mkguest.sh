@@ -13,9 +13,10 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 CACHE="${XLC_CACHE:-${HERE}/../.cache}"
 OUT="${CACHE}/guest"
 DEBS="${CACHE}/debs"
-# virtio devices the VMM offers, plus what the test hosts need; their
+# virtio devices the VMM offers, plus what the test hosts need (Xen's PV
+# block and net frontends for the Xen host's guests); their
 # dependencies are added in load order from modules.dep.
-MODULES=${XLC_MODULES:-"virtio_mmio virtio_pci virtio_blk virtio_net virtio_console virtio_balloon virtio-rng button evdev pvpanic-mmio"}
+MODULES=${XLC_MODULES:-"virtio_mmio virtio_pci virtio_blk virtio_net virtio_console virtio_balloon virtio-rng button evdev pvpanic-mmio xen-blkfront xen-netfront"}
 
 . "${HERE}/../hosts/lib/debs.sh"
 

@@ -18,7 +18,8 @@ mkdir -p "${out}" "${debs}"
 # Packages inside dom0; the Xen tools come from apt inside the chroot so that
 # they match the host's libxen-dev (bookworm-security has the newer build).
 DOM0_PACKAGES="xen-utils-4.17 xen-utils-common xenstore-utils kmod iproute2 procps busybox bridge-utils libconfuse2 libyajl2 libncursesw6 jq"
-XEN_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback tun bridge"
+# loop: the block hotplug script attaches file images (block-attach) through it.
+XEN_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback tun bridge loop"
 
 [ -s "${out}/packages.lock" ] || lock_packages "${out}/packages.lock" \
 	xen-hypervisor-4.17-amd64 "$(resolve_kernel_package linux-image-amd64)" busybox-static
