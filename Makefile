@@ -65,17 +65,21 @@ LIB_SRCS_BASE := lib/util.c lib/json.c lib/safe_dir.c lib/version.c
 PARSER_SRCS := parsers/cfg_reader.c parsers/domain_keys.c parsers/domain_config.c \
 	       parsers/disk_spec.c parsers/vif_spec.c parsers/cpulist.c parsers/domain_json.c \
 	       parsers/vnuma_spec.c parsers/xlc_conf.c
-CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cmd_create.c xlc/cmd_domain.c xlc/batch.c \
+CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cli_backend.c xlc/cmd_create.c \
+	    xlc/cmd_domain.c xlc/cmd_devices.c xlc/cmd_saverestore.c xlc/cmd_migrate.c \
+	    xlc/batch.c \
 	    top/top.c top/sample.c top/table.c top/screen.c top/prom.c top/metrics.c \
 	    console/console.c
 # What the kvm backend's client (the CLI) and its VMM program share.
 KVM_SHARED_SRCS := backends/kvm/vmm_spec.c backends/kvm/ctl.c backends/kvm/rundir.c \
 		   backends/kvm/cgroup.c
+# savefile.c (xl's save-file header) needs no libxl: always built, and unit-tested.
 BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c backends/kvm/kvm_spec.c \
-		backends/kvm/stats.c
+		backends/kvm/stats.c backends/xen/savefile.c
 ifeq ($(XEN),1)
 BACKEND_SRCS += backends/xen/xen.c backends/xen/xen_config.c backends/xen/xen_keys.c \
-		backends/xen/xen_monitor.c
+		backends/xen/xen_monitor.c backends/xen/xen_devices.c backends/xen/xen_save.c \
+		backends/xen/xen_migrate.c
 endif
 
 # The VMM program (xlc-vmm): the machine, its devices, and the program around them.
@@ -179,7 +183,7 @@ $(BUILD)/tests/diff/xlu_dump: tests/diff/xlu_dump.c
 		$(shell $(PKG_CONFIG) --libs xlutil xenlight yajl)
 
 # libFuzzer targets need clang; they reuse the parser sources directly.
-FUZZ_TARGETS := fuzz_config fuzz_disk_vif fuzz_virtio
+FUZZ_TARGETS := fuzz_config fuzz_disk_vif fuzz_virtio fuzz_savefile
 ifeq ($(XEN),1)
 FUZZ_TARGETS += fuzz_xen_config
 endif
@@ -198,6 +202,12 @@ build/fuzz/fuzz_xen_config: tests/fuzz/fuzz_xen_config.c backends/xen/xen_config
 		$(shell $(PKG_CONFIG) --cflags xenlight xlutil) -o $@ $< backends/xen/xen_config.c \
 		backends/xen/xen_keys.c $(LIB_SRCS) \
 		$(shell $(PKG_CONFIG) --libs libconfuse yajl xenlight xlutil xentoollog)
+
+# xl's save-file header (restore's untrusted input); no libxl in it.
+build/fuzz/fuzz_savefile: tests/fuzz/fuzz_savefile.c backends/xen/savefile.c $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $< backends/xen/savefile.c $(LIB_SRCS) \
+		$(shell $(PKG_CONFIG) --libs libconfuse yajl)
 
 # The virtio devices with a fake VM: guest memory is a buffer, no /dev/kvm.
 build/fuzz/fuzz_virtio: tests/fuzz/fuzz_virtio.c $(VIRTIO_SRCS) $(VMM_DIR)/machine/vm.c \

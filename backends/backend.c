@@ -95,3 +95,12 @@ void domain_stats_free(struct domain_stats *d, int n)
 	}
 	free(d);
 }
+
+void device_info_free(struct device_info *d, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(d[i].backend_path);
+	free(d);
+}

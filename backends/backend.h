@@ -19,6 +19,16 @@ struct create_opts {
 	bool console;	 /* -c */
 	bool foreground; /* -F */
 	bool quiet;	 /* -q */
+	bool no_monitor; /* restore -e: leave no process behind to act on its shutdown */
+};
+
+/* save's choices, as xl's options. */
+struct save_opts {
+	bool checkpoint;     /* -c: the domain runs on once saved */
+	bool leave_paused;   /* -p: it stays, paused, once saved */
+	bool preserve_domid; /* -D: restore gives it the same id */
+	/* The config to keep in the file instead of the domain's own (NULL: its own). */
+	const struct domain_config *config;
 };
 
 /* DOM_REBOOT asks the guest (Ctrl-Alt-Del); DOM_RESET resets it at once (reboot -F). */
@@ -79,6 +89,20 @@ struct host_stats {
 
 void domain_stats_free(struct domain_stats *d, int n);
 
+/* One row of block-list or network-list: a device as its backend sees it. */
+struct device_info {
+	int devid;	 /* Xen's vdev number (disks) or the vif's index */
+	int backend_id;	 /* the domain serving it: 0, dom0 (kvm: the VMM) */
+	int frontend_id; /* the guest's domain id */
+	int state;	 /* XenbusState: 4 connected; -1 unknown */
+	int evtch;	 /* event channel; -1 none */
+	int ring_ref[2]; /* disks: [0]; NICs: tx, rx; -1 none */
+	unsigned char mac[6];
+	char *backend_path; /* xenstore path (kvm: the image or tap) */
+};
+
+void device_info_free(struct device_info *d, int n);
+
 struct backend_ops {
 	const char *name;
 	/* Whether this backend honours a config key flagged KEY_XEN_ONLY. */
@@ -109,6 +133,63 @@ struct backend_ops {
 	 */
 	int (*vcpu_pin)(const struct xlc_conf *conf, const char *name, int vcpu, const char *hard,
 			const char *soft, char **err);
+	/*
+	 * vcpu-set: vCPUs 0..n-1 online, the rest offline; with check_host,
+	 * refuses (as xl) to bring more online than the host has CPUs.
+	 */
+	int (*set_vcpus)(const struct xlc_conf *conf, const char *name, unsigned n, bool check_host,
+			 char **err);
+	/* block-attach: a disk given as a config's disk spec. 0, or -1 with *err. */
+	int (*disk_attach)(const struct xlc_conf *conf, const char *name,
+			   const struct disk_spec *disk, char **err);
+	/*
+	 * block-detach: the disk at vdev (a name or Xen's number); force:
+	 * without waiting for the guest to let it go. 1 when there is no such
+	 * disk, 0, or -1 with *err.
+	 */
+	int (*disk_detach)(const struct xlc_conf *conf, const char *name, const char *vdev,
+			   bool force, char **err);
+	/* network-attach: a NIC given as a config's vif spec. */
+	int (*nic_attach)(const struct xlc_conf *conf, const char *name, const struct vif_spec *vif,
+			  char **err);
+	/* network-detach: the NIC with that index or MAC; 1 if none, 0, or -1 with *err. */
+	int (*nic_detach)(const struct xlc_conf *conf, const char *name, const char *devid_or_mac,
+			  char **err);
+	/* block-list (nics false) or network-list: the domain's devices; 0 or -1 with *err. */
+	int (*device_list)(const struct xlc_conf *conf, const char *name, bool nics,
+			   struct device_info **out, int *n, char **err);
+	/*
+	 * cd-insert and cd-eject: the medium of the cdrom at cd->vdev becomes
+	 * cd->target (format EMPTY: none). 0, or -1 with *err.
+	 */
+	int (*cd_change)(const struct xlc_conf *conf, const char *name, const struct disk_spec *cd,
+			 char **err);
+	/*
+	 * save: the domain's state into file (xl's save-file format on xen,
+	 * with its config); then it is gone unless opts say otherwise. 0, or
+	 * -1 with *err (the domain then runs on as before).
+	 */
+	int (*save)(const struct xlc_conf *conf, const char *name, const char *file,
+		    const struct save_opts *opts, char **err);
+	/*
+	 * restore: the domain a save file holds, running again where it
+	 * stopped (config: used instead of the one in the file). Returns an
+	 * exit status, as create.
+	 */
+	int (*restore)(const struct xlc_conf *conf, const char *file,
+		       const struct domain_config *config, const struct create_opts *opts);
+	/*
+	 * migrate: the domain, live, to the migrate-receive at the other end
+	 * of the transport (send_fd to it, recv_fd from it; rune: the command
+	 * that runs it, for messages). The domain is gone here once the other
+	 * end runs it; until then a failure leaves it running here. 0, or -1
+	 * with *err.
+	 */
+	int (*migrate_send)(const struct xlc_conf *conf, const char *name, int send_fd, int recv_fd,
+			    const char *rune, const struct save_opts *opts, bool debug, char **err);
+	/* migrate-receive: the other end, on recv_fd and send_fd. Returns an exit status. */
+	int (*migrate_receive)(const struct xlc_conf *conf, int recv_fd, int send_fd,
+			       const struct create_opts *opts);
 	/* Waits until the domain is gone: 0, or -1 after timeout seconds. */
 	int (*wait_gone)(const struct xlc_conf *conf, const char *name, int timeout);
 	/*

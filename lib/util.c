@@ -364,8 +364,10 @@ bool ratelimit_pass(struct ratelimit *rl, unsigned burst, unsigned window_s, uns
 	return true;
 }
 
-int write_all(int fd, const char *buf, size_t len)
+int write_all(int fd, const void *data, size_t len)
 {
+	const char *buf = data;
+
 	while (len) {
 		ssize_t n = write(fd, buf, len);
 
@@ -377,4 +379,23 @@ int write_all(int fd, const char *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+ssize_t read_all(int fd, void *data, size_t len)
+{
+	char *buf = data;
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, buf + got, len - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
 }

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define XLC_STR_(x) #x
@@ -28,7 +29,9 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes all of buf, across short writes and EINTR: 0, or -1 with errno. */
-int write_all(int fd, const char *buf, size_t len);
+int write_all(int fd, const void *buf, size_t len);
+/* Reads len bytes, across short reads and EINTR: how many (fewer at end of file), or -1. */
+ssize_t read_all(int fd, void *buf, size_t len);
 /* Frees a NULL-terminated array of strings and the array. */
 void strv_free(char **v);
 

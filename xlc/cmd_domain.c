@@ -23,58 +23,12 @@
 #include "parsers/cpulist.h"
 #include "xlc/xlc.h"
 
-static const struct backend_ops *backend(void)
-{
-	const char *why;
-	char *err = NULL;
-	const struct backend_ops *be = backend_select(global.backend, &xlc_config, &why, &err);
-
-	if (!be) {
-		xlc_warn("%s", err);
-		free(err);
-		exit(EXIT_FAIL);
-	}
-	xlc_info("using the %s backend (chosen by %s)", be->name, why);
-	return be;
-}
-
-static void need(const struct backend_ops *be, const void *op, const char *what)
-{
-	if (!op) {
-		xlc_warn("the %s backend cannot %s in this build of xlc", be->name, what);
-		exit(EXIT_FAIL);
-	}
-}
-
-/* A domain argument (name or id) to its name and id; exits 1 if unknown. */
-static char *resolve(const struct backend_ops *be, const char *dom, int *domid)
-{
-	char *name = NULL, *err = NULL;
-
-	need(be, be->resolve, "find domains");
-	if (be->resolve(&xlc_config, dom, &name, domid, &err)) {
-		xlc_warn("%s", err);
-		free(err);
-		exit(EXIT_FAIL);
-	}
-	return name;
-}
-
-static const struct command *cmd(const char *name)
-{
-	char *err = NULL;
-	const struct command *c = command_find(name, &err);
-
-	free(err);
-	return c;
-}
-
 static struct domain_info *list_domains(const struct backend_ops *be, int *n)
 {
 	struct domain_info *d = NULL;
 	char *err = NULL;
 
-	need(be, be->list, "list domains");
+	cli_need(be, be->list, "list domains");
 	if (be->list(&xlc_config, &d, n, &err)) {
 		xlc_warn("%s", err);
 		free(err);
@@ -178,13 +132,13 @@ int main_list(int argc, char **argv)
 	int opt, n, i, shown, mode = 0;
 	const char *only = NULL;
 
-	while ((opt = command_getopt(argc, argv, "l", longopts, cmd("list"), 0)) != -1)
+	while ((opt = command_getopt(argc, argv, "l", longopts, cli_command("list"), 0)) != -1)
 		mode = opt;
 	if (argc - optind > 1)
-		return usage_error(cmd("list"), "'xlc list' takes at most one domain");
+		return usage_error(cli_command("list"), "'xlc list' takes at most one domain");
 	if (optind < argc)
 		only = argv[optind];
-	be = backend();
+	be = cli_backend();
 	d = list_domains(be, &n);
 	shown = n;
 	if (only) {
@@ -221,11 +175,11 @@ static int one_domain_op(int argc, char **argv, const char *cname, enum domain_o
 	char *name, *err = NULL;
 	int domid, ret = EXIT_OK;
 
-	while (command_getopt(argc, argv, "", NULL, cmd(cname), 1) != -1)
+	while (command_getopt(argc, argv, "", NULL, cli_command(cname), 1) != -1)
 		;
-	be = backend();
-	name = resolve(be, argv[optind], &domid);
-	need(be, be->op, cname);
+	be = cli_backend();
+	name = cli_resolve(be, argv[optind], &domid);
+	cli_need(be, be->op, cname);
 	if (say)
 		fprintf(stderr, say, domid);
 	if (be->op(&xlc_config, name, op, &err)) {
@@ -276,18 +230,18 @@ int main_destroy(int argc, char **argv)
 	int opt, domid, n = 0, i, ret = EXIT_OK;
 	char *name;
 
-	while ((opt = command_getopt(argc, argv, "af", NULL, cmd("destroy"), 0)) != -1) {
+	while ((opt = command_getopt(argc, argv, "af", NULL, cli_command("destroy"), 0)) != -1) {
 		if (opt == 'a')
 			all = true;
 		else if (opt == 'f')
 			force = true;
 	}
 	if (!all && optind >= argc)
-		return usage_error(cmd("destroy"), "a domain, or -a for every domain");
-	be = backend();
-	need(be, be->op, "destroy");
+		return usage_error(cli_command("destroy"), "a domain, or -a for every domain");
+	be = cli_backend();
+	cli_need(be, be->op, "destroy");
 	if (!all) {
-		name = resolve(be, argv[optind], &domid);
+		name = cli_resolve(be, argv[optind], &domid);
 		ret = destroy_one(be, name);
 		free(name);
 		return ret;
@@ -322,13 +276,13 @@ int main_rename(int argc, char **argv)
 	char *name, *err = NULL;
 	int domid, ret = EXIT_OK;
 
-	while (command_getopt(argc, argv, "", NULL, cmd("rename"), 2) != -1)
+	while (command_getopt(argc, argv, "", NULL, cli_command("rename"), 2) != -1)
 		;
 	dom = argv[optind];
 	new_name = argv[optind + 1];
-	be = backend();
-	need(be, be->rename, "rename domains");
-	name = resolve(be, dom, &domid);
+	be = cli_backend();
+	cli_need(be, be->rename, "rename domains");
+	name = cli_resolve(be, dom, &domid);
 	if (!domain_name_valid(new_name))
 		err = xasprintf("'%s' is not a domain name: 1 to 64 letters, digits or '-_.+@', "
 				"and not only digits",
@@ -380,11 +334,11 @@ static int set_memory(int argc, char **argv, const char *cname, bool max)
 	int64_t kib;
 	int domid, ret = EXIT_OK;
 
-	while (command_getopt(argc, argv, "", NULL, cmd(cname), 2) != -1)
+	while (command_getopt(argc, argv, "", NULL, cli_command(cname), 2) != -1)
 		;
-	be = backend();
-	need(be, be->set_memory, cname);
-	name = resolve(be, argv[optind], &domid);
+	be = cli_backend();
+	cli_need(be, be->set_memory, cname);
+	name = cli_resolve(be, argv[optind], &domid);
 	mem = argv[optind + 1];
 	kib = parse_mem_size_kb(mem);
 	if (kib < 0) {
@@ -420,7 +374,7 @@ int main_vcpu_pin(int argc, char **argv)
 	bool force = false;
 	long id;
 
-	while ((opt = command_getopt(argc, argv, "fi", longopts, cmd("vcpu-pin"), 3)) != -1)
+	while ((opt = command_getopt(argc, argv, "fi", longopts, cli_command("vcpu-pin"), 3)) != -1)
 		force |= opt == 'f';
 	vcpu = argv[optind + 1];
 	hard = strcmp(argv[optind + 2], "-") ? argv[optind + 2] : NULL;
@@ -442,9 +396,9 @@ int main_vcpu_pin(int argc, char **argv)
 		free(err);
 		return EXIT_FAIL;
 	}
-	be = backend();
-	need(be, be->vcpu_pin, "pin vCPUs");
-	name = resolve(be, argv[optind], &domid);
+	be = cli_backend();
+	cli_need(be, be->vcpu_pin, "pin vCPUs");
+	name = cli_resolve(be, argv[optind], &domid);
 	if (be->vcpu_pin(&xlc_config, name, (int)id, hard, soft, &err)) {
 		xlc_warn("%s", err);
 		if (id >= 0)
@@ -602,7 +556,7 @@ static int power_op(int argc, char **argv, const char *cname, enum domain_op op,
 	unsigned timeout = 0;
 	struct domain_watch **watches;
 
-	while ((opt = command_getopt(argc, argv, "awF", longopts, cmd(cname), 0)) != -1) {
+	while ((opt = command_getopt(argc, argv, "awF", longopts, cli_command(cname), 0)) != -1) {
 		if (opt == 'a')
 			all = true;
 		else if (opt == 'w')
@@ -610,29 +564,31 @@ static int power_op(int argc, char **argv, const char *cname, enum domain_op op,
 		else if (opt == 'F' && op == DOM_REBOOT)
 			op = DOM_RESET;
 		else if (opt == 'T' && parse_seconds(optarg, &timeout))
-			return usage_error(cmd(cname), "--timeout %s: give whole seconds, 1 to %u",
-					   optarg, SECONDS_MAX);
+			return usage_error(cli_command(cname),
+					   "--timeout %s: give whole seconds, 1 to %u", optarg,
+					   SECONDS_MAX);
 	}
 	if (timeout && !wait)
-		return usage_error(cmd(cname), "--timeout bounds the wait of -w; give -w too");
+		return usage_error(cli_command(cname),
+				   "--timeout bounds the wait of -w; give -w too");
 	if (!all && optind >= argc) {
 		xlc_warn("You must specify -a or a domain id.");
 		return EXIT_FAIL;
 	}
-	be = backend();
-	need(be, be->op, cname);
+	be = cli_backend();
+	cli_need(be, be->op, cname);
 	if (all) {
 		d = list_guests(be, &n);
 	} else {
 		d = xcalloc(1, sizeof(*d));
-		d->name = resolve(be, argv[optind], &d->domid);
+		d->name = cli_resolve(be, argv[optind], &d->domid);
 		n = 1;
 	}
 	watches = xcalloc((size_t)n + 1, sizeof(*watches));
 	live_watches = watches;
 	waited_for = -1;
 	if (wait)
-		need(be, be->watch, "wait for domains");
+		cli_need(be, be->watch, "wait for domains");
 	for (i = 0; i < n; i++) {
 		char *err = NULL;
 
@@ -684,13 +640,14 @@ int main_console(int argc, char **argv)
 	int opt, escape = CONSOLE_DEFAULT_ESCAPE, domid, status, num = 0;
 	char *name;
 
-	while ((opt = command_getopt(argc, argv, "e:t:n:", NULL, cmd("console"), 1)) != -1) {
+	while ((opt = command_getopt(argc, argv, "e:t:n:", NULL, cli_command("console"), 1)) !=
+	       -1) {
 		if (opt == 'n')
 			num = atoi(optarg); /* as xl reads it */
 		if (opt == 'e') {
 			escape = console_parse_escape(optarg);
 			if (escape < 0)
-				return usage_error(cmd("console"),
+				return usage_error(cli_command("console"),
 						   "invalid escape '%s': use ^X or one character",
 						   optarg);
 		}
@@ -701,9 +658,9 @@ int main_console(int argc, char **argv)
 			return EXIT_FAIL;
 		}
 	}
-	be = backend();
-	name = resolve(be, argv[optind], &domid);
-	need(be, be->console, "attach consoles");
+	be = cli_backend();
+	name = cli_resolve(be, argv[optind], &domid);
+	cli_need(be, be->console, "attach consoles");
 	if (num != 0) { /* xlc attaches the one console a guest has: its first */
 		fprintf(stderr, "Unable to attach console\n");
 		free(name);
@@ -720,9 +677,9 @@ int main_domid(int argc, char **argv)
 	struct domain_info *d;
 	int n, i;
 
-	while (command_getopt(argc, argv, "", NULL, cmd("domid"), 1) != -1)
+	while (command_getopt(argc, argv, "", NULL, cli_command("domid"), 1) != -1)
 		;
-	be = backend();
+	be = cli_backend();
 	/* A name only, as xl: "5" is the domain named 5, not domain 5. */
 	d = list_domains(be, &n);
 	for (i = 0; i < n && strcmp(d[i].name, argv[optind]); i++)
@@ -746,14 +703,14 @@ int main_domname(int argc, char **argv)
 	int domid;
 	char *name;
 
-	while (command_getopt(argc, argv, "", NULL, cmd("domname"), 1) != -1)
+	while (command_getopt(argc, argv, "", NULL, cli_command("domname"), 1) != -1)
 		;
 	if (!parse_ulong(argv[optind], 10, &id)) {
 		xlc_warn("%s is not a domain id", argv[optind]);
 		return EXIT_FAIL;
 	}
-	be = backend();
-	name = resolve(be, argv[optind], &domid);
+	be = cli_backend();
+	name = cli_resolve(be, argv[optind], &domid);
 	printf("%s\n", name);
 	free(name);
 	return EXIT_OK;
@@ -814,9 +771,9 @@ int main_uptime(int argc, char **argv)
 	time_t now = time(NULL);
 	char clock[16];
 
-	while ((opt = command_getopt(argc, argv, "s", NULL, cmd("uptime"), 0)) != -1)
+	while ((opt = command_getopt(argc, argv, "s", NULL, cli_command("uptime"), 0)) != -1)
 		shortform = true;
-	be = backend();
+	be = cli_backend();
 	d = list_domains(be, &n);
 	/* As xl: every domain named is looked up before anything is printed. */
 	if (unknown_operand(d, n, argc, argv, optind)) {
@@ -902,9 +859,9 @@ int main_vcpu_list(int argc, char **argv)
 	struct domain_info *d;
 	int n, i, j;
 
-	while (command_getopt(argc, argv, "", NULL, cmd("vcpu-list"), 0) != -1)
+	while (command_getopt(argc, argv, "", NULL, cli_command("vcpu-list"), 0) != -1)
 		;
-	be = backend();
+	be = cli_backend();
 	d = list_domains(be, &n);
 	printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU", "State", "Time(s)",
 	       "Affinity (Hard / Soft)");
@@ -956,10 +913,10 @@ int main_info(int argc, char **argv)
 	FILE *out;
 	int opt, ret;
 
-	while ((opt = command_getopt(argc, argv, "n", longopts, cmd("info"), 0)) != -1)
+	while ((opt = command_getopt(argc, argv, "n", longopts, cli_command("info"), 0)) != -1)
 		numa = true;
-	be = backend();
-	need(be, be->host_info, "describe the host");
+	be = cli_backend();
+	cli_need(be, be->host_info, "describe the host");
 	out = open_memstream(&text, &len);
 	ret = be->host_info(&xlc_config, out);
 	fprintf(out, "%-23s: %s\n", "xlc_version", xlc_version);

@@ -62,6 +62,58 @@ const struct command commands[] = {
 	  "[-f] <domain> <vcpu|all> <hard|-> [soft|-]",
 	  "  -f, --force      Accepted for xl's sake: xlc's pins are never temporary.\n"
 	  "  -i               Xen: ignore xl.conf's global affinity masks.\n" },
+	{ "vcpu-set", main_vcpu_set, false, "Set how many of a domain's vCPUs are online",
+	  "[-i] <domain> <vcpus>",
+	  "  -i, --ignore-host  Allow more vCPUs online than the host has CPUs.\n" },
+	{ "block-attach", main_block_attach, false, "Attach a disk to a running domain",
+	  "<domain> <disk-spec-component(s)>...",
+	  "The disk spec is the config file's (xl-disk-configuration(5)): e.g.\n"
+	  "  xlc block-attach vm1 format=raw,vdev=xvdb,access=rw,target=/srv/data.img\n" },
+	{ "block-list", main_block_list, false, "List a domain's disks", "<domain>...", NULL },
+	{ "block-detach", main_block_detach, false, "Detach a disk from a domain",
+	  "[-f] <domain> <devid|vdev>",
+	  "  -f, --force      Do not wait for the guest to release the disk.\n" },
+	{ "network-attach", main_network_attach, false, "Attach a NIC to a running domain",
+	  "<domain> [mac=..] [bridge=..] [ip=..] [script=..] [model=..] [vifname=..] [rate=..]",
+	  "The tokens are those of a vif= entry in the config file "
+	  "(xl-network-configuration(5)).\n" },
+	{ "network-list", main_network_list, false, "List a domain's NICs", "<domain>...", NULL },
+	{ "network-detach", main_network_detach, false, "Detach a NIC from a domain",
+	  "<domain> <devid|mac>", NULL },
+	{ "cd-insert", main_cd_insert, false, "Insert a medium into a domain's cdrom drive",
+	  "<domain> <virtual-device> <target>", NULL },
+	{ "cd-eject", main_cd_eject, false, "Eject the medium from a domain's cdrom drive",
+	  "<domain> <virtual-device>", NULL },
+	{ "save", main_save, false, "Save a domain's state to a file, to restore it later",
+	  "[-c] [-p] [-D] <domain> <checkpointfile> [configfile]",
+	  "  -c               Leave the domain running once it is saved (a checkpoint).\n"
+	  "  -p               Leave the domain paused once it is saved.\n"
+	  "  -D               Keep the domain's id: restore gives it the same one.\n"
+	  "A configfile is kept in the file instead of the domain's own config.\n" },
+	{ "restore", main_restore, false, "Restore a domain from a saved state",
+	  "[-p] [-e] [-d] [-F] [-c] [configfile] <checkpointfile>",
+	  "  -p               Leave the domain paused once it is restored.\n"
+	  "  -e               Leave no monitor behind to act on the domain's shutdown.\n"
+	  "  -F               Stay in the foreground, as the domain's monitor.\n"
+	  "  -c               Attach to the console once the domain runs.\n"
+	  "  -d               Accepted for xl's sake (its debug output).\n"
+	  "A configfile is used instead of the config the save file holds.\n" },
+	{ "migrate", main_migrate, false, "Move a running domain to another host, live",
+	  "[options] <domain> <host>",
+	  "  -C CONFIG        Send this config instead of the domain's own.\n"
+	  "  -s SSHCMD        The command that reaches host (default ssh): it runs\n"
+	  "                   \"SSHCMD HOST xlc migrate-receive\"; \"\" runs HOST itself.\n"
+	  "  -e               The receiver leaves no monitor behind.\n"
+	  "  -p               The domain stays paused at the other end.\n"
+	  "  -D               Keep the domain's id at the other end.\n"
+	  "      --debug      libxl's checks of the memory sent.\n"
+	  "      --live       Accepted for xm's sake: migration is always live.\n" },
+	{ "migrate-receive", main_migrate_receive, false,
+	  "Receive a migrating domain on stdin and stdout (migrate runs it)", "[-F] [-e] [-d] [-p]",
+	  "  -F               Stay in the foreground as the domain's monitor.\n"
+	  "  -e               Leave no monitor behind.\n"
+	  "  -p               Leave the domain paused.\n"
+	  "  -d               Accepted for xl's sake (its debug output).\n" },
 	{ "console", main_console, false, "Attach to a domain's console",
 	  "[-e escape] [-t pv|serial|vuart] [-n N] <domain>",
 	  "  -e ESC           The escape character: ^X or one character (default ^]).\n"

@@ -53,6 +53,23 @@ int command_getopt(int argc, char **argv, const char *optstring, const struct op
 int usage_error(const struct command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* For the commands on running domains (xlc/cli_backend.c). */
+struct backend_ops;
+struct domain_config;
+/* The backend -b, $XLC_BACKEND or xlc.conf chose; exits 1 if none. */
+const struct backend_ops *cli_backend(void);
+/* Exits 1 saying the backend cannot do what, if op is NULL. */
+void cli_need(const struct backend_ops *be, const void *op, const char *what);
+/* A domain argument (name or id) to its name and id; exits 1 if unknown. */
+char *cli_resolve(const struct backend_ops *be, const char *dom, int *domid);
+/* An xl.cfg file (save, restore, migrate -C); NULL when it is bad, said on stderr. */
+struct domain_config *cli_load_config(const char *path);
+/* restore's and migrate-receive's -c, -p, -F and -e (xlc/cmd_saverestore.c). */
+struct create_opts;
+void start_option(int opt, struct create_opts *opts);
+/* A command of the table by its exact name, for command_getopt. */
+const struct command *cli_command(const char *name);
+
 /* The commands. */
 int main_create(int argc, char **argv);
 int main_help(int argc, char **argv);
@@ -65,6 +82,19 @@ int main_rename(int argc, char **argv);
 int main_mem_set(int argc, char **argv);
 int main_mem_max(int argc, char **argv);
 int main_vcpu_pin(int argc, char **argv);
+int main_vcpu_set(int argc, char **argv);
+int main_block_attach(int argc, char **argv);
+int main_block_detach(int argc, char **argv);
+int main_block_list(int argc, char **argv);
+int main_network_attach(int argc, char **argv);
+int main_network_detach(int argc, char **argv);
+int main_network_list(int argc, char **argv);
+int main_cd_insert(int argc, char **argv);
+int main_cd_eject(int argc, char **argv);
+int main_save(int argc, char **argv);
+int main_restore(int argc, char **argv);
+int main_migrate(int argc, char **argv);
+int main_migrate_receive(int argc, char **argv);
 /* xl's memory sizes: a number and b, k, m (the default), g or t; KiB, or -1. */
 int64_t parse_mem_size_kb(const char *mem);
 int main_unpause(int argc, char **argv);

@@ -979,6 +979,7 @@ const struct backend_ops kvm_backend = {
 	.rename = kvm_rename,
 	.set_memory = kvm_set_memory,
 	.vcpu_pin = kvm_vcpu_pin,
+	.device_list = kvm_device_list,
 	.wait_gone = kvm_wait_gone,
 	.watch = kvm_watch,
 	.watch_wait = kvm_watch_wait,

@@ -160,3 +160,81 @@ int kvm_stats(const struct xlc_conf *conf, struct host_stats *host, struct domai
 	domain_info_free(d, nd);
 	return 0;
 }
+
+/* The image a disk of the libxl-shaped config at vdev reads, for block-list's BE-path. */
+static const char *disk_path(yajl_val config, const char *vdev)
+{
+	yajl_val disks = get(config, "disks", yajl_t_array);
+	size_t i;
+
+	for (i = 0; disks && i < disks->u.array.len; i++)
+		if (!strcmp(str(disks->u.array.values[i], "vdev"), vdev))
+			return str(disks->u.array.values[i], "pdev_path");
+	return "";
+}
+
+/* A device of the record as a row of block-list or network-list. */
+static void device_row(yajl_val dev, yajl_val config, int domid, int index, struct device_info *row)
+{
+	const char *name = str(dev, "name"), *mac = str(dev, "mac");
+	unsigned long devnum = 0;
+	unsigned disk_index;
+	unsigned m[6] = { 0 };
+	int i;
+
+	*row = (struct device_info){
+		.devid = index,
+		.backend_id = 0,
+		.frontend_id = domid,
+		/* XenbusState's numbers: 4 connected, 1 initialising. */
+		.state = !strcmp(str(dev, "state"), "running") ? 4 : 1,
+		.evtch = -1,
+		.ring_ref = { -1, -1 },
+	};
+	if (!strcmp(str(dev, "kind"), "vbd")) {
+		if (vdev_decode(name, &devnum, &disk_index))
+			row->devid = (int)devnum;
+		row->backend_path = xstrdup(disk_path(config, name));
+		return;
+	}
+	row->backend_path = xstrdup(name); /* the tap */
+	if (sscanf(mac, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) == 6)
+		for (i = 0; i < 6; i++)
+			row->mac[i] = (unsigned char)m[i];
+}
+
+int kvm_device_list(const struct xlc_conf *conf, const char *name, bool nics,
+		    struct device_info **out, int *n, char **err)
+{
+	struct domain_info *d = NULL;
+	yajl_val v = NULL, config = NULL, a;
+	int nd = 0, i, index = 0;
+	size_t j;
+
+	*out = NULL;
+	*n = 0;
+	if (kvm_backend.list(conf, &d, &nd, err))
+		return -1;
+	for (i = 0; i < nd && strcmp(d[i].name, name); i++)
+		;
+	if (i == nd || !d[i].json || !(v = yajl_tree_parse(d[i].json, NULL, 0))) {
+		*err = xasprintf("%s: its VMM did not say what devices it has", name);
+		domain_info_free(d, nd);
+		return -1;
+	}
+	if (d[i].config)
+		config = yajl_tree_parse(d[i].config, NULL, 0);
+	a = get(v, "devices", yajl_t_array);
+	*out = xcalloc((a ? a->u.array.len : 0) + 1, sizeof(**out));
+	for (j = 0; a && j < a->u.array.len; j++) {
+		yajl_val dev = a->u.array.values[j];
+
+		if (strcmp(str(dev, "kind"), nics ? "vif" : "vbd"))
+			continue;
+		device_row(dev, config, d[i].domid, index++, &(*out)[(*n)++]);
+	}
+	yajl_tree_free(config);
+	yajl_tree_free(v);
+	domain_info_free(d, nd);
+	return 0;
+}

@@ -37,6 +37,10 @@ const char *xen_log_path(void)
 	return log_path ? log_path : "the libxl log";
 }
 
+static const libxl_childproc_hooks child_hooks = {
+	.chldowner = libxl_sigchld_owner_libxl_always_selective_reap,
+};
+
 libxl_ctx *xen_ctx(const struct xlc_conf *conf, char **err)
 {
 	FILE *log;
@@ -58,6 +62,8 @@ libxl_ctx *xen_ctx(const struct xlc_conf *conf, char **err)
 		ctx = NULL;
 		return NULL;
 	}
+	/* libxl reaps only its own children: migrate waits for its transport itself. */
+	libxl_childproc_setmode(ctx, &child_hooks, NULL);
 	return ctx;
 }
 
@@ -71,7 +77,7 @@ void xen_ctx_free(void)
 	logger = NULL;
 }
 
-static int fail(char **err, const char *what, int rc)
+int xen_fail(char **err, const char *what, int rc)
 {
 	*err = xasprintf("%s (libxl error %d); see %s", what, rc, xen_log_path());
 	return -1;
@@ -149,7 +155,6 @@ static int xen_create(const struct domain_config *dc, const struct create_opts *
 	libxl_ctx *c;
 	int rc, ret = EXIT_FAIL;
 
-	(void)conf;
 	c = xen_ctx(conf, &err);
 	if (!c || xen_config_build(dc, &d, &err)) {
 		xlc_warn("%s", err);
@@ -171,35 +176,45 @@ static int xen_create(const struct domain_config *dc, const struct create_opts *
 			 rc, xen_log_path());
 		goto out;
 	}
+	ret = xen_started(c, conf, &d, domid, opts);
+out:
+	libxl_domain_config_dispose(&d);
+	return ret;
+}
+
+int xen_started(libxl_ctx *c, const struct xlc_conf *conf, libxl_domain_config *d, uint32_t domid,
+		const struct create_opts *opts)
+{
+	const char *name = d->c_info.name;
+	char *err = NULL;
+	int ret = EXIT_OK;
+
 	if (!opts->paused)
 		libxl_domain_unpause(c, domid, NULL);
-	if (opts->foreground) {
-		ret = xen_monitor(c, &d, domid) ? EXIT_FAIL : EXIT_OK;
-		goto out;
-	}
-	if (xen_monitor_spawn(c, conf, &d, domid, &err)) {
-		xlc_warn("%s: %s; the domain is destroyed", dc->name, err);
+	if (opts->no_monitor)
+		return EXIT_OK;
+	if (opts->foreground)
+		return xen_monitor(c, d, domid) ? EXIT_FAIL : EXIT_OK;
+	if (xen_monitor_spawn(c, conf, d, domid, &err)) {
+		xlc_warn("%s: %s; the domain is destroyed", name, err);
 		free(err);
 		libxl_domain_destroy(c, domid, NULL);
-		goto out;
+		return EXIT_FAIL;
 	}
-	ret = EXIT_OK;
 	if (opts->console) {
 		char *path = NULL;
 		int fd;
 
 		if (libxl_primary_console_get_tty(c, domid, &path) ||
 		    (fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
-			xlc_warn("%s: cannot open its console; see %s", dc->name, xen_log_path());
+			xlc_warn("%s: cannot open its console; see %s", name, xen_log_path());
 			ret = EXIT_FAIL;
 		} else {
-			ret = console_relay(fd, dc->name, CONSOLE_DEFAULT_ESCAPE);
+			ret = console_relay(fd, name, CONSOLE_DEFAULT_ESCAPE);
 			close(fd);
 		}
 		free(path);
 	}
-out:
-	libxl_domain_config_dispose(&d);
 	return ret;
 }
 
@@ -328,7 +343,7 @@ static int xen_list(const struct xlc_conf *conf, struct domain_info **out, int *
 		return -1;
 	info = libxl_list_domain(c, &nb);
 	if (!info)
-		return fail(err, "cannot list the domains", ERROR_FAIL);
+		return xen_fail(err, "cannot list the domains", ERROR_FAIL);
 	*out = xcalloc((size_t)nb + 1, sizeof(**out));
 	for (k = 0; k < nb; k++) {
 		struct domain_info *d = &(*out)[k];
@@ -388,7 +403,7 @@ static int xen_resolve(const struct xlc_conf *conf, const char *dom, char **name
 }
 
 /* A running domain's id by its name: 0, or -1 with xl's message in *err. */
-static int domid_of(libxl_ctx *c, const char *name, uint32_t *domid, char **err)
+int xen_domid_of(libxl_ctx *c, const char *name, uint32_t *domid, char **err)
 {
 	if (!libxl_name_to_domid(c, name, domid))
 		return 0;
@@ -403,7 +418,7 @@ static int xen_op(const struct xlc_conf *conf, const char *name, enum domain_op 
 	int rc;
 
 	(void)conf;
-	if (!c || domid_of(c, name, &domid, err))
+	if (!c || xen_domid_of(c, name, &domid, err))
 		return -1;
 	switch (op) {
 	case DOM_DESTROY:
@@ -429,7 +444,7 @@ static int xen_op(const struct xlc_conf *conf, const char *name, enum domain_op 
 	default:
 		rc = ERROR_INVAL;
 	}
-	return rc ? fail(err, "libxl refused", rc) : 0;
+	return rc ? xen_fail(err, "libxl refused", rc) : 0;
 }
 
 static int xen_rename(const struct xlc_conf *conf, const char *name, const char *new_name,
@@ -439,10 +454,10 @@ static int xen_rename(const struct xlc_conf *conf, const char *name, const char 
 	uint32_t domid;
 	int rc;
 
-	if (!c || domid_of(c, name, &domid, err))
+	if (!c || xen_domid_of(c, name, &domid, err))
 		return -1;
 	rc = libxl_domain_rename(c, domid, name, new_name);
-	return rc ? fail(err, "libxl refused the new name", rc) : 0;
+	return rc ? xen_fail(err, "libxl refused the new name", rc) : 0;
 }
 
 /* As xl's mem-set and mem-max: the balloon target (enforced), or the static maximum. */
@@ -453,15 +468,16 @@ static int xen_set_memory(const struct xlc_conf *conf, const char *name, uint64_
 	uint32_t domid;
 	int rc;
 
-	if (!c || domid_of(c, name, &domid, err))
+	if (!c || xen_domid_of(c, name, &domid, err))
 		return -1;
 	rc = max ? libxl_domain_setmaxmem(c, domid, kib)
 		 : libxl_set_memory_target(c, domid, (int64_t)kib, 0, /* enforce */ 1);
 	if (rc)
-		return fail(err,
-			    max ? "cannot set the domain's static max memory"
-				: "cannot set the domain's dynamic max memory (its balloon target)",
-			    rc);
+		return xen_fail(
+			err,
+			max ? "cannot set the domain's static max memory"
+			    : "cannot set the domain's dynamic max memory (its balloon target)",
+			rc);
 	return 0;
 }
 
@@ -479,7 +495,7 @@ static int xen_vcpu_pin(const struct xlc_conf *conf, const char *name, int vcpu,
 		return -1;
 	libxl_bitmap_init(&hard_map);
 	libxl_bitmap_init(&soft_map);
-	if (domid_of(c, name, &domid, err))
+	if (xen_domid_of(c, name, &domid, err))
 		goto out;
 	if ((hard && cpu_bitmap(hard, &hard_map, err)) ||
 	    (soft && cpu_bitmap(soft, &soft_map, err)))
@@ -805,6 +821,17 @@ const struct backend_ops xen_backend = {
 	.rename = xen_rename,
 	.set_memory = xen_set_memory,
 	.vcpu_pin = xen_vcpu_pin,
+	.set_vcpus = xen_set_vcpus,
+	.disk_attach = xen_disk_attach,
+	.disk_detach = xen_disk_detach,
+	.nic_attach = xen_nic_attach,
+	.nic_detach = xen_nic_detach,
+	.device_list = xen_device_list,
+	.cd_change = xen_cd_change,
+	.save = xen_save,
+	.restore = xen_restore,
+	.migrate_send = xen_migrate_send,
+	.migrate_receive = xen_migrate_receive,
 	.wait_gone = xen_wait_gone,
 	.watch = xen_watch,
 	.watch_wait = xen_watch_wait,

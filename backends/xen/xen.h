@@ -17,6 +17,9 @@
 
 /* Fills d (which the caller disposes of); -1 with *err. */
 int xen_config_build(const struct domain_config *dc, libxl_domain_config *d, char **err);
+/* A config's disk or vif entry as libxl's device (which the caller disposes of). */
+void xen_disk_from_spec(const struct disk_spec *s, libxl_device_disk *d);
+void xen_nic_from_spec(const struct vif_spec *v, libxl_device_nic *n);
 /* The keys only Xen honours (dc->xen_only), as xl hands them to libxl. */
 int xen_keys_apply(const struct domain_config *dc, libxl_domain_config *d, char **err);
 /* A CPU list (xl.cfg's cpus= syntax) as a libxl bitmap of host CPUs; -1 with *err. */
@@ -30,6 +33,53 @@ char *xen_config_json(const struct domain_config *dc, char **err);
 /* A libxl context whose log goes to the libxl log file (and stderr with -v). */
 libxl_ctx *xen_ctx(const struct xlc_conf *conf, char **err);
 void xen_ctx_free(void);
+/* A domain's id by name: 0, or -1 with xl's words in *err. */
+int xen_domid_of(libxl_ctx *c, const char *name, uint32_t *domid, char **err);
+/* *err = what, libxl's error code and where its log is; returns -1. */
+int xen_fail(char **err, const char *what, int rc);
+
+/* The device operations (xen_devices.c): vcpu-set, block-*, network-*, cd-*. */
+int xen_set_vcpus(const struct xlc_conf *conf, const char *name, unsigned n, bool check_host,
+		  char **err);
+int xen_disk_attach(const struct xlc_conf *conf, const char *name, const struct disk_spec *disk,
+		    char **err);
+int xen_disk_detach(const struct xlc_conf *conf, const char *name, const char *vdev, bool force,
+		    char **err);
+int xen_nic_attach(const struct xlc_conf *conf, const char *name, const struct vif_spec *vif,
+		   char **err);
+int xen_nic_detach(const struct xlc_conf *conf, const char *name, const char *devid_or_mac,
+		   char **err);
+int xen_device_list(const struct xlc_conf *conf, const char *name, bool nics,
+		    struct device_info **out, int *n, char **err);
+int xen_cd_change(const struct xlc_conf *conf, const char *name, const struct disk_spec *cd,
+		  char **err);
+
+/*
+ * A domain libxl has just built (create, restore): unpaused unless
+ * opts->paused, then watched by a monitor (its own process, or this one
+ * with -F; none with no_monitor), with -c the console. Returns an exit status.
+ */
+int xen_started(libxl_ctx *c, const struct xlc_conf *conf, libxl_domain_config *d, uint32_t domid,
+		const struct create_opts *opts);
+/* save and restore, in xl's save-file format (xen_save.c). */
+int xen_save(const struct xlc_conf *conf, const char *name, const char *file,
+	     const struct save_opts *opts, char **err);
+int xen_restore(const struct xlc_conf *conf, const char *file, const struct domain_config *config,
+		const struct create_opts *opts);
+/* The config a save or migration carries: opts' own, or the domain's as libxl keeps it. */
+int xen_config_to_keep(libxl_ctx *c, uint32_t domid, const struct save_opts *opts,
+		       libxl_domain_config *d, char **err);
+/*
+ * Reads and checks a save file's (or migration stream's) header and the
+ * config it carries (*json; NULL: none). The mandatory flags, or -1 with *err.
+ */
+int64_t xen_read_savefile_header(int fd, const char *source, char **json, char **err);
+/* migrate and migrate-receive, xl's protocol over the transport's fds (xen_migrate.c). */
+int xen_migrate_send(const struct xlc_conf *conf, const char *name, int send_fd, int recv_fd,
+		     const char *rune, const struct save_opts *opts, bool debug, char **err);
+int xen_migrate_receive(const struct xlc_conf *conf, int recv_fd, int send_fd,
+			const struct create_opts *opts);
+
 /* Where libxl's detailed log is written, for error messages. */
 const char *xen_log_path(void);
 

@@ -137,7 +137,7 @@ static void vnuma_nodes(const struct vnuma *v, libxl_domain_build_info *b)
 	libxl_defbool_set(&b->numa_placement, false);
 }
 
-static void disk(const struct disk_spec *s, libxl_device_disk *d)
+void xen_disk_from_spec(const struct disk_spec *s, libxl_device_disk *d)
 {
 	libxl_device_disk_init(d);
 	d->backend_domname = dup_or_null(s->backend_domname);
@@ -162,7 +162,7 @@ static void disk(const struct disk_spec *s, libxl_device_disk *d)
 	set_defbool(&d->trusted, s->trusted);
 }
 
-static void nic(const struct vif_spec *v, libxl_device_nic *n)
+void xen_nic_from_spec(const struct vif_spec *v, libxl_device_nic *n)
 {
 	libxl_device_nic_init(n);
 	n->backend_domname = dup_or_null(v->backend_domname);
@@ -212,10 +212,10 @@ int xen_config_build(const struct domain_config *dc, libxl_domain_config *d, cha
 	d->b_info.cmdline = dup_or_null(dc->cmdline);
 	d->disks = xcalloc(dc->ndisks + 1, sizeof(*d->disks));
 	for (i = 0; i < dc->ndisks; i++)
-		disk(&dc->disks[i], &d->disks[d->num_disks++]);
+		xen_disk_from_spec(&dc->disks[i], &d->disks[d->num_disks++]);
 	d->nics = xcalloc(dc->nvifs + 1, sizeof(*d->nics));
 	for (i = 0; i < dc->nvifs; i++)
-		nic(&dc->vifs[i], &d->nics[d->num_nics++]);
+		xen_nic_from_spec(&dc->vifs[i], &d->nics[d->num_nics++]);
 	/* Our numbering is libxl's. */
 	d->on_poweroff = (libxl_action_on_shutdown)dc->on_poweroff;
 	d->on_reboot = (libxl_action_on_shutdown)dc->on_reboot;

@@ -116,6 +116,44 @@ static uint32_t apply(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid,
 	}
 }
 
+/*
+ * A suspend is save's or migrate's, and their command destroys the domain
+ * or resumes it (save -c, -p). xl's monitor leaves at the suspend; this one
+ * waits to see which, so that a domain that runs on keeps its on_* actions.
+ * libxl reports a shutdown once per watch: the caller watches anew after.
+ * Returns whether the domain runs again.
+ */
+static bool runs_again_after_suspend(libxl_ctx *ctx, const char *name, uint32_t domid)
+{
+	unsigned pause_ms = 200;
+	libxl_dominfo info;
+	bool shut_down, dying, suspended;
+	int rc;
+
+	say(name, "domain %u has suspended (save or migration)", domid);
+	for (;;) {
+		libxl_dominfo_init(&info);
+		rc = libxl_domain_info(ctx, &info, domid);
+		shut_down = info.shutdown;
+		dying = info.dying;
+		suspended = info.shutdown_reason == LIBXL_SHUTDOWN_REASON_SUSPEND;
+		libxl_dominfo_dispose(&info);
+		if (rc == ERROR_DOMAIN_NOTFOUND || (!rc && dying)) {
+			say(name, "domain %u is gone", domid);
+			return false;
+		}
+		/* Resumed, or shut down anew (the new watch reports that). */
+		if (!rc && (!shut_down || !suspended)) {
+			say(name, "domain %u runs again", domid);
+			return true;
+		}
+		/* A domain left suspended (a failed handshake) is looked at less and less. */
+		usleep(pause_ms * 1000);
+		if (pause_ms < 5000)
+			pause_ms *= 2;
+	}
+}
+
 int xen_monitor(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid)
 {
 	libxl_evgen_domain_death *death = NULL;
@@ -144,6 +182,14 @@ int xen_monitor(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid)
 		if (ev->type != LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN) {
 			libxl_event_free(ctx, ev);
 			continue;
+		}
+		if (ev->u.domain_shutdown.shutdown_reason == LIBXL_SHUTDOWN_REASON_SUSPEND) {
+			libxl_event_free(ctx, ev);
+			libxl_evdisable_domain_death(ctx, death);
+			death = NULL;
+			if (runs_again_after_suspend(ctx, name, domid))
+				continue;
+			return 0;
 		}
 		next = apply(ctx, d, domid, ev->u.domain_shutdown.shutdown_reason);
 		libxl_event_free(ctx, ev);

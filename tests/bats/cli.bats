@@ -60,11 +60,13 @@ teardown() { teardown_sandbox; }
 		[[ "${stderr}" == "xlc: '${p}' is ambiguous: "* ]]
 	done
 	# An exact name wins over the longer ones it starts (xl's migrate, migrate-receive).
-	run --separate-stderr "${XLC}" migrate g1 host
+	run --separate-stderr "${XLC}" -b kvm migrate g1 host
 	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: 'migrate' is xl's migrate, which xlc does not implement" ]
-	run --separate-stderr "${XLC}" sav g1 /tmp/x
-	[ "${stderr}" = "xlc: 'sav' is xl's save, which xlc does not implement" ]
+	[ "${stderr}" = "xlc: the kvm backend cannot migrate domains in this version of xlc" ]
+	run --separate-stderr "${XLC}" migrat g1 host
+	[ "${stderr}" = "xlc: 'migrat' is ambiguous: migrate, migrate-receive" ]
+	run --separate-stderr "${XLC}" dump g1 /tmp/x
+	[ "${stderr}" = "xlc: 'dump' is xl's dump-core, which xlc does not implement" ]
 	# "help" is never a prefix, as in xl; help of an unknown command is not an error.
 	run "${XLC}" he
 	[ "${status}" -eq 1 ]

@@ -176,7 +176,8 @@ write_guest_cfg() {
 	both=$(lines db1 web1)
 
 	for cmd in destroy shutdown reboot pause unpause console rename domid uptime \
-		vcpu-list list; do
+		vcpu-list list mem-set mem-max vcpu-pin vcpu-set block-attach block-detach \
+		block-list network-attach network-detach network-list cd-insert cd-eject; do
 		complete_line xlc "${cmd}" ""
 		[ "$(replies)" = "${both}" ]
 	done
@@ -189,6 +190,10 @@ write_guest_cfg() {
 	[ "${#COMPREPLY[@]}" -eq 0 ]
 	complete_line xlc destroy web1 ""
 	[ "${#COMPREPLY[@]}" -eq 0 ]
+	# cd-insert's third operand is an image file.
+	touch "${SANDBOX}/cd1.iso"
+	complete_line xlc cd-insert web1 hdc "${SANDBOX}/cd"
+	[ "$(replies)" = "${SANDBOX}/cd1.iso" ]
 	# uptime and vcpu-list take several.
 	complete_line xlc uptime -s web1 ""
 	[ "$(replies)" = "${both}" ]
@@ -233,7 +238,7 @@ write_guest_cfg() {
 		complete_line xl "${cmd}" ""
 		[ "$(replies)" = g1 ]
 	done
-	for cmd in list uptime vcpu-list domid; do
+	for cmd in list uptime vcpu-list domid block-list network-list; do
 		complete_line xl "${cmd}" ""
 		[ "$(replies)" = "$(lines Domain-0 g1)" ]
 	done

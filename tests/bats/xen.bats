@@ -171,6 +171,102 @@ checks_creates() {
 	[[ "${output}" =~ CHECK\ renamed:\ g7-[0-9]{8}T[0-9]{4}Z\ ---sr- ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 }
 
+checks_devices() {
+	[[ "${output}" == *"CHECK create g8 ok"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	# vcpu-set through libxl: Xen's online count and the guest's own.
+	[[ "${output}" == *"CHECK vcpu-set 2 ok"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK vcpus after set 2: 2"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK guest XLC-CPUS-42 0-1"$'\n'* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK vcpu-set above host: xlc: You are overcommmitting! You have 2 physical CPUs and want 3 vCPUs! Aborting, use --ignore-host to continue"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ vcpu-set\ above\ max:\ xlc:\ libxl_set_vcpuonline\ failed\ domid=[0-9]+\ max_vcpus=3:\ g8\ has\ at\ most\ 2\ vCPUs\ \(its\ maxvcpus\) ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK vcpu-set 1 ok"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK vcpus after set 1: 1"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK guest after set 1 XLC-CPUS-42 0"$'\n'* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK vcpu-set bad: Error: Invalid argument."* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	# block-attach, a guest write, block-detach: the bytes are in the image.
+	[[ "${output}" == *"CHECK block-attach ok"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK xlc-block-list Vdev  BE  handle state evt-ch ring-ref BE-path"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ xlc-block-list\ 51728\ +0\ +[0-9]+\ +4\ +[0-9]+\ +[0-9]+\ +/local/domain/0/backend/vbd/[0-9]+/51728 ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ xl-block-list\ 51728\ +0\ +[0-9]+\ +4\  ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK block-attach again: xlc: g8: vdev xvdb is in use already"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK guest XLC-DISK-42 32768"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK block-detach ok"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK image holds: XLC-WRITTEN-BY-GUEST"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK block-detach again: Error: Device xvdb not connected."* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK disks after detach: 0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	# network-attach on a bridge: the guest's NIC has the MAC and reaches dom0.
+	[[ "${output}" == *"CHECK network-attach ok"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ xlc-network-list\ 0\ +0\ +00:16:3e:4a:00:42\ +0\ +4\  ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ xl-network-list\ 0\ +0\ +00:16:3e:4a:00:42\ +0\ +4\  ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ vif[0-9]+\.0\ is\ up\ in\ dom0 ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK guest XLC-MAC-42 00:16:3e:4a:00:42"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK guest pinged dom0 through xenbr0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK network-detach ok"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ vif[0-9]+\.0\ gone ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK network-detach again: Unknown device 00:16:3e:4a:00:42."* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK network-attach bad bridge: xlc: bridge nosuchbr does not exist on this host"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK nics after: 0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK cd-insert pv: xlc: g8 is not an HVM domain"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK cd-insert missing: Cannot stat file: /nonexistent.iso"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+}
+
+checks_saverestore() {
+	[[ "${output}" == *"CHECK before save: boot known count known"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	# xl's lines, xl's file: its magic, readable by root alone.
+	[[ "${output}" =~ CHECK\ save:\ Saving\ to\ /payload/g9.save\ new\ xl\ format\ \(info\ 0x3/0x0/[0-9]+\) ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK g9 gone after save"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK save file: Xen saved domain, xl format"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK save file mode 600"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ restore:\ Loading\ new\ save\ file\ /payload/g9.save\ \(new\ xl\ fmt\ info\ 0x3/0x0/[0-9]+\) ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK restore:  Savefile contains xl domain config in JSON format"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK g9 back"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	# The guest carried on: the same boot, its counter further on.
+	[[ "${output}" == *"CHECK same boot after restore"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ counter\ went\ on:\ [0-9]+\ then\ [0-9]+ ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	# The old domain's monitor saw the suspend and the end; a new one watches.
+	[[ "${output}" =~ CHECK\ monitor:\ g9:\ domain\ [0-9]+\ has\ suspended\ \(save\ or\ migration\) ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ monitor:\ g9:\ domain\ [0-9]+\ is\ gone ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[ "$(grep -c 'CHECK monitor: g9: watching domain' <<<"${output}")" -eq 2 ] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ restore\ twice:\ xlc:\ g9:\ a\ domain\ of\ that\ name\ already\ exists\ \(id\ [0-9]+\) ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK save -c ok"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ after\ save\ -c:\ [-r][-b]---- ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK xl restores xlc's file"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK xlc restores xl's file"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK same boot after xl and xlc"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	# Not a save, or cut short: refused in words; nothing is left.
+	[[ "${output}" == *"CHECK restore not a save: xlc: g9.cfg: File has wrong magic number - corrupt or for a different tool?"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK restore cut: xlc: cut.save: Savefile truncated."* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ restore\ cut\ stream:\ xlc:\ g9:\ libxl\ could\ not\ restore\ the\ domain ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK domains left: 1"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK save nosuch: xlc: nosuch is an invalid domain identifier"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK no file for nosuch"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+}
+
+checks_migrate() {
+	[[ "${output}" == *"CHECK before migrate: boot known count known"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK migrate: exit 0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	# xl's protocol, said as xl says it at both ends.
+	[[ "${output}" == *"CHECK migrate says: migration target: Ready to receive domain."* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK migrate says: migration sender: Target has acknowledged transfer."* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK migrate says: migration target: Got permission, starting domain."* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK migrate says: Migration successful."* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK g10 runs as a new domain"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK no --incoming or --migratedaway left"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK same boot after migrate"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ counter\ went\ on:\ [0-9]+\ then\ [0-9]+ ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK xl received from xlc"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK xlc received from xl"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK same boot after xl and xlc"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	# A transport cut mid-stream: the guest runs on at the source, on the same boot.
+	[[ "${output}" == *"CHECK cut migrate: exit 1"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ cut\ migrate\ says:\ xlc:\ Migration\ failed,\ resuming\ at\ sender\. ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ g10\ still\ here\ as\ [0-9]+ ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ g10\ state\ after\ cut:\ [-r][-b]---- ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK nothing left at the destination"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK same boot after the cut"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK migrate usage: xlc: 'xlc migrate' needs at least 2 arguments"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+}
+
 # The dom0 under QEMU TCG now and then loses a process of its own: a segfault
 # in sed or grep, glibc finding its heap corrupted in one of them (a bare
 # "malloc(): ... corrupted" or "corrupted double-linked list" line, seen from
@@ -213,4 +309,16 @@ xen_payload() {
 
 @test "xen: create -p, -c, -F, reboot, shutdown -a -w and on_reboot=rename-restart through libxl" {
 	xen_payload checks_creates creates
+}
+
+@test "xen: vcpu-set, block-attach/-list/-detach, network-attach/-list/-detach and cd-insert through libxl" {
+	xen_payload checks_devices devices
+}
+
+@test "xen: save and restore through libxl in xl's file format: the guest carries on; xl reads xlc's files and xlc xl's" {
+	xen_payload checks_saverestore saverestore
+}
+
+@test "xen: live migration with xl's protocol to this host: the guest carries on; xl and xlc at either end; a cut transport" {
+	xen_payload checks_migrate migrate
 }

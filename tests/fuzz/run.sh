@@ -25,6 +25,9 @@ for target in "$@"; do
 		done ;;
 	fuzz_virtio)
 		XLC_FUZZ_SEEDS="${corpus}" "${bin}" ;;
+	fuzz_savefile) # a header as xl writes it, around a small config
+		{ printf 'Xen saved domain, xl format\n \0 \r\4\3\2\1\3\0\0\0\0\0\0\0\23\0\0\0'
+		  printf '\17\0\0\0{"c_info": {}}\0'; } >"${corpus}/seed-xl" ;;
 	esac
 	log=build/fuzz/${target}.log
 	"${bin}" -max_total_time="${seconds}" -max_len=4096 -timeout=10 \

@@ -189,6 +189,204 @@ timeout -k 10 60 xlc destroy g7 || diagnose "destroy g7" g7
 for d in $(timeout -k 10 30 xl list | awk '/^g7-/ { print $1 }'); do timeout -k 10 60 xl destroy "$d"; done
 }
 
+# Runs a shell command line in the guest through xlc console; its output in $1.out.
+in_guest() { # name seconds command
+	(sleep 3; printf '%s\n' "$3"; sleep "$2"; printf '\035'; sleep 60) >"$1.fifo" &
+	feeder=$!
+	timeout -k 10 $(($2 + 30)) xlc console "$1" <"$1.fifo" >"$1.out" 2>&1
+	kill $feeder 2>/dev/null
+}
+
+# vcpu-set, block-*, network-* and cd-insert on a running PV guest, through libxl.
+part_devices() {
+step "devices"
+mkfifo g8.fifo
+cfg g8 shell 'vcpus = 1
+maxvcpus = 2'
+timeout -k 10 120 xlc create -q g8.cfg && echo "CHECK create g8 ok" || diagnose "create g8" g8
+console_for g8 25
+grep -q XLC-GUEST-READY g8.console || diagnose "g8 did not boot" g8
+# vCPUs: a PV guest's kernel makes vCPU 1 present when Xen says it is
+# available, and onlining it is up to the guest's udev (here, by hand); taking
+# it away offlines it in the kernel. Xen's count of online vCPUs follows.
+xl_vcpus() { xl list g8 | awk 'NR == 2 { print $4 }'; }
+xlc vcpu-set g8 2 && echo "CHECK vcpu-set 2 ok"
+in_guest g8 6 'i=0; while [ "$(cat /sys/devices/system/cpu/present)" != 0-1 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; echo 1 >/sys/devices/system/cpu/cpu1/online; echo XLC-CPUS-$((40+2)) $(cat /sys/devices/system/cpu/online)'
+grep -o 'XLC-CPUS-42 .*' g8.out | tr -d '\r' | sed 's/^/CHECK guest /'
+i=0
+while [ "$(xl_vcpus)" != 2 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+echo "CHECK vcpus after set 2: $(xl_vcpus)"
+# More than the host's CPUs: xl's refusal; with -i, more than maxvcpus: libxl's.
+xlc vcpu-set g8 3 2>&1 | head -1 | sed 's/^/CHECK vcpu-set above host: /'
+xlc vcpu-set -i g8 3 2>&1 | head -1 | sed 's/^/CHECK vcpu-set above max: /'
+xlc vcpu-set g8 1 && echo "CHECK vcpu-set 1 ok"
+i=0
+while [ "$(xl_vcpus)" != 1 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+echo "CHECK vcpus after set 1: $(xl_vcpus)"
+in_guest g8 5 'echo XLC-CPUS-$((40+2)) $(cat /sys/devices/system/cpu/online)'
+grep -o 'XLC-CPUS-42 .*' g8.out | tr -d '\r' | sed 's/^/CHECK guest after set 1 /'
+xlc vcpu-set g8 x 2>&1 | sed 's/^/CHECK vcpu-set bad: /'
+# A raw image: attached, written by the guest, detached; the bytes are on the host.
+truncate -s 16M d1.img
+xlc block-attach g8 format=raw,vdev=xvdb,access=rw,target=/payload/d1.img &&
+	echo "CHECK block-attach ok" || diagnose "block-attach" g8
+xlc block-list g8 | sed 's/^/CHECK xlc-block-list /'
+xl block-list g8 | sed 's/^/CHECK xl-block-list /'
+xlc block-attach g8 format=raw,vdev=xvdb,access=rw,target=/payload/d1.img 2>&1 | head -1 |
+	sed 's/^/CHECK block-attach again: /'
+in_guest g8 8 'i=0; while [ ! -e /sys/block/xvdb ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i+1)); done; printf XLC-WRITTEN-BY-GUEST | dd of=/dev/xvdb conv=fsync 2>/dev/null; echo XLC-DISK-$((40+2)) $(cat /sys/block/xvdb/size)'
+grep -o 'XLC-DISK-42 [0-9]*' g8.out | sed 's/^/CHECK guest /'
+xlc block-detach g8 xvdb && echo "CHECK block-detach ok" || diagnose "block-detach" g8
+echo "CHECK image holds: $(head -c 20 d1.img)"
+xlc block-detach g8 xvdb 2>&1 | sed 's/^/CHECK block-detach again: /'
+xlc block-list g8 | awk 'NR > 1' | wc -l | sed 's/^/CHECK disks after detach: /'
+# A NIC on a bridge: the guest pings dom0 through it; detached, its vif goes.
+ip link add xenbr0 type bridge && ip addr add 10.9.8.1/24 dev xenbr0 && ip link set xenbr0 up
+xlc network-attach g8 bridge=xenbr0 mac=00:16:3e:4a:00:42 &&
+	echo "CHECK network-attach ok" || diagnose "network-attach" g8
+xlc network-list g8 | sed 's/^/CHECK xlc-network-list /'
+xl network-list g8 | sed 's/^/CHECK xl-network-list /'
+id=$(xl domid g8)
+ls /sys/class/net | grep -q "^vif$id\.0$" && echo "CHECK vif$id.0 is up in dom0"
+in_guest g8 12 'i=0; while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i+1)); done; ip addr add 10.9.8.2/24 dev eth0; ip link set eth0 up; echo XLC-MAC-$((40+2)) $(cat /sys/class/net/eth0/address); ping -c 2 -W 3 10.9.8.1 >/dev/null && echo XLC-PING-$((40+2))'
+grep -o 'XLC-MAC-42 [0-9a-f:]*' g8.out | sed 's/^/CHECK guest /'
+grep -q XLC-PING-42 g8.out && echo "CHECK guest pinged dom0 through xenbr0"
+xlc network-detach g8 00:16:3e:4a:00:42 && echo "CHECK network-detach ok" || diagnose "network-detach" g8
+ls /sys/class/net | grep -q "^vif$id\.0$" || echo "CHECK vif$id.0 gone"
+xlc network-detach g8 00:16:3e:4a:00:42 2>&1 | sed 's/^/CHECK network-detach again: /'
+xlc network-attach g8 bridge=nosuchbr 2>&1 | head -1 | sed 's/^/CHECK network-attach bad bridge: /'
+xlc network-list g8 | awk 'NR > 1' | wc -l | sed 's/^/CHECK nics after: /'
+# cd-insert: a PV guest has no cdrom drive whose medium can change.
+xlc cd-insert g8 hdc /payload/d1.img 2>&1 | sed 's/^/CHECK cd-insert pv: /'
+xlc cd-insert g8 hdc /nonexistent.iso 2>&1 | sed 's/^/CHECK cd-insert missing: /'
+timeout -k 10 60 xlc destroy g8 || diagnose "destroy g8" g8
+}
+
+# save and restore through libxl, in xl's file format: the guest carries on
+# (same boot, its counter further on), and xl and xlc read each other's files.
+guest_says() { # name tag: the words after XLC-<tag>-42 in the guest's last output
+	grep -o "XLC-$2-42 .*" "$1.out" | tr -d '\r' | head -1 | cut -d' ' -f2-
+}
+part_saverestore() {
+step "save/restore"
+mkfifo g9.fifo
+cfg g9 shell
+timeout -k 10 120 xlc create -q g9.cfg || diagnose "create g9" g9
+console_for g9 25
+grep -q XLC-GUEST-READY g9.console || diagnose "g9 did not boot" g9
+in_guest g9 4 '(i=0; while :; do i=$((i+1)); echo $i >/tmp/count; sleep 1; done) & sleep 2; echo XLC-BOOT-$((40+2)) $(cat /proc/sys/kernel/random/boot_id) $(cat /tmp/count)'
+set -- $(guest_says g9 BOOT)
+boot=$1 count=$2
+echo "CHECK before save: boot ${boot:+known} count ${count:+known}"
+timeout -k 10 300 xlc save g9 /payload/g9.save 2>&1 | sed 's/^/CHECK save: /'
+xl list | grep -q '^g9 ' || echo "CHECK g9 gone after save"
+head -c 27 /payload/g9.save | sed 's/^/CHECK save file: /'; echo
+echo "CHECK save file mode $(stat -c %a /payload/g9.save)"
+timeout -k 10 300 xlc restore /payload/g9.save 2>&1 | sed 's/^/CHECK restore: /'
+wait_list g9 present 60 && echo "CHECK g9 back"
+sleep 3
+in_guest g9 4 'echo XLC-AFTER-$((40+2)) $(cat /proc/sys/kernel/random/boot_id) $(cat /tmp/count)'
+set -- $(guest_says g9 AFTER)
+[ -n "$boot" ] && [ "$1" = "$boot" ] && echo "CHECK same boot after restore"
+[ -n "$count" ] && [ "${2:-0}" -gt "$count" ] && echo "CHECK counter went on: $count then $2"
+grep -E 'has suspended|is gone|watching' "$XLC_LOG_DIR/xlc-g9.log" | sed 's/^.*xlc-monitor/CHECK monitor/'
+timeout -k 10 60 xlc restore /payload/g9.save 2>&1 | tail -1 | sed 's/^/CHECK restore twice: /'
+# dom0's files are in its RAM: keep the cut copies for later, and no save for long.
+head -c 100 /payload/g9.save >cut.save
+head -c 2000000 /payload/g9.save >cut2.save
+rm -f /payload/g9.save
+# save -c: a checkpoint; the guest runs on.
+timeout -k 10 300 xlc save -c g9 /payload/g9c.save >/dev/null 2>&1 && echo "CHECK save -c ok"
+rm -f /payload/g9c.save
+xl list g9 | awk 'NR == 2 { print "CHECK after save -c: " $5 }'
+# xl restores xlc's file, and xlc restores xl's.
+timeout -k 10 300 xlc save g9 /payload/g9b.save >/dev/null 2>&1
+xl restore /payload/g9b.save >/dev/null 2>&1 && echo "CHECK xl restores xlc's file"
+rm -f /payload/g9b.save
+timeout -k 10 300 xl save g9 /payload/g9x.save >/dev/null 2>&1
+timeout -k 10 300 xlc restore /payload/g9x.save >/dev/null 2>&1 && echo "CHECK xlc restores xl's file"
+rm -f /payload/g9x.save
+in_guest g9 4 'echo XLC-LAST-$((40+2)) $(cat /proc/sys/kernel/random/boot_id)'
+[ -n "$boot" ] && [ "$(guest_says g9 LAST)" = "$boot" ] && echo "CHECK same boot after xl and xlc"
+timeout -k 10 60 xlc destroy g9 || diagnose "destroy g9" g9
+# Files that are not saves, or cut short: refused, nothing left behind.
+timeout -k 10 60 xlc restore g9.cfg 2>&1 | tail -1 | sed 's/^/CHECK restore not a save: /'
+timeout -k 10 60 xlc restore cut.save 2>&1 | tail -1 | sed 's/^/CHECK restore cut: /'
+timeout -k 10 120 xlc restore cut2.save 2>&1 | tail -1 | sed 's/^/CHECK restore cut stream: /'
+xl list | awk 'NR > 1' | wc -l | sed 's/^/CHECK domains left: /'
+timeout -k 10 60 xlc save nosuch x.save 2>&1 | sed 's/^/CHECK save nosuch: /'
+[ -e x.save ] || echo "CHECK no file for nosuch"
+}
+
+# Live migration of a PVH guest to this same host, through a stand-in for
+# ssh, with xl's protocol: the guest arrives on the same boot, the source is gone; xl
+# receives from xlc and xlc from xl; a transport that breaks mid-stream
+# leaves the guest running at the source and nothing at the destination.
+part_migrate() {
+step "migrate"
+mkfifo g10.fifo
+cat >fakessh <<'SH'
+#!/bin/sh
+# fakessh HOST COMMAND...: runs COMMAND here, as ssh would there.
+shift
+exec "$@"
+SH
+cat >cutssh <<'SH'
+#!/bin/sh
+# cutssh HOST COMMAND...: the stream is cut after 4 MB.
+shift
+head -c 4000000 | "$@"
+SH
+chmod +x fakessh cutssh
+# PVH: Xen under QEMU has no log-dirty mode for PV guests ("Failed to enable
+# logdirty: 95"), so no live migration of them, for xl either; PVH has one
+# (TCG's SVM with NPT). tsc_mode native: TCG's SVM cannot intercept RDTSCP.
+cfg g10 shell 'type = "pvh"
+tsc_mode = "native"'
+timeout -k 10 120 xlc create -q g10.cfg || diagnose "create g10" g10
+console_for g10 25
+grep -q XLC-GUEST-READY g10.console || diagnose "g10 did not boot" g10
+in_guest g10 4 '(i=0; while :; do i=$((i+1)); echo $i >/tmp/count; sleep 1; done) & sleep 2; echo XLC-BOOT-$((40+2)) $(cat /proc/sys/kernel/random/boot_id) $(cat /tmp/count)'
+set -- $(guest_says g10 BOOT)
+boot=$1 count=$2
+echo "CHECK before migrate: boot ${boot:+known} count ${count:+known}"
+id=$(xl domid g10)
+timeout -k 10 300 xlc migrate -s /payload/fakessh g10 localhost >mig.out 2>&1
+echo "CHECK migrate: exit $?"
+sed 's/^/CHECK migrate says: /' mig.out
+newid=$(xl domid g10 2>/dev/null)
+[ -n "$newid" ] && [ "$newid" != "$id" ] && echo "CHECK g10 runs as a new domain"
+xl list | grep -qE '^g10--(incoming|migratedaway) ' || echo "CHECK no --incoming or --migratedaway left"
+in_guest g10 4 'echo XLC-AFTER-$((40+2)) $(cat /proc/sys/kernel/random/boot_id) $(cat /tmp/count)'
+set -- $(guest_says g10 AFTER)
+[ -n "$boot" ] && [ "$1" = "$boot" ] && echo "CHECK same boot after migrate"
+[ -n "$count" ] && [ "${2:-0}" -gt "$count" ] && echo "CHECK counter went on: $count then $2"
+# xl at the far end of xlc's migrate, then xlc at the far end of xl's.
+cat >xlssh <<'SH'
+#!/bin/sh
+shift
+shift # "xlc"
+exec xl "$@"
+SH
+chmod +x xlssh
+timeout -k 10 300 xlc migrate -s /payload/xlssh g10 localhost >/dev/null 2>&1 && echo "CHECK xl received from xlc"
+timeout -k 10 300 xl migrate -s "" g10 "xlc migrate-receive" >/dev/null 2>&1 && echo "CHECK xlc received from xl"
+in_guest g10 4 'echo XLC-LAST-$((40+2)) $(cat /proc/sys/kernel/random/boot_id)'
+[ -n "$boot" ] && [ "$(guest_says g10 LAST)" = "$boot" ] && echo "CHECK same boot after xl and xlc"
+# The transport breaks mid-stream: the guest runs on here, nothing is left there.
+id=$(xl domid g10)
+timeout -k 10 300 xlc migrate -s /payload/cutssh g10 localhost >cut.out 2>&1
+echo "CHECK cut migrate: exit $?"
+sed 's/^/CHECK cut migrate says: /' cut.out
+[ "$(xl domid g10 2>/dev/null)" = "$id" ] && echo "CHECK g10 still here as $id"
+xl list g10 | awk 'NR == 2 { print "CHECK g10 state after cut: " $5 }'
+xl list | grep -qE '^g10--' || echo "CHECK nothing left at the destination"
+in_guest g10 4 'echo XLC-CUT-$((40+2)) $(cat /proc/sys/kernel/random/boot_id)'
+[ -n "$boot" ] && [ "$(guest_says g10 CUT)" = "$boot" ] && echo "CHECK same boot after the cut"
+timeout -k 10 60 xlc migrate g10 2>&1 | sed 's/^/CHECK migrate usage: /' | head -1
+timeout -k 10 60 xlc destroy g10 || diagnose "destroy g10" g10
+}
+
 # Bad input, -v, and create -n against xl -N over the corpus.
 part_errors() {
 # Bad input: each a clear line, nothing created.

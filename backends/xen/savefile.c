@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/* xl's save-file header: written by save, read (from anywhere) by restore. */
+#include "backends/xen/savefile.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "lib/util.h"
+
+static const char savefile_magic[32] = "Xen saved domain, xl format\n \0 \r";
+#define SAVEFILE_BYTEORDER 0x01020304u
+
+/* The fields in the host's byte order, which xl's byteorder word records. */
+static void put_u32(unsigned char *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+unsigned char *savefile_header_build(const char *config, size_t *len)
+{
+	uint32_t config_len = (uint32_t)strlen(config) + 1;
+	unsigned char *b;
+
+	*len = SAVEFILE_HEADER_SIZE + 4 + config_len;
+	b = xcalloc(1, *len);
+	memcpy(b, savefile_magic, 32);
+	put_u32(b + 32, SAVEFILE_BYTEORDER);
+	put_u32(b + 36, SAVEFILE_FLAG_STREAMV2 | SAVEFILE_FLAG_JSON);
+	put_u32(b + 40, 0);
+	put_u32(b + 44, 4 + config_len);
+	put_u32(b + 48, config_len);
+	memcpy(b + 52, config, config_len);
+	return b;
+}
+
+int savefile_header_parse(const unsigned char *hdr, struct savefile_info *info, char **err)
+{
+	uint32_t unknown;
+
+	if (memcmp(hdr, savefile_magic, 32)) {
+		*err = xstrdup("File has wrong magic number - corrupt or for a different tool?");
+		return -1;
+	}
+	if (get_u32(hdr + 32) != SAVEFILE_BYTEORDER) {
+		*err = xstrdup("File has wrong byte order");
+		return -1;
+	}
+	info->mandatory_flags = get_u32(hdr + 36);
+	info->optional_flags = get_u32(hdr + 40);
+	info->optional_data_len = get_u32(hdr + 44);
+	unknown = info->mandatory_flags & ~(SAVEFILE_FLAG_JSON | SAVEFILE_FLAG_STREAMV2);
+	if (unknown) {
+		*err = xasprintf("Savefile has mandatory flag(s) 0x%" PRIx32
+				 " which are not supported; need newer xl",
+				 unknown);
+		return -1;
+	}
+	if (info->optional_data_len > SAVEFILE_OPTDATA_MAX) {
+		*err = xasprintf("Savefile corrupt: %" PRIu32 " bytes of optional data",
+				 info->optional_data_len);
+		return -1;
+	}
+	return 0;
+}
+
+int savefile_config(const unsigned char *opt, uint32_t len, const struct savefile_info *info,
+		    char **config, char **err)
+{
+	uint32_t config_len;
+
+	*config = NULL;
+	if (!len)
+		return 0;
+	if (len < 4) {
+		*err = xstrdup("Savefile truncated.");
+		return -1;
+	}
+	config_len = get_u32(opt);
+	if (config_len > len - 4) {
+		*err = xstrdup("Savefile truncated.");
+		return -1;
+	}
+	/* xl's older files hold the config as xl.cfg text: restore then needs one given. */
+	if (!(info->mandatory_flags & SAVEFILE_FLAG_JSON))
+		return 0;
+	if (!config_len || memchr(opt + 4, '\0', config_len) != opt + 4 + config_len - 1) {
+		*err = xstrdup("Savefile corrupt: its config is not text");
+		return -1;
+	}
+	*config = xstrdup((const char *)opt + 4);
+	return 0;
+}
