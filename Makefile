@@ -78,6 +78,7 @@ BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c backends/kvm/kvm_spec.c \
 		backends/kvm/stats.c backends/xen/savefile.c
 ifeq ($(XEN),1)
 BACKEND_SRCS += backends/xen/xen.c backends/xen/xen_config.c backends/xen/xen_keys.c \
+		backends/xen/xen_keys_devices.c \
 		backends/xen/xen_monitor.c backends/xen/xen_devices.c backends/xen/xen_save.c \
 		backends/xen/xen_migrate.c
 endif
@@ -196,11 +197,11 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 
 # The xen backend's translation, with libxl's own types and JSON (no Xen needed).
 build/fuzz/fuzz_xen_config: tests/fuzz/fuzz_xen_config.c backends/xen/xen_config.c \
-			    backends/xen/xen_keys.c $(LIB_SRCS)
+			    backends/xen/xen_keys.c backends/xen/xen_keys_devices.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -DHAVE_YAJL_YAJL_VERSION_H \
 		$(shell $(PKG_CONFIG) --cflags xenlight xlutil) -o $@ $< backends/xen/xen_config.c \
-		backends/xen/xen_keys.c $(LIB_SRCS) \
+		backends/xen/xen_keys.c backends/xen/xen_keys_devices.c $(LIB_SRCS) \
 		$(shell $(PKG_CONFIG) --libs libconfuse yajl xenlight xlutil xentoollog)
 
 # xl's save-file header (restore's untrusted input); no libxl in it.

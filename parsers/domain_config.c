@@ -468,6 +468,24 @@ static void warn_ignored(const struct cfg_stmt *st, void *opaque)
 			 st->source, st->line, st->key->name, st->raw, st->key->hint);
 }
 
+/* A list of lists' strings (the grammar allows only strings in the inner lists here). */
+static void keep_lists(struct xen_setting *x, const struct cfg_value *outer)
+{
+	unsigned i, j;
+
+	if (!outer)
+		return;
+	x->nlists = outer->nitems;
+	x->lists = xcalloc(x->nlists + 1, sizeof(*x->lists));
+	for (i = 0; i < x->nlists; i++) {
+		const struct cfg_value *inner = &outer->items[i];
+
+		x->lists[i] = xcalloc(inner->nitems + 1, sizeof(**x->lists));
+		for (j = 0; j < inner->nitems; j++)
+			x->lists[i][j] = xstrdup(inner->items[j].string ? inner->items[j].string : "");
+	}
+}
+
 static void keep_xen_only(const struct cfg_stmt *st, void *opaque)
 {
 	struct loader *ld = opaque;
@@ -487,11 +505,12 @@ static void keep_xen_only(const struct cfg_stmt *st, void *opaque)
 		x->value = xstrdup(st->value);
 		return;
 	}
-	/* A list of lists (vnuma, vsnd) keeps no items: vnuma is dc->vnuma, vsnd not passed yet. */
 	x->nitems = st->key->kind == KEY_LISTS ? 0 : cfg_doc_list_len(ld->doc, st->key->name);
 	x->items = xcalloc(x->nitems + 1, sizeof(*x->items));
 	for (i = 0; i < x->nitems; i++)
 		x->items[i] = xstrdup(cfg_doc_list_item(ld->doc, st->key->name, i));
+	if (st->key->kind == KEY_LISTS)
+		keep_lists(x, cfg_doc_list(ld->doc, st->key->name));
 }
 
 struct domain_config *domain_config_load(const char *source, const char *text, size_t len,
@@ -529,7 +548,7 @@ struct domain_config *domain_config_load(const char *source, const char *text, s
 
 void domain_config_free(struct domain_config *dc)
 {
-	unsigned i;
+	unsigned i, j;
 
 	if (!dc)
 		return;
@@ -552,6 +571,9 @@ void domain_config_free(struct domain_config *dc)
 		free(dc->xen_only[i].source);
 		free(dc->xen_only[i].value);
 		strv_free(dc->xen_only[i].items);
+		for (j = 0; j < dc->xen_only[i].nlists; j++)
+			strv_free(dc->xen_only[i].lists[j]);
+		free(dc->xen_only[i].lists);
 	}
 	free(dc->xen_only);
 	vnuma_free(&dc->vnuma);

@@ -39,6 +39,8 @@ struct xen_setting {
 	char *value;  /* a scalar's decoded value, or NULL for a list */
 	char **items; /* a list's items, NULL-terminated; none for a list of lists */
 	unsigned nitems;
+	char ***lists; /* a list of lists' (vsnd): each inner list's items, NULL-terminated */
+	unsigned nlists;
 	bool kvm_honours; /* a key every backend reads (serial): no warning */
 };
 

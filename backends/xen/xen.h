@@ -22,6 +22,15 @@ void xen_disk_from_spec(const struct disk_spec *s, libxl_device_disk *d);
 void xen_nic_from_spec(const struct vif_spec *v, libxl_device_nic *n);
 /* The keys only Xen honours (dc->xen_only), as xl hands them to libxl. */
 int xen_keys_apply(const struct domain_config *dc, libxl_domain_config *d, char **err);
+/*
+ * The lists of further devices and host resources (channel, vtpm, p9,
+ * pvcalls, usbctrl, usbdev, vkb, dtdev, ioports, irqs, iomem) and rdm, as
+ * xl passes them (xen_keys_devices.c); -1 with *err.
+ */
+int xen_keys_devices(const struct domain_config *dc, libxl_domain_config *d, char **err);
+int xen_keys_rdm(const struct domain_config *dc, libxl_domain_config *d, char **err);
+/* The vfb list: a framebuffer and its keyboard per item. */
+int xen_keys_vfbs(const struct domain_config *dc, libxl_domain_config *d, char **err);
 /* A CPU list (xl.cfg's cpus= syntax) as a libxl bitmap of host CPUs; -1 with *err. */
 int cpu_bitmap(const char *list, libxl_bitmap *out, char **err);
 /* cpus / cpus_soft: one CPU list for every vCPU, or one per vCPU. */

@@ -94,6 +94,7 @@ static const struct field_key field_keys[] = {
 	FIELD("pvshim_extra", PVH, F_STR, b_info.u.pvh.pvshim_extra),
 	FIELD("firmware_override", HVM, F_STR, b_info.u.hvm.firmware),
 	FIELD("bios_path_override", HVM, F_STR, b_info.u.hvm.system_firmware),
+	FIELD("rdm_mem_boundary", HVM, F_MIB, b_info.u.hvm.rdm_mem_boundary_memkb),
 	FIELD("pae", HVM, F_BOOL, b_info.u.hvm.pae),
 	FIELD("acpi_s3", HVM, F_BOOL, b_info.u.hvm.acpi_s3),
 	FIELD("acpi_s4", HVM, F_BOOL, b_info.u.hvm.acpi_s4),
@@ -291,6 +292,8 @@ static int apply_display(struct keys *k)
 	libxl_domain_config *d = k->d;
 	long vnc = 0;
 
+	if (xen_keys_vfbs(k->dc, d, &k->err))
+		return -1;
 	if (d->c_info.type == LIBXL_DOMAIN_TYPE_HVM) {
 		libxl_vnc_info *v = &d->b_info.u.hvm.vnc;
 
@@ -303,9 +306,10 @@ static int apply_display(struct keys *k)
 	}
 	if (d->c_info.type != LIBXL_DOMAIN_TYPE_PV)
 		return 0;
+	/* A PV guest with a vfb list has its displays already: xl then skips vnc = 1. */
 	if (number_of(k, "vnc", &vnc) < 0)
 		return -1;
-	if (!vnc)
+	if (!vnc || d->num_vfbs)
 		return 0;
 	d->vfbs = xcalloc(1, sizeof(*d->vfbs));
 	d->vkbs = xcalloc(1, sizeof(*d->vkbs));
@@ -700,6 +704,34 @@ static const char *const handled_keys[] = {
 	"vif2",
 	"cpuid",
 	"vnuma", /* struct domain_config's vnuma, which xen_config.c passes */
+	/* xen_keys_devices.c's */
+	"channel",
+	"vtpm",
+	"p9",
+	"pvcalls",
+	"usbctrl",
+	"usbdev",
+	"vkb",
+	"vdispl",
+	"vsnd",
+	"vfb",
+	"seclabel",
+	"init_seclabel",
+	"device_model_stubdomain_seclabel",
+	"altp2m",
+	"vmtrace_buf_kb",
+	"vuart",
+	"gic_version",
+	"tee",
+	"ms_vm_genid",
+	"mca_caps",
+	"gfx_passthru",
+	"firmware",
+	"dtdev",
+	"ioports",
+	"irqs",
+	"iomem",
+	"rdm",
 };
 
 static bool handled(const char *key)
@@ -749,9 +781,14 @@ int xen_keys_apply(const struct domain_config *dc, libxl_domain_config *d, char 
 			goto fail;
 		}
 	}
+	/* rdm first: pci's devices take its policy. */
+	if (xen_keys_rdm(dc, d, &k.err))
+		goto fail;
 	for (i = 0; i < ARRAY_SIZE(functions); i++)
 		if (functions[i](&k))
 			goto fail;
+	if (xen_keys_devices(dc, d, &k.err))
+		goto fail;
 	return 0;
 fail:
 	*err = k.err;
