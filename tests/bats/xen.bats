@@ -208,6 +208,10 @@ checks_devices() {
 	[[ "${output}" == *"CHECK nics after: 0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK cd-insert pv: xlc: g8 is not an HVM domain"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK cd-insert missing: Cannot stat file: /nonexistent.iso"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	# A channel and a USB controller (dom0's QEMU serves them), a keyboard and a
+	# PV calls interface: xlc's guest has xl's devices.
+	[[ "${output}" =~ CHECK\ g11\ devices\ as\ xl.s:\ \{\"channels\":\[\{[^]]*\"name\":\"org.xlc.test.0\"[^]]*\}\],\"usbctrls\":\[\{[^]]*\"type\":\"qusb\" ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" =~ CHECK\ g12\ devices\ as\ xl.s:\ \{\"pvcallsifs\":\[\{[^]]*\"backend_domname\":\"Domain-0\"[^]]*\}\],\"vkbs\":\[\{[^]]*\"unique_id\":\"K0\" ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 }
 
 checks_saverestore() {
@@ -311,7 +315,7 @@ xen_payload() {
 	xen_payload checks_creates creates
 }
 
-@test "xen: vcpu-set, block-attach/-list/-detach, network-attach/-list/-detach and cd-insert through libxl" {
+@test "xen: vcpu-set, block-/network-attach/-list/-detach, cd-insert; channel, usbctrl, vkb, pvcalls as xl's" {
 	xen_payload checks_devices devices
 }
 

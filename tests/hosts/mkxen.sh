@@ -17,7 +17,9 @@ debs="${CACHE}/debs"
 mkdir -p "${out}" "${debs}"
 # Packages inside dom0; the Xen tools come from apt inside the chroot so that
 # they match the host's libxen-dev (bookworm-security has the newer build).
-DOM0_PACKAGES="xen-utils-4.17 xen-utils-common xenstore-utils kmod iproute2 procps busybox bridge-utils libconfuse2 libyajl2 libncursesw6 jq"
+# qemu-system-xen: the device model libxl starts for a PV guest's channels,
+# USB controllers, 9pfs shares and vTPM-less consoles, as on a real dom0.
+DOM0_PACKAGES="xen-utils-4.17 xen-utils-common xenstore-utils kmod iproute2 procps busybox bridge-utils libconfuse2 libyajl2 libncursesw6 jq qemu-system-xen"
 # loop: the block hotplug script attaches file images (block-attach) through it.
 XEN_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback tun bridge loop"
 
@@ -39,7 +41,8 @@ cp "${kdir}/boot/vmlinuz-${krel}" "${out}/vmlinuz"
 
 # The rootfs: debootstrap from the mirror apt already uses, then the tools.
 rootfs="${CACHE}/hosts/xen-rootfs"
-if [ ! -f "${rootfs}/.done" ]; then
+# .done holds the package list the rootfs was made with: another list makes it anew.
+if [ "$(cat "${rootfs}/.done" 2>/dev/null)" != "${DOM0_PACKAGES}" ]; then
 	rm -rf "${rootfs}"
 	mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null ||
 		true)
@@ -56,7 +59,7 @@ if [ ! -f "${rootfs}/.done" ]; then
 	chroot "${rootfs}" apt-get clean
 	rm -rf "${rootfs}"/var/lib/apt/lists/* "${rootfs}"/usr/share/doc "${rootfs}"/usr/share/man \
 		"${rootfs}"/usr/share/locale
-	touch "${rootfs}/.done"
+	echo "${DOM0_PACKAGES}" >"${rootfs}/.done"
 fi
 
 root="${out}/root"
