@@ -263,8 +263,8 @@ static int pvcalls(struct devs *v)
 	for (v->item = 0; v->item < v->s->nitems; v->item++) {
 		libxl_device_pvcallsif *p = &d->pvcallsifs[d->num_pvcallsifs++];
 
+		/* xl's 4.17 numbers these not (xl -N shows no devid): libxl does. */
 		libxl_device_pvcallsif_init(p);
-		p->devid = (libxl_devid)v->item;
 		if (each_token(v, p, pvcalls_token))
 			return -1;
 	}
@@ -796,8 +796,8 @@ static int rdm(struct devs *v)
 	}
 	/* xl writes these into the union whatever the type; only HVM has them. */
 	if (v->d->c_info.type == LIBXL_DOMAIN_TYPE_HVM) {
+		/* Only a strategy parses (see above): the policy stays libxl's default. */
 		v->d->b_info.u.hvm.rdm.strategy = r.strategy;
-		v->d->b_info.u.hvm.rdm.policy = r.policy;
 	}
 	return 0;
 }
