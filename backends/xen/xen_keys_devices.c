@@ -229,8 +229,8 @@ static int p9s(struct devs *v)
 	for (v->item = 0; v->item < v->s->nitems; v->item++) {
 		libxl_device_p9 *p = &d->p9s[d->num_p9s++];
 
+		/* xl 4.17 leaves a share's devid to libxl (xl -N shows none). */
 		libxl_device_p9_init(p);
-		p->devid = (libxl_devid)v->item;
 		if (each_token(v, p, p9_token))
 			return -1;
 		if (!p->path || !p->security_model || !p->tag)
@@ -263,8 +263,8 @@ static int pvcalls(struct devs *v)
 	for (v->item = 0; v->item < v->s->nitems; v->item++) {
 		libxl_device_pvcallsif *p = &d->pvcallsifs[d->num_pvcallsifs++];
 
-		/* xl's 4.17 numbers these not (xl -N shows no devid): libxl does. */
 		libxl_device_pvcallsif_init(p);
+		p->devid = (libxl_devid)v->item;
 		if (each_token(v, p, pvcalls_token))
 			return -1;
 	}

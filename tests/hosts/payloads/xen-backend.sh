@@ -439,7 +439,7 @@ xl list | grep -c -E '^(bad1|bad2) ' | sed 's/^/CHECK bad domains left: /'
 # create -n: libxl's JSON from xlc equals xl -N create's, config by config.
 step "create -n"
 # Configs with keys only Xen honours (vnc, serial, boot...) are compared too.
-same=0 differ=0 skipped=0 xlc_rejects=0
+same=0 differ=0 skipped=0 xlc_rejects=0 declared=0
 for f in /payload/corpus/*.cfg; do
 	# Corpus files that only exercise the grammar name no kernel: give both one.
 	set --
@@ -462,6 +462,10 @@ for f in /payload/corpus/*.cfg; do
 	fi
 	if [ "$(jq -S 'del(.c_info.uuid)' xl.json)" = "$(jq -S 'del(.c_info.uuid)' xlc.json)" ]; then
 		same=$((same + 1))
+	elif grep -q '^# xen: json-differs:' "$f"; then
+		# A difference the corpus file explains (an xl bug xlc does not copy).
+		declared=$((declared + 1))
+		echo "CHECK declared difference: $f"
 	else
 		differ=$((differ + 1))
 		echo "CHECK json differs: $f"
@@ -470,7 +474,7 @@ for f in /payload/corpus/*.cfg; do
 		diff a.json b.json | head -10
 	fi
 done
-echo "CHECK json same=$same differ=$differ skipped=$skipped xlc_rejects=$xlc_rejects"
+echo "CHECK json same=$same differ=$differ skipped=$skipped xlc_rejects=$xlc_rejects declared=$declared"
 }
 
 # Each argument names a part; the Xen suite boots one host per group of parts.
