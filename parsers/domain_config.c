@@ -482,7 +482,8 @@ static void keep_lists(struct xen_setting *x, const struct cfg_value *outer)
 
 		x->lists[i] = xcalloc(inner->nitems + 1, sizeof(**x->lists));
 		for (j = 0; j < inner->nitems; j++)
-			x->lists[i][j] = xstrdup(inner->items[j].string ? inner->items[j].string : "");
+			x->lists[i][j] =
+				xstrdup(inner->items[j].string ? inner->items[j].string : "");
 	}
 }
 
