@@ -49,6 +49,21 @@ teardown() { teardown_sandbox; }
 	[ "${n}" -ge 6 ]
 }
 
+@test "golden: the xen backend refuses each xen-fail/*.cfg with its one-line error, as xl does" {
+	cd "${TESTS_DIR}/golden/xen-fail"
+	"${XLC}" -b xen create -nq ../xen/vkb.cfg 2>/dev/null | grep -q '"vkbs": \[' ||
+		skip "xlc built without the xen backend"
+	n=0
+	for cfg in *.cfg; do
+		"${XLC}" -b xen create -nq "${cfg}" >"${SANDBOX}/out" 2>"${SANDBOX}/err" && status=0 || status=$?
+		[ "${status}" -eq 1 ] || { echo "${cfg}: exit ${status}"; return 1; }
+		[ ! -s "${SANDBOX}/out" ] || { echo "${cfg}: wrote to stdout"; return 1; }
+		diff -u "${cfg%.cfg}.err" "${SANDBOX}/err" || { echo "${cfg}: message differs"; return 1; }
+		n=$((n + 1))
+	done
+	[ "${n}" -ge 6 ]
+}
+
 @test "golden: every fail/*.cfg exits 1 with its one-line error" {
 	cd "${TESTS_DIR}/golden/fail"
 	n=0
