@@ -226,7 +226,7 @@ extern const struct backend_ops xen_backend;
  * xlc (backends/xen/xen_monitor.c). Returns the exit status.
  */
 #define XEN_MONITOR_ARG "--xen-monitor"
-int xen_monitor_main(const char *domid_arg);
+int xen_monitor_main(const struct xlc_conf *conf, const char *domid_arg);
 #endif
 
 /*

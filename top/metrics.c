@@ -31,12 +31,12 @@
 /* The exposition of one sample into out; -1 with *err. */
 static int take(struct strbuf *out, char **err)
 {
-	const struct backend_ops *be = sample_backend(err);
+	struct sampler src;
 	struct sample s;
 
-	if (!be || sample_take(be, &s, err))
+	if (sampler_init(&src, global.backend, &xlc_config, err) || sample_take(&src, &s, err))
 		return -1;
-	prom_render(&s, be->name, out);
+	prom_render(&s, src.be->name, out);
 	sample_free(&s);
 	return 0;
 }

@@ -5,28 +5,29 @@
 #include <string.h>
 
 #include "lib/util.h"
-#include "xlc/xlc.h"
 
-const struct backend_ops *sample_backend(char **err)
+int sampler_init(struct sampler *src, const char *backend, const struct xlc_conf *conf, char **err)
 {
-	const struct backend_ops *be;
 	const char *why;
 
-	be = backend_select(global.backend, &xlc_config, &why, err);
-	if (be && !be->stats) {
+	src->conf = conf;
+	src->be = backend_select(backend, conf, &why, err);
+	if (!src->be)
+		return -1;
+	if (!src->be->stats) {
 		*err = xasprintf("the %s backend cannot report statistics in this build of xlc",
-				 be->name);
-		return NULL;
+				 src->be->name);
+		return -1;
 	}
-	return be;
+	return 0;
 }
 
-int sample_take(const struct backend_ops *be, struct sample *s, char **err)
+int sample_take(const struct sampler *src, struct sample *s, char **err)
 {
 	struct timespec ts;
 
 	memset(s, 0, sizeof(*s));
-	if (be->stats(&xlc_config, &s->host, &s->doms, &s->n, err))
+	if (src->be->stats(src->conf, &s->host, &s->doms, &s->n, err))
 		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	s->t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;

@@ -20,15 +20,21 @@ struct sample {
 	bool valid;
 };
 
+/* Where samples come from: a backend, and the host settings it reads. */
+struct sampler {
+	const struct backend_ops *be;
+	const struct xlc_conf *conf;
+};
+
 /*
- * The backend samples come from, chosen as every command chooses it (-b,
- * $XLC_BACKEND, xlc.conf, the host); NULL with *err when there is none or it
- * cannot report statistics. For top and metrics alike.
+ * The backend named (or NULL: $XLC_BACKEND, xlc.conf, the host), chosen as
+ * every command chooses it; -1 with *err when there is none or it cannot
+ * report statistics. For top and metrics alike.
  */
-const struct backend_ops *sample_backend(char **err);
+int sampler_init(struct sampler *src, const char *backend, const struct xlc_conf *conf, char **err);
 
 /* Takes a sample through the backend; -1 with *err. */
-int sample_take(const struct backend_ops *be, struct sample *s, char **err);
+int sample_take(const struct sampler *src, struct sample *s, char **err);
 void sample_free(struct sample *s);
 
 /* The same domain in an older sample (same id and name), or NULL. */

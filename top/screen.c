@@ -18,7 +18,6 @@
 #include "top/sample.h"
 #include "top/top.h"
 #include "lib/util.h"
-#include "xlc/xlc.h"
 
 #define HISTORY 16
 /* The summary: the clock and version, the domain counts, memory and CPUs. */
@@ -37,7 +36,7 @@ struct history {
 };
 
 struct screen {
-	const struct backend_ops *be;
+	const struct sampler *src;
 	struct top_opts *o;
 	struct sample cur, prev;
 	struct history *hist;
@@ -156,7 +155,7 @@ static bool resample(struct screen *s)
 	struct sample next;
 	char *err = NULL;
 
-	if (sample_take(s->be, &next, &err)) {
+	if (sample_take(s->src, &next, &err)) {
 		free(s->error);
 		s->error = err;
 		return false;
@@ -499,9 +498,9 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int top_screen(const struct backend_ops *be, struct top_opts *o)
+int top_screen(const struct sampler *src, struct top_opts *o)
 {
-	struct screen s = { .be = be, .o = o };
+	struct screen s = { .src = src, .o = o };
 	double next = 0;
 	long done = 0;
 	unsigned i;

@@ -195,7 +195,7 @@ static void print_json(const struct top_opts *o, const struct sample *cur,
 }
 
 /* Batch and export modes: sample, print, sleep, until the iterations run out. */
-static int run_plain(const struct backend_ops *be, const struct top_opts *o)
+static int run_plain(const struct sampler *src, const struct top_opts *o)
 {
 	struct sample prev = { 0 }, cur = { 0 };
 	char *err = NULL;
@@ -203,7 +203,7 @@ static int run_plain(const struct backend_ops *be, const struct top_opts *o)
 
 	/* Machines get a right CPU(%) from the first record: a priming sample. */
 	if (o->mode != TOP_BATCH) {
-		if (sample_take(be, &prev, &err))
+		if (sample_take(src, &prev, &err))
 			goto fail;
 		if (!top_sleep(o->delay < 1 ? o->delay : 1))
 			goto out;
@@ -211,7 +211,7 @@ static int run_plain(const struct backend_ops *be, const struct top_opts *o)
 	if (o->mode == TOP_CSV)
 		printf("%s\n", csv_columns);
 	for (;;) {
-		if (sample_take(be, &cur, &err))
+		if (sample_take(src, &cur, &err))
 			goto fail;
 		if (o->mode == TOP_BATCH)
 			print_batch(o, &cur, &prev);
@@ -269,7 +269,7 @@ int main_top(int argc, char **argv)
 	char *cerr = NULL;
 	const struct command *c = command_find("top", &cerr);
 	struct top_opts o = { .mode = TOP_SCREEN, .delay = 3, .sort = F_NAME };
-	const struct backend_ops *be;
+	struct sampler src;
 	char *err = NULL;
 	unsigned long iters;
 	int opt, f;
@@ -327,8 +327,7 @@ int main_top(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error(c, "unexpected argument '%s'", argv[optind]);
-	be = sample_backend(&err);
-	if (!be) {
+	if (sampler_init(&src, global.backend, &xlc_config, &err)) {
 		xlc_warn("%s", err);
 		free(err);
 		return EXIT_FAIL;
@@ -339,6 +338,6 @@ int main_top(int argc, char **argv)
 	if (o.mode == TOP_SCREEN && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
 		o.mode = TOP_BATCH;
 	if (o.mode == TOP_SCREEN)
-		return top_screen(be, &o);
-	return run_plain(be, &o);
+		return top_screen(&src, &o);
+	return run_plain(&src, &o);
 }

@@ -22,7 +22,7 @@ struct top_opts {
 /* The domains of cur in display order (sorted, filtered); returns how many. */
 int top_order(struct table *t, const struct top_opts *o, struct domain_stats ***order);
 
-int top_screen(const struct backend_ops *be, struct top_opts *o);
+int top_screen(const struct sampler *src, struct top_opts *o);
 /* Sleeps for seconds unless a signal ends the wait; false when it should stop. */
 bool top_sleep(double seconds);
 

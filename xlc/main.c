@@ -105,7 +105,7 @@ int main(int argc, char **argv)
 			free(err);
 			return EXIT_FAIL;
 		}
-		ret = xen_monitor_main(argv[2]);
+		ret = xen_monitor_main(&xlc_config, argv[2]);
 		xlc_conf_free(&xlc_config);
 		return ret;
 	}

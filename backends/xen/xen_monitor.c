@@ -26,7 +26,6 @@
 
 #include "backends/xen/xen.h"
 #include "lib/util.h"
-#include "xlc/xlc.h"
 
 #define NO_DOMID ((uint32_t)INVALID_DOMID)
 
@@ -263,7 +262,7 @@ out_log:
 	return rc;
 }
 
-int xen_monitor_main(const char *domid_arg)
+int xen_monitor_main(const struct xlc_conf *conf, const char *domid_arg)
 {
 	libxl_domain_config d;
 	unsigned long domid;
@@ -286,7 +285,7 @@ int xen_monitor_main(const char *domid_arg)
 			 XEN_MONITOR_ARG);
 		goto out;
 	}
-	ctx = xen_ctx(&xlc_config, &err);
+	ctx = xen_ctx(conf, &err);
 	if (!ctx) {
 		xlc_warn("%s", err);
 		goto out;
