@@ -94,6 +94,7 @@ MACHINE_SRCS := $(VMM_DIR)/machine/machine.c $(VMM_DIR)/machine/vm.c $(VMM_DIR)/
 		$(VMM_DIR)/machine/boot.c $(VMM_DIR)/machine/acpi.c $(VMM_DIR)/machine/aml.c \
 		$(VMM_DIR)/devices/serial.c $(VMM_DIR)/devices/i8042.c $(VMM_DIR)/devices/rtc.c \
 		$(VMM_DIR)/devices/pvpanic.c $(VMM_DIR)/devices/pm.c $(VMM_DIR)/devices/cf9.c \
+		$(VMM_DIR)/devices/cpu_hotplug.c \
 		$(VIRTIO_SRCS)
 VMM_PROG_SRCS := $(VMM_DIR)/supervisor.c $(VMM_DIR)/control.c $(VMM_DIR)/guest.c \
 		 $(VMM_DIR)/host.c $(VMM_DIR)/tap.c $(VMM_DIR)/sandbox.c $(VMM_DIR)/seccomp.c \
@@ -224,7 +225,7 @@ fuzz: fuzz-bins
 
 # The guest kit: freestanding bzImage guests, one VMM behaviour each.
 KIT_GUESTS := hello poweroff reboot triplefault madt cmos serialirq spin echo blk net keyboard \
-	      button hostile balloon
+	      button hostile balloon cpuhp
 KIT_DIR := tests/guests/kit
 KIT_CFLAGS := -O2 -std=gnu11 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
 	      -fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin -nostdlib -static \

@@ -37,6 +37,7 @@ enum ctl_command {
 	CTL_MEM_SET,	   /* "mem-set KIB": the balloon's target */
 	CTL_MEM_MAX,	   /* "mem-max KIB": the ceiling of mem-set */
 	CTL_VCPU_PIN,	   /* "vcpu-pin N|all CPULIST": a vCPU's hard affinity */
+	CTL_VCPU_SET,	   /* "vcpu-set N": vCPUs 0..N-1 present, the others removed */
 	CTL_DEBUG_SYSCALL, /* tests: the VMM makes a system call its filter forbids */
 	CTL_NCOMMANDS,
 	CTL_UNKNOWN = CTL_NCOMMANDS,

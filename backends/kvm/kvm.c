@@ -574,22 +574,69 @@ static int kvm_op(const struct xlc_conf *conf, const char *name, enum domain_op 
 	return r ? -1 : 0;
 }
 
-static int kvm_set_memory(const struct xlc_conf *conf, const char *name, uint64_t kib, bool max,
-			  char **err)
+/* One request to a domain's VMM; its reply (if reply) is the caller's. */
+static int request(const struct xlc_conf *conf, const char *name, const char *line, char **reply,
+		   char **err)
 {
 	struct rundir rd = { 0 };
-	char *line, *reply = NULL;
+	char *text = NULL;
 	int r;
 
 	if (open_rundir(conf, &rd, err))
 		return -1;
-	line = xasprintf("%s %llu", ctl_command_name(max ? CTL_MEM_MAX : CTL_MEM_SET),
-			 (unsigned long long)kib);
-	r = rundir_request(&rd, name, line, &reply, err);
-	free(line);
-	free(reply);
+	r = rundir_request(&rd, name, line, &text, err);
 	rundir_close(&rd);
+	if (reply && !r)
+		*reply = text;
+	else
+		free(text);
 	return r ? -1 : 0;
+}
+
+static int kvm_set_memory(const struct xlc_conf *conf, const char *name, uint64_t kib, bool max,
+			  char **err)
+{
+	char *line = xasprintf("%s %llu", ctl_command_name(max ? CTL_MEM_MAX : CTL_MEM_SET),
+			       (unsigned long long)kib);
+	int r = request(conf, name, line, NULL, err);
+
+	free(line);
+	return r;
+}
+
+/*
+ * vcpu-set: the VMM adds or removes vCPUs through ACPI CPU hotplug, and the
+ * guest onlines or offlines them. More vCPUs than the host has CPUs is
+ * refused, as by xl, unless -i.
+ */
+static int kvm_set_vcpus(const struct xlc_conf *conf, const char *name, unsigned n, bool check_host,
+			 char **err)
+{
+	struct domain_info d = { 0 };
+	long host = sysconf(_SC_NPROCESSORS_ONLN);
+	char *line, *reply = NULL;
+	int r;
+
+	if (request(conf, name, ctl_command_name(CTL_INFO), &reply, err))
+		return -1;
+	r = parse_info(reply, &d);
+	free(reply);
+	if (r) {
+		*err = xasprintf("%s's VMM gave an unreadable info record", name);
+		return -1;
+	}
+	domain_info_free_one(&d);
+	if (check_host && n > (unsigned)d.vcpus && host > 0 && n > (unsigned long)host) {
+		/* xl's words, its spelling included: scripts match them. */
+		*err = xasprintf("You are overcommmitting! You have %ld physical CPUs and want %u "
+				 "vCPUs! Aborting, use --ignore-host to continue",
+				 host, n);
+		return -1;
+	}
+	line = xasprintf("%s %u", ctl_command_name(CTL_VCPU_SET), n);
+	r = request(conf, name, line, NULL, err);
+	free(line);
+	return r;
 }
 
 /* The soft affinity is Xen's scheduler's: on kvm it is refused unless left alone. */
@@ -980,6 +1027,7 @@ const struct backend_ops kvm_backend = {
 	.set_memory = kvm_set_memory,
 	.vcpu_pin = kvm_vcpu_pin,
 	.device_list = kvm_device_list,
+	.set_vcpus = kvm_set_vcpus,
 	.wait_gone = kvm_wait_gone,
 	.watch = kvm_watch,
 	.watch_wait = kvm_watch_wait,

@@ -82,6 +82,26 @@ load helper
 	[[ "${output}" == *"CHECK run dir empty"* ]]
 }
 
+# "present" follows too: the guest's kernel sees vCPUs come and go (ACPI
+# hotplug), not offline ones brought up (maxcpus=).
+@test "linux: vcpu-set adds and removes vCPUs through ACPI CPU hotplug; the guest's online CPUs follow" {
+	run_host "${TESTS_DIR}/hosts/kvm" -t 900 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" \
+		-- sh ./linux-vcpus.sh
+	echo "${output}"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"CHECK cpus cpu4 boot online=0-3 present=0-3 list=4"* ]]
+	[[ "${output}" == *"CHECK cpus cpu1 boot online=0 present=0 list=1"* ]]
+	[[ "${output}" == *"CHECK cpus cpu4 set1 online=0 present=0 list=1"* ]]
+	[[ "${output}" == *"CHECK cpus overcommit: xlc: You are overcommmitting! You have 2 physical CPUs and want 3 vCPUs! Aborting, use --ignore-host to continue exit 1"* ]]
+	[[ "${output}" == *"CHECK cpus cpu4 set3 online=0-2 present=0-2 list=3"* ]]
+	[[ "${output}" == *"CHECK cpus cpu1 set4 online=0-3 present=0-3 list=4"* ]]
+	[[ "${output}" == *"CHECK cpus too many: xlc: cpu1 has 1 to 4 vCPUs (its maxvcpus), not 5 exit 1"* ]]
+	[[ "${output}" == *"CHECK cpus none: xlc: cpu1 has 1 to 4 vCPUs (its maxvcpus), not 0 exit 1"* ]]
+	# vcpu-list: three vCPUs run or block, the removed one is offline (--p).
+	[[ "${output}" =~ CHECK\ cpus\ vcpu-list\ [-rb]{3},[-rb]{3},[-rb]{3},--p ]]
+	[[ "${output}" == *"CHECK cpus rebooted: cpus=3 list=3"* ]]
+}
+
 @test "linux: an ext4 disk from the host; the guest's synced write survives destroy and SIGKILL" {
 	run_host "${TESTS_DIR}/hosts/kvm" -t 1200 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
 		sh ./linux-disk.sh

@@ -5,6 +5,8 @@
 #   poweroff | reboot | halt    leave that way (-f), right after the marker
 #   panic                       crash the kernel (sysrq c)
 #   meminfo                     print MemTotal every second (mem-set's balloon)
+#   cpus                        print the online and present CPUs whenever they
+#                               change (vcpu-set)
 #   spin | idle                 burn one CPU / sleep, forever
 #   spin2                       burn two CPUs, forever
 #   disk                        mount /dev/vda, print /host.txt, write /guest.txt
@@ -60,6 +62,12 @@ for d in /sys/class/input/input*; do
 			echo "XLC-POWER-BUTTON" && poweroff -f) &
 	done
 done
+
+# A vCPU that vcpu-set adds arrives offline, as on any ACPI machine; user
+# space onlines it. This is the udev rule RHEL, SUSE and Ubuntu ship
+# (SUBSYSTEM=="cpu", ACTION=="add", ATTR{online}="1"); Debian needs it added.
+uevent sh -c '[ "$SUBSYSTEM" = cpu ] && [ "$ACTION" = add ] && echo 1 >"/sys$DEVPATH/online"' \
+	>/dev/null 2>&1 &
 
 # Ctrl-Alt-Del (xlc reboot) signals init, as on a distribution where
 # systemd turns it into an orderly reboot; the kernel's default would reset.
@@ -197,6 +205,15 @@ meminfo) # the balloon's effect, seen from inside: MemTotal every second
 	while :; do
 		echo "XLC-MEM total_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
 		sleep 1
+	done
+	;;
+cpus) # vcpu-set, seen from inside
+	last=""
+	while :; do
+		now="$(cat /sys/devices/system/cpu/online) present=$(cat /sys/devices/system/cpu/present)"
+		[ "${now}" = "${last}" ] || echo "XLC-CPUS online=${now}"
+		last=${now}
+		sleep 0.5
 	done
 	;;
 spin2)

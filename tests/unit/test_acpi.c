@@ -63,11 +63,11 @@ static bool contains(const uint8_t *t, size_t n, const char *s)
 int main(void)
 {
 	const struct virtio_mmio_slot slots[] = { { 0xd0000000, 16 }, { 0xd0001000, 17 } };
-	struct acpi_config cfg = { .vcpus = 4, .virtio = slots, .nvirtio = 2 };
+	struct acpi_config cfg = { .vcpus = 2, .max_vcpus = 4, .virtio = slots, .nvirtio = 2 };
 	const char *dir = getenv("ACPI_DUMP_DIR");
 	const uint8_t *xsdt, *fadt, *madt, *dsdt;
 	uint64_t a;
-	unsigned lapics = 0, i;
+	unsigned lapics = 0, capable = 0, i;
 
 	ok(acpi_build_tables(mem, sizeof(mem), BASE, &cfg) > 0, "the tables are built");
 	ok(!memcmp(mem, "RSD PTR ", 8), "the RSDP comes first");
@@ -97,9 +97,17 @@ int main(void)
 		return done_testing();
 	is_int(sum(dsdt, len_of(dsdt)), 0, "DSDT checksum");
 	is_int(sum(madt, len_of(madt)), 0, "MADT checksum");
-	for (i = 44; i < len_of(madt); i += madt[i + 1])
-		lapics += madt[i] == 0 && (madt[i + 4] & 1);
-	is_int(lapics, 4, "MADT: one enabled local APIC per vCPU");
+	for (i = 44; i < len_of(madt); i += madt[i + 1]) {
+		lapics += madt[i] == 0 && madt[i + 4] == 1;
+		capable += madt[i] == 0 && madt[i + 4] == 2;
+	}
+	is_int(lapics, 2, "MADT: one enabled local APIC per vCPU present at boot");
+	is_int(capable, 2, "MADT: one online-capable local APIC per vCPU vcpu-set may add");
+	ok(contains(dsdt, len_of(dsdt), "ACPI0007") && contains(dsdt, len_of(dsdt), "C003") &&
+		   !contains(dsdt, len_of(dsdt), "C004"),
+	   "DSDT: one processor device per possible vCPU");
+	ok(contains(dsdt, len_of(dsdt), "CSCN") && contains(dsdt, len_of(dsdt), "_EJ0"),
+	   "DSDT: the CPU hotplug scan and eject methods");
 	ok(contains(dsdt, len_of(dsdt), "_S5_"), "DSDT: _S5");
 	ok(contains(dsdt, len_of(dsdt), "LNRO0005"), "DSDT: virtio-mmio devices");
 	ok(contains(dsdt, len_of(dsdt), "VR01"), "DSDT: one device per virtio-mmio slot");
@@ -111,7 +119,7 @@ int main(void)
 		dump(dir, "apic", madt, len_of(madt));
 		dump(dir, "xsdt", xsdt, len_of(xsdt));
 	}
-	cfg.vcpus = 255;
+	cfg.vcpus = cfg.max_vcpus = 255;
 	ok(acpi_build_tables(mem, sizeof(mem), BASE, &cfg) > 0, "255 vCPUs fit below 1 MiB");
 	return done_testing();
 }

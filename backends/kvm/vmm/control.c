@@ -144,6 +144,41 @@ static bool mem_set(struct supervisor *sv, struct client *c, const char *arg)
 }
 
 /*
+ * vcpu-set N: vCPUs 0..N-1 present, the others removed (ACPI CPU hotplug:
+ * the guest onlines what comes and offlines what goes). Kept for the next
+ * boot too, as libxl keeps a domain's online vCPUs.
+ */
+static bool vcpu_set(struct supervisor *sv, struct client *c, const char *arg)
+{
+	unsigned long n;
+	char *end;
+
+	if (!arg || *arg < '0' || *arg > '9' || (n = strtoul(arg, &end, 10), *end)) {
+		reply_error(c->fd, xstrdup("vcpu-set needs a number of vCPUs"));
+		return false;
+	}
+	if (n < 1 || n > (unsigned long)sv->spec->max_vcpus) {
+		reply_error(c->fd, xasprintf("%s has 1 to %d vCPUs (its maxvcpus), not %s",
+					     sv->spec->name, sv->spec->max_vcpus, arg));
+		return false;
+	}
+	sv->spec->vcpus = (int)n;
+	if (!sv->boot.pid || !sv->boot.ready) {
+		reply(c->fd, "ok\n"); /* between boots or preserved: the next boot takes it */
+		return false;
+	}
+	c->seq = sv_send_guest_arg(sv, GUEST_VCPUS, (int32_t)n);
+	if (!c->seq) {
+		reply(c->fd, "error the VMM's guest process does not answer\n");
+		return false;
+	}
+	c->awaiting = true;
+	c->cmd = CTL_VCPU_SET;
+	c->deadline = now_ms() + GUEST_REPLY_TIMEOUT_MS;
+	return true;
+}
+
+/*
  * Pins one vCPU thread. Its tid comes from the shared page, which the guest
  * process writes: it is used only if /proc says it is a thread of that
  * process, so a hostile guest cannot have another host thread pinned.
@@ -266,6 +301,8 @@ static bool command(struct supervisor *sv, struct client *c, enum ctl_command cm
 	case CTL_VCPU_PIN:
 		pin_vcpus(sv, c, arg);
 		return false;
+	case CTL_VCPU_SET:
+		return vcpu_set(sv, c, arg);
 	case CTL_DEBUG_SYSCALL:
 		if (!sv->spec->limits.test_hooks) {
 			reply(c->fd, "error unknown command\n");

@@ -273,6 +273,9 @@ static void serve(struct guest *g, const struct guest_msg *m)
 		else
 			virtio_balloon_set_target(g->vm->balloon, (uint32_t)m->arg);
 		break;
+	case GUEST_VCPUS:
+		r = cpu_hotplug_set(g->vm, m->arg);
+		break;
 	case GUEST_FORBIDDEN_SYSCALL:
 		r = forbidden_syscall(g);
 		break;

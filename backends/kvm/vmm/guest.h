@@ -39,6 +39,7 @@ enum guest_msg_type {
 	GUEST_CTRL_ALT_DEL,
 	GUEST_RESET,
 	GUEST_BALLOON,		 /* arg: the balloon's target, in pages */
+	GUEST_VCPUS,		 /* arg: how many vCPUs are present (vcpu-set) */
 	GUEST_FORBIDDEN_SYSCALL, /* tests: make a call the filter forbids */
 };
 

@@ -2,7 +2,8 @@
 /*
  * The hardware-reduced ACPI registers: sleep control (S5 is power-off),
  * sleep status, reset, and the Generic Event Device's event register, which
- * is how `xlc shutdown` presses the guest's power button.
+ * is how `xlc shutdown` presses the guest's power button and vcpu-set tells
+ * the guest that its CPUs changed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -57,10 +58,15 @@ int acpi_pm_create(struct vm *vm)
 	return 0;
 }
 
+void acpi_ged_raise_locked(struct vm *vm, uint32_t events)
+{
+	vm->pm->ged_events |= events;
+	vm_irq_line(vm, ACPI_GED_GSI, true);
+}
+
 void acpi_power_button(struct vm *vm)
 {
 	pthread_mutex_lock(&vm->pio.lock);
-	vm->pm->ged_events |= ACPI_GED_POWER_BUTTON;
-	vm_irq_line(vm, ACPI_GED_GSI, true);
+	acpi_ged_raise_locked(vm, ACPI_GED_POWER_BUTTON);
 	pthread_mutex_unlock(&vm->pio.lock);
 }

@@ -14,6 +14,15 @@
 #define BOOT_ARCH_8042 (1u << 1)
 #define BOOT_ARCH_NO_VGA (1u << 2)
 #define GAS_SYSTEM_IO 1
+/* The AML opcodes the methods below use (ACPI 6.4, 20.2.5). */
+#define STORE_OP 0x70
+#define AND_OP 0x7b
+#define NOTIFY_OP 0x86
+#define IF_OP ((const uint8_t[]){ 0xa0 })
+#define ELSE_OP ((const uint8_t[]){ 0xa1 })
+#define RETURN_OP 0xa4
+#define LOCAL0_OP 0x60
+#define ZERO_OP 0x00
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -97,15 +106,17 @@ static size_t build_madt(uint8_t *t, const struct acpi_config *cfg)
 	header(t, "APIC", 0, 5);
 	put32(t + 36, LAPIC_ADDR);
 	put32(t + 40, 1); /* PCAT_COMPAT: there are 8259s too */
-	for (i = 0; i < cfg->vcpus; i++) {
-		const uint8_t lapic[8] = { 0, 8, (uint8_t)i, (uint8_t)i, 1, 0, 0, 0 };
+	/* Enabled (1), or online-capable (2): a CPU that vcpu-set may add. */
+	for (i = 0; i < cfg->max_vcpus; i++) {
+		const uint8_t lapic[8] = { 0, 8, (uint8_t)i, (uint8_t)i, i < cfg->vcpus ? 1 : 2,
+					   0, 0, 0 };
 
 		memcpy(t + n, lapic, 8);
 		n += 8;
 	}
 	t[n] = 1; /* IO-APIC: id, address, first GSI */
 	t[n + 1] = 12;
-	t[n + 2] = (uint8_t)cfg->vcpus;
+	t[n + 2] = (uint8_t)cfg->max_vcpus;
 	t[n + 3] = 0;
 	put32(t + n + 4, IOAPIC_ADDR);
 	put32(t + n + 8, 0);
@@ -118,6 +129,18 @@ static size_t build_madt(uint8_t *t, const struct acpi_config *cfg)
 	n += 6;
 	finish(t, (uint32_t)n);
 	return n;
+}
+
+/* And(name or Local0, mask), with no target: an If's predicate. */
+static void aml_and(struct aml *a, const char *name, uint32_t mask)
+{
+	aml_byte(a, AND_OP);
+	if (name)
+		aml_name(a, name);
+	else
+		aml_byte(a, LOCAL0_OP);
+	aml_integer(a, mask);
+	aml_byte(a, ZERO_OP);
 }
 
 static void dsdt_power_button(struct aml *a)
@@ -158,22 +181,152 @@ static void dsdt_ged(struct aml *a)
 	aml_name(a, "ESEL");
 	aml_byte(a, 32);
 	aml_close(a, buf);
-	/* Method(_EVT, 1, Serialized) { Local0 = ESEL; If (Local0 & 1) { Notify(PWRB, 0x80) } } */
+	/*
+	 * Method(_EVT, 1, Serialized) { Local0 = ESEL;
+	 *   If (Local0 & POWER_BUTTON) { Notify(PWRB, 0x80) } If (Local0 & CPU_HOTPLUG) ... }
+	 */
 	method = aml_method(a, "_EVT", 1, 1);
-	aml_byte(a, 0x70); /* Store */
+	aml_byte(a, STORE_OP);
 	aml_name(a, "ESEL");
-	aml_byte(a, 0x60);				  /* Local0 */
-	cond = aml_open(a, (const uint8_t[]){ 0xa0 }, 1); /* If */
-	aml_byte(a, 0x7b);				  /* And */
-	aml_byte(a, 0x60);
-	aml_integer(a, ACPI_GED_POWER_BUTTON);
-	aml_byte(a, 0x00); /* no target */
-	aml_byte(a, 0x86); /* Notify */
+	aml_byte(a, LOCAL0_OP);
+	cond = aml_open(a, IF_OP, 1);
+	aml_and(a, NULL, ACPI_GED_POWER_BUTTON);
+	aml_byte(a, NOTIFY_OP);
 	aml_name(a, "\\_SB_.PWRB");
 	aml_integer(a, 0x80);
 	aml_close(a, cond);
+	/* If (Local0 & CPU_HOTPLUG) { \_SB_.CSCN() } */
+	cond = aml_open(a, IF_OP, 1);
+	aml_and(a, NULL, ACPI_GED_CPU_HOTPLUG);
+	aml_name(a, "\\_SB_.CSCN");
+	aml_close(a, cond);
 	aml_close(a, method);
 	aml_close(a, dev);
+}
+
+/* OperationRegion(CPHP, SystemIO, ...) with its words as fields CPRn, CEVn, CEJ_. */
+static void dsdt_cpu_registers(struct aml *a)
+{
+	char name[5];
+	size_t field;
+	unsigned w;
+
+	aml_bytes(a, (const uint8_t[]){ 0x5b, 0x80 }, 2);
+	aml_name(a, "CPHP");
+	aml_byte(a, GAS_SYSTEM_IO);
+	aml_integer(a, ACPI_CPUHP_PORT);
+	aml_integer(a, ACPI_CPUHP_LEN);
+	field = aml_open(a, (const uint8_t[]){ 0x5b, 0x81 }, 2);
+	aml_name(a, "CPHP");
+	aml_byte(a, 0x43); /* DWordAcc | NoLock | WriteAsZeros */
+	for (w = 0; w < 2 * ACPI_CPUHP_WORDS; w++) {
+		snprintf(name, sizeof(name), "%s%u", w < ACPI_CPUHP_WORDS ? "CPR" : "CEV",
+			 w % ACPI_CPUHP_WORDS);
+		aml_name(a, name);
+		aml_byte(a, 32);
+	}
+	aml_name(a, "CEJ_");
+	aml_byte(a, 32);
+	aml_close(a, field);
+}
+
+static void cpu_name(char name[5], int n)
+{
+	snprintf(name, 5, "C%03X", (unsigned)n & 0xfff);
+}
+
+static void cpu_word(char name[5], const char *prefix, int n)
+{
+	snprintf(name, 5, "%s%u", prefix, (unsigned)(n / 32) % ACPI_CPUHP_WORDS);
+}
+
+/*
+ * Device(Cnnn) { _HID ACPI0007, _UID n, _STA from its present bit, _MAT its
+ * MADT entry (Linux takes a hot-added CPU's APIC ID from there), _EJ0 }.
+ */
+static void dsdt_cpu(struct aml *a, int n)
+{
+	const uint8_t mat[8] = { 0, 8, (uint8_t)n, (uint8_t)n, 1, 0, 0, 0 };
+	char name[5], present[5];
+	size_t dev, method, cond, buf;
+
+	cpu_name(name, n);
+	cpu_word(present, "CPR", n);
+	dev = aml_device(a, name);
+	aml_name_decl(a, "_HID");
+	aml_string(a, "ACPI0007");
+	aml_name_decl(a, "_UID");
+	aml_integer(a, (uint64_t)n);
+	method = aml_method(a, "_STA", 0, 0);
+	cond = aml_open(a, IF_OP, 1);
+	aml_and(a, present, 1u << (n % 32));
+	aml_byte(a, RETURN_OP);
+	aml_integer(a, 0x0f);
+	aml_close(a, cond);
+	aml_byte(a, RETURN_OP);
+	aml_integer(a, 0);
+	aml_close(a, method);
+	aml_name_decl(a, "_MAT");
+	buf = aml_buffer(a);
+	aml_bytes(a, mat, sizeof(mat));
+	aml_close_buffer(a, buf);
+	if (n) { /* Linux never lets vCPU 0 go */
+		method = aml_method(a, "_EJ0", 1, 0);
+		aml_byte(a, STORE_OP);
+		aml_integer(a, (uint64_t)n);
+		aml_name(a, "CEJ_");
+		aml_close(a, method);
+	}
+	aml_close(a, dev);
+}
+
+/*
+ * Method(CSCN, 0, Serialized): for each vCPU whose changed bit is set,
+ * Notify(Cnnn, 1) (check: it came) or Notify(Cnnn, 3) (eject: let it go).
+ */
+static void dsdt_cpu_scan(struct aml *a, int max_vcpus)
+{
+	size_t method = aml_method(a, "CSCN", 0, 1), changed, cond, other;
+	char name[5], word[5];
+	int n;
+
+	for (n = 0; n < max_vcpus; n++) {
+		if (n % 32 == 0) { /* Local0 = CEVn: reading clears them */
+			cpu_word(word, "CEV", n);
+			aml_byte(a, STORE_OP);
+			aml_name(a, word);
+			aml_byte(a, LOCAL0_OP);
+		}
+		if (!n)
+			continue; /* vCPU 0 never changes */
+		cpu_name(name, n);
+		cpu_word(word, "CPR", n);
+		changed = aml_open(a, IF_OP, 1);
+		aml_and(a, NULL, 1u << (n % 32));
+		cond = aml_open(a, IF_OP, 1);
+		aml_and(a, word, 1u << (n % 32));
+		aml_byte(a, NOTIFY_OP);
+		aml_name(a, name);
+		aml_integer(a, 1);
+		aml_close(a, cond);
+		other = aml_open(a, ELSE_OP, 1);
+		aml_byte(a, NOTIFY_OP);
+		aml_name(a, name);
+		aml_integer(a, 3);
+		aml_close(a, other);
+		aml_close(a, changed);
+	}
+	aml_close(a, method);
+}
+
+static void dsdt_cpus(struct aml *a, int max_vcpus)
+{
+	int n;
+
+	dsdt_cpu_registers(a);
+	for (n = 0; n < max_vcpus; n++)
+		dsdt_cpu(a, n);
+	dsdt_cpu_scan(a, max_vcpus);
 }
 
 /*
@@ -262,6 +415,7 @@ static size_t build_dsdt(uint8_t *t, size_t room, const struct acpi_config *cfg)
 	scope = aml_scope(&a, "\\_SB_");
 	dsdt_legacy(&a);
 	dsdt_power_button(&a);
+	dsdt_cpus(&a, cfg->max_vcpus);
 	dsdt_ged(&a);
 	dsdt_pvpanic(&a);
 	for (i = 0; i < cfg->nvirtio; i++)
@@ -324,7 +478,7 @@ size_t acpi_build_tables(uint8_t *buf, size_t len, uint64_t base, const struct a
 	if (!n)
 		return 0;
 	off = align16(off + n);
-	if (off + FADT_LEN + 44 + 8 * (size_t)cfg->vcpus + 64 + 64 > len)
+	if (off + FADT_LEN + 44 + 8 * (size_t)cfg->max_vcpus + 64 + 64 > len)
 		return 0;
 	fadt_off = off;
 	off = align16(off + build_fadt(buf + off, base + dsdt_off));

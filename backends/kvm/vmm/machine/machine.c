@@ -59,10 +59,13 @@ static int add_virtio(struct vm *vm, const struct machine_config *mc, char **err
 }
 
 /* The DSDT's LNRO0005 devices: one per virtio device, in slot order. */
-static int install_acpi(struct vm *vm, int vcpus)
+static int install_acpi(struct vm *vm, const struct machine_config *mc)
 {
 	struct virtio_mmio_slot slots[VIRTIO_MAX_DEVICES];
-	struct acpi_config acpi = { .vcpus = vcpus, .virtio = slots, .nvirtio = vm->nvirtio };
+	struct acpi_config acpi = { .vcpus = mc->vcpus,
+				    .max_vcpus = mc->max_vcpus,
+				    .virtio = slots,
+				    .nvirtio = vm->nvirtio };
 	unsigned i;
 
 	for (i = 0; i < vm->nvirtio; i++)
@@ -86,12 +89,7 @@ static bool has_param(const char *c, const char *key)
 	return false;
 }
 
-/*
- * maxvcpus > vcpus: every vCPU is in the MADT, and Linux brings up only
- * vcpus of them (maxcpus=); the others are present and offline, and the
- * guest can online them itself (echo 1 > /sys/devices/system/cpu/cpuN/online).
- */
-static char *guest_cmdline(const char *cmdline, int vcpus, int max_vcpus)
+static char *guest_cmdline(const char *cmdline)
 {
 	const char *c = cmdline ? cmdline : "";
 	struct strbuf sb;
@@ -100,8 +98,6 @@ static char *guest_cmdline(const char *cmdline, int vcpus, int max_vcpus)
 	sb_adds(&sb, c);
 	if (!has_param(c, "reboot="))
 		sb_addf(&sb, "%sreboot=a", sb.buf && *sb.buf ? " " : "");
-	if (max_vcpus > vcpus && !has_param(c, "maxcpus="))
-		sb_addf(&sb, "%smaxcpus=%d", sb.buf && *sb.buf ? " " : "", vcpus);
 	return sb_detach(&sb);
 }
 
@@ -124,11 +120,19 @@ struct vm *machine_build(const struct machine_config *mc, char **err)
 	vm->owner = mc->owner;
 	if (add_devices(vm, mc->sink, mc->sink_opaque, err) || add_virtio(vm, mc, err))
 		goto fail;
-	if (install_acpi(vm, mc->max_vcpus)) {
+	/*
+	 * maxvcpus > vcpus: every vCPU exists, the MADT lists the others as
+	 * online-capable, and vcpu-set adds and removes them through ACPI.
+	 */
+	if (cpu_hotplug_create(vm, mc->vcpus, mc->max_vcpus)) {
+		*err = xstrdup("cannot register the CPU hotplug registers");
+		goto fail;
+	}
+	if (install_acpi(vm, mc)) {
 		*err = xstrdup("the ACPI tables do not fit below 1 MiB");
 		goto fail;
 	}
-	cmdline = guest_cmdline(mc->cmdline, mc->vcpus, mc->max_vcpus);
+	cmdline = guest_cmdline(mc->cmdline);
 	if (boot_load_linux(vm, &mc->kernel, mc->initrd.fd >= 0 ? &mc->initrd : NULL, cmdline,
 			    &entry, err) ||
 	    vcpus_create(vm, err) || vcpu_setup_boot(&vm->vcpus[0], entry, ZERO_PAGE_ADDR, err))

@@ -113,6 +113,7 @@ struct vm {
 	struct serial *serial;
 	struct i8042 *i8042;
 	struct acpi_pm *pm;
+	struct cpu_hotplug *cpuhp;
 	struct iothread *io;
 	struct virtio_dev *virtio[VIRTIO_MAX_DEVICES];
 	unsigned nvirtio;
