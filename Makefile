@@ -177,6 +177,10 @@ $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/tap.c $(TESTABLE_OBJS)
 
 unit-bins: $(UNIT_BINS)
 
+# The C unit tests alone (TAP); make check runs them too, and under ASan.
+unit: unit-bins
+	@fail=0; for t in $(UNIT_BINS); do $$t || fail=1; done; exit $$fail
+
 # The reference parser for the differential test: Xen's libxlutil.
 $(BUILD)/tests/diff/xlu_dump: tests/diff/xlu_dump.c
 	@mkdir -p $(dir $@)
@@ -222,6 +226,10 @@ fuzz-bins: $(FUZZ_TARGETS:%=build/fuzz/%)
 
 fuzz: fuzz-bins
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} tests/fuzz/run.sh $(FUZZ_TARGETS)
+
+# What make check runs of the fuzzers: a short run of each.
+fuzz-smoke: fuzz-bins
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-15} tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 # The guest kit: freestanding bzImage guests, one VMM behaviour each.
 KIT_GUESTS := hello poweroff reboot triplefault madt cmos serialirq spin echo blk net keyboard \
