@@ -1,8 +1,9 @@
 #!/bin/sh
-# Runs inside the KVM test host: vcpu-set on stock Debian guests through
-# ACPI CPU hotplug. The guest's online CPUs follow, down and up on a guest
-# booted with all 4, up on one booted with 1 of 4; list shows the count;
-# what the host or maxvcpus does not allow is refused. Prints CHECK lines
+# Runs inside the KVM test host: running stock Debian guests changed.
+# vcpu-set through ACPI CPU hotplug: the guest's online CPUs follow, down
+# and up on a guest booted with all 4, up on one booted with 1 of 4; list
+# shows the count; what the host or maxvcpus does not allow is refused.
+# cd-insert and cd-eject: the guest reads the new medium. Prints CHECK lines
 # that tests/bats/kvm-linux.bats asserts on.
 . ./lib.sh
 cfg() { # name vcpus maxvcpus
@@ -56,3 +57,29 @@ until [ "$(log cpu4 | grep -c XLC-GUEST-READY)" -ge 2 ] || [ "$(date +%s)" -ge "
 echo "CHECK cpus rebooted: $(log cpu4 | grep "XLC-INFO kernel" | tail -1 | grep -o 'cpus=[0-9]*') list=$(xlc list cpu4 | awk 'NR == 2 { print $4 }')"
 xlc destroy cpu4
 xlc destroy cpu1
+
+# cd-insert and cd-eject on a drive that starts empty: the guest's virtio_blk
+# sees the capacity change and reads the new medium (past its page cache).
+printf 'XLC-MEDIUM-ONE ----' >one.iso && truncate -s 1M one.iso
+printf 'XLC-MEDIUM-TWO ----' >two.iso && truncate -s 2M two.iso
+cat >cd.cfg <<CFG
+name = "cd"
+memory = 256
+kernel = "/payload/guest/vmlinuz"
+ramdisk = "/payload/guest/initramfs.cpio.gz"
+cmdline = "console=ttyS0 quiet xlc.test=cdrom"
+disk = [ ',raw,xvda,cdrom' ]
+CFG
+cd_now() { log cd | grep "XLC-CD size" | tail -1; }
+wait_cd() { # expected what
+	end=$(($(date +%s) + 180))
+	until cd_now | grep -q "$1" || [ "$(date +%s)" -ge "$end" ]; do sleep 0.2; done
+	echo "CHECK cd $2: $(cd_now | sed 's/.*XLC-CD //')"
+	cd_now | grep -q "$1" || { echo "no '$1' within 180 s; the guest's console:"; log cd | tail -15; }
+}
+xlc create -q cd.cfg 2>&1
+wait_cd "size=0" empty
+xlc cd-insert cd xvda "$PWD/one.iso" && wait_cd "MEDIUM-ONE" one
+xlc cd-insert cd xvda "$PWD/two.iso" && wait_cd "MEDIUM-TWO" two
+xlc cd-eject cd xvda && wait_cd "size=0" ejected
+xlc destroy cd
