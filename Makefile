@@ -233,7 +233,7 @@ fuzz-smoke: fuzz-bins
 
 # The guest kit: freestanding bzImage guests, one VMM behaviour each.
 KIT_GUESTS := hello poweroff reboot triplefault madt cmos serialirq spin echo blk net keyboard \
-	      button hostile balloon cpuhp
+	      button hostile balloon cpuhp cdrom
 KIT_DIR := tests/guests/kit
 KIT_CFLAGS := -O2 -std=gnu11 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
 	      -fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin -nostdlib -static \

@@ -4,21 +4,14 @@
 #include <string.h>
 
 static const char *const command_names[CTL_NCOMMANDS] = {
-	[CTL_INFO] = "info",
-	[CTL_WAIT] = "wait",
-	[CTL_DESTROY] = "destroy",
-	[CTL_SHUTDOWN] = "shutdown",
-	[CTL_REBOOT] = "reboot",
-	[CTL_RESET] = "reset",
-	[CTL_PAUSE] = "pause",
-	[CTL_UNPAUSE] = "unpause",
-	[CTL_CONSOLE] = "console",
-	[CTL_RENAME] = "rename",
-	[CTL_MEM_SET] = "mem-set",
-	[CTL_MEM_MAX] = "mem-max",
-	[CTL_VCPU_PIN] = "vcpu-pin",
-	[CTL_VCPU_SET] = "vcpu-set",
-	[CTL_DEBUG_SYSCALL] = "debug-forbidden-syscall",
+	[CTL_INFO] = "info",	     [CTL_WAIT] = "wait",
+	[CTL_DESTROY] = "destroy",   [CTL_SHUTDOWN] = "shutdown",
+	[CTL_REBOOT] = "reboot",     [CTL_RESET] = "reset",
+	[CTL_PAUSE] = "pause",	     [CTL_UNPAUSE] = "unpause",
+	[CTL_CONSOLE] = "console",   [CTL_RENAME] = "rename",
+	[CTL_MEM_SET] = "mem-set",   [CTL_MEM_MAX] = "mem-max",
+	[CTL_VCPU_PIN] = "vcpu-pin", [CTL_VCPU_SET] = "vcpu-set",
+	[CTL_MEDIUM] = "medium",     [CTL_DEBUG_SYSCALL] = "debug-forbidden-syscall",
 };
 
 const char *const blk_counter_keys[BLK_NCOUNTERS] = {

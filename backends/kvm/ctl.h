@@ -18,7 +18,7 @@
 #include <stdbool.h>
 
 #define CTL_VERSION 1
-#define CTL_LINE_MAX 128
+#define CTL_LINE_MAX 4224	   /* "medium VDEV PATH": a path of up to PATH_MAX */
 #define CTL_CLIENT_TIMEOUT_MS 5000 /* the VMM drops a client silent for this long */
 #define CTL_REPLY_TIMEOUT_MS 1000  /* the client gives up on a VMM silent for this long */
 #define CTL_REPLY_MAX (16u << 20)  /* the client reads at most this much */
@@ -38,6 +38,7 @@ enum ctl_command {
 	CTL_MEM_MAX,	   /* "mem-max KIB": the ceiling of mem-set */
 	CTL_VCPU_PIN,	   /* "vcpu-pin N|all CPULIST": a vCPU's hard affinity */
 	CTL_VCPU_SET,	   /* "vcpu-set N": vCPUs 0..N-1 present, the others removed */
+	CTL_MEDIUM,	   /* "medium VDEV [PATH]": a cdrom's new medium, or none */
 	CTL_DEBUG_SYSCALL, /* tests: the VMM makes a system call its filter forbids */
 	CTL_NCOMMANDS,
 	CTL_UNKNOWN = CTL_NCOMMANDS,
@@ -78,6 +79,8 @@ enum ctl_command ctl_command_parse(const char *line, const char **arg);
 #define CTL_KEY_DEV_STATE "state" /* reset, starting, running, needs-reset */
 #define CTL_KEY_DEV_SECTORS "sectors"
 #define CTL_KEY_DEV_READONLY "readonly"
+#define CTL_KEY_DEV_PATH "path" /* a disk's image; "" for an empty cdrom drive */
+#define CTL_KEY_DEV_CDROM "cdrom"
 #define CTL_KEY_DEV_MAC "mac"
 
 /* The states a VMM reports; a client that gets no answer says "unresponsive". */

@@ -639,6 +639,43 @@ static int kvm_set_vcpus(const struct xlc_conf *conf, const char *name, unsigned
 	return r;
 }
 
+/*
+ * cd-insert / cd-eject: the VMM opens and locks the new medium, and the
+ * guest sees a config change of the drive (virtio-blk's capacity).
+ */
+static int kvm_cd_change(const struct xlc_conf *conf, const char *name, const struct disk_spec *cd,
+			 char **err)
+{
+	char *path = NULL, *line;
+	int r;
+
+	if (cd->target && *cd->target) {
+		if (cd->format != DISK_FORMAT_RAW && cd->format != DISK_FORMAT_UNKNOWN &&
+		    cd->format != DISK_FORMAT_EMPTY) {
+			*err = xasprintf("%s: format %s is not supported by the kvm backend; "
+					 "convert it to raw (qemu-img convert -O raw)",
+					 cd->target, disk_format_name(cd->format));
+			return -1;
+		}
+		path = realpath(cd->target, NULL);
+		if (!path) {
+			*err = xasprintf("%s: %s", cd->target, strerror(errno));
+			return -1;
+		}
+	}
+	line = path ? xasprintf("%s %s %s", ctl_command_name(CTL_MEDIUM), cd->vdev, path)
+		    : xasprintf("%s %s", ctl_command_name(CTL_MEDIUM), cd->vdev);
+	free(path);
+	if (strlen(line) >= CTL_LINE_MAX) {
+		*err = xstrdup("the medium's path is too long for the kvm backend");
+		free(line);
+		return -1;
+	}
+	r = request(conf, name, line, NULL, err);
+	free(line);
+	return r;
+}
+
 /* The soft affinity is Xen's scheduler's: on kvm it is refused unless left alone. */
 static int kvm_vcpu_pin(const struct xlc_conf *conf, const char *name, int vcpu, const char *hard,
 			const char *soft, char **err)
@@ -1028,6 +1065,7 @@ const struct backend_ops kvm_backend = {
 	.vcpu_pin = kvm_vcpu_pin,
 	.device_list = kvm_device_list,
 	.set_vcpus = kvm_set_vcpus,
+	.cd_change = kvm_cd_change,
 	.wait_gone = kvm_wait_gone,
 	.watch = kvm_watch,
 	.watch_wait = kvm_watch_wait,

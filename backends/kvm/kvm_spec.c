@@ -101,8 +101,16 @@ static int resolve_disks(struct vmm_spec *s, const struct domain_config *dc, cha
 	s->disks = xcalloc(dc->ndisks + 1, sizeof(*s->disks));
 	for (i = 0; i < dc->ndisks; i++) {
 		const struct disk_spec *d = order[i];
+		bool empty = !d->target || !*d->target || d->format == DISK_FORMAT_EMPTY;
 
-		if (d->format != DISK_FORMAT_RAW && d->format != DISK_FORMAT_UNKNOWN) {
+		if (empty && !d->is_cdrom) {
+			*err = xasprintf(
+				"disk %s has no target: only a cdrom drive (devtype=cdrom) "
+				"can be empty",
+				d->vdev);
+			goto out;
+		}
+		if (!empty && d->format != DISK_FORMAT_RAW && d->format != DISK_FORMAT_UNKNOWN) {
 			*err = xasprintf("disk %s (%s): format %s is not supported by the kvm "
 					 "backend; convert it to raw (qemu-img convert -O raw, "
 					 "from Debian's "
@@ -111,11 +119,9 @@ static int resolve_disks(struct vmm_spec *s, const struct domain_config *dc, cha
 					 disk_format_name(d->format));
 			goto out;
 		}
-		if (!d->target)
-			continue; /* an empty cdrom drive: virtio-blk has no removable media */
 		s->disks[s->ndisks++] = (struct vmm_disk){
 			.vdev = xstrdup(d->vdev),
-			.path = absolute(d->target),
+			.path = empty ? NULL : absolute(d->target), /* NULL: an empty cdrom drive */
 			.devnum = d->devnum,
 			.readonly = !d->readwrite || d->is_cdrom,
 			.cdrom = d->is_cdrom,

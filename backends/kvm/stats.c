@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
+#include "backends/kvm/ctl.h"
 #include "lib/util.h"
 
 static yajl_val get(yajl_val v, const char *key, yajl_type t)
@@ -161,20 +162,8 @@ int kvm_stats(const struct xlc_conf *conf, struct host_stats *host, struct domai
 	return 0;
 }
 
-/* The image a disk of the libxl-shaped config at vdev reads, for block-list's BE-path. */
-static const char *disk_path(yajl_val config, const char *vdev)
-{
-	yajl_val disks = get(config, "disks", yajl_t_array);
-	size_t i;
-
-	for (i = 0; disks && i < disks->u.array.len; i++)
-		if (!strcmp(str(disks->u.array.values[i], "vdev"), vdev))
-			return str(disks->u.array.values[i], "pdev_path");
-	return "";
-}
-
 /* A device of the record as a row of block-list or network-list. */
-static void device_row(yajl_val dev, yajl_val config, int domid, int index, struct device_info *row)
+static void device_row(yajl_val dev, int domid, int index, struct device_info *row)
 {
 	const char *name = str(dev, "name"), *mac = str(dev, "mac");
 	unsigned long devnum = 0;
@@ -194,7 +183,7 @@ static void device_row(yajl_val dev, yajl_val config, int domid, int index, stru
 	if (!strcmp(str(dev, "kind"), "vbd")) {
 		if (vdev_decode(name, &devnum, &disk_index))
 			row->devid = (int)devnum;
-		row->backend_path = xstrdup(disk_path(config, name));
+		row->backend_path = xstrdup(str(dev, CTL_KEY_DEV_PATH));
 		return;
 	}
 	row->backend_path = xstrdup(name); /* the tap */
@@ -207,7 +196,7 @@ int kvm_device_list(const struct xlc_conf *conf, const char *name, bool nics,
 		    struct device_info **out, int *n, char **err)
 {
 	struct domain_info *d = NULL;
-	yajl_val v = NULL, config = NULL, a;
+	yajl_val v = NULL, a;
 	int nd = 0, i, index = 0;
 	size_t j;
 
@@ -222,8 +211,6 @@ int kvm_device_list(const struct xlc_conf *conf, const char *name, bool nics,
 		domain_info_free(d, nd);
 		return -1;
 	}
-	if (d[i].config)
-		config = yajl_tree_parse(d[i].config, NULL, 0);
 	a = get(v, "devices", yajl_t_array);
 	*out = xcalloc((a ? a->u.array.len : 0) + 1, sizeof(**out));
 	for (j = 0; a && j < a->u.array.len; j++) {
@@ -231,9 +218,8 @@ int kvm_device_list(const struct xlc_conf *conf, const char *name, bool nics,
 
 		if (strcmp(str(dev, "kind"), nics ? "vif" : "vbd"))
 			continue;
-		device_row(dev, config, d[i].domid, index++, &(*out)[(*n)++]);
+		device_row(dev, d[i].domid, index++, &(*out)[(*n)++]);
 	}
-	yajl_tree_free(config);
 	yajl_tree_free(v);
 	domain_info_free(d, nd);
 	return 0;

@@ -131,7 +131,7 @@ static const struct member limits_members[] = {
 
 static const struct member disk_members[] = {
 	{ "vdev", M_STR, AT(struct vmm_disk, vdev), 0 },
-	{ "path", M_STR, AT(struct vmm_disk, path), 0 },
+	{ "path", M_STR_OPT, AT(struct vmm_disk, path), 0 }, /* none: an empty cdrom drive */
 	{ "devnum", M_ULONG, AT(struct vmm_disk, devnum), UINT32_MAX },
 	{ "readonly", M_BOOL, AT(struct vmm_disk, readonly), 0 },
 	{ "cdrom", M_BOOL, AT(struct vmm_disk, cdrom), 0 },
@@ -430,6 +430,8 @@ static bool read_lists(struct reader *r, struct vmm_spec *s, yajl_val root)
 		if (!read_object(r, &s->disks[i], disks->u.array.values[i], disk_members,
 				 ARRAY_SIZE(disk_members)))
 			return false;
+		if (!s->disks[i].path && !s->disks[i].cdrom)
+			return bad(r, "path", "missing: only a cdrom drive can be empty");
 	}
 	s->nics = xcalloc(nics->u.array.len + 1, sizeof(*s->nics));
 	for (i = 0; i < nics->u.array.len; i++) {

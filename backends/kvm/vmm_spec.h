@@ -33,7 +33,7 @@ enum vmm_action {
 /* A virtio-blk disk, in the guest's order (vda first). */
 struct vmm_disk {
 	char *vdev;	      /* "xvda": its name in stats and messages */
-	char *path;	      /* absolute: a raw image or a block device */
+	char *path;	      /* absolute: a raw image or a block device; NULL: an empty cdrom */
 	unsigned long devnum; /* Xen's number for vdev, for top's VBD lines */
 	bool readonly;	      /* every cdrom is */
 	bool cdrom;

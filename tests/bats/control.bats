@@ -67,7 +67,7 @@ timed() {
 	xlc create -q "${SANDBOX}/g.cfg"
 	run socat -t 2 - "UNIX-CONNECT:${XLC_RUN_DIR}/g1.sock" < <(printf 'in\0fo\n')
 	[ "${output}" = "error not a command line" ]
-	run socat -t 2 - "UNIX-CONNECT:${XLC_RUN_DIR}/g1.sock" < <(head -c 400 /dev/zero | tr '\0' a)
+	run socat -t 2 - "UNIX-CONNECT:${XLC_RUN_DIR}/g1.sock" < <(head -c 5000 /dev/zero | tr '\0' a)
 	[ "${output}" = "error not a command line" ]
 	run socat -t 2 - "UNIX-CONNECT:${XLC_RUN_DIR}/g1.sock" <<<"nosuch"
 	[ "${output}" = "error unknown command" ]

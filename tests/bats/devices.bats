@@ -410,3 +410,70 @@ vmm_rss_kib() {
 	[[ "$(xlc list | sed -n 2p)" =~ ^hp\ +[0-9]+\ +64\ +4\  ]]
 	[ "$(xlc list --json | jq '.[0].vcpus, .[0].max_vcpus' | tr '\n' ' ')" = "4 4 " ]
 }
+
+@test "cd-insert and cd-eject: the guest reads the new medium, or none; the lock follows the medium" {
+	cat >"${SANDBOX}/cd.cfg" <<-CFG
+	name = "cd"
+	memory = 64
+	kernel = "${KIT}/cdrom.bzImage"
+	cmdline = "kit.end=halt kit.changes=3"
+	disk = [ '${SANDBOX}/a.img,raw,xvda,devtype=cdrom', '${SANDBOX}/c.img,raw,xvdb,w' ]
+	CFG
+	truncate -s 1M "${SANDBOX}/c.img"
+	xlc create -q "${SANDBOX}/cd.cfg"
+	wait_console cd 'KIT-CD start capacity=2048 read=0 sector0="HOST-SECTOR-ZERO disk A'
+	run --separate-stderr xlc cd-eject cd xvda
+	[ "${status}" -eq 0 ]
+	[ -z "${stderr}" ]
+	wait_console cd "KIT-CD changed capacity=0 empty"
+	[[ "$(xlc block-list cd | sed -n 2p)" =~ ^51712\ .*-1\ +$ ]] # no image
+	# b.img, relative to where xlc runs: the guest reads it, and it is locked
+	# for reading (a writer is refused) until it is ejected.
+	(cd "${SANDBOX}" && xlc cd-insert cd xvda b.img)
+	wait_console cd "KIT-CD-CHANGED interrupt=2"
+	wait_console cd 'KIT-CD changed capacity=4096 read=0 sector0="HOST-SECTOR-ZERO disk B'
+	[[ "$(xlc block-list cd | sed -n 2p)" =~ ^51712\ .*\ ${SANDBOX}/b.img\ *$ ]]
+	cat >"${SANDBOX}/w.cfg" <<-CFG
+	name = "w"
+	memory = 64
+	kernel = "${KIT}/hello.bzImage"
+	disk = [ '${SANDBOX}/b.img,raw,xvda,w' ]
+	CFG
+	run --separate-stderr xlc create -q "${SANDBOX}/w.cfg"
+	[ "${status}" -eq 1 ]
+	[[ "${stderr}" == *"disk ${SANDBOX}/b.img is in use by another guest"* ]]
+	# Refused, and nothing changes: a disk that is no cdrom, a vdev not there,
+	# an image not there.
+	run --separate-stderr xlc cd-insert cd xvdb "${SANDBOX}/a.img"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: xvdb is not a cdrom drive (devtype=cdrom): its medium cannot change" ]
+	run --separate-stderr xlc cd-insert cd xvdz "${SANDBOX}/a.img"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: xvdz: cd has no such disk" ]
+	run --separate-stderr xlc cd-insert cd xvda "${SANDBOX}/nosuch.iso"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "Cannot stat file: ${SANDBOX}/nosuch.iso" ]
+	[[ "$(xlc block-list cd | sed -n 2p)" =~ \ ${SANDBOX}/b.img\ *$ ]]
+	# Ejected again, b.img is free for a writer.
+	xlc cd-eject cd xvda
+	wait_console cd "KIT-CD changed capacity=0 empty" # the second one
+	[ "$(grep -c "KIT-CD changed capacity=0 empty" "${XLC_LOG_DIR}/console/cd.log")" -eq 2 ]
+	xlc create -q "${SANDBOX}/w.cfg"
+	# A drive empty from boot takes its first medium the same way.
+	cat >"${SANDBOX}/e.cfg" <<-CFG
+	name = "e"
+	memory = 64
+	kernel = "${KIT}/cdrom.bzImage"
+	cmdline = "kit.end=halt kit.changes=1"
+	disk = [ ',raw,xvda,cdrom' ]
+	CFG
+	xlc create -q "${SANDBOX}/e.cfg"
+	wait_console e "KIT-CD start capacity=0 empty"
+	xlc cd-insert e xvda "${SANDBOX}/a.img"
+	wait_console e 'KIT-CD changed capacity=2048 read=0 sector0="HOST-SECTOR-ZERO disk A'
+	# Only a cdrom drive can be empty.
+	sed -i 's/,cdrom/,w/; s/"e"/"e2"/' "${SANDBOX}/e.cfg"
+	run --separate-stderr xlc create -q "${SANDBOX}/e.cfg"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: e2: disk xvda has no target: only a cdrom drive (devtype=cdrom) can be empty" ]
+}

@@ -84,9 +84,9 @@ load helper
 
 # "present" follows too: the guest's kernel sees vCPUs come and go (ACPI
 # hotplug), not offline ones brought up (maxcpus=).
-@test "linux: vcpu-set adds and removes vCPUs through ACPI CPU hotplug; the guest's online CPUs follow" {
+@test "linux: vcpu-set adds and removes vCPUs (ACPI CPU hotplug), cd-insert changes the medium; the guest follows" {
 	run_host "${TESTS_DIR}/hosts/kvm" -t 900 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" \
-		-- sh ./linux-vcpus.sh
+		-- sh ./linux-change.sh
 	echo "${output}"
 	[ "${status}" -eq 0 ]
 	[[ "${output}" == *"CHECK cpus cpu4 boot online=0-3 present=0-3 list=4"* ]]
@@ -100,6 +100,11 @@ load helper
 	# vcpu-list: three vCPUs run or block, the removed one is offline (--p).
 	[[ "${output}" =~ CHECK\ cpus\ vcpu-list\ [-rb]{3},[-rb]{3},[-rb]{3},--p ]]
 	[[ "${output}" == *"CHECK cpus rebooted: cpus=3 list=3"* ]]
+	# cd-insert / cd-eject: virtio_blk sees the capacity change, reads the medium.
+	[[ "${output}" == *"CHECK cd empty: size=0 head="* ]]
+	[[ "${output}" == *"CHECK cd one: size=2048 head=XLC-MEDIUM-ONE ----"* ]]
+	[[ "${output}" == *"CHECK cd two: size=4096 head=XLC-MEDIUM-TWO ----"* ]]
+	[[ "${output}" == *"CHECK cd ejected: size=0 head="* ]]
 }
 
 @test "linux: an ext4 disk from the host; the guest's synced write survives destroy and SIGKILL" {

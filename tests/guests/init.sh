@@ -7,6 +7,9 @@
 #   meminfo                     print MemTotal every second (mem-set's balloon)
 #   cpus                        print the online and present CPUs whenever they
 #                               change (vcpu-set)
+#   cdrom                       print /dev/vda's size and first bytes (read
+#                               past the page cache) whenever they change
+#                               (cd-insert, cd-eject)
 #   spin | idle                 burn one CPU / sleep, forever
 #   spin2                       burn two CPUs, forever
 #   disk                        mount /dev/vda, print /host.txt, write /guest.txt
@@ -212,6 +215,16 @@ cpus) # vcpu-set, seen from inside
 	while :; do
 		now="$(cat /sys/devices/system/cpu/online) present=$(cat /sys/devices/system/cpu/present)"
 		[ "${now}" = "${last}" ] || echo "XLC-CPUS online=${now}"
+		last=${now}
+		sleep 0.5
+	done
+	;;
+cdrom) # cd-insert and cd-eject, seen from inside
+	last=""
+	while :; do
+		head=$(dd if=/dev/vda bs=4096 count=1 iflag=direct 2>/dev/null | head -c 24 | tr -c '[:alnum:] -' .)
+		now="size=$(cat /sys/block/vda/size) head=${head}"
+		[ "${now}" = "${last}" ] || echo "XLC-CD ${now}"
 		last=${now}
 		sleep 0.5
 	done

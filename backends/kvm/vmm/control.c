@@ -179,6 +179,62 @@ static bool vcpu_set(struct supervisor *sv, struct client *c, const char *arg)
 }
 
 /*
+ * medium VDEV [PATH]: a cdrom drive's new medium, or none. The image is
+ * opened and locked here; the guest process gets its fd and tells the
+ * guest (a config change). Kept for the next boot too.
+ */
+static bool change_medium(struct supervisor *sv, struct client *c, const char *arg)
+{
+	const char *path = arg ? strchr(arg, ' ') : NULL;
+	size_t len = path ? (size_t)(path - arg) : arg ? strlen(arg) : 0;
+	struct vmm_disk *d = NULL;
+	char *err = NULL;
+	unsigned i;
+
+	for (i = 0; arg && i < sv->spec->ndisks; i++)
+		if (strlen(sv->spec->disks[i].vdev) == len &&
+		    !strncmp(sv->spec->disks[i].vdev, arg, len))
+			d = &sv->spec->disks[i];
+	if (!d) {
+		reply_error(c->fd, xasprintf("%.*s: %s has no such disk", (int)len, arg ? arg : "",
+					     sv->spec->name));
+		return false;
+	}
+	if (!d->cdrom) {
+		reply_error(c->fd, xasprintf("%s is not a cdrom drive (devtype=cdrom): its medium "
+					     "cannot change",
+					     d->vdev));
+		return false;
+	}
+	path = path ? path + 1 : NULL;
+	if (path && *path != '/') {
+		reply_error(c->fd, xstrdup("medium needs an absolute path"));
+		return false;
+	}
+	i = (unsigned)(d - sv->spec->disks);
+	if (host_change_medium(&sv->host, i, path, &err)) {
+		reply_error(c->fd, err);
+		return false;
+	}
+	free(d->path);
+	d->path = path ? xstrdup(path) : NULL;
+	if (!sv->boot.pid || !sv->boot.ready) {
+		reply(c->fd, "ok\n"); /* between boots or preserved: the next boot takes it */
+		return false;
+	}
+	c->seq = sv_send_guest_fd(sv, GUEST_MEDIUM, (int32_t)i, sv->host.disks[i].bytes,
+				  sv->host.disks[i].fd);
+	if (!c->seq) {
+		reply(c->fd, "error the VMM's guest process does not answer\n");
+		return false;
+	}
+	c->awaiting = true;
+	c->cmd = CTL_MEDIUM;
+	c->deadline = now_ms() + GUEST_REPLY_TIMEOUT_MS;
+	return true;
+}
+
+/*
  * Pins one vCPU thread. Its tid comes from the shared page, which the guest
  * process writes: it is used only if /proc says it is a thread of that
  * process, so a hostile guest cannot have another host thread pinned.
@@ -303,6 +359,8 @@ static bool command(struct supervisor *sv, struct client *c, enum ctl_command cm
 		return false;
 	case CTL_VCPU_SET:
 		return vcpu_set(sv, c, arg);
+	case CTL_MEDIUM:
+		return change_medium(sv, c, arg);
 	case CTL_DEBUG_SYSCALL:
 		if (!sv->spec->limits.test_hooks) {
 			reply(c->fd, "error unknown command\n");

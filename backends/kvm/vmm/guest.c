@@ -247,7 +247,19 @@ static int forbidden_syscall(const struct guest *g)
 	return (int)syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
 }
 
-static void serve(struct guest *g, const struct guest_msg *m)
+/* cd-insert, cd-eject: the disk's device takes the medium (fd: -1 for none). */
+static int change_medium(struct guest *g, const struct guest_msg *m, int fd)
+{
+	const struct guest_boot *b = g->b;
+
+	if (m->arg < 0 || (unsigned)m->arg >= b->spec->ndisks || !b->spec->disks[m->arg].cdrom ||
+	    (unsigned)m->arg >= g->vm->nvirtio)
+		return -1;
+	return virtio_blk_change_medium(g->vm->virtio[m->arg], fd, fd >= 0 ? m->size : 0);
+}
+
+/* Serves one message; fd (or -1) came with it, and is used or closed. */
+static void serve(struct guest *g, const struct guest_msg *m, int fd)
 {
 	int r = 0;
 
@@ -276,13 +288,44 @@ static void serve(struct guest *g, const struct guest_msg *m)
 	case GUEST_VCPUS:
 		r = cpu_hotplug_set(g->vm, m->arg);
 		break;
+	case GUEST_MEDIUM:
+		r = change_medium(g, m, fd);
+		if (!r)
+			fd = -1; /* the disk's now */
+		break;
 	case GUEST_FORBIDDEN_SYSCALL:
 		r = forbidden_syscall(g);
 		break;
 	default:
 		r = -1;
 	}
+	if (fd >= 0)
+		close(fd);
 	send_msg(g->b->link_fd, GUEST_DONE, r, m->seq, NULL);
+}
+
+/* One message from the supervisor, and the fd it may carry (else -1); false if none. */
+static bool receive(int link_fd, struct guest_msg *m, int *fd)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = control.buf,
+			      .msg_controllen = sizeof(control.buf) };
+	struct cmsghdr *c;
+
+	*fd = -1;
+	if (recvmsg(link_fd, &msg, MSG_CMSG_CLOEXEC) != sizeof(*m))
+		return false;
+	c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+	    c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(fd, CMSG_DATA(c), sizeof(int));
+	return true;
 }
 
 static void console_input(struct guest *g)
@@ -320,6 +363,7 @@ static void __attribute__((noreturn)) run(struct guest *g)
 		};
 		struct guest_msg m;
 		uint64_t v;
+		int fd;
 
 		if (pending) /* the supervisor's pipe was full: wait until it is not */
 			p[2] = (struct pollfd){ .fd = b->console_out_fd, .events = POLLOUT };
@@ -340,9 +384,9 @@ static void __attribute__((noreturn)) run(struct guest *g)
 		if (p[0].revents & (POLLHUP | POLLERR))
 			_exit(1); /* the supervisor is gone */
 		if (p[0].revents & POLLIN) {
-			if (recv(b->link_fd, &m, sizeof(m), 0) != sizeof(m))
+			if (!receive(b->link_fd, &m, &fd))
 				_exit(1);
-			serve(g, &m);
+			serve(g, &m, fd);
 		}
 	}
 }

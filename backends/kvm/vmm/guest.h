@@ -40,6 +40,8 @@ enum guest_msg_type {
 	GUEST_RESET,
 	GUEST_BALLOON,		 /* arg: the balloon's target, in pages */
 	GUEST_VCPUS,		 /* arg: how many vCPUs are present (vcpu-set) */
+	GUEST_MEDIUM,		 /* arg: a cdrom's disk index; size: its new medium's bytes;
+				    the medium's fd comes with it (SCM_RIGHTS), none: ejected */
 	GUEST_FORBIDDEN_SYSCALL, /* tests: make a call the filter forbids */
 };
 
@@ -49,6 +51,7 @@ struct guest_msg {
 	uint32_t type;
 	int32_t arg;
 	uint32_t seq; /* a request's number, which its GUEST_DONE repeats */
+	uint64_t size;
 	char text[GUEST_TEXT_MAX];
 };
 

@@ -66,6 +66,11 @@ static int open_image(struct host_disk *hd, const struct vmm_disk *d, char **err
 {
 	struct stat st;
 
+	if (!d->path) { /* an empty cdrom drive */
+		hd->fd = -1;
+		hd->bytes = 0;
+		return 0;
+	}
 	hd->fd = open(d->path, (d->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (hd->fd < 0 || fstat(hd->fd, &st)) {
 		*err = xasprintf("disk %s: %s", d->path, strerror(errno));
@@ -133,6 +138,24 @@ static int open_tap(struct host *h, struct host_nic *hn, const struct vmm_nic *n
 		return -1;
 	}
 	hn->script_env = env;
+	return 0;
+}
+
+int host_change_medium(struct host *h, unsigned i, const char *path, char **err)
+{
+	const struct vmm_disk d = { .path = (char *)path, .readonly = true };
+	struct host_disk medium = { .fd = -1 };
+
+	if (i >= h->ndisks)
+		return -1;
+	if (open_image(&medium, &d, err)) {
+		if (medium.fd >= 0)
+			close(medium.fd);
+		return -1;
+	}
+	if (h->disks[i].fd >= 0)
+		close(h->disks[i].fd);
+	h->disks[i] = medium;
 	return 0;
 }
 

@@ -47,6 +47,13 @@ void host_init(struct host *h);
  * open or created). domid names the default taps (vif<domid>.<devid>).
  */
 int host_open(struct host *h, const struct vmm_spec *s, int domid, char **err);
+/*
+ * cd-insert / cd-eject: disk i (a cdrom) gets the medium at path (NULL:
+ * none), opened read-only and locked as a reader; the old one is closed
+ * here (the guest process holds its own copy until it lets go). 0, or -1
+ * with *err and nothing changed.
+ */
+int host_change_medium(struct host *h, unsigned i, const char *path, char **err);
 /* Closes it all: the vif scripts' "remove", the taps, the images, the cgroup. */
 void host_close(struct host *h, const struct vmm_spec *s);
 /* The fds a boot of the guest inherits (kvm, kernel, initrd, disks, taps); returns how many. */

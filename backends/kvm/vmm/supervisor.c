@@ -293,13 +293,36 @@ uint32_t sv_send_guest(struct supervisor *sv, enum guest_msg_type type)
 
 uint32_t sv_send_guest_arg(struct supervisor *sv, enum guest_msg_type type, int32_t arg)
 {
+	return sv_send_guest_fd(sv, type, arg, 0, -1);
+}
+
+uint32_t sv_send_guest_fd(struct supervisor *sv, enum guest_msg_type type, int32_t arg,
+			  uint64_t size, int fd)
+{
 	static uint32_t seq;
-	struct guest_msg m = { .type = type, .arg = arg };
+	struct guest_msg m = { .type = type, .arg = arg, .size = size };
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
 
 	if (!sv->boot.pid || !sv->boot.ready)
 		return 0;
 	m.seq = ++seq ? seq : ++seq;
-	if (send(sv->boot.link_fd, &m, sizeof(m), MSG_DONTWAIT | MSG_NOSIGNAL) != sizeof(m))
+	if (fd >= 0) {
+		memset(&control, 0, sizeof(control));
+		msg.msg_control = control.buf;
+		msg.msg_controllen = sizeof(control.buf);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	if (sendmsg(sv->boot.link_fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) != sizeof(m))
 		return 0;
 	return m.seq;
 }
@@ -711,6 +734,8 @@ static void gen_devices(yajl_gen g, const struct supervisor *sv)
 		gen_device(g, sv, "vbd", s->disks[i].vdev, slot);
 		json_key_u64(g, CTL_KEY_DEV_SECTORS, sv->host.disks[i].bytes >> 9);
 		json_key_bool(g, CTL_KEY_DEV_READONLY, s->disks[i].readonly);
+		json_key_bool(g, CTL_KEY_DEV_CDROM, s->disks[i].cdrom);
+		json_key_str(g, CTL_KEY_DEV_PATH, s->disks[i].path ? s->disks[i].path : "");
 		gen_counters(g, &sv->shared->dev[slot], blk_counter_keys, BLK_NCOUNTERS);
 		yajl_gen_map_close(g);
 	}

@@ -12,7 +12,10 @@
  * BLK_MAX_REQUESTS, and when it is empty the ring waits until a worker
  * returns one. A reset drops what is queued and never waits for the disk.
  *
- * The image was opened and locked by the VMM's privileged part (host.c).
+ * The image was opened and locked by the VMM's privileged part (host.c),
+ * which also hands over a cdrom's new medium (cd-insert, cd-eject): the
+ * workers finish what they hold, the fd and capacity change, and the guest
+ * gets a config-change interrupt, as a virtio-blk disk that was resized.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -62,6 +65,8 @@ struct blk {
 	unsigned busy;	    /* being served by a worker */
 	bool starved;	    /* the ring waits for a request to come back */
 	bool stopping;
+	bool changing;	     /* a medium change waits for busy to reach 0 */
+	pthread_cond_t idle; /* busy reached 0 while changing */
 };
 
 /* preadv/pwritev until done: a short transfer is retried from where it stopped. */
@@ -216,7 +221,7 @@ static void *worker(void *arg)
 	vm_thread_started(b->dev->vm, VM_THREAD_DISK, 0);
 	pthread_mutex_lock(&b->lock);
 	for (;;) {
-		while (!b->head && !b->stopping)
+		while ((!b->head || b->changing) && !b->stopping)
 			pthread_cond_wait(&b->work, &b->lock);
 		if (b->stopping)
 			break;
@@ -230,7 +235,8 @@ static void *worker(void *arg)
 		complete(b, r, handle_request(b, &r->chain));
 
 		pthread_mutex_lock(&b->lock);
-		b->busy--;
+		if (!--b->busy && b->changing)
+			pthread_cond_signal(&b->idle);
 		release(b, r);
 	}
 	pthread_mutex_unlock(&b->lock);
@@ -414,11 +420,42 @@ int virtio_blk_create(struct vm *vm, const struct blk_backing *backing,
 	b->sectors = backing->bytes >> SECTOR_SHIFT;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->work, NULL);
+	pthread_cond_init(&b->idle, NULL);
 	snprintf(b->id, sizeof(b->id), "xlc-%s", backing->name);
 	dev = virtio_dev_new(vm, &blk_ops, "vbd", backing->name, VIRTIO_ID_BLOCK, 1, b, slot);
 	b->dev = dev;
 	fill_config(dev, b);
 	if (virtio_mmio_init(vm, dev, slot->base, slot->gsi, err))
 		return -1;
+	return 0;
+}
+
+int virtio_blk_change_medium(struct virtio_dev *dev, int fd, uint64_t bytes)
+{
+	struct blk *b = dev->priv;
+	uint64_t capacity = bytes >> SECTOR_SHIFT;
+	int old;
+
+	if (dev->ops != &blk_ops || !b->readonly)
+		return -1;
+	pthread_mutex_lock(&b->lock);
+	b->changing = true;
+	while (b->busy)
+		pthread_cond_wait(&b->idle, &b->lock);
+	old = b->fd;
+	b->fd = fd;
+	b->sectors = capacity;
+	b->changing = false;
+	pthread_cond_broadcast(&b->work);
+	pthread_mutex_unlock(&b->lock);
+	if (old >= 0)
+		close(old);
+	/* The driver reads the config through the MMIO bus, under its lock. */
+	pthread_mutex_lock(&dev->vm->mmio.lock);
+	memcpy(dev->config + offsetof(struct virtio_blk_config, capacity), &capacity,
+	       sizeof(capacity));
+	dev->config_generation++;
+	pthread_mutex_unlock(&dev->vm->mmio.lock);
+	virtio_interrupt(dev, VIRTIO_INT_CONFIG);
 	return 0;
 }

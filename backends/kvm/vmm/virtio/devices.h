@@ -48,6 +48,12 @@ struct blk_backing {
 };
 int virtio_blk_create(struct vm *vm, const struct blk_backing *b, const struct virtio_slot *slot,
 		      char **err);
+/*
+ * cd-insert / cd-eject: a read-only disk's medium becomes fd (bytes long;
+ * -1 and 0: none), which the device now owns; the old one is closed once no
+ * worker uses it. -1 if dev is not a read-only virtio-blk disk.
+ */
+int virtio_blk_change_medium(struct virtio_dev *dev, int fd, uint64_t bytes);
 
 /* A NIC: a tap the caller created, brought up and attached, and keeps open. */
 struct net_backing {
