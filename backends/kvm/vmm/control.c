@@ -75,6 +75,25 @@ static void reply_error(int fd, char *msg)
 	free(msg);
 }
 
+/*
+ * Sends a request on to the guest process (with a size and an fd, or 0 and
+ * -1); the client waits for its answer, within GUEST_REPLY_TIMEOUT_MS.
+ * Returns true: the client's connection stays open.
+ */
+static bool forward(struct supervisor *sv, struct client *c, enum ctl_command cmd,
+		    enum guest_msg_type type, int32_t arg, uint64_t size, int fd)
+{
+	c->seq = sv_send_guest_fd(sv, type, arg, size, fd);
+	if (!c->seq) {
+		reply(c->fd, "error the VMM's guest process does not answer\n");
+		return false;
+	}
+	c->awaiting = true;
+	c->cmd = cmd;
+	c->deadline = now_ms() + GUEST_REPLY_TIMEOUT_MS;
+	return true;
+}
+
 /* A size in KiB from the client: digits only, 1 KiB up to the machine's RAM. */
 static bool parse_kib(const char *arg, uint64_t *kib)
 {
@@ -132,15 +151,7 @@ static bool mem_set(struct supervisor *sv, struct client *c, const char *arg)
 		reply(c->fd, "ok\n"); /* between boots or preserved: the next boot takes it */
 		return false;
 	}
-	c->seq = sv_send_guest_arg(sv, GUEST_BALLOON, (int32_t)sv_balloon_pages(sv));
-	if (!c->seq) {
-		reply(c->fd, "error the VMM's guest process does not answer\n");
-		return false;
-	}
-	c->awaiting = true;
-	c->cmd = CTL_MEM_SET;
-	c->deadline = now_ms() + GUEST_REPLY_TIMEOUT_MS;
-	return true;
+	return forward(sv, c, CTL_MEM_SET, GUEST_BALLOON, (int32_t)sv_balloon_pages(sv), 0, -1);
 }
 
 /*
@@ -167,15 +178,7 @@ static bool vcpu_set(struct supervisor *sv, struct client *c, const char *arg)
 		reply(c->fd, "ok\n"); /* between boots or preserved: the next boot takes it */
 		return false;
 	}
-	c->seq = sv_send_guest_arg(sv, GUEST_VCPUS, (int32_t)n);
-	if (!c->seq) {
-		reply(c->fd, "error the VMM's guest process does not answer\n");
-		return false;
-	}
-	c->awaiting = true;
-	c->cmd = CTL_VCPU_SET;
-	c->deadline = now_ms() + GUEST_REPLY_TIMEOUT_MS;
-	return true;
+	return forward(sv, c, CTL_VCPU_SET, GUEST_VCPUS, (int32_t)n, 0, -1);
 }
 
 /*
@@ -222,16 +225,8 @@ static bool change_medium(struct supervisor *sv, struct client *c, const char *a
 		reply(c->fd, "ok\n"); /* between boots or preserved: the next boot takes it */
 		return false;
 	}
-	c->seq = sv_send_guest_fd(sv, GUEST_MEDIUM, (int32_t)i, sv->host.disks[i].bytes,
-				  sv->host.disks[i].fd);
-	if (!c->seq) {
-		reply(c->fd, "error the VMM's guest process does not answer\n");
-		return false;
-	}
-	c->awaiting = true;
-	c->cmd = CTL_MEDIUM;
-	c->deadline = now_ms() + GUEST_REPLY_TIMEOUT_MS;
-	return true;
+	return forward(sv, c, CTL_MEDIUM, GUEST_MEDIUM, (int32_t)i, sv->host.disks[i].bytes,
+		       sv->host.disks[i].fd);
 }
 
 /*
@@ -374,15 +369,7 @@ static bool command(struct supervisor *sv, struct client *c, enum ctl_command cm
 	case CTL_UNPAUSE:
 		if (!guest_running(sv, c))
 			return false;
-		c->seq = sv_send_guest(sv, to_guest[cmd]);
-		if (!c->seq) {
-			reply(c->fd, "error the VMM's guest process does not answer\n");
-			return false;
-		}
-		c->awaiting = true;
-		c->cmd = cmd;
-		c->deadline = now_ms() + GUEST_REPLY_TIMEOUT_MS;
-		return true;
+		return forward(sv, c, cmd, to_guest[cmd], 0, 0, -1);
 	default:
 		reply(c->fd, "error unknown command\n");
 		return false;
