@@ -203,7 +203,7 @@ static int check_memory(struct batch *b)
 	for (i = 0; i < b->n; i++)
 		if (b->items[i].state == IT_PARSED)
 			want += (uint64_t)(b->items[i].dc->memory_mib ? b->items[i].dc->memory_mib
-								      : 128);
+								      : b->be->default_memory_mib);
 	if (want <= host.free_kb / 1024)
 		return 0;
 	xlc_warn("the batch asks for %llu MiB of memory and the host has %llu MiB free; "

@@ -19,7 +19,6 @@
 #include "lib/util.h"
 
 /* Firecracker's default, when the config gives no memory. */
-#define KVM_DEFAULT_MEMORY_MIB 128
 
 static char *absolute(const char *path)
 {

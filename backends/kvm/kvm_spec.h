@@ -3,6 +3,9 @@
 #ifndef XLC_KVM_KVM_SPEC_H
 #define XLC_KVM_KVM_SPEC_H
 
+/* A config without memory=: enough for a small Linux guest. */
+#define KVM_DEFAULT_MEMORY_MIB 128
+
 #include "backends/backend.h"
 #include "backends/kvm/vmm_spec.h"
 

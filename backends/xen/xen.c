@@ -814,6 +814,7 @@ static int xen_stats(const struct xlc_conf *conf, struct host_stats *host,
 const struct backend_ops xen_backend = {
 	.name = "xen",
 	.honours_xen_only_keys = true,
+	.default_memory_mib = 32, /* libxl's, for a config without memory= */
 	.create = xen_create,
 	.list = xen_list,
 	.resolve = xen_resolve,

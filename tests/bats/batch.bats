@@ -130,9 +130,11 @@ xlc() { "${XLC}" "$@"; }
 		printf 'name = "big%s"\nmemory = %s\nkernel = "%s"\n' "$i" "$((free_mib / 2))" \
 			"${KIT}/hello.bzImage" >"${SANDBOX}/big$i.cfg"
 	done
+	# One without memory= counts as the backend's default (kvm's 128 MiB).
+	printf 'name = "big4"\nkernel = "%s"\n' "${KIT}/hello.bzImage" >"${SANDBOX}/big4.cfg"
 	run --separate-stderr xlc create "${SANDBOX}"/big*.cfg
 	[ "${status}" -eq 1 ]
-	[[ "${stderr}" == *"the batch asks for "*" MiB of memory and the host has "*" MiB free; nothing was started (--force starts it anyway)"* ]]
+	[[ "${stderr}" == *"the batch asks for $((3 * (free_mib / 2) + 128)) MiB of memory and the host has "*" MiB free; nothing was started (--force starts it anyway)"* ]]
 	[ "$(xlc list | tail -n +2 | wc -l)" -eq 0 ]
 }
 
