@@ -83,7 +83,7 @@ static void reply_error(int fd, char *msg)
 static bool forward(struct supervisor *sv, struct client *c, enum ctl_command cmd,
 		    enum guest_msg_type type, int32_t arg, uint64_t size, int fd)
 {
-	c->seq = sv_send_guest_fd(sv, type, arg, size, fd);
+	c->seq = sv_send_guest(sv, type, arg, size, fd);
 	if (!c->seq) {
 		reply(c->fd, "error the VMM's guest process does not answer\n");
 		return false;

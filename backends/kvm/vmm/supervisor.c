@@ -286,18 +286,8 @@ uint32_t sv_balloon_pages(const struct supervisor *sv)
 	return sv->target_kib < ram_kib ? (uint32_t)((ram_kib - sv->target_kib) / 4) : 0;
 }
 
-uint32_t sv_send_guest(struct supervisor *sv, enum guest_msg_type type)
-{
-	return sv_send_guest_arg(sv, type, 0);
-}
-
-uint32_t sv_send_guest_arg(struct supervisor *sv, enum guest_msg_type type, int32_t arg)
-{
-	return sv_send_guest_fd(sv, type, arg, 0, -1);
-}
-
-uint32_t sv_send_guest_fd(struct supervisor *sv, enum guest_msg_type type, int32_t arg,
-			  uint64_t size, int fd)
+uint32_t sv_send_guest(struct supervisor *sv, enum guest_msg_type type, int32_t arg, uint64_t size,
+		       int fd)
 {
 	static uint32_t seq;
 	struct guest_msg m = { .type = type, .arg = arg, .size = size };

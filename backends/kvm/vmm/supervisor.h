@@ -106,12 +106,13 @@ void control_guest_gone(struct supervisor *sv);
 
 /* supervisor.c, for control.c. */
 long long now_ms(void);
-/* Sends a request to the guest process; its number, or 0 if it could not be sent. */
-uint32_t sv_send_guest(struct supervisor *sv, enum guest_msg_type type);
-uint32_t sv_send_guest_arg(struct supervisor *sv, enum guest_msg_type type, int32_t arg);
-/* The same with a size and an fd (-1: none), which the guest process gets a copy of. */
-uint32_t sv_send_guest_fd(struct supervisor *sv, enum guest_msg_type type, int32_t arg,
-			  uint64_t size, int fd);
+/*
+ * Sends a request to the guest process, with an argument, a size and an fd
+ * (-1: none; the guest process gets a copy); its number, or 0 if it could
+ * not be sent.
+ */
+uint32_t sv_send_guest(struct supervisor *sv, enum guest_msg_type type, int32_t arg, uint64_t size,
+		       int fd);
 /* The balloon's target in pages: the RAM (maxmem) less mem-set's target. */
 uint32_t sv_balloon_pages(const struct supervisor *sv);
 void sv_destroy(struct supervisor *sv);
