@@ -20,6 +20,7 @@ const struct command commands[] = {
 	  "  -p               Leave the domain paused after it is created.\n"
 	  "  -F               Stay in the foreground until the domain ends.\n"
 	  "  -q, --quiet      Do not print \"Parsing config from ...\".\n"
+	  "  -f, --defconfig FILE  The config file, as an operand would give it (xl's -f).\n"
 	  "Several files, a directory of *.cfg files, or --auto make a batch:\n"
 	  "      --parallel N Create N guests at a time (default: twice the host's CPUs).\n"
 	  "      --all-or-nothing  If any config is invalid or any create fails, destroy\n"
@@ -61,7 +62,7 @@ const struct command commands[] = {
 	{ "vcpu-pin", main_vcpu_pin, false, "Set which host CPUs a domain's vCPUs may run on",
 	  "[-f] <domain> <vcpu|all> <hard|-> [soft|-]",
 	  "  -f, --force      Accepted for xl's sake: xlc's pins are never temporary.\n"
-	  "  -i               Xen: ignore xl.conf's global affinity masks.\n" },
+	  "  -i, --ignore-global-affinity-masks  Xen: ignore xl.conf's global affinity masks.\n" },
 	{ "vcpu-set", main_vcpu_set, false, "Set how many of a domain's vCPUs are online",
 	  "[-i] <domain> <vcpus>",
 	  "  -i, --ignore-host  Allow more vCPUs online than the host has CPUs.\n" },
@@ -97,6 +98,8 @@ const struct command commands[] = {
 	  "  -F               Stay in the foreground, as the domain's monitor.\n"
 	  "  -c               Attach to the console once the domain runs.\n"
 	  "  -d               Accepted for xl's sake (its debug output).\n"
+	  "  -V, --vncviewer, -A, --vncviewer-autopass\n"
+	  "                   Accepted for xl's sake: xlc starts no VNC viewer.\n"
 	  "A configfile is used instead of the config the save file holds.\n" },
 	{ "migrate", main_migrate, false, "Move a running domain to another host, live",
 	  "[options] <domain> <host>",
@@ -104,6 +107,7 @@ const struct command commands[] = {
 	  "  -s SSHCMD        The command that reaches host (default ssh): it runs\n"
 	  "                   \"SSHCMD HOST xlc migrate-receive\"; \"\" runs HOST itself.\n"
 	  "  -e               The receiver leaves no monitor behind.\n"
+	  "  -F               As -e, as xl has it.\n"
 	  "  -p               The domain stays paused at the other end.\n"
 	  "  -D               Keep the domain's id at the other end.\n"
 	  "      --debug      libxl's checks of the memory sent.\n"
@@ -113,7 +117,8 @@ const struct command commands[] = {
 	  "  -F               Stay in the foreground as the domain's monitor.\n"
 	  "  -e               Leave no monitor behind.\n"
 	  "  -p               Leave the domain paused.\n"
-	  "  -d               Accepted for xl's sake (its debug output).\n" },
+	  "  -d               Accepted for xl's sake (its debug output).\n"
+	  "  -r               Remus's stream: refused, xlc has no Remus.\n" },
 	{ "console", main_console, false, "Attach to a domain's console",
 	  "[-e escape] [-t pv|serial|vuart] [-n N] <domain>",
 	  "  -e ESC           The escape character: ^X or one character (default ^]).\n"
@@ -128,14 +133,17 @@ const struct command commands[] = {
 	  "  -n, --numa       The NUMA topology too.\n"
 	  "  FIELD            Only the values of the lines that start with FIELD.\n" },
 	{ "top", main_top, false, "Monitor the domains' CPU, memory, network and disks (xentop)",
-	  "[-b] [-i N] [-d SECONDS] [-f] [-n] [-x] [-v] [-r] [--sort COLUMN] [--csv|--json]",
+	  "[-b] [-i N] [-d SECONDS] [-f] [-n] [-x] [-v] [-r] [-z] [-o|--sort COLUMN] "
+	  "[--csv|--json]",
 	  "  -b, --batch      xentop's batch output: a header and a row per domain, each time.\n"
-	  "  -i N             Stop after N samples.\n"
-	  "  -d SECONDS       Seconds between samples (default 3; fractions allowed).\n"
+	  "  -i, --iterations N  Stop after N samples.\n"
+	  "  -d, --delay SECONDS  Seconds between samples (default 3; fractions allowed).\n"
 	  "  -f, --full-name  Full names (the default when output is not a terminal).\n"
-	  "  -n, -x, -v       Detail lines for networks, virtual disks, vCPUs.\n"
-	  "  -r               Repeat the header before each domain.\n"
-	  "      --sort COL   Sort by a column (NAME, CPU(%), MEM(k)...; a prefix will do).\n"
+	  "  -n, --networks, -x, --vbds, -v, --vcpus\n"
+	  "                   Detail lines for networks, virtual disks, vCPUs.\n"
+	  "  -r, --repeat-header  Repeat the header before each domain.\n"
+	  "  -z, --dom0-first Domain-0 first (on Xen it is anyway; kvm has none).\n"
+	  "  -o, --sort COL   Sort by a column (NAME, CPU(%), MEM(k)...; a prefix will do).\n"
 	  "      --csv        One CSV row per domain per sample, with a header row.\n"
 	  "      --json       One JSON object per domain per sample, one per line.\n"
 	  "Keys: D delay, N networks, B disks, V vCPUs, R repeat header, S next sort column,\n"

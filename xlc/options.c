@@ -22,6 +22,23 @@ int usage_error(const struct command *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/*
+ * With XLC_LIST_OPTIONS set, a command lists the options its parser takes,
+ * one per line, and exits before doing anything: cli.bats holds each
+ * command's help to them, so the two cannot drift apart unseen.
+ */
+static void list_options(const char *optstring, const struct option *longopts)
+{
+	const char *c;
+
+	for (c = optstring; *c; c++)
+		if (*c != ':' && *c != '+')
+			printf("-%c\n", *c);
+	for (; longopts && longopts->name; longopts++)
+		printf("--%s\n", longopts->name);
+	exit(EXIT_OK);
+}
+
 int command_getopt(int argc, char **argv, const char *optstring, const struct option *longopts,
 		   const struct command *cmd, int min_args)
 {
@@ -31,6 +48,8 @@ int command_getopt(int argc, char **argv, const char *optstring, const struct op
 	unsigned n = 0;
 	int opt;
 
+	if (getenv("XLC_LIST_OPTIONS"))
+		list_options(optstring, longopts);
 	/* '+': stop at the first operand, so key=value and names stay operands. */
 	snprintf(opts, sizeof(opts), "+:h%s", optstring);
 	while (longopts && longopts[n].name && n < ARRAY_SIZE(all) - 2) {

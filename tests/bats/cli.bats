@@ -452,3 +452,32 @@ teardown() { teardown_sandbox; }
 	[ "${status}" -eq 1 ]
 	[[ "${stderr}" == *"xlc.conf:1: unknown_keys = \"sometimes\": use error or warn" ]]
 }
+
+# Each command's options live in its parser (a getopt string and table) and
+# in its help; XLC_LIST_OPTIONS makes the parser list what it takes, so the
+# two are held to each other here, both ways.
+@test "help: every option a command takes is in its help, and every option its help names is taken" {
+	export LC_ALL=C
+	local c taken helped bad=0
+	run "${XLC}" help
+	[ "${status}" -eq 0 ]
+	for c in $(awk '/^ [a-z]/ { print $1 }' <<<"${output}"); do
+		# A parser that does not list would run the command: bounded.
+		taken=$(XLC_LIST_OPTIONS=1 timeout 5 "${XLC}" "${c}" </dev/null 2>/dev/null
+			printf -- '-h\n--help\n')
+		taken=$(grep -E '^--?[a-zA-Z]' <<<"${taken}" | sort -u)
+		# Options named in the usage line (but the global ones before the
+		# command's name) and in the option lines.
+		helped=$("${XLC}" help "${c}" | sed '1s/^Usage: xlc \[[^]]*\] [a-z-]*//' |
+			grep -oE '(^|[^a-zA-Z0-9-])--?[a-zA-Z][a-zA-Z0-9-]*' | sed 's/^[^-]*//' | sort -u)
+		missing=$(comm -23 <(echo "${taken}") <(echo "${helped}") | grep -vxE -- '-h|--help|' || true)
+		unknown=$(comm -13 <(echo "${taken}") <(echo "${helped}") | grep -vx '' || true)
+		if [ -n "${missing}${unknown}" ]; then
+			echo "${c}: taken, not in its help: ${missing//$'\n'/ }; in its help, not taken: ${unknown//$'\n'/ }"
+			bad=1
+		fi
+	done
+	[ "${bad}" -eq 0 ]
+	# The listing is the parser's own: an option removed from it shows.
+	[ "$(XLC_LIST_OPTIONS=1 timeout 5 "${XLC}" vcpu-set | sort | tr '\n' ' ')" = "--ignore-host -i " ]
+}

@@ -125,7 +125,8 @@ write_guest_cfg() {
 	complete_line xlc list -
 	[ "$(replies)" = "$(lines -h --help -l --long --json)" ]
 	complete_line xlc top --
-	[ "$(replies)" = "$(lines --help --batch --full-name --sort --csv --json)" ]
+	[ "$(replies)" = "$(lines --help --batch --iterations --delay --full-name --networks --vbds \
+		--vcpus --repeat-header --dom0-first --sort --csv --json)" ]
 	complete_line xlc top -i 2 -
 	reply_has -x
 	# top takes no operand: a new word may only be an option.
