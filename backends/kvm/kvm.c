@@ -666,7 +666,7 @@ static int kvm_cd_change(const struct xlc_conf *conf, const char *name, const st
 	line = path ? xasprintf("%s %s %s", ctl_command_name(CTL_MEDIUM), cd->vdev, path)
 		    : xasprintf("%s %s", ctl_command_name(CTL_MEDIUM), cd->vdev);
 	free(path);
-	if (strlen(line) >= CTL_LINE_MAX) {
+	if (strlen(line) + 2 > CTL_LINE_MAX /* the VMM takes the newline too */) {
 		*err = xstrdup("the medium's path is too long for the kvm backend");
 		free(line);
 		return -1;
@@ -693,7 +693,7 @@ static int kvm_vcpu_pin(const struct xlc_conf *conf, const char *name, int vcpu,
 	if (vcpu >= 0)
 		snprintf(which, sizeof(which), "%d", vcpu);
 	line = xasprintf("%s %s %s", ctl_command_name(CTL_VCPU_PIN), which, hard);
-	if (strlen(line) >= CTL_LINE_MAX) {
+	if (strlen(line) + 2 > CTL_LINE_MAX /* the VMM takes the newline too */) {
 		*err = xasprintf("the CPU list %s is too long for the kvm backend", hard);
 		free(line);
 		return -1;

@@ -220,6 +220,10 @@ thread_cpus() {
 	xlc vcpu-pin g1 all all
 	[ "$(thread_cpus g1 vcpu1)" = "0-$(($(nproc) - 1))" ]
 	[[ "$(xlc vcpu-list g1 | sed -n 3p)" == *" all / all" ]]
+	# A long list reaches the VMM whole (201 characters: "0,0,...,0,1").
+	xlc vcpu-pin g1 1 "$(printf '0,%.0s' $(seq 100))1"
+	[ "$(thread_cpus g1 vcpu1)" = "0-1" ]
+	xlc vcpu-pin g1 all all
 	run --separate-stderr xlc vcpu-pin g1 5 0
 	[ "${status}" -eq 1 ]
 	[ "${stderr}" = "$(printf 'xlc: vCPU 5 does not exist: the domain has 2\nCould not set affinity for vcpu `5'"'"'.')" ]

@@ -76,6 +76,19 @@ static void reply_error(int fd, char *msg)
 }
 
 /*
+ * A change that the guest process must take too: refused while one is
+ * starting (it was built from the old values and is not listening yet).
+ * Between boots or preserved there is none: the next boot takes the change.
+ */
+static bool guest_starting(struct supervisor *sv, struct client *c)
+{
+	if (!sv->boot.pid || sv->boot.ready)
+		return false;
+	reply(c->fd, "error the guest is starting; try again\n");
+	return true;
+}
+
+/*
  * Sends a request on to the guest process (with a size and an fd, or 0 and
  * -1); the client waits for its answer, within GUEST_REPLY_TIMEOUT_MS.
  * Returns true: the client's connection stays open.
@@ -139,6 +152,8 @@ static bool mem_set(struct supervisor *sv, struct client *c, const char *arg)
 		reply_error(c->fd, xstrdup("mem-set needs a size in KiB"));
 		return false;
 	}
+	if (guest_starting(sv, c))
+		return false;
 	if (kib > sv->max_kib) {
 		reply_error(c->fd, xasprintf("%llu MiB is more than the domain's maximum, %llu MiB "
 					     "(mem-max)",
@@ -173,6 +188,8 @@ static bool vcpu_set(struct supervisor *sv, struct client *c, const char *arg)
 					     sv->spec->name, sv->spec->max_vcpus, arg));
 		return false;
 	}
+	if (guest_starting(sv, c))
+		return false;
 	sv->spec->vcpus = (int)n;
 	if (!sv->boot.pid || !sv->boot.ready) {
 		reply(c->fd, "ok\n"); /* between boots or preserved: the next boot takes it */
@@ -214,6 +231,8 @@ static bool change_medium(struct supervisor *sv, struct client *c, const char *a
 		reply_error(c->fd, xstrdup("medium needs an absolute path"));
 		return false;
 	}
+	if (guest_starting(sv, c))
+		return false;
 	i = (unsigned)(d - sv->spec->disks);
 	if (host_change_medium(&sv->host, i, path, &err)) {
 		reply_error(c->fd, err);
@@ -268,13 +287,18 @@ static void set_pin(struct vmm_pin *pin, const char *list, const struct cpumap *
 /* vcpu-pin N|all LIST: the hard affinity of one vCPU or all of them. */
 static void pin_vcpus(struct supervisor *sv, struct client *c, const char *arg)
 {
+	const char *list = arg ? strchr(arg, ' ') : NULL;
 	unsigned first, last, v, cpu;
-	char vcpu[16], list[CTL_LINE_MAX], *err = NULL;
+	char vcpu[16], *err = NULL;
 	struct cpumap map;
 	cpu_set_t set;
 
-	if (!arg || sscanf(arg, "%15s %127s", vcpu, list) != 2)
+	/* The list is the rest of the line, however long: never cut short. */
+	if (!list || !list[1] || (size_t)(list - arg) >= sizeof(vcpu))
 		return reply_error(c->fd, xstrdup("vcpu-pin needs a vCPU and a CPU list"));
+	memcpy(vcpu, arg, (size_t)(list - arg));
+	vcpu[list - arg] = '\0';
+	list++;
 	if (!strcmp(vcpu, "all")) {
 		first = 0;
 		last = (unsigned)sv->spec->max_vcpus - 1;

@@ -252,9 +252,9 @@ static int change_medium(struct guest *g, const struct guest_msg *m, int fd)
 {
 	const struct guest_boot *b = g->b;
 
-	if (m->arg < 0 || (unsigned)m->arg >= b->spec->ndisks || !b->spec->disks[m->arg].cdrom ||
-	    (unsigned)m->arg >= g->vm->nvirtio)
-		return -1;
+	if (fd == -2 || m->arg < 0 || (unsigned)m->arg >= b->spec->ndisks ||
+	    !b->spec->disks[m->arg].cdrom || (unsigned)m->arg >= g->vm->nvirtio)
+		return -1; /* -2: the medium's fd was lost on the way; never an eject */
 	return virtio_blk_change_medium(g->vm->virtio[m->arg], fd, fd >= 0 ? m->size : 0);
 }
 
@@ -304,7 +304,10 @@ static void serve(struct guest *g, const struct guest_msg *m, int fd)
 	send_msg(g->b->link_fd, GUEST_DONE, r, m->seq, NULL);
 }
 
-/* One message from the supervisor, and the fd it may carry (else -1); false if none. */
+/*
+ * One message from the supervisor, and the fd it may carry (else -1); false
+ * if none. An fd that could not be taken (no room for it) is -2.
+ */
 static bool receive(int link_fd, struct guest_msg *m, int *fd)
 {
 	union {
@@ -321,6 +324,10 @@ static bool receive(int link_fd, struct guest_msg *m, int *fd)
 	*fd = -1;
 	if (recvmsg(link_fd, &msg, MSG_CMSG_CLOEXEC) != sizeof(*m))
 		return false;
+	if (msg.msg_flags & MSG_CTRUNC) {
+		*fd = -2;
+		return true;
+	}
 	c = CMSG_FIRSTHDR(&msg);
 	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
 	    c->cmsg_len == CMSG_LEN(sizeof(int)))
