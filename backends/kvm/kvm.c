@@ -157,22 +157,26 @@ static pid_t spawn_vmm(const char *program, const struct vmm_spec *spec, int spe
 
 static int kvm_list(const struct xlc_conf *conf, struct domain_info **out, int *n, char **err);
 
-/* The running guest whose config has a disk that is the file st names. */
+/*
+ * The running guest with a disk that is the file st names: its VMM's own
+ * record of its devices (a cdrom's medium changes), not the config.
+ */
 static const char *disk_user(const struct domain_info *d, int n, const struct stat *st, int *domid)
 {
-	const char *disks_path[] = { "disks", NULL }, *dev_path[] = { "pdev_path", NULL };
+	const char *devices_path[] = { CTL_KEY_DEVICES, NULL },
+		   *dev_path[] = { CTL_KEY_DEV_PATH, NULL };
 	const char *found = NULL;
 	int i;
 
 	for (i = 0; i < n && !found; i++) {
-		yajl_val cfg = d[i].config ? yajl_tree_parse(d[i].config, NULL, 0) : NULL;
-		yajl_val disks = yajl_tree_get(cfg, disks_path, yajl_t_array);
+		yajl_val info = d[i].json ? yajl_tree_parse(d[i].json, NULL, 0) : NULL;
+		yajl_val devs = yajl_tree_get(info, devices_path, yajl_t_array);
 		size_t j;
 
-		for (j = 0; disks && j < YAJL_GET_ARRAY(disks)->len && !found; j++) {
-			yajl_val p = yajl_tree_get(YAJL_GET_ARRAY(disks)->values[j], dev_path,
+		for (j = 0; devs && j < YAJL_GET_ARRAY(devs)->len && !found; j++) {
+			yajl_val p = yajl_tree_get(YAJL_GET_ARRAY(devs)->values[j], dev_path,
 						   yajl_t_string);
-			const char *target = p ? YAJL_GET_STRING(p) : NULL;
+			const char *target = p && *YAJL_GET_STRING(p) ? YAJL_GET_STRING(p) : NULL;
 			struct stat other;
 
 			if (target && !stat(target, &other) && other.st_dev == st->st_dev &&
@@ -181,7 +185,7 @@ static const char *disk_user(const struct domain_info *d, int n, const struct st
 				*domid = d[i].domid;
 			}
 		}
-		yajl_tree_free(cfg);
+		yajl_tree_free(info);
 	}
 	return found;
 }

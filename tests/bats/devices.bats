@@ -441,7 +441,7 @@ vmm_rss_kib() {
 	CFG
 	run --separate-stderr xlc create -q "${SANDBOX}/w.cfg"
 	[ "${status}" -eq 1 ]
-	[[ "${stderr}" == *"disk ${SANDBOX}/b.img is in use by another guest"* ]]
+	[[ "${stderr}" == *"disk ${SANDBOX}/b.img is in use by guest cd (id "*") (locked); stop that guest or give this one a copy"* ]]
 	# Refused, and nothing changes: a disk that is no cdrom, a vdev not there,
 	# an image not there.
 	run --separate-stderr xlc cd-insert cd xvdb "${SANDBOX}/a.img"
