@@ -684,8 +684,7 @@ static int kvm_cd_change(const struct xlc_conf *conf, const char *name, const st
 static int kvm_vcpu_pin(const struct xlc_conf *conf, const char *name, int vcpu, const char *hard,
 			const char *soft, char **err)
 {
-	struct rundir rd = { 0 };
-	char *line, *reply = NULL, which[16] = "all";
+	char *line, which[16] = "all";
 	int r;
 
 	if (soft && strcmp(soft, "all")) {
@@ -702,36 +701,25 @@ static int kvm_vcpu_pin(const struct xlc_conf *conf, const char *name, int vcpu,
 		free(line);
 		return -1;
 	}
-	if (open_rundir(conf, &rd, err)) {
-		free(line);
-		return -1;
-	}
-	r = rundir_request(&rd, name, line, &reply, err);
+	r = request(conf, name, line, NULL, err);
 	free(line);
-	free(reply);
-	rundir_close(&rd);
-	return r ? -1 : 0;
+	return r;
 }
 
 static int kvm_rename(const struct xlc_conf *conf, const char *name, const char *new_name,
 		      char **err)
 {
-	struct rundir rd = { 0 };
-	char *line, *reply = NULL;
+	char *line;
 	int r;
 
 	if (!rundir_name_ok(new_name)) {
 		*err = xasprintf("'%s' is not a name for a domain", new_name);
 		return -1;
 	}
-	if (open_rundir(conf, &rd, err))
-		return -1;
 	line = xasprintf("%s %s", ctl_command_name(CTL_RENAME), new_name);
-	r = rundir_request(&rd, name, line, &reply, err);
+	r = request(conf, name, line, NULL, err);
 	free(line);
-	free(reply);
-	rundir_close(&rd);
-	return r ? -1 : 0;
+	return r;
 }
 
 /* Holds a "wait" connection open: the VMM closes it when the domain is gone. */
