@@ -653,14 +653,8 @@ static int kvm_cd_change(const struct xlc_conf *conf, const char *name, const st
 	char *path = NULL, *line;
 	int r;
 
+	/* cd-insert's spec names no format: the image is read as it is (raw). */
 	if (cd->target && *cd->target) {
-		if (cd->format != DISK_FORMAT_RAW && cd->format != DISK_FORMAT_UNKNOWN &&
-		    cd->format != DISK_FORMAT_EMPTY) {
-			*err = xasprintf("%s: format %s is not supported by the kvm backend; "
-					 "convert it to raw (qemu-img convert -O raw)",
-					 cd->target, disk_format_name(cd->format));
-			return -1;
-		}
 		path = realpath(cd->target, NULL);
 		if (!path) {
 			*err = xasprintf("%s: %s", cd->target, strerror(errno));
