@@ -288,11 +288,6 @@ static int serve_http(void)
 
 int main_metrics(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "http", no_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 },
-	};
 	char *cerr = NULL;
 	const struct command *c = command_find("metrics", &cerr);
 	const char *output = NULL;
@@ -300,10 +295,10 @@ int main_metrics(int argc, char **argv)
 	int opt;
 
 	free(cerr);
-	while ((opt = command_getopt(argc, argv, "o:", longopts, c, 0)) != -1) {
+	while ((opt = command_getopt(argc, argv, c)) != -1) {
 		if (opt == 'o')
 			output = optarg;
-		else if (opt == 'H')
+		else if (opt == METRICS_OPT_HTTP)
 			http = true;
 	}
 	if (optind < argc)

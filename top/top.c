@@ -251,21 +251,6 @@ static bool parse_delay(const char *s, double *out)
 
 int main_top(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "batch", no_argument, NULL, 'b' },
-		{ "delay", required_argument, NULL, 'd' },
-		{ "iterations", required_argument, NULL, 'i' },
-		{ "full-name", no_argument, NULL, 'f' },
-		{ "networks", no_argument, NULL, 'n' },
-		{ "vbds", no_argument, NULL, 'x' },
-		{ "vcpus", no_argument, NULL, 'v' },
-		{ "repeat-header", no_argument, NULL, 'r' },
-		{ "dom0-first", no_argument, NULL, 'z' },
-		{ "sort", required_argument, NULL, 'o' },
-		{ "csv", no_argument, NULL, 'C' },
-		{ "json", no_argument, NULL, 'J' },
-		{ NULL, 0, NULL, 0 },
-	};
 	char *cerr = NULL;
 	const struct command *c = command_find("top", &cerr);
 	struct top_opts o = { .mode = TOP_SCREEN, .delay = 3, .sort = F_NAME };
@@ -276,15 +261,15 @@ int main_top(int argc, char **argv)
 
 	free(cerr);
 	o.full_names = !isatty(STDOUT_FILENO);
-	while ((opt = command_getopt(argc, argv, "bd:i:fnxvrzo:", longopts, c, 0)) != -1) {
+	while ((opt = command_getopt(argc, argv, c)) != -1) {
 		switch (opt) {
 		case 'b':
 			o.mode = TOP_BATCH;
 			break;
-		case 'C':
+		case TOP_OPT_CSV:
 			o.mode = TOP_CSV;
 			break;
-		case 'J':
+		case TOP_OPT_JSON:
 			o.mode = TOP_JSON;
 			break;
 		case 'd':

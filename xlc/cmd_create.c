@@ -96,24 +96,12 @@ static int resolve_config_paths(struct batch_args *b)
 
 static int parse_args(int argc, char **argv, struct create_args *a)
 {
-	static const struct option longopts[] = {
-		{ "dryrun", no_argument, NULL, 'n' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "defconfig", required_argument, NULL, 'f' },
-		{ "parallel", required_argument, NULL, 'P' },
-		{ "all-or-nothing", no_argument, NULL, 'A' },
-		{ "force", no_argument, NULL, 'O' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "auto", no_argument, NULL, 'U' },
-		{ "unknown-keys", required_argument, NULL, 'K' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct command *cmd = &commands[0];
+	const struct command *cmd = cli_command("create");
 	unsigned long parallel;
 	bool autostart = false;
 	int opt, i;
 
-	while ((opt = command_getopt(argc, argv, "ncpFqf:", longopts, cmd, 0)) != -1) {
+	while ((opt = command_getopt(argc, argv, cmd)) != -1) {
 		switch (opt) {
 		case 'n':
 			a->dryrun = true;
@@ -133,25 +121,25 @@ static int parse_args(int argc, char **argv, struct create_args *a)
 		case 'f':
 			a->file = optarg;
 			break;
-		case 'P':
+		case CREATE_OPT_PARALLEL:
 			if (!parse_ulong(optarg, 10, &parallel) || !parallel || parallel > 1024)
 				return usage_error(cmd, "--parallel %s: a number from 1 to 1024",
 						   optarg);
 			a->batch.parallel = (unsigned)parallel;
 			break;
-		case 'A':
+		case CREATE_OPT_ALL_OR_NOTHING:
 			a->batch.all_or_nothing = true;
 			break;
-		case 'O':
+		case CREATE_OPT_FORCE:
 			a->batch.force = true;
 			break;
-		case 'J':
+		case CREATE_OPT_JSON:
 			a->batch.json = true;
 			break;
-		case 'U':
+		case CREATE_OPT_AUTO:
 			autostart = true;
 			break;
-		case 'K': /* for this create: xlc.conf's unknown_keys */
+		case CREATE_OPT_UNKNOWN_KEYS: /* for this create: xlc.conf's unknown_keys */
 			if (strcmp(optarg, "warn") && strcmp(optarg, "error"))
 				return usage_error(cmd, "--unknown-keys %s: use warn or error",
 						   optarg);

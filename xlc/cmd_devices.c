@@ -32,15 +32,13 @@ static char *joined(int argc, char **argv)
 /* vcpu-set [-i] DOMAIN N: vCPUs 0..N-1 online, the others offline. */
 int main_vcpu_set(int argc, char **argv)
 {
-	static const struct option longopts[] = { { "ignore-host", no_argument, NULL, 'i' },
-						  { NULL, 0, NULL, 0 } };
 	const struct backend_ops *be;
 	bool check_host = true;
 	char *name, *end, *err = NULL;
 	unsigned long n;
 	int opt, domid, ret = EXIT_OK;
 
-	while ((opt = command_getopt(argc, argv, "i", longopts, cli_command("vcpu-set"), 2)) != -1)
+	while ((opt = command_getopt(argc, argv, cli_command("vcpu-set"))) != -1)
 		check_host &= opt != 'i';
 	n = strtoul(argv[optind + 1], &end, 10);
 	if (end == argv[optind + 1] || *end || n > INT_MAX || argv[optind + 1][0] == '-') {
@@ -67,7 +65,7 @@ int main_block_attach(int argc, char **argv)
 	char *name, *spec, *err = NULL;
 	int domid, ret = EXIT_OK;
 
-	while (command_getopt(argc, argv, "", NULL, cli_command("block-attach"), 2) != -1)
+	while (command_getopt(argc, argv, cli_command("block-attach")) != -1)
 		;
 	spec = joined(argc - optind - 1, argv + optind + 1);
 	if (!disk_spec_parse(spec, &disk, &err)) {
@@ -94,16 +92,13 @@ int main_block_attach(int argc, char **argv)
 /* block-detach [-f] DOMAIN VDEV: waits for the guest to let the disk go, unless -f. */
 int main_block_detach(int argc, char **argv)
 {
-	static const struct option longopts[] = { { "force", no_argument, NULL, 'f' },
-						  { NULL, 0, NULL, 0 } };
 	const struct backend_ops *be;
 	const char *vdev;
 	char *name, *err = NULL;
 	bool force = false;
 	int opt, domid, rc;
 
-	while ((opt = command_getopt(argc, argv, "f", longopts, cli_command("block-detach"), 2)) !=
-	       -1)
+	while ((opt = command_getopt(argc, argv, cli_command("block-detach"))) != -1)
 		force |= opt == 'f';
 	vdev = argv[optind + 1];
 	be = cli_backend();
@@ -130,7 +125,7 @@ int main_network_attach(int argc, char **argv)
 	char *name, *spec, *err = NULL;
 	int domid, ret = EXIT_OK;
 
-	while (command_getopt(argc, argv, "", NULL, cli_command("network-attach"), 1) != -1)
+	while (command_getopt(argc, argv, cli_command("network-attach")) != -1)
 		;
 	spec = joined(argc - optind - 1, argv + optind + 1);
 	if (!vif_spec_parse(spec, -1, &vif, &err)) {
@@ -162,7 +157,7 @@ int main_network_detach(int argc, char **argv)
 	char *name, *err = NULL;
 	int domid, rc;
 
-	while (command_getopt(argc, argv, "", NULL, cli_command("network-detach"), 2) != -1)
+	while (command_getopt(argc, argv, cli_command("network-detach")) != -1)
 		;
 	which = argv[optind + 1];
 	be = cli_backend();
@@ -191,7 +186,7 @@ static int list_devices(int argc, char **argv, const char *cname, bool nics)
 	char *name, *err = NULL;
 	int i, n, domid;
 
-	while (command_getopt(argc, argv, "", NULL, cli_command(cname), 1) != -1)
+	while (command_getopt(argc, argv, cli_command(cname)) != -1)
 		;
 	be = cli_backend();
 	cli_need(be, be->device_list, nics ? "list NICs" : "list disks");
@@ -280,14 +275,14 @@ static int cd_change(const char *cname, const char *dom, const char *vdev, const
 
 int main_cd_insert(int argc, char **argv)
 {
-	while (command_getopt(argc, argv, "", NULL, cli_command("cd-insert"), 3) != -1)
+	while (command_getopt(argc, argv, cli_command("cd-insert")) != -1)
 		;
 	return cd_change("cd-insert", argv[optind], argv[optind + 1], argv[optind + 2]);
 }
 
 int main_cd_eject(int argc, char **argv)
 {
-	while (command_getopt(argc, argv, "", NULL, cli_command("cd-eject"), 2) != -1)
+	while (command_getopt(argc, argv, cli_command("cd-eject")) != -1)
 		;
 	return cd_change("cd-eject", argv[optind], argv[optind + 1], NULL);
 }

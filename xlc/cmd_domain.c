@@ -124,15 +124,12 @@ static void print_list_json(const struct domain_info *d, int n)
 
 int main_list(int argc, char **argv)
 {
-	static const struct option longopts[] = { { "long", no_argument, NULL, 'l' },
-						  { "json", no_argument, NULL, 'j' },
-						  { NULL, 0, NULL, 0 } };
 	const struct backend_ops *be;
 	struct domain_info *d;
 	int opt, n, i, shown, mode = 0;
 	const char *only = NULL;
 
-	while ((opt = command_getopt(argc, argv, "l", longopts, cli_command("list"), 0)) != -1)
+	while ((opt = command_getopt(argc, argv, cli_command("list"))) != -1)
 		mode = opt;
 	if (argc - optind > 1)
 		return usage_error(cli_command("list"), "'xlc list' takes at most one domain");
@@ -159,7 +156,7 @@ int main_list(int argc, char **argv)
 	}
 	if (mode == 'l')
 		print_list_long(d, shown);
-	else if (mode == 'j')
+	else if (mode == LIST_OPT_JSON)
 		print_list_json(d, shown);
 	else
 		print_list(d, n, only);
@@ -175,7 +172,7 @@ static int one_domain_op(int argc, char **argv, const char *cname, enum domain_o
 	char *name, *err = NULL;
 	int domid, ret = EXIT_OK;
 
-	while (command_getopt(argc, argv, "", NULL, cli_command(cname), 1) != -1)
+	while (command_getopt(argc, argv, cli_command(cname)) != -1)
 		;
 	be = cli_backend();
 	name = cli_resolve(be, argv[optind], &domid);
@@ -230,7 +227,7 @@ int main_destroy(int argc, char **argv)
 	int opt, domid, n = 0, i, ret = EXIT_OK;
 	char *name;
 
-	while ((opt = command_getopt(argc, argv, "af", NULL, cli_command("destroy"), 0)) != -1) {
+	while ((opt = command_getopt(argc, argv, cli_command("destroy"))) != -1) {
 		if (opt == 'a')
 			all = true;
 		else if (opt == 'f')
@@ -276,7 +273,7 @@ int main_rename(int argc, char **argv)
 	char *name, *err = NULL;
 	int domid, ret = EXIT_OK;
 
-	while (command_getopt(argc, argv, "", NULL, cli_command("rename"), 2) != -1)
+	while (command_getopt(argc, argv, cli_command("rename")) != -1)
 		;
 	dom = argv[optind];
 	new_name = argv[optind + 1];
@@ -334,7 +331,7 @@ static int set_memory(int argc, char **argv, const char *cname, bool max)
 	int64_t kib;
 	int domid, ret = EXIT_OK;
 
-	while (command_getopt(argc, argv, "", NULL, cli_command(cname), 2) != -1)
+	while (command_getopt(argc, argv, cli_command(cname)) != -1)
 		;
 	be = cli_backend();
 	cli_need(be, be->set_memory, cname);
@@ -363,10 +360,6 @@ static int set_memory(int argc, char **argv, const char *cname, bool max)
  */
 int main_vcpu_pin(int argc, char **argv)
 {
-	static const struct option longopts[] = { { "force", no_argument, NULL, 'f' },
-						  { "ignore-global-affinity-masks", no_argument,
-						    NULL, 'i' },
-						  { NULL, 0, NULL, 0 } };
 	const struct backend_ops *be;
 	const char *vcpu, *hard, *soft;
 	char *name, *end, *err = NULL;
@@ -374,7 +367,7 @@ int main_vcpu_pin(int argc, char **argv)
 	bool force = false;
 	long id;
 
-	while ((opt = command_getopt(argc, argv, "fi", longopts, cli_command("vcpu-pin"), 3)) != -1)
+	while ((opt = command_getopt(argc, argv, cli_command("vcpu-pin"))) != -1)
 		force |= opt == 'f';
 	vcpu = argv[optind + 1];
 	hard = strcmp(argv[optind + 2], "-") ? argv[optind + 2] : NULL;
@@ -545,10 +538,6 @@ static int parse_seconds(const char *s, unsigned *out)
  */
 static int power_op(int argc, char **argv, const char *cname, enum domain_op op, const char *verb)
 {
-	static const struct option longopts[] = { { "all", no_argument, NULL, 'a' },
-						  { "wait", no_argument, NULL, 'w' },
-						  { "timeout", required_argument, NULL, 'T' },
-						  { NULL, 0, NULL, 0 } };
 	const struct backend_ops *be;
 	struct domain_info *d = NULL;
 	bool all = false;
@@ -556,14 +545,14 @@ static int power_op(int argc, char **argv, const char *cname, enum domain_op op,
 	unsigned timeout = 0;
 	struct domain_watch **watches;
 
-	while ((opt = command_getopt(argc, argv, "awF", longopts, cli_command(cname), 0)) != -1) {
+	while ((opt = command_getopt(argc, argv, cli_command(cname))) != -1) {
 		if (opt == 'a')
 			all = true;
 		else if (opt == 'w')
 			wait++;
 		else if (opt == 'F' && op == DOM_REBOOT)
 			op = DOM_RESET;
-		else if (opt == 'T' && parse_seconds(optarg, &timeout))
+		else if (opt == POWER_OPT_TIMEOUT && parse_seconds(optarg, &timeout))
 			return usage_error(cli_command(cname),
 					   "--timeout %s: give whole seconds, 1 to %u", optarg,
 					   SECONDS_MAX);
@@ -640,8 +629,7 @@ int main_console(int argc, char **argv)
 	int opt, escape = CONSOLE_DEFAULT_ESCAPE, domid, status, num = 0;
 	char *name;
 
-	while ((opt = command_getopt(argc, argv, "e:t:n:", NULL, cli_command("console"), 1)) !=
-	       -1) {
+	while ((opt = command_getopt(argc, argv, cli_command("console"))) != -1) {
 		if (opt == 'n')
 			num = atoi(optarg); /* as xl reads it */
 		if (opt == 'e') {
@@ -677,7 +665,7 @@ int main_domid(int argc, char **argv)
 	struct domain_info *d;
 	int n, i;
 
-	while (command_getopt(argc, argv, "", NULL, cli_command("domid"), 1) != -1)
+	while (command_getopt(argc, argv, cli_command("domid")) != -1)
 		;
 	be = cli_backend();
 	/* A name only, as xl: "5" is the domain named 5, not domain 5. */
@@ -703,7 +691,7 @@ int main_domname(int argc, char **argv)
 	int domid;
 	char *name;
 
-	while (command_getopt(argc, argv, "", NULL, cli_command("domname"), 1) != -1)
+	while (command_getopt(argc, argv, cli_command("domname")) != -1)
 		;
 	if (!parse_ulong(argv[optind], 10, &id)) {
 		xlc_warn("%s is not a domain id", argv[optind]);
@@ -771,7 +759,7 @@ int main_uptime(int argc, char **argv)
 	time_t now = time(NULL);
 	char clock[16];
 
-	while ((opt = command_getopt(argc, argv, "s", NULL, cli_command("uptime"), 0)) != -1)
+	while ((opt = command_getopt(argc, argv, cli_command("uptime"))) != -1)
 		shortform = true;
 	be = cli_backend();
 	d = list_domains(be, &n);
@@ -859,7 +847,7 @@ int main_vcpu_list(int argc, char **argv)
 	struct domain_info *d;
 	int n, i, j;
 
-	while (command_getopt(argc, argv, "", NULL, cli_command("vcpu-list"), 0) != -1)
+	while (command_getopt(argc, argv, cli_command("vcpu-list")) != -1)
 		;
 	be = cli_backend();
 	d = list_domains(be, &n);
@@ -904,8 +892,6 @@ static void print_field(const char *text, const char *field)
 
 int main_info(int argc, char **argv)
 {
-	static const struct option longopts[] = { { "numa", no_argument, NULL, 'n' },
-						  { NULL, 0, NULL, 0 } };
 	const struct backend_ops *be;
 	bool numa = false;
 	char *text = NULL;
@@ -913,7 +899,7 @@ int main_info(int argc, char **argv)
 	FILE *out;
 	int opt, ret;
 
-	while ((opt = command_getopt(argc, argv, "n", longopts, cli_command("info"), 0)) != -1)
+	while ((opt = command_getopt(argc, argv, cli_command("info"))) != -1)
 		numa = true;
 	be = cli_backend();
 	cli_need(be, be->host_info, "describe the host");

@@ -125,9 +125,6 @@ static void transport_end(struct transport *t)
  */
 int main_migrate(int argc, char **argv)
 {
-	static const struct option longopts[] = { { "debug", no_argument, NULL, 0x100 },
-						  { "live", no_argument, NULL, 0x200 },
-						  { NULL, 0, NULL, 0 } };
 	const struct command *cmd = cli_command("migrate");
 	const char *ssh = "ssh", *config_file = NULL, *host;
 	bool no_monitor = false, paused = false, debug = false;
@@ -138,7 +135,7 @@ int main_migrate(int argc, char **argv)
 	char *name, *rune, *err = NULL;
 	int opt, domid, ret = EXIT_OK;
 
-	while ((opt = command_getopt(argc, argv, "FC:s:epD", longopts, cmd, 2)) != -1) {
+	while ((opt = command_getopt(argc, argv, cmd)) != -1) {
 		switch (opt) {
 		case 'C':
 			config_file = optarg;
@@ -156,7 +153,7 @@ int main_migrate(int argc, char **argv)
 		case 'D':
 			opts.preserve_domid = true;
 			break;
-		case 0x100:
+		case MIGRATE_OPT_DEBUG:
 			debug = true;
 			break;
 		default: /* --live: xm's; migration is always live */
@@ -204,7 +201,7 @@ int main_migrate_receive(int argc, char **argv)
 	const struct backend_ops *be;
 	int opt;
 
-	while ((opt = command_getopt(argc, argv, "Fedrp", NULL, cmd, 0)) != -1) {
+	while ((opt = command_getopt(argc, argv, cmd)) != -1) {
 		if (opt == 'r') {
 			xlc_warn("migrate-receive -r: Remus is not supported by xlc");
 			return EXIT_FAIL;

@@ -27,7 +27,7 @@ int main_save(int argc, char **argv)
 	char *name, *err = NULL;
 	int opt, domid, ret = EXIT_OK;
 
-	while ((opt = command_getopt(argc, argv, "cpD", NULL, cmd, 2)) != -1) {
+	while ((opt = command_getopt(argc, argv, cmd)) != -1) {
 		opts.checkpoint |= opt == 'c';
 		opts.leave_paused |= opt == 'p';
 		opts.preserve_domid |= opt == 'D';
@@ -55,9 +55,6 @@ int main_save(int argc, char **argv)
 
 int main_restore(int argc, char **argv)
 {
-	static const struct option longopts[] = { { "vncviewer", no_argument, NULL, 'V' },
-						  { "vncviewer-autopass", no_argument, NULL, 'A' },
-						  { NULL, 0, NULL, 0 } };
 	const struct command *cmd = cli_command("restore");
 	struct create_opts opts = { .quiet = true };
 	struct domain_config *dc = NULL;
@@ -66,7 +63,7 @@ int main_restore(int argc, char **argv)
 	int opt, ret;
 
 	/* -d: xl's debug output; -V, -A: no VNC viewer here. */
-	while ((opt = command_getopt(argc, argv, "FcpdeVA", longopts, cmd, 1)) != -1)
+	while ((opt = command_getopt(argc, argv, cmd)) != -1)
 		start_option(opt, &opts);
 	if (argc - optind > 2)
 		return usage_error(cmd, "'xlc restore' takes a save file, and a config before it");

@@ -22,45 +22,69 @@ int usage_error(const struct command *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* An option's key: what command_getopt returns for it. */
+static int option_key(const struct cli_option *o)
+{
+	return o->key ? o->key : o->letter;
+}
+
 /*
  * With XLC_LIST_OPTIONS set, a command lists the options its parser takes,
- * one per line, and exits before doing anything: cli.bats holds each
- * command's help to them, so the two cannot drift apart unseen.
+ * one per line, and exits before doing anything: cli.bats holds them to the
+ * help and the man page.
  */
-static void list_options(const char *optstring, const struct option *longopts)
+static void list_options(const struct command *cmd)
 {
-	const char *c;
+	const struct cli_option *o;
 
-	for (c = optstring; *c; c++)
-		if (*c != ':' && *c != '+')
-			printf("-%c\n", *c);
-	for (; longopts && longopts->name; longopts++)
-		printf("--%s\n", longopts->name);
+	for (o = cmd->options; o && (o->letter || o->name || o->help); o++)
+		if (o->letter)
+			printf("-%c\n", o->letter);
+	for (o = cmd->options; o && (o->letter || o->name || o->help); o++)
+		if (o->name)
+			printf("--%s\n", o->name);
 	exit(EXIT_OK);
 }
 
-int command_getopt(int argc, char **argv, const char *optstring, const struct option *longopts,
-		   const struct command *cmd, int min_args)
+/* getopt's forms of the table: "+:h" and the letters, and the long options. */
+struct getopt_forms {
+	char shorts[64];
+	struct option longs[32];
+};
+
+static void getopt_forms(const struct command *cmd, struct getopt_forms *f)
 {
-	static const struct option help = { "help", no_argument, NULL, 'h' };
-	struct option all[32];
-	char opts[64];
-	unsigned n = 0;
+	const struct cli_option *o;
+	size_t s = 0, n = 0;
+
+	/* '+': stop at the first operand, so key=value and names stay operands. */
+	s += (size_t)snprintf(f->shorts, sizeof(f->shorts), "+:h");
+	for (o = cmd->options; o && (o->letter || o->name || o->help); o++) {
+		if (o->letter && s + 3 < sizeof(f->shorts)) {
+			f->shorts[s++] = o->letter;
+			if (o->arg)
+				f->shorts[s++] = ':';
+		}
+		if (o->name && n + 2 < ARRAY_SIZE(f->longs))
+			f->longs[n++] =
+				(struct option){ o->name, o->arg ? required_argument : no_argument,
+						 NULL, option_key(o) };
+	}
+	f->shorts[s] = '\0';
+	f->longs[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	f->longs[n] = (struct option){ 0 };
+}
+
+int command_getopt(int argc, char **argv, const struct command *cmd)
+{
+	struct getopt_forms f;
 	int opt;
 
 	if (getenv("XLC_LIST_OPTIONS"))
-		list_options(optstring, longopts);
-	/* '+': stop at the first operand, so key=value and names stay operands. */
-	snprintf(opts, sizeof(opts), "+:h%s", optstring);
-	while (longopts && longopts[n].name && n < ARRAY_SIZE(all) - 2) {
-		all[n] = longopts[n];
-		n++;
-	}
-	all[n++] = help;
-	memset(&all[n], 0, sizeof(all[n]));
-
+		list_options(cmd);
+	getopt_forms(cmd, &f);
 	opterr = 0;
-	opt = getopt_long(argc, argv, opts, all, NULL);
+	opt = getopt_long(argc, argv, f.shorts, f.longs, NULL);
 	switch (opt) {
 	case 'h':
 		print_command_help(stdout, cmd);
@@ -72,11 +96,13 @@ int command_getopt(int argc, char **argv, const char *optstring, const struct op
 		exit(usage_error(cmd, "option %s is not supported by '%s'", argv[optind - 1],
 				 cmd->name));
 	case ':':
+		if (!strncmp(argv[optind - 1], "--", 2))
+			exit(usage_error(cmd, "option %s needs a value", argv[optind - 1]));
 		exit(usage_error(cmd, "option -%c needs a value", optopt));
 	case -1:
-		if (argc - optind < min_args)
+		if (argc - optind < cmd->min_args)
 			exit(usage_error(cmd, "'%s %s' needs at least %d argument%s", xlc_progname,
-					 cmd->name, min_args, min_args == 1 ? "" : "s"));
+					 cmd->name, cmd->min_args, cmd->min_args == 1 ? "" : "s"));
 		return -1;
 	default:
 		return opt;

@@ -13,13 +13,49 @@
 
 #include "parsers/xlc_conf.h"
 
+/*
+ * One option of a command. The command's parser, its help and (through the
+ * help) the shell completion are all made from its table of these, so they
+ * cannot disagree.
+ */
+struct cli_option {
+	char letter;	  /* -x, or 0: a long option only */
+	const char *name; /* --name, or NULL: a short option only */
+	const char *arg;  /* its value's name in help ("N"; "=S" for --name=S), or NULL: none */
+	const char *help; /* what it does; NULL: an alias, said by the next line's help */
+	int key;	  /* what command_getopt returns for it: the letter if 0 */
+};
+/* The keys of the long options that have no letter. */
+enum long_option_key {
+	CREATE_OPT_PARALLEL = 0x100,
+	CREATE_OPT_ALL_OR_NOTHING,
+	CREATE_OPT_FORCE,
+	CREATE_OPT_JSON,
+	CREATE_OPT_AUTO,
+	CREATE_OPT_UNKNOWN_KEYS,
+	LIST_OPT_JSON,
+	POWER_OPT_TIMEOUT,
+	MIGRATE_OPT_DEBUG,
+	MIGRATE_OPT_LIVE,
+	TOP_OPT_CSV,
+	TOP_OPT_JSON,
+	METRICS_OPT_HTTP,
+};
+/* A line of text among the options (a heading, an operand): no option. */
+#define CLI_TEXT(text)                                                                             \
+	{                                                                                          \
+		.help = (text)                                                                     \
+	}
+
 struct command {
 	const char *name;
 	int (*main)(int argc, char **argv);
-	bool can_dryrun;     /* accepts the global -N */
-	const char *summary; /* one line, for `xlc help` */
-	const char *usage;   /* after "xlc <name> " */
-	const char *options; /* option lines for `xlc help <name>` */
+	bool can_dryrun;		  /* accepts the global -N */
+	int min_args;			  /* operands it needs after its options */
+	const char *summary;		  /* one line, for `xlc help` */
+	const char *usage;		  /* after "xlc <name> " */
+	const struct cli_option *options; /* ends with { 0 }; NULL: none */
+	const char *notes;		  /* text after the options in `xlc help <name>` */
 };
 
 extern const struct command commands[];
@@ -42,12 +78,12 @@ void print_usage(FILE *out);
 void print_command_help(FILE *out, const struct command *cmd);
 
 /*
- * getopt_long for a command: adds -h/--help (help on stdout, exit 0), turns an
- * unknown option into a usage error (exit 2) and, once the options end,
- * requires at least min_args operands. Returns -1 when done.
+ * getopt_long over the command's option table: adds -h/--help (help on
+ * stdout, exit 0), turns an unknown option into a usage error (exit 2) and,
+ * once the options end, requires the command's min_args operands. Returns
+ * an option's key (and optarg), or -1 when done.
  */
-int command_getopt(int argc, char **argv, const char *optstring, const struct option *longopts,
-		   const struct command *cmd, int min_args);
+int command_getopt(int argc, char **argv, const struct command *cmd);
 
 /* Prints "xlc: <msg>" plus the command's usage line; returns EXIT_USAGE. */
 int usage_error(const struct command *cmd, const char *fmt, ...)

@@ -453,9 +453,9 @@ teardown() { teardown_sandbox; }
 	[[ "${stderr}" == *"xlc.conf:1: unknown_keys = \"sometimes\": use error or warn" ]]
 }
 
-# Each command's options live in its parser (a getopt string and table) and
-# in its help; XLC_LIST_OPTIONS makes the parser list what it takes, so the
-# two are held to each other here, both ways.
+# A command's parser and its help are made from one option table
+# (xlc/commands.c); XLC_LIST_OPTIONS makes the parser list what it takes, so
+# the help's rendering of that table is held to the parser here, both ways.
 @test "help: every option a command takes is in its help, and every option its help names is taken" {
 	export LC_ALL=C
 	local c taken helped bad=0
@@ -480,4 +480,38 @@ teardown() { teardown_sandbox; }
 	[ "${bad}" -eq 0 ]
 	# The listing is the parser's own: an option removed from it shows.
 	[ "$(XLC_LIST_OPTIONS=1 timeout 5 "${XLC}" vcpu-set | sort | tr '\n' ' ')" = "--ignore-host -i " ]
+}
+
+# The man page is written by hand: each command has its paragraph under
+# COMMANDS (a .TP whose heading names it), and the paragraph names every
+# option the command's parser takes.
+@test "man: xlc.1 has a paragraph for each command, naming every option it takes" {
+	local man c o para bad=0
+	man=$(sed -e 's/\\f[BRIP]//g' -e 's/\\-/-/g' -e 's/\\(dq/"/g' "${REPO_DIR}/man/xlc.1")
+	run "${XLC}" help
+	[ "${status}" -eq 0 ]
+	for c in $(awk '/^ [a-z]/ { print $1 }' <<<"${output}"); do
+		# From the .TP whose heading names c to the next .TP or .SH outside .RS.
+		para=$(awk -v c="${c}" '
+			BEGIN { pat = "^\\.B[RI]? (.*[\" ])?" c "([ \"]|$)" }
+			inpara && /^\.RS/ { depth++ }
+			inpara && /^\.RE/ { depth-- }
+			inpara && /^\.(TP|SH)/ && depth == 0 { exit }
+			/^\.TP/ { tp = 1; next }
+			tp && !inpara && $0 ~ pat { inpara = 1 }
+			{ tp = 0 }
+			inpara { print }' <<<"${man}")
+		if [ -z "${para}" ]; then
+			echo "${c}: no paragraph in xlc.1"
+			bad=1
+			continue
+		fi
+		for o in $(XLC_LIST_OPTIONS=1 timeout 5 "${XLC}" "${c}" </dev/null 2>/dev/null); do
+			if ! grep -qE -- "(^|[^a-zA-Z0-9-])${o}([^a-zA-Z0-9-]|$)" <<<"${para}"; then
+				echo "${c}: ${o} is not in its paragraph in xlc.1"
+				bad=1
+			fi
+		done
+	done
+	[ "${bad}" -eq 0 ]
 }

@@ -8,9 +8,9 @@
 #include "xlc/xlc.h"
 
 static const struct command table[] = {
-	{ "list", NULL, false, "", "", NULL },	  { "create", NULL, true, "", "", NULL },
-	{ "console", NULL, false, "", "", NULL }, { "cd-insert", NULL, false, "", "", NULL },
-	{ "info", NULL, false, "", "", NULL },	  { "li", NULL, false, "", "", NULL },
+	{ .name = "list" },    { .name = "create", .can_dryrun = true },
+	{ .name = "console" }, { .name = "cd-insert" },
+	{ .name = "info" },    { .name = "li" },
 };
 
 static void finds(const char *name, const char *want)
