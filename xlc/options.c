@@ -60,12 +60,18 @@ static void getopt_forms(const struct command *cmd, struct getopt_forms *f)
 	/* '+': stop at the first operand, so key=value and names stay operands. */
 	s += (size_t)snprintf(f->shorts, sizeof(f->shorts), "+:h");
 	for (o = cmd->options; o && (o->letter || o->name || o->help); o++) {
-		if (o->letter && s + 3 < sizeof(f->shorts)) {
+		if (s + 3 >= sizeof(f->shorts) || n + 2 >= ARRAY_SIZE(f->longs)) {
+			/* A table this long is a mistake in commands.c, not the user's. */
+			fprintf(stderr, "%s: %s has more options than its parser holds\n",
+				xlc_progname, cmd->name);
+			abort();
+		}
+		if (o->letter) {
 			f->shorts[s++] = o->letter;
 			if (o->arg)
 				f->shorts[s++] = ':';
 		}
-		if (o->name && n + 2 < ARRAY_SIZE(f->longs))
+		if (o->name)
 			f->longs[n++] =
 				(struct option){ o->name, o->arg ? required_argument : no_argument,
 						 NULL, option_key(o) };
@@ -90,6 +96,10 @@ int command_getopt(int argc, char **argv, const struct command *cmd)
 		print_command_help(stdout, cmd);
 		exit(EXIT_OK);
 	case '?':
+		/* --name=VALUE for an option that takes none: getopt gives its key. */
+		if (optopt && !strncmp(argv[optind - 1], "--", 2))
+			exit(usage_error(cmd, "option %.*s takes no value",
+					 (int)strcspn(argv[optind - 1], "="), argv[optind - 1]));
 		if (optopt)
 			exit(usage_error(cmd, "option -%c is not supported by '%s'", optopt,
 					 cmd->name));

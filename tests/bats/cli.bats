@@ -92,6 +92,17 @@ teardown() { teardown_sandbox; }
 	[ "${output}" = "xlc: console type supported are: pv, serial, vuart" ]
 	run "${XLC}" rename onlyone
 	[ "${status}" -eq 2 ]
+	# A long option is named as typed: given a value it takes none, or
+	# missing the one it needs.
+	run --separate-stderr "${XLC}" list --json=1
+	[ "${status}" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "xlc: option --json takes no value" ]
+	run --separate-stderr "${XLC}" shutdown -w --timeout
+	[ "${status}" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "xlc: option --timeout needs a value" ]
+	run --separate-stderr "${XLC}" top -d
+	[ "${status}" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "xlc: option -d needs a value" ]
 }
 
 @test "cli: called as xl (a link), it says xl in usage and errors" {
