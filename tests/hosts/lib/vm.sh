@@ -10,10 +10,15 @@
 # the nested KVM triple-faulted, which no earlier KVM host boot (over 70) had
 # shown; the cause is not known, and that host never froze.
 HOST_STALL_SECONDS=${HOST_STALL_SECONDS:-90}
+# Before the host says XLC-HOST-READY it is booting; a console silent for
+# this many of those periods then means the boot hung (seen: the Xen host's
+# dom0 kernel spinning forever after "Poking KASLR" under TCG), which would
+# otherwise hold the run for its whole timeout. Several times a slow boot.
+HOST_BOOT_STALL_PERIODS=${HOST_BOOT_STALL_PERIODS:-4}
 
 # run_host_vm LOG TIMEOUT qemu-args... ; prints the lines between
 # XLC-HOST-READY and XLC-HOST-EXIT, returns the reported rc (or 124 on a
-# timeout or a frozen host, 125 when the host never reported).
+# timeout or a frozen host, 125 when the host never came up or never reported).
 run_host_vm() {
 	local log=$1 timeout=$2
 	shift 2
@@ -36,6 +41,8 @@ run_host_vm() {
 	rc=$(sed -n 's/.*XLC-HOST-EXIT rc=\([0-9]*\).*/\1/p' "${log}" | tail -1)
 	if [ -n "${rc}" ]; then
 		status=${rc}
+	elif ! grep -q XLC-HOST-READY "${log}"; then
+		status=125 # it never came up: nothing of the command ran
 	elif grep -qE 'XLC-HOST-(TIMEOUT|STALLED)' "${log}"; then
 		status=124
 	fi
@@ -44,21 +51,25 @@ run_host_vm() {
 
 # follow_console PID STALLFILE: reads the console on stdin and prints the
 # command's lines, without the heartbeats. If the host stops its heartbeat,
-# creates STALLFILE and stops QEMU through its timeout(1), PID.
+# or its boot goes silent (HOST_BOOT_STALL_PERIODS), creates STALLFILE and
+# stops QEMU through its timeout(1), PID.
 follow_console() {
-	local pid=$1 stallfile=$2 line partial='' started=0 alive=0 got
+	local pid=$1 stallfile=$2 line partial='' started=0 alive=0 got booting=1 silent=0
 	while :; do
 		IFS= read -r -t "${HOST_STALL_SECONDS}" line && got=0 || got=$?
 		if [ "${got}" -gt 128 ]; then
 			# Silence; keep what came of a line so far.
 			partial+=${line}
-			if [ "${alive}" -eq 1 ]; then
+			silent=$((silent + 1))
+			if [ "${alive}" -eq 1 ] ||
+				{ [ "${booting}" -eq 1 ] && [ "${silent}" -ge "${HOST_BOOT_STALL_PERIODS}" ]; }; then
 				: >"${stallfile}"
 				kill "${pid}" 2>/dev/null
-				alive=0
+				alive=0 booting=0
 			fi
 			continue
 		fi
+		silent=0
 		[ "${got}" -eq 0 ] || [ -n "${line}" ] || break
 		line=${partial}${line//$'\r'/}
 		partial=''
@@ -68,7 +79,7 @@ follow_console() {
 			[ -n "${line}" ] || continue
 		fi
 		case "${line}" in
-		*XLC-HOST-READY*) started=1 ;;
+		*XLC-HOST-READY*) started=1 booting=0 ;;
 		*XLC-HOST-EXIT\ rc=*) started=0 ;;
 		*) [ "${started}" -eq 1 ] && printf '%s\n' "${line}" ;;
 		esac

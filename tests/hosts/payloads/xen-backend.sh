@@ -16,7 +16,17 @@ $3
 CFG
 }
 # The guest's console through xlc console, for a few seconds.
-console_for() { sleep "$(($2 + 5))" | timeout "$2" xlc console "$1" >"$1.console" 2>&1; }
+# The guest's console from its boot until its init says it is ready, at most
+# $2 seconds (generous: under load a boot can take many times its usual).
+console_for() {
+	sleep "$(($2 + 5))" | timeout "$2" xlc console "$1" >"$1.console" 2>&1 &
+	console_pid=$!
+	timeout "$2" sh -c 'until grep -q XLC-GUEST-READY "$1"; do sleep 0.5; done' - "$1.console"
+	kill "${console_pid}" 2>/dev/null
+	wait "${console_pid}" 2>/dev/null
+}
+# Waits, at most $2 seconds, until file $1 holds the text $3.
+wait_for_text() { timeout "$2" sh -c 'until grep -q "$2" "$1" 2>/dev/null; do sleep 0.2; done' - "$1" "$3"; }
 wait_list() { # name present|absent seconds
 	i=0
 	while [ $i -lt $(($3 * 10)) ]; do
@@ -25,6 +35,12 @@ wait_list() { # name present|absent seconds
 		i=$((i + 1))
 	done
 	return 1
+}
+
+# Waits until a PV guest's kernel listens for shutdown requests (it says so
+# in xenstore), within $2 seconds.
+pv_ready() { # name seconds
+	timeout "$2" sh -c 'until xenstore-read "/local/domain/$(xl domid "$1")/control/feature-poweroff" >/dev/null 2>&1; do sleep 0.5; done' - "$1"
 }
 
 # xl itself, bounded: under TCG it has hung (and crashed) right after a
@@ -68,7 +84,7 @@ cfg g1 shell
 xlc create -q g1.cfg && echo "CHECK create g1 ok"
 xlc list | sed 's/^/CHECK xlc-list /'
 xl list | sed 's/^/CHECK xl-list /'
-console_for g1 25
+console_for g1 180
 grep -q XLC-GUEST-READY g1.console && echo "CHECK g1 console marker"
 xlc top -b -i 2 -d 1 | sed 's/^/TOP /'
 
@@ -116,9 +132,10 @@ xlc vcpu-pin g1 all all - && xl vcpu-list g1 | awk 'NR == 2 { print "CHECK vcpu-
 # console: input reaches the guest's shell; -e x detaches on x.
 step "console"
 mkfifo in.fifo
-(sleep 3; printf 'echo XLC-IN-$((6*7))\n'; sleep 4; printf 'x'; sleep 60) >in.fifo &
+: >in.console
+(sleep 3; printf 'echo XLC-IN-$((6*7))\n'; wait_for_text in.console 120 XLC-IN-42; printf 'x'; sleep 60) >in.fifo &
 feeder=$!
-timeout -k 10 30 xlc console -e x g1 <in.fifo >in.console 2>&1
+timeout -k 10 150 xlc console -e x g1 <in.fifo >in.console 2>&1
 echo "CHECK console -e: exit $?"
 kill $feeder
 grep -q XLC-IN-42 in.console && echo "CHECK console input reached g1"
@@ -147,7 +164,8 @@ cfg g4 idle
 timeout -k 10 120 xlc create -p -q g4.cfg
 xl list g4 | awk 'NR == 2 { print "CHECK create -p: " $5 }'
 xlc unpause g4
-sleep 3
+i=0
+until xl list g4 | awk 'NR == 2 && $6 > 0 { found = 1 } END { exit !found }' || [ $i -ge 120 ]; do sleep 1; i=$((i + 1)); done
 xl list g4 | awk 'NR == 2 && $6 > 0 { print "CHECK g4 runs after unpause" }'
 
 # create -c: the console from the first byte; the end of input detaches.
@@ -166,7 +184,10 @@ timeout 300 sh -c 'until grep -q "restarted as domain" "$1"; do sleep 0.5; done'
 grep "restarted as domain" "$XLC_LOG_DIR/xlc-g4.log" | head -1 | sed 's/^.*xlc-monitor/CHECK monitor/'
 
 # shutdown -a -w: every guest (g4, g5), never Domain-0, and waits for them.
+# libxl gives a PV guest 60 s to take a shutdown request; g4 has only just
+# restarted, and under load its kernel may take longer than that to listen.
 step "shutdown -a"
+pv_ready g4 300 || diagnose "g4 not listening for shutdown within 300 s" g4
 timeout -k 10 150 xlc shutdown -a -w 2>&1 | sed 's/^/CHECK shutdown -a: /'
 xl list | awk 'NR > 1 { print "CHECK after shutdown -a: " $1 }'
 
@@ -191,8 +212,12 @@ for d in $(timeout -k 10 30 xl list | awk '/^g7-/ { print $1 }'); do timeout -k 
 }
 
 # Runs a shell command line in the guest through xlc console; its output in $1.out.
+# The command ends by saying XLC-DONE-42; the console detaches then, or after
+# $2 seconds if it never does.
 in_guest() { # name seconds command
-	(sleep 3; printf '%s\n' "$3"; sleep "$2"; printf '\035'; sleep 60) >"$1.fifo" &
+	: >"$1.out"
+	(sleep 3; printf '%s; echo XLC-DONE-$((40+2))\n' "$3"; wait_for_text "$1.out" "$2" XLC-DONE-42
+	 printf '\035'; sleep 60) >"$1.fifo" &
 	feeder=$!
 	timeout -k 10 $(($2 + 30)) xlc console "$1" <"$1.fifo" >"$1.out" 2>&1
 	kill $feeder 2>/dev/null
@@ -205,14 +230,14 @@ mkfifo g8.fifo
 cfg g8 shell 'vcpus = 1
 maxvcpus = 2'
 timeout -k 10 120 xlc create -q g8.cfg && echo "CHECK create g8 ok" || diagnose "create g8" g8
-console_for g8 25
+console_for g8 180
 grep -q XLC-GUEST-READY g8.console || diagnose "g8 did not boot" g8
 # vCPUs: a PV guest's kernel makes vCPU 1 present when Xen says it is
 # available, and onlining it is up to the guest's udev (here, by hand); taking
 # it away offlines it in the kernel. Xen's count of online vCPUs follows.
 xl_vcpus() { xl list g8 | awk 'NR == 2 { print $4 }'; }
 xlc vcpu-set g8 2 && echo "CHECK vcpu-set 2 ok"
-in_guest g8 6 'i=0; while [ "$(cat /sys/devices/system/cpu/present)" != 0-1 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; echo 1 >/sys/devices/system/cpu/cpu1/online; echo XLC-CPUS-$((40+2)) $(cat /sys/devices/system/cpu/online)'
+in_guest g8 120 'i=0; while [ "$(cat /sys/devices/system/cpu/present)" != 0-1 ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done; echo 1 >/sys/devices/system/cpu/cpu1/online; echo XLC-CPUS-$((40+2)) $(cat /sys/devices/system/cpu/online)'
 grep -o 'XLC-CPUS-42 .*' g8.out | tr -d '\r' | sed 's/^/CHECK guest /'
 i=0
 while [ "$(xl_vcpus)" != 2 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
@@ -224,7 +249,7 @@ xlc vcpu-set g8 1 && echo "CHECK vcpu-set 1 ok"
 i=0
 while [ "$(xl_vcpus)" != 1 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 echo "CHECK vcpus after set 1: $(xl_vcpus)"
-in_guest g8 5 'echo XLC-CPUS-$((40+2)) $(cat /sys/devices/system/cpu/online)'
+in_guest g8 120 'echo XLC-CPUS-$((40+2)) $(cat /sys/devices/system/cpu/online)'
 grep -o 'XLC-CPUS-42 .*' g8.out | tr -d '\r' | sed 's/^/CHECK guest after set 1 /'
 xlc vcpu-set g8 x 2>&1 | sed 's/^/CHECK vcpu-set bad: /'
 # A raw image: attached, written by the guest, detached; the bytes are on the host.
@@ -235,7 +260,7 @@ xlc block-list g8 | sed 's/^/CHECK xlc-block-list /'
 xl block-list g8 | sed 's/^/CHECK xl-block-list /'
 xlc block-attach g8 format=raw,vdev=xvdb,access=rw,target=/payload/d1.img 2>&1 | head -1 |
 	sed 's/^/CHECK block-attach again: /'
-in_guest g8 8 'i=0; while [ ! -e /sys/block/xvdb ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i+1)); done; printf XLC-WRITTEN-BY-GUEST | dd of=/dev/xvdb conv=fsync 2>/dev/null; echo XLC-DISK-$((40+2)) $(cat /sys/block/xvdb/size)'
+in_guest g8 120 'i=0; while [ ! -e /sys/block/xvdb ] && [ $i -lt 600 ]; do sleep 0.2; i=$((i+1)); done; printf XLC-WRITTEN-BY-GUEST | dd of=/dev/xvdb conv=fsync 2>/dev/null; echo XLC-DISK-$((40+2)) $(cat /sys/block/xvdb/size)'
 grep -o 'XLC-DISK-42 [0-9]*' g8.out | sed 's/^/CHECK guest /'
 xlc block-detach g8 xvdb && echo "CHECK block-detach ok" || diagnose "block-detach" g8
 echo "CHECK image holds: $(head -c 20 d1.img)"
@@ -249,7 +274,7 @@ xlc network-list g8 | sed 's/^/CHECK xlc-network-list /'
 xl network-list g8 | sed 's/^/CHECK xl-network-list /'
 id=$(xl domid g8)
 ls /sys/class/net | grep -q "^vif$id\.0$" && echo "CHECK vif$id.0 is up in dom0"
-in_guest g8 12 'i=0; while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i+1)); done; ip addr add 10.9.8.2/24 dev eth0; ip link set eth0 up; echo XLC-MAC-$((40+2)) $(cat /sys/class/net/eth0/address); ping -c 2 -W 3 10.9.8.1 >/dev/null && echo XLC-PING-$((40+2))'
+in_guest g8 120 'i=0; while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 600 ]; do sleep 0.2; i=$((i+1)); done; ip addr add 10.9.8.2/24 dev eth0; ip link set eth0 up; echo XLC-MAC-$((40+2)) $(cat /sys/class/net/eth0/address); ping -c 3 -W 20 10.9.8.1 >/dev/null && echo XLC-PING-$((40+2))'
 grep -o 'XLC-MAC-42 [0-9a-f:]*' g8.out | sed 's/^/CHECK guest /'
 grep -q XLC-PING-42 g8.out && echo "CHECK guest pinged dom0 through xenbr0"
 xlc network-detach g8 00:16:3e:4a:00:42 && echo "CHECK network-detach ok" || diagnose "network-detach" g8
@@ -303,9 +328,9 @@ step "save/restore"
 mkfifo g9.fifo
 cfg g9 shell
 timeout -k 10 120 xlc create -q g9.cfg || diagnose "create g9" g9
-console_for g9 25
+console_for g9 180
 grep -q XLC-GUEST-READY g9.console || diagnose "g9 did not boot" g9
-in_guest g9 4 '(i=0; while :; do i=$((i+1)); echo $i >/tmp/count; sleep 1; done) & sleep 2; echo XLC-BOOT-$((40+2)) $(cat /proc/sys/kernel/random/boot_id) $(cat /tmp/count)'
+in_guest g9 120 '(i=0; while :; do i=$((i+1)); echo $i >/tmp/count; sleep 1; done) & sleep 2; echo XLC-BOOT-$((40+2)) $(cat /proc/sys/kernel/random/boot_id) $(cat /tmp/count)'
 set -- $(guest_says g9 BOOT)
 boot=$1 count=$2
 echo "CHECK before save: boot ${boot:+known} count ${count:+known}"
@@ -316,7 +341,7 @@ echo "CHECK save file mode $(stat -c %a /payload/g9.save)"
 timeout -k 10 300 xlc restore /payload/g9.save 2>&1 | sed 's/^/CHECK restore: /'
 wait_list g9 present 60 && echo "CHECK g9 back"
 sleep 3
-in_guest g9 4 'echo XLC-AFTER-$((40+2)) $(cat /proc/sys/kernel/random/boot_id) $(cat /tmp/count)'
+in_guest g9 120 'echo XLC-AFTER-$((40+2)) $(cat /proc/sys/kernel/random/boot_id) $(cat /tmp/count)'
 set -- $(guest_says g9 AFTER)
 [ -n "$boot" ] && [ "$1" = "$boot" ] && echo "CHECK same boot after restore"
 [ -n "$count" ] && [ "${2:-0}" -gt "$count" ] && echo "CHECK counter went on: $count then $2"
@@ -341,7 +366,7 @@ rm -f /payload/g9b.save
 timeout -k 10 300 xl save g9 /payload/g9x.save >/dev/null 2>&1
 timeout -k 10 300 xlc restore /payload/g9x.save >/dev/null 2>&1 && echo "CHECK xlc restores xl's file"
 rm -f /payload/g9x.save
-in_guest g9 4 'echo XLC-LAST-$((40+2)) $(cat /proc/sys/kernel/random/boot_id)'
+in_guest g9 120 'echo XLC-LAST-$((40+2)) $(cat /proc/sys/kernel/random/boot_id)'
 [ -n "$boot" ] && [ "$(guest_says g9 LAST)" = "$boot" ] && echo "CHECK same boot after xl and xlc"
 timeout -k 10 60 xlc destroy g9 || diagnose "destroy g9" g9
 # Files that are not saves, or cut short: refused, nothing left behind.
@@ -379,9 +404,9 @@ chmod +x fakessh cutssh
 cfg g10 shell 'type = "pvh"
 tsc_mode = "native"'
 timeout -k 10 120 xlc create -q g10.cfg || diagnose "create g10" g10
-console_for g10 25
+console_for g10 180
 grep -q XLC-GUEST-READY g10.console || diagnose "g10 did not boot" g10
-in_guest g10 4 '(i=0; while :; do i=$((i+1)); echo $i >/tmp/count; sleep 1; done) & sleep 2; echo XLC-BOOT-$((40+2)) $(cat /proc/sys/kernel/random/boot_id) $(cat /tmp/count)'
+in_guest g10 120 '(i=0; while :; do i=$((i+1)); echo $i >/tmp/count; sleep 1; done) & sleep 2; echo XLC-BOOT-$((40+2)) $(cat /proc/sys/kernel/random/boot_id) $(cat /tmp/count)'
 set -- $(guest_says g10 BOOT)
 boot=$1 count=$2
 echo "CHECK before migrate: boot ${boot:+known} count ${count:+known}"
@@ -392,7 +417,7 @@ sed 's/^/CHECK migrate says: /' mig.out
 newid=$(xl domid g10 2>/dev/null)
 [ -n "$newid" ] && [ "$newid" != "$id" ] && echo "CHECK g10 runs as a new domain"
 xl list | grep -qE '^g10--(incoming|migratedaway) ' || echo "CHECK no --incoming or --migratedaway left"
-in_guest g10 4 'echo XLC-AFTER-$((40+2)) $(cat /proc/sys/kernel/random/boot_id) $(cat /tmp/count)'
+in_guest g10 120 'echo XLC-AFTER-$((40+2)) $(cat /proc/sys/kernel/random/boot_id) $(cat /tmp/count)'
 set -- $(guest_says g10 AFTER)
 [ -n "$boot" ] && [ "$1" = "$boot" ] && echo "CHECK same boot after migrate"
 [ -n "$count" ] && [ "${2:-0}" -gt "$count" ] && echo "CHECK counter went on: $count then $2"
@@ -406,7 +431,7 @@ SH
 chmod +x xlssh
 timeout -k 10 300 xlc migrate -s /payload/xlssh g10 localhost >/dev/null 2>&1 && echo "CHECK xl received from xlc"
 timeout -k 10 300 xl migrate -s "" g10 "xlc migrate-receive" >/dev/null 2>&1 && echo "CHECK xlc received from xl"
-in_guest g10 4 'echo XLC-LAST-$((40+2)) $(cat /proc/sys/kernel/random/boot_id)'
+in_guest g10 120 'echo XLC-LAST-$((40+2)) $(cat /proc/sys/kernel/random/boot_id)'
 [ -n "$boot" ] && [ "$(guest_says g10 LAST)" = "$boot" ] && echo "CHECK same boot after xl and xlc"
 # The transport breaks mid-stream: the guest runs on here, nothing is left there.
 id=$(xl domid g10)
@@ -416,7 +441,7 @@ sed 's/^/CHECK cut migrate says: /' cut.out
 [ "$(xl domid g10 2>/dev/null)" = "$id" ] && echo "CHECK g10 still here as $id"
 xl list g10 | awk 'NR == 2 { print "CHECK g10 state after cut: " $5 }'
 xl list | grep -qE '^g10--' || echo "CHECK nothing left at the destination"
-in_guest g10 4 'echo XLC-CUT-$((40+2)) $(cat /proc/sys/kernel/random/boot_id)'
+in_guest g10 120 'echo XLC-CUT-$((40+2)) $(cat /proc/sys/kernel/random/boot_id)'
 [ -n "$boot" ] && [ "$(guest_says g10 CUT)" = "$boot" ] && echo "CHECK same boot after the cut"
 timeout -k 10 60 xlc migrate g10 2>&1 | sed 's/^/CHECK migrate usage: /' | head -1
 timeout -k 10 60 xlc destroy g10 || diagnose "destroy g10" g10
