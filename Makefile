@@ -75,7 +75,7 @@ KVM_SHARED_SRCS := backends/kvm/vmm_spec.c backends/kvm/ctl.c backends/kvm/rundi
 		   backends/kvm/cgroup.c
 # savefile.c (xl's save-file header) needs no libxl: always built, and unit-tested.
 BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c backends/kvm/kvm_spec.c \
-		backends/kvm/stats.c backends/xen/savefile.c
+		backends/kvm/kvm_console.c backends/kvm/stats.c backends/xen/savefile.c
 ifeq ($(XEN),1)
 BACKEND_SRCS += backends/xen/xen.c backends/xen/xen_config.c backends/xen/xen_keys.c \
 		backends/xen/xen_keys_devices.c \

@@ -8,8 +8,6 @@
 #ifndef XLC_CONSOLE_H
 #define XLC_CONSOLE_H
 
-#include "backends/kvm/rundir.h"
-
 #define CONSOLE_DEFAULT_ESCAPE 0x1d /* ^] */
 
 /* Parses "^X" or a single character; -1 if it is neither. */
@@ -17,8 +15,5 @@ int console_parse_escape(const char *arg);
 
 /* Relays between the terminal and an open console stream until either ends. */
 int console_relay(int fd, const char *name, int escape);
-
-/* Asks a kvm domain's VMM for its console and relays; an exit status. */
-int console_attach(struct rundir *rd, const char *name, int escape);
 
 #endif

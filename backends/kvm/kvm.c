@@ -38,6 +38,7 @@
 #include "backends/kvm/kvm_spec.h"
 #include "backends/kvm/rundir.h"
 #include "backends/kvm/stats.h"
+#include "backends/kvm/kvm_console.h"
 #include "console/console.h"
 #include "lib/json.h"
 #include "lib/safe_dir.h"
