@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -81,38 +82,93 @@ static void rename_old(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *d)
 		    suffix);
 }
 
-/* Returns the new domid after a restart, or NO_DOMID when done. */
-static uint32_t apply(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid,
-		      libxl_shutdown_reason reason)
+/* Where xl writes a domain's core for on_crash = "coredump-*" (Xen's XEN_DUMP_DIR). */
+#define XEN_DUMP_DIR "/var/lib/xen/dump"
+
+/* coredump-destroy and coredump-restart: the domain's memory to XEN_DUMP_DIR/<name>, as xl. */
+static void dump_core(libxl_ctx *ctx, uint32_t domid, const char *name)
+{
+	char *file = xasprintf("%s/%s", XEN_DUMP_DIR, name);
+
+	/* xl expects the directory to exist; its absence is no reason to lose the dump. */
+	mkdir(XEN_DUMP_DIR, 0700);
+	say(name, "dumping core to %s", file);
+	/* A failed dump does not stop the action, as in xl. */
+	if (libxl_domain_core_dump(ctx, domid, file, NULL))
+		say(name, "core dump of domain %u failed; see the libxl log", domid);
+	free(file);
+}
+
+/* What a shutdown leaves to do: watch on (preserve), stop, or create anew from d. */
+enum after_shutdown { KEEP_WATCHING, DONE, RESTART };
+
+/*
+ * As xl's reload_domain_config: the configuration libxl has for the domain
+ * now (the disks and NICs attached since, its memory target) is the one it
+ * restarts with; its first one if libxl cannot say.
+ */
+static void reload_config(libxl_ctx *ctx, uint32_t domid, libxl_domain_config *d)
+{
+	libxl_domain_config now;
+
+	libxl_domain_config_init(&now);
+	if (libxl_retrieve_domain_configuration(ctx, domid, &now, NULL)) {
+		say(d->c_info.name,
+		    "cannot read domain %u's configuration; it restarts with its first", domid);
+		libxl_domain_config_dispose(&now);
+		return;
+	}
+	libxl_domain_config_dispose(d);
+	*d = now; /* d owns what libxl allocated for now */
+}
+
+static enum after_shutdown apply(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid,
+				 libxl_shutdown_reason reason)
 {
 	libxl_action_on_shutdown a = action_for(d, reason);
-	const char *name = d->c_info.name;
-	uint32_t next = NO_DOMID;
 
-	say(name, "domain %u shut down (%s); action: %s", domid,
+	say(d->c_info.name, "domain %u shut down (%s); action: %s", domid,
 	    libxl_shutdown_reason_to_string(reason), libxl_action_on_shutdown_to_string(a));
+	if (a == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY ||
+	    a == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART)
+		dump_core(ctx, domid, d->c_info.name);
 	switch (a) {
 	case LIBXL_ACTION_ON_SHUTDOWN_PRESERVE:
-		return domid; /* keep watching: destroy ends it */
+		return KEEP_WATCHING; /* destroy ends it */
 	case LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME:
+		reload_config(ctx, domid, d);
 		rename_old(ctx, domid, d);
-		/* fall through */
+		return RESTART;
 	case LIBXL_ACTION_ON_SHUTDOWN_RESTART:
 	case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART:
 	case LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET:
-		if (a != LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME)
-			libxl_domain_destroy(ctx, domid, NULL);
-		if (libxl_domain_create_new(ctx, d, &next, NULL, NULL)) {
-			say(name, "restart failed; see the libxl log");
-			return NO_DOMID;
-		}
-		libxl_domain_unpause(ctx, next, NULL);
-		say(name, "restarted as domain %u", next);
-		return next;
+		reload_config(ctx, domid, d);
+		libxl_domain_destroy(ctx, domid, NULL);
+		return RESTART;
 	default:
 		libxl_domain_destroy(ctx, domid, NULL);
+		return DONE;
+	}
+}
+
+/* Creates the domain again from d; its new id, or NO_DOMID. */
+static uint32_t restart(libxl_ctx *ctx, libxl_domain_config *d)
+{
+	libxl_event *ev;
+	uint32_t next = NO_DOMID;
+
+	/* What the old domain's end left queued says nothing of the new one (as xl). */
+	while (!libxl_event_check(ctx, &ev, LIBXL_EVENTMASK_ALL, NULL, NULL))
+		libxl_event_free(ctx, ev);
+	/* xl pauses 2 s here: without it, its comment says, re-creation sometimes fails. */
+	sleep(2);
+	if (libxl_domain_create_new(ctx, d, &next, NULL, NULL)) {
+		say(d->c_info.name, "restart failed; see the libxl log");
 		return NO_DOMID;
 	}
+	libxl_domain_unpause(ctx, next, NULL);
+	say(d->c_info.name, "restarted as domain %u", next);
+	return next;
 }
 
 /*
@@ -156,15 +212,15 @@ static bool runs_again_after_suspend(libxl_ctx *ctx, const char *name, uint32_t 
 int xen_monitor(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid)
 {
 	libxl_evgen_domain_death *death = NULL;
-	const char *name = d->c_info.name;
 
-	say(name, "watching domain %u", domid);
+	/* d->c_info.name, never a copy of the pointer: a restart replaces d's contents. */
+	say(d->c_info.name, "watching domain %u", domid);
 	for (;;) {
 		libxl_event *ev = NULL;
-		uint32_t next;
+		enum after_shutdown after;
 
 		if (!death && libxl_evenable_domain_death(ctx, domid, 0, &death)) {
-			say(name, "cannot watch domain %u", domid);
+			say(d->c_info.name, "cannot watch domain %u", domid);
 			return 1;
 		}
 		if (libxl_event_wait(ctx, &ev, LIBXL_EVENTMASK_ALL, NULL, NULL))
@@ -174,7 +230,7 @@ int xen_monitor(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid)
 			continue;
 		}
 		if (ev->type == LIBXL_EVENT_TYPE_DOMAIN_DEATH) {
-			say(name, "domain %u is gone", domid);
+			say(d->c_info.name, "domain %u is gone", domid);
 			libxl_event_free(ctx, ev);
 			return 0;
 		}
@@ -186,19 +242,21 @@ int xen_monitor(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid)
 			libxl_event_free(ctx, ev);
 			libxl_evdisable_domain_death(ctx, death);
 			death = NULL;
-			if (runs_again_after_suspend(ctx, name, domid))
+			if (runs_again_after_suspend(ctx, d->c_info.name, domid))
 				continue;
 			return 0;
 		}
-		next = apply(ctx, d, domid, ev->u.domain_shutdown.shutdown_reason);
+		after = apply(ctx, d, domid, ev->u.domain_shutdown.shutdown_reason);
 		libxl_event_free(ctx, ev);
-		if (next == domid)
+		if (after == KEEP_WATCHING)
 			continue; /* preserved: the death event ends us */
 		libxl_evdisable_domain_death(ctx, death);
 		death = NULL;
-		if (next == NO_DOMID)
+		if (after == DONE)
 			return 0;
-		domid = next;
+		domid = restart(ctx, d);
+		if (domid == NO_DOMID)
+			return 0;
 	}
 }
 
