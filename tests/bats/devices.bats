@@ -456,7 +456,7 @@ vmm_rss_kib() {
 	[[ "$(xlc block-list cd | sed -n 2p)" =~ \ ${SANDBOX}/b.img\ *$ ]]
 	# Ejected again, b.img is free for a writer.
 	xlc cd-eject cd xvda
-	wait_console cd "KIT-CD changed capacity=0 empty" # the second one
+	wait_console cd "KIT-CD changed capacity=0 empty" 2 # the second one
 	[ "$(grep -c "KIT-CD changed capacity=0 empty" "${XLC_LOG_DIR}/console/cd.log")" -eq 2 ]
 	xlc create -q "${SANDBOX}/w.cfg"
 	# A drive empty from boot takes its first medium the same way.

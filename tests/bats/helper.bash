@@ -65,12 +65,14 @@ normalize_json() {
 	jq -S "${1:-.}"
 }
 
-# Waits (up to 10 s) until the console log of guest $1 has a line matching
-# $2; prints the log if it never does.
+# Waits until the console log of guest $1 has a line matching $2, $3 times
+# (default once), within 60 s by the clock (rounds stretch under load);
+# prints the log if it never does.
 wait_console() {
-	local i
-	for i in $(seq 1 100); do
-		grep -q "$2" "${XLC_LOG_DIR}/console/$1.log" 2>/dev/null && return 0
+	local deadline=$((SECONDS + 60)) n
+	while [ "${SECONDS}" -lt "${deadline}" ]; do
+		n=$(grep -c "$2" "${XLC_LOG_DIR}/console/$1.log" 2>/dev/null) || n=0
+		[ "${n:-0}" -ge "${3:-1}" ] && return 0
 		sleep 0.1
 	done
 	cat "${XLC_LOG_DIR}/console/$1.log" 2>/dev/null
