@@ -10,9 +10,9 @@
 
 /*
  * Makes path (and its missing parents, mode 0755) with mode if it does not
- * exist; what names it in messages ("the run directory"). Refuses, with a one-line *err that says what to do, a path that is
- * a symbolic link or not a folder, one not owned by the caller, or one that
- * group or others may write.
+ * exist; what names it in messages ("the run directory"). Refuses, with a one-line *err that says
+ * what to do, a path that is a symbolic link or not a folder, one not owned by the caller, or one
+ * that group or others may write.
  */
 int safe_dir(const char *path, mode_t mode, const char *what, char **err);
 

@@ -62,7 +62,7 @@ static uint16_t read_chain(unsigned i)
 	d[head] = (struct kv_desc){ (uintptr_t)&hdrs[i], sizeof(hdrs[i]), 1,
 				    (uint16_t)((head + 1) % KV_QUEUE_SIZE) };
 	d[(head + 1) % KV_QUEUE_SIZE] = (struct kv_desc){ (uintptr_t)data[i], 4096, 3,
-							   (uint16_t)((head + 2) % KV_QUEUE_SIZE) };
+							  (uint16_t)((head + 2) % KV_QUEUE_SIZE) };
 	d[(head + 2) % KV_QUEUE_SIZE] = (struct kv_desc){ (uintptr_t)&status[i], 1, 2, 0 };
 	return head;
 }
@@ -89,7 +89,8 @@ static int repost(struct kv_dev *dev)
 			/* The same head in every entry, a ring's worth per kick. */
 			for (i = 0; i < KV_QUEUE_SIZE; i++)
 				queue.avail.ring[(queue.avail.idx + i) % KV_QUEUE_SIZE] = 0;
-			__atomic_store_n(&queue.avail.idx, (uint16_t)(queue.avail.idx + KV_QUEUE_SIZE),
+			__atomic_store_n(&queue.avail.idx,
+					 (uint16_t)(queue.avail.idx + KV_QUEUE_SIZE),
 					 __ATOMIC_RELEASE);
 			dev->regs[QUEUE_NOTIFY] = 0;
 		}
@@ -109,7 +110,8 @@ static int resetloop(struct kv_dev *dev)
 
 static int __attribute__((noreturn)) console(void)
 {
-	static const char text[] = "KIT-FLOOD the quick brown fox jumps over the lazy dog 0123456789\n";
+	static const char text[] =
+		"KIT-FLOOD the quick brown fox jumps over the lazy dog 0123456789\n";
 
 	for (;;) {
 		const char *p = text;
@@ -127,7 +129,8 @@ static uint64_t ram_end(void)
 	uint64_t end = 0;
 
 	for (i = 0; i < n; i++)
-		if (e[i].type == 1 && e[i].addr + e[i].size > end && e[i].addr + e[i].size <= 1ULL << 32)
+		if (e[i].type == 1 && e[i].addr + e[i].size > end &&
+		    e[i].addr + e[i].size <= 1ULL << 32)
 			end = e[i].addr + e[i].size;
 	return end;
 }
