@@ -405,7 +405,7 @@ static void print_options(FILE *out, const struct cli_option *o)
 	bool aliases = false;
 
 	sb_init(&label);
-	for (; o->letter || o->name || o->help; o++) {
+	for (; cli_option_more(o); o++) {
 		if (!o->letter && !o->name) {
 			fprintf(out, "%s\n", o->help);
 			continue;

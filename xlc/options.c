@@ -37,10 +37,10 @@ static void list_options(const struct command *cmd)
 {
 	const struct cli_option *o;
 
-	for (o = cmd->options; o && (o->letter || o->name || o->help); o++)
+	for (o = cmd->options; cli_option_more(o); o++)
 		if (o->letter)
 			printf("-%c\n", o->letter);
-	for (o = cmd->options; o && (o->letter || o->name || o->help); o++)
+	for (o = cmd->options; cli_option_more(o); o++)
 		if (o->name)
 			printf("--%s\n", o->name);
 	exit(EXIT_OK);
@@ -59,7 +59,7 @@ static void getopt_forms(const struct command *cmd, struct getopt_forms *f)
 
 	/* '+': stop at the first operand, so key=value and names stay operands. */
 	s += (size_t)snprintf(f->shorts, sizeof(f->shorts), "+:h");
-	for (o = cmd->options; o && (o->letter || o->name || o->help); o++) {
+	for (o = cmd->options; cli_option_more(o); o++) {
 		if (s + 3 >= sizeof(f->shorts) || n + 2 >= ARRAY_SIZE(f->longs)) {
 			/* A table this long is a mistake in commands.c, not the user's. */
 			fprintf(stderr, "%s: %s has more options than its parser holds\n",

@@ -41,6 +41,12 @@ enum long_option_key {
 	TOP_OPT_JSON,
 	METRICS_OPT_HTTP,
 };
+/* Whether o is an entry of its table, not the { 0 } that ends it (NULL: no table). */
+static inline bool cli_option_more(const struct cli_option *o)
+{
+	return o && (o->letter || o->name || o->help);
+}
+
 /* A line of text among the options (a heading, an operand): no option. */
 #define CLI_TEXT(text)                                                                             \
 	{                                                                                          \
