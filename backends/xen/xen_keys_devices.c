@@ -140,11 +140,18 @@ static int channels(struct devs *v)
 
 		libxl_device_channel_init(c);
 		c->devid = (libxl_devid)v->item;
-		if (each_token(v, c, channel_token))
-			return -1;
-		/* The path is the socket's; a pty has none (xl drops it). */
+		rc = each_token(v, c, channel_token);
+		/*
+		 * The path is the socket's; a pty has none (xl drops it). Taken
+		 * out before any refusal: libxl's dispose frees it only for a
+		 * socket, so a refused item would leak it.
+		 */
 		path = c->u.socket.path;
 		c->u.socket.path = NULL;
+		if (rc) {
+			free(path);
+			return -1;
+		}
 		if (c->connection == LIBXL_CHANNEL_CONNECTION_UNKNOWN) {
 			free(path);
 			return refuse(v, "channel has unknown 'connection'");

@@ -1,11 +1,13 @@
 #!/bin/bash
 # Runs each libFuzzer target for FUZZ_SECONDS (default 10) from a corpus
-# seeded with the project's own configs and spec vectors, and prints one TAP
-# line per target with the executions reached. A crash keeps its reproducer
-# in build/fuzz/<target>-crashes/ and fails the line.
+# seeded with the project's own configs, spec vectors and past failures
+# (tests/fuzz/regress/), and prints one TAP line per target with the
+# executions reached. A crash or leak keeps its reproducer in
+# build/fuzz/<target>-crashes/ and fails the line.
 set -u
 cd "$(dirname "$0")/../.."
 seconds=${FUZZ_SECONDS:-10}
+export LSAN_OPTIONS="suppressions=${PWD}/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:${LSAN_OPTIONS}}"
 n=0
 for target in "$@"; do
 	n=$((n + 1))
@@ -29,6 +31,8 @@ for target in "$@"; do
 		{ printf 'Xen saved domain, xl format\n \0 \r\4\3\2\1\3\0\0\0\0\0\0\0\23\0\0\0'
 		  printf '\17\0\0\0{"c_info": {}}\0'; } >"${corpus}/seed-xl" ;;
 	esac
+	# Inputs that once failed: each run starts by passing them again.
+	[ -d "tests/fuzz/regress/${target}" ] && cp "tests/fuzz/regress/${target}"/* "${corpus}/"
 	log=build/fuzz/${target}.log
 	"${bin}" -max_total_time="${seconds}" -max_len=4096 -timeout=10 \
 		-artifact_prefix="${crashes}/" "${corpus}" >"${log}" 2>&1
