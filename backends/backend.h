@@ -107,8 +107,11 @@ struct backend_ops {
 	const char *name;
 	/* Whether this backend honours a config key flagged KEY_XEN_ONLY. */
 	bool honours_xen_only_keys;
-	/* The memory a config without memory= gets (batch's check counts it). */
-	long default_memory_mib;
+	/*
+	 * What a config without memory= or vcpus= gets (for xen, libxl's, which
+	 * libxl applies itself; batch's memory check counts them first).
+	 */
+	const struct domain_size_defaults *size_defaults;
 	/* Starts the guest; returns an exit status (0, 1). */
 	int (*create)(const struct domain_config *dc, const struct create_opts *opts,
 		      const struct xlc_conf *conf);

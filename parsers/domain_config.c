@@ -52,6 +52,24 @@ const char *shutdown_action_json_name(enum shutdown_action a)
 									 : "?";
 }
 
+struct domain_sizes domain_config_resolve(const struct domain_config *dc,
+					  const struct domain_size_defaults *defaults)
+{
+	struct domain_sizes r = { dc->memory_mib, dc->maxmem_mib, dc->vcpus, dc->maxvcpus };
+
+	if (defaults) {
+		if (!r.memory_mib)
+			r.memory_mib = r.maxmem_mib ? r.maxmem_mib : defaults->memory_mib;
+		if (!r.vcpus)
+			r.vcpus = defaults->vcpus;
+	}
+	if (!r.maxmem_mib)
+		r.maxmem_mib = r.memory_mib;
+	if (!r.max_vcpus)
+		r.max_vcpus = r.vcpus;
+	return r;
+}
+
 const char *domain_vcpu_cpus(const struct domain_config *dc, int vcpu)
 {
 	if (dc->cpus)

@@ -90,6 +90,28 @@ struct domain_config *domain_config_load(const char *source, const char *text, s
 					 const struct domain_defaults *defaults, char **err);
 void domain_config_free(struct domain_config *dc);
 
+/* What a backend gives a config that leaves a size out. */
+struct domain_size_defaults {
+	long memory_mib;
+	int vcpus;
+};
+
+/* A domain's sizes once every default is applied; 0: still unset. */
+struct domain_sizes {
+	long memory_mib, maxmem_mib;
+	int vcpus, max_vcpus;
+};
+
+/*
+ * The one place a config's sizes get their defaults. Always xl's rules:
+ * maxmem is memory unless given, maxvcpus is vcpus unless given. Then, with
+ * a backend's defaults, libxl's: memory is maxmem unless given (libxl's
+ * target follows its max), and what is still missing is the backend's.
+ * Without (NULL), the rest stays unset, as xl leaves it to libxl.
+ */
+struct domain_sizes domain_config_resolve(const struct domain_config *dc,
+					  const struct domain_size_defaults *defaults);
+
 /* The CPU list vCPU i is pinned to by cpus=, or NULL if it floats. */
 const char *domain_vcpu_cpus(const struct domain_config *dc, int vcpu);
 

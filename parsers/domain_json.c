@@ -77,7 +77,7 @@ static void gen_cpumap(yajl_gen g, const char *list)
  */
 static void gen_hard_affinity(yajl_gen g, const struct domain_config *dc)
 {
-	int max = dc->maxvcpus ? dc->maxvcpus : dc->vcpus, i;
+	int max = domain_config_resolve(dc, NULL).max_vcpus, i;
 
 	if (!dc->cpus && !dc->ncpus_per_vcpu)
 		return;
@@ -149,26 +149,26 @@ static void gen_type_union(yajl_gen g, enum domain_type type)
 
 static void gen_b_info(yajl_gen g, const struct domain_config *dc)
 {
+	struct domain_sizes r = domain_config_resolve(dc, NULL); /* xl's JSON: no defaults */
 	int i;
 
 	KEY(g, "b_info");
 	yajl_gen_map_open(g);
-	if (dc->maxvcpus || dc->vcpus)
-		gen_int(g, "max_vcpus", dc->maxvcpus ? dc->maxvcpus : dc->vcpus);
-	if (dc->vcpus) {
+	if (r.max_vcpus)
+		gen_int(g, "max_vcpus", r.max_vcpus);
+	if (r.vcpus) {
 		KEY(g, "avail_vcpus");
 		yajl_gen_array_open(g);
-		for (i = 0; i < dc->vcpus; i++)
+		for (i = 0; i < r.vcpus; i++)
 			yajl_gen_integer(g, i);
 		yajl_gen_array_close(g);
 	}
 	gen_hard_affinity(g, dc);
 	gen_numa_placement(g, dc);
-	if (dc->maxmem_mib || dc->memory_mib)
-		gen_int(g, "max_memkb",
-			(dc->maxmem_mib ? dc->maxmem_mib : dc->memory_mib) * 1024LL);
-	if (dc->memory_mib)
-		gen_int(g, "target_memkb", dc->memory_mib * 1024LL);
+	if (r.maxmem_mib)
+		gen_int(g, "max_memkb", r.maxmem_mib * 1024LL);
+	if (r.memory_mib)
+		gen_int(g, "target_memkb", r.memory_mib * 1024LL);
 	gen_vnuma_nodes(g, &dc->vnuma);
 	gen_empty_object(g, "sched_params");
 	gen_str(g, "kernel", dc->kernel);

@@ -188,6 +188,7 @@ static int check_memory(struct batch *b)
 {
 	struct domain_stats *doms = NULL;
 	struct host_stats host = { 0 };
+	struct domain_sizes sizes;
 	uint64_t want = 0;
 	char *err = NULL;
 	int nd = 0;
@@ -200,10 +201,12 @@ static int check_memory(struct batch *b)
 		return 0; /* nothing to compare with: the creates will tell */
 	}
 	domain_stats_free(doms, nd);
-	for (i = 0; i < b->n; i++)
-		if (b->items[i].state == IT_PARSED)
-			want += (uint64_t)(b->items[i].dc->memory_mib ? b->items[i].dc->memory_mib
-								      : b->be->default_memory_mib);
+	for (i = 0; i < b->n; i++) {
+		if (b->items[i].state != IT_PARSED)
+			continue;
+		sizes = domain_config_resolve(b->items[i].dc, b->be->size_defaults);
+		want += (uint64_t)sizes.memory_mib;
+	}
 	if (want <= host.free_kb / 1024)
 		return 0;
 	xlc_warn("the batch asks for %llu MiB of memory and the host has %llu MiB free; "

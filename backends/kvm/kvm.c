@@ -1043,7 +1043,7 @@ static int kvm_host_info(const struct xlc_conf *conf, FILE *out)
 const struct backend_ops kvm_backend = {
 	.name = "kvm",
 	.honours_xen_only_keys = false,
-	.default_memory_mib = KVM_DEFAULT_MEMORY_MIB,
+	.size_defaults = &kvm_size_defaults,
 	.create = kvm_create,
 	.list = kvm_list,
 	.resolve = kvm_resolve,

@@ -18,7 +18,7 @@
 #include "lib/json.h"
 #include "lib/util.h"
 
-/* Firecracker's default, when the config gives no memory. */
+const struct domain_size_defaults kvm_size_defaults = { 128, 1 };
 
 static char *absolute(const char *path)
 {
@@ -217,10 +217,12 @@ static uint64_t host_memory_mib(void)
 
 static int resolve_sizes(struct vmm_spec *s, const struct domain_config *dc, char **err)
 {
-	s->memory_mib = dc->memory_mib ? (uint64_t)dc->memory_mib : KVM_DEFAULT_MEMORY_MIB;
-	s->maxmem_mib = dc->maxmem_mib > dc->memory_mib ? (uint64_t)dc->maxmem_mib : s->memory_mib;
-	s->vcpus = dc->vcpus ? dc->vcpus : 1;
-	s->max_vcpus = dc->maxvcpus > s->vcpus ? dc->maxvcpus : s->vcpus;
+	struct domain_sizes r = domain_config_resolve(dc, &kvm_size_defaults);
+
+	s->memory_mib = (uint64_t)r.memory_mib;
+	s->maxmem_mib = (uint64_t)r.maxmem_mib;
+	s->vcpus = r.vcpus;
+	s->max_vcpus = r.max_vcpus;
 	if (s->memory_mib > host_memory_mib()) {
 		*err = xasprintf("memory = %llu MiB is more than this host has (%llu MiB)",
 				 (unsigned long long)s->memory_mib,

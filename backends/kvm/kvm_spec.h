@@ -3,11 +3,11 @@
 #ifndef XLC_KVM_KVM_SPEC_H
 #define XLC_KVM_KVM_SPEC_H
 
-/* A config without memory=: enough for a small Linux guest. */
-#define KVM_DEFAULT_MEMORY_MIB 128
-
 #include "backends/backend.h"
 #include "backends/kvm/vmm_spec.h"
+
+/* A config without memory= gets Firecracker's 128 MiB, enough for a small Linux; one vCPU. */
+extern const struct domain_size_defaults kvm_size_defaults;
 
 /* The spec for this config on this host; NULL with a one-line *err if it cannot run here. */
 struct vmm_spec *kvm_spec_from_config(const struct domain_config *dc,

@@ -811,10 +811,13 @@ static int xen_stats(const struct xlc_conf *conf, struct host_stats *host,
 	return 0;
 }
 
+/* libxl's, for a config without memory= or vcpus= (libxl_create.c). */
+static const struct domain_size_defaults libxl_size_defaults = { 32, 1 };
+
 const struct backend_ops xen_backend = {
 	.name = "xen",
 	.honours_xen_only_keys = true,
-	.default_memory_mib = 32, /* libxl's, for a config without memory= */
+	.size_defaults = &libxl_size_defaults,
 	.create = xen_create,
 	.list = xen_list,
 	.resolve = xen_resolve,

@@ -82,18 +82,19 @@ int xen_vcpu_affinity(libxl_domain_build_info *b, const char *all, char *const *
 
 static void sizes(const struct domain_config *dc, libxl_domain_build_info *b)
 {
+	struct domain_sizes r = domain_config_resolve(dc, NULL); /* libxl fills in the rest */
 	int i;
 
-	if (dc->memory_mib)
-		b->target_memkb = (uint64_t)dc->memory_mib * 1024;
-	if (dc->maxmem_mib || dc->memory_mib)
-		b->max_memkb = (uint64_t)(dc->maxmem_mib ? dc->maxmem_mib : dc->memory_mib) * 1024;
-	b->max_vcpus = dc->maxvcpus ? dc->maxvcpus : dc->vcpus;
-	if (dc->vcpus) {
+	if (r.memory_mib)
+		b->target_memkb = (uint64_t)r.memory_mib * 1024;
+	if (r.maxmem_mib)
+		b->max_memkb = (uint64_t)r.maxmem_mib * 1024;
+	b->max_vcpus = r.max_vcpus;
+	if (r.vcpus) {
 		libxl_bitmap_init(&b->avail_vcpus);
-		b->avail_vcpus.size = (uint32_t)((dc->vcpus + 7) / 8);
+		b->avail_vcpus.size = (uint32_t)((r.vcpus + 7) / 8);
 		b->avail_vcpus.map = xcalloc(b->avail_vcpus.size, 1);
-		for (i = 0; i < dc->vcpus; i++)
+		for (i = 0; i < r.vcpus; i++)
 			libxl_bitmap_set(&b->avail_vcpus, i);
 	}
 }
