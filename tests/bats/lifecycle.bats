@@ -141,6 +141,27 @@ xendomains_names() {
 	[[ "${output}" == *"KIT-ECHO:again"* ]]
 }
 
+@test "console: what the guest printed before a client attached comes first, once" {
+	xlc create -q "${SANDBOX}/g.cfg" kernel=\"${KIT}/echo.bzImage\"
+	wait_console g1 KIT-ECHO-READY
+	# No client yet: the first one gets the boot's output, as xl's does from xenconsoled.
+	mkfifo "${SANDBOX}/in"
+	(sleep 2; printf '\035'; sleep 30) >"${SANDBOX}/in" &
+	feeder=$!
+	run timeout 10 "${XLC}" console g1 <"${SANDBOX}/in"
+	kill "${feeder}"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"KIT-ECHO-READY"* ]]
+	# Seen once: the next client starts from what is new.
+	(printf 'later\r'; sleep 2; printf '\035'; sleep 30) >"${SANDBOX}/in" &
+	feeder=$!
+	run timeout 10 "${XLC}" console g1 <"${SANDBOX}/in"
+	kill "${feeder}"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"KIT-ECHO:later"* ]]
+	[[ "${output}" != *"KIT-ECHO-READY"* ]]
+}
+
 @test "create -F on a terminal: typed input reaches the guest, ^] ends the console, -F waits for the guest" {
 	session="xlc-F-$$-${BATS_TEST_NUMBER}"
 	tmux new-session -d -s "${session}" -x 120 -y 30 \

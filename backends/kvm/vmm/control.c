@@ -358,7 +358,7 @@ static bool command(struct supervisor *sv, struct client *c, enum ctl_command cm
 			return false;
 		}
 		reply(c->fd, "ok\n");
-		sv->console_fd = c->fd;
+		sv_console_attach(sv, c->fd);
 		c->fd = -1; /* now the console's */
 		return false;
 	case CTL_RENAME:

@@ -71,6 +71,33 @@ static void close_fd(int *fd)
 
 /* ---- the guest's output: its console and its log lines ---- */
 
+/* Keeps the newest CONSOLE_BACKLOG_BYTES of output while no client is attached. */
+static void backlog_append(struct supervisor *sv, const char *buf, size_t n)
+{
+	size_t keep;
+
+	if (n > sizeof(sv->backlog)) { /* only its newest bytes can be kept */
+		buf += n - sizeof(sv->backlog);
+		n = sizeof(sv->backlog);
+	}
+	keep = sv->backlog_len;
+	if (keep > sizeof(sv->backlog) - n)
+		keep = sizeof(sv->backlog) - n;
+	memmove(sv->backlog, sv->backlog + sv->backlog_len - keep, keep);
+	memcpy(sv->backlog + keep, buf, n);
+	sv->backlog_len = keep + n;
+}
+
+void sv_console_attach(struct supervisor *sv, int fd)
+{
+	if (sv->backlog_len &&
+	    send(fd, sv->backlog, sv->backlog_len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+		/* a client that cannot take it loses it, as it would lose live output */
+	}
+	sv->backlog_len = 0;
+	sv->console_fd = fd;
+}
+
 static void console_output(struct supervisor *sv)
 {
 	char buf[16384];
@@ -79,6 +106,8 @@ static void console_output(struct supervisor *sv)
 	if (n <= 0)
 		return;
 	logfile_write(&sv->console_log, buf, (size_t)n);
+	if (sv->console_fd < 0)
+		backlog_append(sv, buf, (size_t)n);
 	/* Non-blocking: a slow console client loses output, the guest never waits. */
 	if (sv->console_fd >= 0 &&
 	    send(sv->console_fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&

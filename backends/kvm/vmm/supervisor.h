@@ -50,6 +50,9 @@ struct boot {
 	bool killed; /* by us: destroy */
 };
 
+/* How much console output waits for a client: the newest 64 KiB. */
+#define CONSOLE_BACKLOG_BYTES 65536
+
 struct supervisor {
 	struct vmm_spec *spec;
 	const char *name; /* the domain's (rename and rename-restart's keeper change it) */
@@ -75,9 +78,18 @@ struct supervisor {
 	struct client clients[MAX_CLIENTS];
 	int nclients;
 	int console_fd; /* the attached `xlc console`, or -1 */
+	/* Output no console client has seen yet (the newest kept), as xenconsoled keeps it. */
+	char backlog[CONSOLE_BACKLOG_BYTES];
+	size_t backlog_len;
 	int signal_fd;
 	bool quit;
 };
+
+/*
+ * Attaches a console client: it gets the output no client has seen (what
+ * the guest printed before `create -F` or `console` attached) first.
+ */
+void sv_console_attach(struct supervisor *sv, int fd);
 
 /* Runs the domain until it is gone; returns the process's exit status. */
 int supervisor_run(struct vmm_spec *spec, int ready_fd);
