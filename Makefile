@@ -98,7 +98,7 @@ MACHINE_SRCS := $(VMM_DIR)/machine/machine.c $(VMM_DIR)/machine/vm.c $(VMM_DIR)/
 		$(VIRTIO_SRCS)
 VMM_PROG_SRCS := $(VMM_DIR)/supervisor.c $(VMM_DIR)/control.c $(VMM_DIR)/guest.c \
 		 $(VMM_DIR)/host.c $(VMM_DIR)/tap.c $(VMM_DIR)/sandbox.c $(VMM_DIR)/seccomp.c \
-		 $(VMM_DIR)/logfile.c
+		 $(VMM_DIR)/logfile.c $(VMM_DIR)/child.c $(VMM_DIR)/qsd.c
 
 LIB_SRCS := $(LIB_SRCS_BASE) $(PARSER_SRCS)
 CLI_ALL := $(CLI_SRCS) $(BACKEND_SRCS) $(KVM_SHARED_SRCS) $(LIB_SRCS)

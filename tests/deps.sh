@@ -8,7 +8,8 @@
 #           qemu-system-x86 + cpio + zstd + debootstrap (the test hosts), tmux (a real tty),
 #           iproute2 (bridges in test netns), e2fsprogs (ext4 images), gnuplot-nox (bench plots),
 #           socat (raw requests to a VMM's control socket), strace (system calls a test counts)
-#   qemu-utils: qemu-img, which the qcow2 advice names
+#   qemu-system-common: qemu-storage-daemon, which serves qcow2 (...) disks on kvm;
+#   qemu-utils: qemu-img (the tests make qcow2 and vhd images and read them back)
 #   package: debhelper, fakeroot, lintian, devscripts (hardening-check); debootstrap (a clean root)
 set -eu
 packages=(
@@ -16,7 +17,7 @@ packages=(
 	libconfuse-dev libyajl-dev libncurses-dev libseccomp-dev libxen-dev
 	bats jq clang libclang-rt-dev acpica-tools man-db
 	qemu-system-x86 cpio zstd debootstrap tmux iproute2 e2fsprogs gnuplot-nox socat strace
-	debhelper fakeroot lintian devscripts dpkg-dev qemu-utils
+	debhelper fakeroot lintian devscripts dpkg-dev qemu-utils qemu-system-common
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -30,6 +30,23 @@ static char *absolute(const char *path)
 	return abs ? abs : xstrdup(path);
 }
 
+/* QEMU's driver for an image format (qemu-storage-daemon serves it), or NULL: raw. */
+static char *qemu_format(enum disk_format f)
+{
+	switch (f) {
+	case DISK_FORMAT_QCOW:
+		return xstrdup("qcow");
+	case DISK_FORMAT_QCOW2:
+		return xstrdup("qcow2");
+	case DISK_FORMAT_VHD:
+		return xstrdup("vpc");
+	case DISK_FORMAT_QED:
+		return xstrdup("qed");
+	default:
+		return NULL;
+	}
+}
+
 /*
  * The executable a vif's script= names (as is if it has a '/', else from
  * $XLC_SYSCONFDIR/scripts, /etc/xlc/scripts, /etc/xen/scripts), or NULL.
@@ -109,18 +126,10 @@ static int resolve_disks(struct vmm_spec *s, const struct domain_config *dc, cha
 				d->vdev);
 			goto out;
 		}
-		if (!empty && d->format != DISK_FORMAT_RAW && d->format != DISK_FORMAT_UNKNOWN) {
-			*err = xasprintf("disk %s (%s): format %s is not supported by the kvm "
-					 "backend; convert it to raw (qemu-img convert -O raw, "
-					 "from Debian's "
-					 "qemu-utils package)",
-					 d->vdev, d->target ? d->target : "",
-					 disk_format_name(d->format));
-			goto out;
-		}
 		s->disks[s->ndisks++] = (struct vmm_disk){
 			.vdev = xstrdup(d->vdev),
 			.path = empty ? NULL : absolute(d->target), /* NULL: an empty cdrom drive */
+			.format = empty ? NULL : qemu_format(d->format),
 			.devnum = d->devnum,
 			.readonly = !d->readwrite || d->is_cdrom,
 			.cdrom = d->is_cdrom,

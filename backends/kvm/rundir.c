@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -206,10 +207,60 @@ static void clean_pass(struct rundir *rd, bool ids)
 	closedir(d);
 }
 
+/* The id in "disk-<id>-<vdev>", or -1. */
+static int export_id(const char *name)
+{
+	char digits[8];
+	size_t n;
+
+	if (strncmp(name, "disk-", 5))
+		return -1;
+	n = strspn(name + 5, "0123456789");
+	if (!n || n >= sizeof(digits) || name[5 + n] != '-')
+		return -1;
+	snprintf(digits, sizeof(digits), "id-%.*s", (int)n, name + 5);
+	return entry_id(digits, "id-");
+}
+
+/*
+ * A qcow2 (...) image's raw view, disk-<id>-<vdev>, left mounted by a
+ * qemu-storage-daemon whose VMM was killed: gone once its domain id is
+ * neither live (id-<id>) nor held by a rebooted guest (.held-<id>).
+ */
+static void clean_exports(struct rundir *rd)
+{
+	DIR *d = opendir(rd->path);
+	struct dirent *e;
+	char *path, *id_link, *held;
+	struct stat st;
+	int id;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		id = export_id(e->d_name);
+		if (id < 0)
+			continue;
+		id_link = xasprintf("%s/id-%d", rd->path, id);
+		held = xasprintf("%s/.held-%d", rd->path, id);
+		/* The links name a guest (not a file): their own existence counts. */
+		if (lstat(id_link, &st) && lstat(held, &st)) {
+			path = xasprintf("%s/%s", rd->path, e->d_name);
+			umount2(path, MNT_DETACH);
+			unlink(path);
+			free(path);
+		}
+		free(id_link);
+		free(held);
+	}
+	closedir(d);
+}
+
 void rundir_clean(struct rundir *rd)
 {
 	clean_pass(rd, false);
 	clean_pass(rd, true);
+	clean_exports(rd);
 }
 
 /*

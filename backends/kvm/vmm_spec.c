@@ -57,6 +57,16 @@ bool vmm_action_parse(const char *name, enum vmm_action *out)
 	return true;
 }
 
+/* QEMU's drivers for the formats xl's disk spec names: qcow, qcow2, vhd, qed. */
+static const char *const qemu_formats[] = { "qcow", "qcow2", "vpc", "qed" };
+
+bool vmm_disk_format_known(const char *format)
+{
+	unsigned i;
+
+	return name_lookup(qemu_formats, ARRAY_SIZE(qemu_formats), format, &i);
+}
+
 const char *vmm_seccomp_mode_name(enum vmm_seccomp_mode m)
 {
 	return (unsigned)m < ARRAY_SIZE(seccomp_names) ? seccomp_names[m] : "?";
@@ -131,7 +141,8 @@ static const struct member limits_members[] = {
 
 static const struct member disk_members[] = {
 	{ "vdev", M_STR, AT(struct vmm_disk, vdev), 0 },
-	{ "path", M_STR_OPT, AT(struct vmm_disk, path), 0 }, /* none: an empty cdrom drive */
+	{ "path", M_STR_OPT, AT(struct vmm_disk, path), 0 },	 /* none: an empty cdrom drive */
+	{ "format", M_STR_OPT, AT(struct vmm_disk, format), 0 }, /* none: raw */
 	{ "devnum", M_ULONG, AT(struct vmm_disk, devnum), UINT32_MAX },
 	{ "readonly", M_BOOL, AT(struct vmm_disk, readonly), 0 },
 	{ "cdrom", M_BOOL, AT(struct vmm_disk, cdrom), 0 },
@@ -432,6 +443,9 @@ static bool read_lists(struct reader *r, struct vmm_spec *s, yajl_val root)
 			return false;
 		if (!s->disks[i].path && !s->disks[i].cdrom)
 			return bad(r, "path", "missing: only a cdrom drive can be empty");
+		/* It becomes part of qemu-storage-daemon's options: a known name only. */
+		if (s->disks[i].format && !vmm_disk_format_known(s->disks[i].format))
+			return bad(r, "format", "not an image format the VMM serves");
 	}
 	s->nics = xcalloc(nics->u.array.len + 1, sizeof(*s->nics));
 	for (i = 0; i < nics->u.array.len; i++) {
@@ -518,6 +532,7 @@ void vmm_spec_free(struct vmm_spec *s)
 	for (i = 0; i < s->ndisks; i++) {
 		free(s->disks[i].vdev);
 		free(s->disks[i].path);
+		free(s->disks[i].format);
 	}
 	free(s->disks);
 	for (i = 0; i < s->nnics; i++) {

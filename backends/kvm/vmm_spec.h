@@ -33,12 +33,16 @@ enum vmm_action {
 /* A virtio-blk disk, in the guest's order (vda first). */
 struct vmm_disk {
 	char *vdev;	      /* "xvda": its name in stats and messages */
-	char *path;	      /* absolute: a raw image or a block device; NULL: an empty cdrom */
+	char *path;	      /* absolute: an image or a block device; NULL: an empty cdrom */
+	char *format;	      /* QEMU's driver (vmm_disk_format_known) or NULL: raw */
 	unsigned long devnum; /* Xen's number for vdev, for top's VBD lines */
 	bool readonly;	      /* every cdrom is */
 	bool cdrom;
 	bool discard; /* the guest may punch holes (unless no-discard) */
 };
+
+/* Whether format is an image format the VMM serves through qemu-storage-daemon. */
+bool vmm_disk_format_known(const char *format);
 
 /* A virtio-net NIC on a tap. */
 struct vmm_nic {

@@ -120,18 +120,79 @@ kit_fg() {
 	[ "$(xlc list | tail -n +2 | wc -l)" -eq 2 ]
 }
 
-@test "disk: qcow2, a missing image, and a directory are clear errors; nothing starts" {
+# The qemu-storage-daemons serving guest kq's disks (their command lines name the image).
+qsd_of() { pgrep -f "qemu-storage-daemon .*filename=$1," || true; }
+
+@test "disk: qcow2 through qemu-storage-daemon: reads reach the backing file, writes stay in the overlay" {
+	qemu-img create -q -f qcow2 -b "${SANDBOX}/a.img" -F raw "${SANDBOX}/ov.qcow2"
+	base=$(md5sum <"${SANDBOX}/a.img")
+	xlc create -q "${SANDBOX}/blk.cfg" name=\"kq\" "disk=['${SANDBOX}/ov.qcow2,qcow2,xvda,w']" \
+		'cmdline="kit.end=halt kit.sector=5"'
+	wait_console kq "KIT-BLK write=0 flush=0 read=0 match=1"
+	# One daemon, and the raw view it exports mounted in the run directory.
+	[ -n "$(qsd_of "${SANDBOX}/ov.qcow2")" ]
+	grep -q " ${XLC_RUN_DIR}/disk-1-xvda fuse" /proc/mounts
+	grep -q 'sector0="HOST-SECTOR-ZERO disk A' "${XLC_LOG_DIR}/console/kq.log"
+	xlc list >/dev/null # a live guest's export is not a leftover
+	grep -q " ${XLC_RUN_DIR}/disk-1-xvda fuse" /proc/mounts
+	xlc destroy kq
+	# The daemon and its mount went with the guest; the write is in the overlay only.
+	[ -z "$(qsd_of "${SANDBOX}/ov.qcow2")" ]
+	[ -z "$(grep " ${XLC_RUN_DIR}/" /proc/mounts)" ]
+	[ -z "$(ls "${XLC_RUN_DIR}")" ]
+	[ "$(md5sum <"${SANDBOX}/a.img")" = "${base}" ]
+	qemu-img convert -O raw "${SANDBOX}/ov.qcow2" "${SANDBOX}/ov.raw"
+	[ "$(dd if="${SANDBOX}/ov.raw" bs=512 skip=5 count=1 2>/dev/null | head -c 24)" = "5lc-kit-blk xlc-kit-blk " ]
+	[ "$(qemu-img map --output=json "${SANDBOX}/ov.qcow2" | jq '[.[] | select(.depth == 0 and .data)] | length')" -ge 1 ]
+	# Read-only and a vhd: served too; the guest's write fails, the image is untouched.
+	qemu-img convert -O vpc "${SANDBOX}/ov.qcow2" "${SANDBOX}/d.vhd"
+	before=$(md5sum <"${SANDBOX}/d.vhd")
+	kit_fg "${SANDBOX}/blk.cfg" "disk=['${SANDBOX}/d.vhd,vhd,xvda,r']"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *'ro=1 read=0 sector0="HOST-SECTOR-ZERO disk A'* ]]
+	[[ "${output}" == *"KIT-BLK write=1 "* ]]
+	[ "$(md5sum <"${SANDBOX}/d.vhd")" = "${before}" ]
+}
+
+@test "disk: a qcow2 in use, not qcow2, or missing: QEMU's reason on one line; nothing is left" {
+	qemu-img create -q -f qcow2 "${SANDBOX}/q.qcow2" 1M
+	xlc create -q "${SANDBOX}/blk.cfg" name=\"kq\" "disk=['${SANDBOX}/q.qcow2,qcow2,xvda,w']" 'cmdline="kit.end=halt"'
+	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" name=\"kq2\" "disk=['${SANDBOX}/q.qcow2,qcow2,xvda,w']"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: kq2: disk ${SANDBOX}/q.qcow2: qemu-storage-daemon: Failed to get \"write\" lock; Is another process using the image [${SANDBOX}/q.qcow2]?" ]
+	[ "$(qsd_of "${SANDBOX}/q.qcow2" | wc -l)" -eq 1 ]
+	xlc destroy kq
 	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=['${SANDBOX}/a.img,qcow2,xvda,w']"
 	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: kb: disk xvda (${SANDBOX}/a.img): format qcow2 is not supported by the kvm backend; convert it to raw (qemu-img convert -O raw, from Debian's qemu-utils package)" ]
-	# The advice works: a real qcow2 image, converted as it says, boots.
-	qemu-img create -q -f qcow2 "${SANDBOX}/q.qcow2" 1M
-	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=['${SANDBOX}/q.qcow2,qcow2,xvda,w']"
+	[ "${stderr}" = "xlc: kb: disk ${SANDBOX}/a.img: qemu-storage-daemon: Image is not in qcow2 format" ]
+	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=['${SANDBOX}/none.qcow2,qcow2,xvda,w']"
 	[ "${status}" -eq 1 ]
-	qemu-img convert -O raw "${SANDBOX}/q.qcow2" "${SANDBOX}/q.img"
-	xlc create -q "${SANDBOX}/blk.cfg" name=\"kq\" "disk=['${SANDBOX}/q.img,raw,xvda,w']" 'cmdline="kit.end=halt"'
-	wait_console kq KIT-BLK
-	xlc destroy kq
+	[ "${stderr}" = "xlc: kb: disk ${SANDBOX}/none.qcow2: qemu-storage-daemon: Could not open '${SANDBOX}/none.qcow2': No such file or directory" ]
+	[ -z "$(ls "${XLC_RUN_DIR}")" ]
+	[ -z "$(pgrep -f "qemu-storage-daemon .*${SANDBOX}/")" ]
+	[ -z "$(grep " ${XLC_RUN_DIR}/" /proc/mounts)" ]
+}
+
+@test "disk: a VMM killed with SIGKILL takes its qemu-storage-daemon along; list clears leftover mountpoints" {
+	qemu-img create -q -f qcow2 "${SANDBOX}/q.qcow2" 1M
+	xlc create -q "${SANDBOX}/blk.cfg" name=\"kq\" "disk=['${SANDBOX}/q.qcow2,qcow2,xvda,w']" 'cmdline="kit.end=halt"'
+	qsd=$(qsd_of "${SANDBOX}/q.qcow2")
+	[ -n "${qsd}" ]
+	kill -KILL "$(xlc list --json | jq .[0].pid)" "$(xlc list --json | jq .[0].vmm_pid)"
+	for i in $(seq 100); do process_gone "${qsd}" && break; sleep 0.1; done
+	process_gone "${qsd}"
+	# What a daemon killed with its VMM could leave: a mountpoint, still mounted or not.
+	touch "${XLC_RUN_DIR}/disk-98-xvda" "${XLC_RUN_DIR}/disk-99-xvdb"
+	mount --bind /dev/null "${XLC_RUN_DIR}/disk-98-xvda"
+	xlc list >/dev/null
+	[ -z "$(ls "${XLC_RUN_DIR}")" ]
+	[ -z "$(grep " ${XLC_RUN_DIR}/" /proc/mounts)" ]
+	# The image is free again.
+	kit_fg "${SANDBOX}/blk.cfg" "disk=['${SANDBOX}/q.qcow2,qcow2,xvda,w']"
+	[ "${status}" -eq 0 ]
+}
+
+@test "disk: a missing image and a directory are clear errors; nothing starts" {
 	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=['${SANDBOX}/none.img,raw,xvda,w']"
 	[ "${status}" -eq 1 ]
 	[ "${stderr}" = "xlc: kb: disk ${SANDBOX}/none.img: No such file or directory" ]

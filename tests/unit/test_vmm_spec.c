@@ -35,8 +35,12 @@ static struct vmm_spec *sample(void)
 	s->on_crash = VMM_ACTION_PRESERVE;
 	s->ndisks = 1;
 	s->disks = xcalloc(1, sizeof(*s->disks));
-	s->disks[0] =
-		(struct vmm_disk){ xstrdup("xvda"), xstrdup("/img"), 51712, true, true, false };
+	s->disks[0] = (struct vmm_disk){ .vdev = xstrdup("xvda"),
+					 .path = xstrdup("/img"),
+					 .format = xstrdup("qcow2"),
+					 .devnum = 51712,
+					 .readonly = true,
+					 .cdrom = true };
 	s->nnics = 1;
 	s->nics = xcalloc(1, sizeof(*s->nics));
 	s->nics[0] = (struct vmm_nic){ .devid = 3,
@@ -76,6 +80,7 @@ static void round_trip(void)
 	is_int(r->pins[1].ncpus == 2 && r->pins[1].cpus[1] == 1, 1, "vCPU 1's CPUs");
 	is_int(r->on_reboot, VMM_ACTION_RENAME_RESTART, "on_reboot");
 	is_int((long long)r->disks[0].devnum, 51712, "a disk's devnum");
+	is_str(r->disks[0].format, "qcow2", "a disk's format");
 	ok(r->disks[0].readonly && r->disks[0].cdrom && !r->disks[0].discard, "a disk's flags");
 	ok(!memcmp(r->nics[0].mac, s->nics[0].mac, 6), "a NIC's MAC");
 	is_int((long long)r->nics[0].rate_interval_us, 50000, "a NIC's rate interval");
@@ -137,6 +142,11 @@ static void refusals(void)
 	refused("\"seccomp\":\"trap\"", "\"seccomp\":\"maybe\"", "seccomp: not a seccomp mode");
 	refused("\"pins\":[", "\"pins\":[{\"cpus\":[]},", "pins: not one per vCPU");
 	refused("\"devid\":3", "\"devid\":70000", "nics: devid: out of range");
+	/* A format becomes part of qemu-storage-daemon's options: QEMU's names only. */
+	refused("\"format\":\"qcow2\"", "\"format\":\"qcow2,file.locking=off\"",
+		"disks: format: not an image format the VMM serves");
+	refused("\"format\":\"qcow2\"", "\"format\":\"raw\"",
+		"disks: format: not an image format the VMM serves");
 	ok(vmm_spec_from_json("{", 1, &err) == NULL && err, "not JSON: %s", err ? err : "");
 	free(err);
 	err = NULL;

@@ -62,8 +62,14 @@ static int lock_image(int fd, bool write, const char *path, char **err)
 	return -1;
 }
 
-static int open_image(struct host_disk *hd, const struct vmm_disk *d, char **err)
+/*
+ * export: where a format other than raw is served as raw (its daemon holds
+ * QEMU's locks on the image and its backing files), or NULL.
+ */
+static int open_image(struct host_disk *hd, const struct vmm_disk *d, const char *export,
+		      char **err)
 {
+	const char *path = d->path;
 	struct stat st;
 
 	if (!d->path) { /* an empty cdrom drive */
@@ -71,7 +77,12 @@ static int open_image(struct host_disk *hd, const struct vmm_disk *d, char **err
 		hd->bytes = 0;
 		return 0;
 	}
-	hd->fd = open(d->path, (d->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (d->format && export) {
+		if (qsd_start(&hd->qsd, d->path, d->format, d->readonly, export, err))
+			return -1;
+		path = export;
+	}
+	hd->fd = open(path, (d->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (hd->fd < 0 || fstat(hd->fd, &st)) {
 		*err = xasprintf("disk %s: %s", d->path, strerror(errno));
 		return -1;
@@ -89,7 +100,7 @@ static int open_image(struct host_disk *hd, const struct vmm_disk *d, char **err
 		*err = xasprintf("disk %s is not a file or a block device", d->path);
 		return -1;
 	}
-	return lock_image(hd->fd, !d->readonly, d->path, err);
+	return hd->qsd.pid ? 0 : lock_image(hd->fd, !d->readonly, d->path, err);
 }
 
 /* The environment of a vif script: Xen's "vif" and the facts xlc knows. */
@@ -148,13 +159,14 @@ int host_change_medium(struct host *h, unsigned i, const char *path, char **err)
 
 	if (i >= h->ndisks)
 		return -1;
-	if (open_image(&medium, &d, err)) {
+	if (open_image(&medium, &d, NULL, err)) {
 		if (medium.fd >= 0)
 			close(medium.fd);
 		return -1;
 	}
 	if (h->disks[i].fd >= 0)
 		close(h->disks[i].fd);
+	qsd_stop(&h->disks[i].qsd); /* a medium given as qcow2 in the config */
 	h->disks[i] = medium;
 	return 0;
 }
@@ -163,9 +175,18 @@ static int open_disks_and_taps(struct host *h, const struct vmm_spec *s, int dom
 {
 	unsigned i;
 
-	for (i = 0; i < s->ndisks; i++, h->ndisks++)
-		if (open_image(&h->disks[i], &s->disks[i], err))
+	char *export;
+	int r;
+
+	for (i = 0; i < s->ndisks; i++, h->ndisks++) {
+		export = xasprintf("%s/disk-%d-%s", s->run_dir, domid, s->disks[i].vdev);
+		r = open_image(&h->disks[i], &s->disks[i], export, err);
+		free(export);
+		if (r) {
+			h->ndisks++; /* host_close closes what it got to */
 			return -1;
+		}
+	}
 	for (i = 0; i < s->nnics; i++, h->nnics++)
 		if (open_tap(h, &h->nics[i], &s->nics[i], s, domid, err))
 			return -1;
@@ -234,8 +255,10 @@ void host_close(struct host *h, const struct vmm_spec *s)
 		strv_free(hn->script_env);
 		hn->script_env = NULL;
 	}
-	for (i = 0; i < h->ndisks; i++)
+	for (i = 0; i < h->ndisks; i++) {
 		close_fd(&h->disks[i].fd);
+		qsd_stop(&h->disks[i].qsd);
+	}
 	close_fd(&h->kvm_fd);
 	close_fd(&h->kernel_fd);
 	close_fd(&h->initrd_fd);

@@ -2,7 +2,8 @@
 /*
  * What a guest stands on in the host, opened once by the VMM's privileged
  * part (the supervisor) and handed to every boot of the guest as open fds:
- * /dev/kvm, the kernel and ramdisk, the disk images (locked), the taps
+ * /dev/kvm, the kernel and ramdisk, the disk images (locked; a qcow2 or
+ * other format served as raw by its qemu-storage-daemon), the taps
  * (created, up, on their bridge or set up by their vif script) and the
  * guest's cgroup. The process that runs the guest opens nothing by name.
  */
@@ -13,12 +14,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backends/kvm/vmm/qsd.h"
 #include "backends/kvm/vmm_spec.h"
 
 struct host_disk {
 	int fd;
 	uint64_t bytes;
-	bool discard; /* a regular file that may get holes */
+	bool discard;	/* a regular file that may get holes */
+	struct qsd qsd; /* the daemon that serves a qcow2 (...) image as raw */
 };
 
 struct host_nic {

@@ -15,17 +15,16 @@
 #include <linux/if_tun.h>
 #include <linux/sockios.h>
 #include <net/if_arp.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "backends/kvm/vmm/child.h"
 #include "lib/util.h"
 
 /* The virtio 1.x header (virtio_net_hdr_v1): the tap reads and writes it as is. */
@@ -141,25 +140,6 @@ int bridge_add(const char *bridge, const char *tap, char **err)
 	return 0;
 }
 
-/* Waits for pid up to timeout_ms, then kills it; its status, or -1. */
-static int wait_bounded(pid_t pid, int timeout_ms, bool *timed_out)
-{
-	int pidfd = pidfd_open(pid, 0), status = -1;
-	struct pollfd p = { .fd = pidfd, .events = POLLIN };
-
-	*timed_out = false;
-	if (pidfd >= 0 && poll(&p, 1, timeout_ms) == 0) {
-		*timed_out = true;
-		kill(pid, SIGKILL);
-	}
-	if (pidfd >= 0)
-		close(pidfd);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return status;
-}
-
 int vif_script_run(const char *path, const char *action, char *const env[], int out_fd, char **err)
 {
 	bool timed_out;
@@ -174,6 +154,7 @@ int vif_script_run(const char *path, const char *action, char *const env[], int 
 		char *argv[] = { (char *)path, (char *)action, "type_if=tap", NULL };
 		int null = open("/dev/null", O_RDONLY);
 
+		child_unblock_signals();
 		/* Its output goes to the VMM's log, as hotplug output goes to xl's. */
 		if (null >= 0)
 			dup2(null, STDIN_FILENO);
@@ -185,7 +166,7 @@ int vif_script_run(const char *path, const char *action, char *const env[], int 
 		fprintf(stderr, "xlc-vmm: cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
-	status = wait_bounded(pid, VIF_SCRIPT_TIMEOUT_MS, &timed_out);
+	status = child_wait_bounded(pid, VIF_SCRIPT_TIMEOUT_MS, &timed_out);
 	if (status >= 0 && WIFEXITED(status) && !WEXITSTATUS(status))
 		return 0;
 	if (timed_out)
