@@ -130,7 +130,13 @@ qsd_of() { pgrep -f "qemu-storage-daemon .*filename=$1," || true; }
 		'cmdline="kit.end=halt kit.sector=5"'
 	wait_console kq "KIT-BLK write=0 flush=0 read=0 match=1"
 	# One daemon, and the raw view it exports mounted in the run directory.
-	[ -n "$(qsd_of "${SANDBOX}/ov.qcow2")" ]
+	qsd=$(qsd_of "${SANDBOX}/ov.qcow2")
+	[ -n "${qsd}" ]
+	# Confined: no network, of root's capabilities CAP_SYS_ADMIN and CAP_DAC_OVERRIDE alone.
+	[ "$(readlink /proc/"${qsd}"/ns/net)" != "$(readlink /proc/self/ns/net)" ]
+	[ "$(sed -n 's/^CapEff:\t//p' /proc/"${qsd}"/status)" = 0000000000200002 ]
+	[ "$(sed -n 's/^CapBnd:\t//p' /proc/"${qsd}"/status)" = 0000000000200002 ]
+	[ "$(sed -n 's/^NoNewPrivs:\t//p' /proc/"${qsd}"/status)" = 1 ]
 	grep -q " ${XLC_RUN_DIR}/disk-1-xvda fuse" /proc/mounts
 	grep -q 'sector0="HOST-SECTOR-ZERO disk A' "${XLC_LOG_DIR}/console/kq.log"
 	xlc list >/dev/null # a live guest's export is not a leftover

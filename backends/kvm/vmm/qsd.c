@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -55,6 +56,24 @@ static void clear_mountpoint(const char *mountpoint)
 	unlink(mountpoint);
 }
 
+/*
+ * What root keeps across exec is its bounding set: the daemon may mount its
+ * export (CAP_SYS_ADMIN) and open images that other users own
+ * (CAP_DAC_OVERRIDE), nothing else.
+ */
+static int keep_only_needed_caps(void)
+{
+	int cap;
+
+	for (cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (cap != CAP_SYS_ADMIN && cap != CAP_DAC_OVERRIDE &&
+		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
+			return -1;
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
+		return -1;
+	return 0;
+}
+
 static void exec_daemon(char **argv, int err_fd)
 {
 	int null = open("/dev/null", O_RDWR);
@@ -70,6 +89,10 @@ static void exec_daemon(char **argv, int err_fd)
 	}
 	if (unshare(CLONE_NEWNET)) {
 		fprintf(stderr, "cannot give it a network namespace: %s\n", strerror(errno));
+		_exit(126);
+	}
+	if (keep_only_needed_caps()) {
+		fprintf(stderr, "cannot drop its capabilities: %s\n", strerror(errno));
 		_exit(126);
 	}
 	closefrom(STDERR_FILENO + 1);

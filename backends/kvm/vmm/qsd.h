@@ -26,8 +26,10 @@ struct qsd {
 /*
  * Starts the daemon for image in QEMU's format driver (e.g. "qcow2"), read
  * only or not, and waits (bounded) until mountpoint shows the raw view. The
- * daemon has no network (a net namespace of its own), gains no privilege
- * on exec and gets SIGTERM when the supervisor dies. 0, or -1 with a
+ * daemon has no network (a net namespace of its own), of root's
+ * capabilities only CAP_SYS_ADMIN (to mount its export) and
+ * CAP_DAC_OVERRIDE (images of other users), gains no privilege on exec,
+ * and gets SIGTERM when the supervisor dies. 0, or -1 with a
  * one-line *err (QEMU's own reason, e.g. the image locked by another
  * guest) and nothing left running or mounted.
  */
