@@ -120,6 +120,31 @@ kit_fg() {
 	[ "$(xlc list | tail -n +2 | wc -l)" -eq 2 ]
 }
 
+@test "disk: the locks are QEMU's: xlc, QEMU and qemu-storage-daemon keep off each other's images" {
+	xlc create -q "${SANDBOX}/blk.cfg" 'cmdline="kit.end=halt"'
+	# A writing guest: QEMU may not write the image beside it.
+	run qemu-io -f raw -c 'read 0 512' "${SANDBOX}/a.img"
+	[ "${status}" -ne 0 ]
+	[[ "${output}" == *'Failed to get "write" lock'* ]]
+	xlc destroy kb
+	run qemu-io -f raw -c 'read 0 512' "${SANDBOX}/a.img"
+	[ "${status}" -eq 0 ]
+	# A reading guest: QEMU may read beside it, not write.
+	xlc create -q "${SANDBOX}/blk.cfg" name=\"r1\" "disk=['${SANDBOX}/a.img,raw,xvda,r']" 'cmdline="kit.end=halt"'
+	run qemu-io -f raw -r -c 'read 0 512' "${SANDBOX}/a.img"
+	[ "${status}" -eq 0 ]
+	run qemu-io -f raw -c 'read 0 512' "${SANDBOX}/a.img"
+	[ "${status}" -ne 0 ]
+	[[ "${output}" == *'Failed to get "write" lock'* ]]
+	xlc destroy r1
+	# A qcow2 that QEMU writes for a guest cannot be read as raw by another.
+	qemu-img create -q -f qcow2 "${SANDBOX}/q.qcow2" 1M
+	xlc create -q "${SANDBOX}/blk.cfg" name=\"kq\" "disk=['${SANDBOX}/q.qcow2,qcow2,xvda,w']" 'cmdline="kit.end=halt"'
+	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" name=\"r2\" "disk=['${SANDBOX}/q.qcow2,raw,xvda,r']"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "xlc: r2: disk ${SANDBOX}/q.qcow2 is in use by guest kq (id 3) (locked for writing); stop that guest or give this one a copy" ]
+}
+
 # The qemu-storage-daemons serving guest kq's disks (their command lines name the image).
 qsd_of() { pgrep -f "qemu-storage-daemon .*filename=$1," || true; }
 

@@ -46,19 +46,61 @@ static int open_file(const char *what, const char *path, int *fd, char **err)
 	return 0;
 }
 
-/* The lock that keeps two writers off one image (as QEMU's); readers share it. */
+/*
+ * Image locks as QEMU takes them (block/file-posix.c), so that xlc, QEMU and
+ * qemu-storage-daemon keep off each other's images: a user of permission p
+ * holds a shared lock on byte 100 + p, and one that lets nobody else have p
+ * on byte 200 + p. xlc reads (p 0) and, when writable, writes (p 1); as
+ * QEMU's default, it lets nobody else write (1) or resize (3) the image.
+ */
+enum { PERM_READ = 0, PERM_WRITE = 1, PERM_RESIZE = 3 };
+#define LOCK_USES(p) (100 + (p))
+#define LOCK_UNSHARES(p) (200 + (p))
+
+static int lock_byte(int fd, int cmd, short type, off_t byte, struct flock *fl)
+{
+	*fl = (struct flock){ .l_type = type, .l_whence = SEEK_SET, .l_start = byte, .l_len = 1 };
+	return fcntl(fd, cmd, fl);
+}
+
+/* Whether another user (another open file description) holds a lock on byte. */
+static bool held_by_another(int fd, off_t byte)
+{
+	struct flock fl;
+
+	return !lock_byte(fd, F_OFD_GETLK, F_WRLCK, byte, &fl) && fl.l_type != F_UNLCK;
+}
+
+/* Writers keep off each other and off readers; readers share. */
 static int lock_image(int fd, bool write, const char *path, char **err)
 {
-	struct flock fl = { .l_type = write ? F_WRLCK : F_RDLCK, .l_whence = SEEK_SET };
+	const off_t mine[] = { LOCK_USES(PERM_READ), LOCK_USES(PERM_WRITE),
+			       LOCK_UNSHARES(PERM_WRITE), LOCK_UNSHARES(PERM_RESIZE) };
+	bool busy = false;
+	struct flock fl;
+	unsigned i;
 
-	if (!fcntl(fd, F_OFD_SETLK, &fl))
+	/* Ours first, then theirs: two users starting at once both see the other. */
+	for (i = 0; i < ARRAY_SIZE(mine); i++) {
+		if (mine[i] == LOCK_USES(PERM_WRITE) && !write)
+			continue;
+		if (!lock_byte(fd, F_OFD_SETLK, F_RDLCK, mine[i], &fl))
+			continue;
+		if (errno != EAGAIN && errno != EACCES) {
+			*err = xasprintf("disk %s: cannot lock it: %s", path, strerror(errno));
+			return -1;
+		}
+		busy = true; /* an exclusive lock there: an older xlc's, say */
+	}
+	busy = busy || held_by_another(fd, LOCK_USES(PERM_WRITE)) ||
+	       held_by_another(fd, LOCK_USES(PERM_RESIZE)) ||
+	       held_by_another(fd, LOCK_UNSHARES(PERM_READ)) ||
+	       (write && held_by_another(fd, LOCK_UNSHARES(PERM_WRITE)));
+	if (!busy)
 		return 0;
-	if (errno == EAGAIN || errno == EACCES)
-		*err = xasprintf("disk %s is in use by another guest (%s); stop that guest or "
-				 "give this one a copy",
-				 path, write ? "locked" : "locked for writing");
-	else
-		*err = xasprintf("disk %s: cannot lock it: %s", path, strerror(errno));
+	*err = xasprintf("disk %s is in use by another guest (%s); stop that guest or "
+			 "give this one a copy",
+			 path, write ? "locked" : "locked for writing");
 	return -1;
 }
 
