@@ -175,6 +175,12 @@ qsd_of() { pgrep -f "qemu-storage-daemon .*filename=$1," || true; }
 	qemu-img convert -O raw "${SANDBOX}/ov.qcow2" "${SANDBOX}/ov.raw"
 	[ "$(dd if="${SANDBOX}/ov.raw" bs=512 skip=5 count=1 2>/dev/null | head -c 24)" = "5lc-kit-blk xlc-kit-blk " ]
 	[ "$(qemu-img map --output=json "${SANDBOX}/ov.qcow2" | jq '[.[] | select(.depth == 0 and .data)] | length')" -ge 1 ]
+	# The guest's discard reaches the image (4 KiB clusters: the kit discards 4 KiB).
+	qemu-img create -q -f qcow2 -o cluster_size=4096 "${SANDBOX}/d.qcow2" 1M
+	kit_fg "${SANDBOX}/blk.cfg" 'cmdline="kit.end=poweroff kit.discard=1024"' \
+		"disk=['${SANDBOX}/d.qcow2,qcow2,xvda,w']"
+	[[ "${output}" == *"KIT-BLK discard write=0 discard=0"* ]]
+	[ "$(qemu-img map --output=json "${SANDBOX}/d.qcow2" | jq '[.[] | select(.data)] | length')" -eq 0 ]
 	# Read-only and a vhd: served too; the guest's write fails, the image is untouched.
 	qemu-img convert -O vpc "${SANDBOX}/ov.qcow2" "${SANDBOX}/d.vhd"
 	before=$(md5sum <"${SANDBOX}/d.vhd")

@@ -120,7 +120,7 @@ static int open_image(struct host_disk *hd, const struct vmm_disk *d, const char
 		return 0;
 	}
 	if (d->format && export) {
-		if (qsd_start(&hd->qsd, d->path, d->format, d->readonly, export, err))
+		if (qsd_start(&hd->qsd, d->path, d->format, d->readonly, d->discard, export, err))
 			return -1;
 		path = export;
 	}

@@ -184,17 +184,19 @@ static int wait_exported(struct qsd *q, int out_fd, const char *image, char **er
 	}
 }
 
-int qsd_start(struct qsd *q, const char *image, const char *driver, bool readonly,
+int qsd_start(struct qsd *q, const char *image, const char *driver, bool readonly, bool discard,
 	      const char *mountpoint, char **err)
 {
-	const char *ro = readonly ? "on" : "off";
+	const char *ro = readonly ? "on" : "off", *unmap = discard ? "unmap" : "ignore";
 	char *file = qemu_escape(image), *mp = qemu_escape(mountpoint);
 	char *argv[] = {
 		"qemu-storage-daemon",
 		"--blockdev",
-		xasprintf("driver=file,node-name=file,filename=%s,read-only=%s", file, ro),
+		xasprintf("driver=file,node-name=file,filename=%s,read-only=%s,discard=%s", file,
+			  ro, unmap),
 		"--blockdev",
-		xasprintf("driver=%s,node-name=disk,file=file,read-only=%s", driver, ro),
+		xasprintf("driver=%s,node-name=disk,file=file,read-only=%s,discard=%s", driver, ro,
+			  unmap),
 		"--export",
 		xasprintf("type=fuse,id=export,node-name=disk,mountpoint=%s,writable=%s", mp,
 			  readonly ? "off" : "on"),

@@ -25,7 +25,9 @@ struct qsd {
 
 /*
  * Starts the daemon for image in QEMU's format driver (e.g. "qcow2"), read
- * only or not, and waits (bounded) until mountpoint shows the raw view. The
+ * only or not, passing the guest's discards on to the image (QEMU's
+ * discard=unmap) or not, and waits (bounded) until mountpoint shows the raw
+ * view. The
  * daemon has no network (a net namespace of its own), of root's
  * capabilities only CAP_SYS_ADMIN (to mount its export) and
  * CAP_DAC_OVERRIDE (images of other users), gains no privilege on exec,
@@ -33,7 +35,7 @@ struct qsd {
  * one-line *err (QEMU's own reason, e.g. the image locked by another
  * guest) and nothing left running or mounted.
  */
-int qsd_start(struct qsd *q, const char *image, const char *driver, bool readonly,
+int qsd_start(struct qsd *q, const char *image, const char *driver, bool readonly, bool discard,
 	      const char *mountpoint, char **err);
 /* Stops the daemon (SIGTERM, SIGKILL after a bound), unmounts and removes the mountpoint. */
 void qsd_stop(struct qsd *q);
