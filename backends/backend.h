@@ -115,8 +115,14 @@ struct backend_ops {
 	/* Starts the guest; returns an exit status (0, 1). */
 	int (*create)(const struct domain_config *dc, const struct create_opts *opts,
 		      const struct xlc_conf *conf);
-	/* The running domains, by id; 0 or -1 with *err. */
-	int (*list)(const struct xlc_conf *conf, struct domain_info **out, int *n, char **err);
+	/*
+	 * The running domains, by id; 0 or -1 with *err. Their configs (list -l)
+	 * only if with_config: on xen reading one takes libxl's lock on the
+	 * domain, which a process creating or changing it holds meanwhile, so
+	 * plain `list` (as xl's) never asks.
+	 */
+	int (*list)(const struct xlc_conf *conf, bool with_config, struct domain_info **out, int *n,
+		    char **err);
 	/* A domain by name or id; the name in *name. 0 or -1 with *err. */
 	int (*resolve)(const struct xlc_conf *conf, const char *dom, char **name, int *domid,
 		       char **err);

@@ -159,7 +159,7 @@ static void check_names(struct batch *b)
 	int nrunning = 0, k;
 	unsigned i, j;
 
-	if (b->be->list && b->be->list(&xlc_config, &running, &nrunning, &err)) {
+	if (b->be->list && b->be->list(&xlc_config, false, &running, &nrunning, &err)) {
 		free(err);
 		nrunning = 0;
 	}

@@ -23,18 +23,24 @@
 #include "parsers/cpulist.h"
 #include "xlc/xlc.h"
 
-static struct domain_info *list_domains(const struct backend_ops *be, int *n)
+/* The running domains; their configs too only if with_config (list -l). */
+static struct domain_info *list_domains_as(const struct backend_ops *be, bool with_config, int *n)
 {
 	struct domain_info *d = NULL;
 	char *err = NULL;
 
 	cli_need(be, be->list, "list domains");
-	if (be->list(&xlc_config, &d, n, &err)) {
+	if (be->list(&xlc_config, with_config, &d, n, &err)) {
 		xlc_warn("%s", err);
 		free(err);
 		exit(EXIT_FAIL);
 	}
 	return d;
+}
+
+static struct domain_info *list_domains(const struct backend_ops *be, int *n)
+{
+	return list_domains_as(be, false, n);
 }
 
 /* dom names the domain, or is its id: all digits (atoi("g1") is Domain-0's 0). */
@@ -136,7 +142,7 @@ int main_list(int argc, char **argv)
 	if (optind < argc)
 		only = argv[optind];
 	be = cli_backend();
-	d = list_domains(be, &n);
+	d = list_domains_as(be, mode == 'l', &n);
 	shown = n;
 	if (only) {
 		for (i = 0; i < n && !is_domain(&d[i], only); i++)

@@ -156,7 +156,8 @@ static pid_t spawn_vmm(const char *program, const struct vmm_spec *spec, int spe
  */
 #define READY_TIMEOUT_S 300
 
-static int kvm_list(const struct xlc_conf *conf, struct domain_info **out, int *n, char **err);
+static int kvm_list(const struct xlc_conf *conf, bool with_config, struct domain_info **out, int *n,
+		    char **err);
 
 /*
  * The running guest with a disk that is the file st names: its VMM's own
@@ -209,7 +210,7 @@ static bool name_lock_holder(const struct xlc_conf *conf, const char *name, cons
 	if (strncmp(msg, "disk ", 5) || !at)
 		return false;
 	path = xstrndup(msg + 5, (size_t)(at - msg - 5));
-	if (!stat(path, &st) && !kvm_list(conf, &d, &n, &err)) {
+	if (!stat(path, &st) && !kvm_list(conf, false, &d, &n, &err)) {
 		holder = disk_user(d, n, &st, &domid);
 		if (holder) {
 			xlc_warn("%s: disk %s is in use by guest %s (id %d) %s", name, path, holder,
@@ -479,7 +480,8 @@ static void unresponsive(struct rundir *rd, const struct rundir_entry *e, const 
 
 /* Every domain's record, asked of all VMMs at once: a silent one costs one timeout, not one each.
  */
-static int kvm_list(const struct xlc_conf *conf, struct domain_info **out, int *n, char **err)
+static int kvm_list(const struct xlc_conf *conf, bool with_config, struct domain_info **out, int *n,
+		    char **err)
 {
 	struct rundir rd = { 0 };
 	struct rundir_entry *e;
@@ -487,6 +489,7 @@ static int kvm_list(const struct xlc_conf *conf, struct domain_info **out, int *
 	char **replies;
 	int ne, i, *status;
 
+	(void)with_config; /* each VMM's info carries its config anyway */
 	*out = NULL;
 	*n = 0;
 	if (open_rundir(conf, &rd, err))

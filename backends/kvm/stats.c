@@ -151,7 +151,7 @@ int kvm_stats(const struct xlc_conf *conf, struct host_stats *host, struct domai
 
 	*doms = NULL;
 	*n = 0;
-	if (kvm_backend.list(conf, &d, &nd, err))
+	if (kvm_backend.list(conf, false, &d, &nd, err))
 		return -1;
 	host_facts(host);
 	*doms = xcalloc((size_t)nd + 1, sizeof(**doms));
@@ -202,7 +202,7 @@ int kvm_device_list(const struct xlc_conf *conf, const char *name, bool nics,
 
 	*out = NULL;
 	*n = 0;
-	if (kvm_backend.list(conf, &d, &nd, err))
+	if (kvm_backend.list(conf, false, &d, &nd, err))
 		return -1;
 	for (i = 0; i < nd && strcmp(d[i].name, name); i++)
 		;

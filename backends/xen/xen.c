@@ -330,7 +330,8 @@ static long long dom0_start_time(void)
 	return (long long)time(NULL) - up;
 }
 
-static int xen_list(const struct xlc_conf *conf, struct domain_info **out, int *n, char **err)
+static int xen_list(const struct xlc_conf *conf, bool with_config, struct domain_info **out, int *n,
+		    char **err)
 {
 	libxl_dominfo *info;
 	libxl_ctx *c = xen_ctx(conf, err);
@@ -363,6 +364,8 @@ static int xen_list(const struct xlc_conf *conf, struct domain_info **out, int *
 					      : dom0_start_time();
 		d->boots = 1;
 		d->json = record_json(c, &info[k], d->name, d->start_time);
+		if (!with_config)
+			continue;
 		libxl_domain_config_init(&cfg);
 		if (!libxl_retrieve_domain_configuration(c, info[k].domid, &cfg, NULL))
 			d->config = libxl_domain_config_to_json(c, &cfg);
