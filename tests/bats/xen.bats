@@ -303,15 +303,17 @@ dom0_broke() {
 }
 
 # xen_payload CHECKS PART...: one Xen host boot running those payload parts.
+# The payload's bound (1200 s) is about three times what it takes on an idle
+# machine: a loaded one makes a nested host 2-3x slower.
 xen_payload() {
 	local checks=$1
 	shift
-	run "${TESTS_DIR}/hosts/xen" -t 600 -x "${XLC}" -x /usr/bin/jq -p "${SANDBOX}/payload" -- \
+	run "${TESTS_DIR}/hosts/xen" -t 1200 -x "${XLC}" -x /usr/bin/jq -p "${SANDBOX}/payload" -- \
 		sh ./xen-backend.sh "$@"
 	if { [ "${status}" -ne 0 ] || ! "${checks}" >/dev/null; } && dom0_broke; then
 		echo "# the first run lost a dom0 process; its output:"
 		echo "${output}" | sed 's/^/#1 /'
-		run "${TESTS_DIR}/hosts/xen" -t 600 -x "${XLC}" -x /usr/bin/jq -p "${SANDBOX}/payload" -- \
+		run "${TESTS_DIR}/hosts/xen" -t 1200 -x "${XLC}" -x /usr/bin/jq -p "${SANDBOX}/payload" -- \
 			sh ./xen-backend.sh "$@"
 	fi
 	echo "${output}"
