@@ -29,6 +29,15 @@ teardown() { teardown_guests; }
 
 xlc() { "${XLC}" "$@"; }
 
+# create of blk.cfg with these overrides fails: exit 1, and exactly message $1.
+create_refused() {
+	local want=$1
+	shift
+	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "$@"
+	[ "${status}" -eq 1 ]
+	[ "${stderr}" = "${want}" ]
+}
+
 # Runs a kit guest in the foreground (create -F): its console on stdout.
 kit_fg() {
 	run --separate-stderr timeout -s KILL 60 "${XLC}" create -Fq "$@"
@@ -104,9 +113,8 @@ kit_fg() {
 
 @test "disk: a writable image is locked; read-only users share it" {
 	xlc create -q "${SANDBOX}/blk.cfg" 'cmdline="kit.end=halt"'
-	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" name=\"kb2\" 'cmdline="kit.end=halt"'
-	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: kb2: disk ${SANDBOX}/a.img is in use by guest kb (id 1) (locked); stop that guest or give this one a copy" ]
+	create_refused "xlc: kb2: disk ${SANDBOX}/a.img is in use by guest kb (id 1) (locked); stop that guest or give this one a copy" \
+		name=\"kb2\" 'cmdline="kit.end=halt"'
 	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" name=\"kb3\" \
 		"disk=['${SANDBOX}/a.img,raw,xvda,r']"
 	[ "${status}" -eq 1 ]
@@ -140,9 +148,8 @@ kit_fg() {
 	# A qcow2 that QEMU writes for a guest cannot be read as raw by another.
 	qemu-img create -q -f qcow2 "${SANDBOX}/q.qcow2" 1M
 	xlc create -q "${SANDBOX}/blk.cfg" name=\"kq\" "disk=['${SANDBOX}/q.qcow2,qcow2,xvda,w']" 'cmdline="kit.end=halt"'
-	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" name=\"r2\" "disk=['${SANDBOX}/q.qcow2,raw,xvda,r']"
-	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: r2: disk ${SANDBOX}/q.qcow2 is in use by guest kq (id 3) (locked for writing); stop that guest or give this one a copy" ]
+	create_refused "xlc: r2: disk ${SANDBOX}/q.qcow2 is in use by guest kq (id 3) (locked for writing); stop that guest or give this one a copy" \
+		name=\"r2\" "disk=['${SANDBOX}/q.qcow2,raw,xvda,r']"
 }
 
 # The qemu-storage-daemons serving guest kq's disks (their command lines name the image).
@@ -194,17 +201,14 @@ qsd_of() { pgrep -f "qemu-storage-daemon .*filename=$1," || true; }
 @test "disk: a qcow2 in use, not qcow2, or missing: QEMU's reason on one line; nothing is left" {
 	qemu-img create -q -f qcow2 "${SANDBOX}/q.qcow2" 1M
 	xlc create -q "${SANDBOX}/blk.cfg" name=\"kq\" "disk=['${SANDBOX}/q.qcow2,qcow2,xvda,w']" 'cmdline="kit.end=halt"'
-	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" name=\"kq2\" "disk=['${SANDBOX}/q.qcow2,qcow2,xvda,w']"
-	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: kq2: disk ${SANDBOX}/q.qcow2: qemu-storage-daemon: Failed to get \"write\" lock; Is another process using the image [${SANDBOX}/q.qcow2]?" ]
+	create_refused "xlc: kq2: disk ${SANDBOX}/q.qcow2: qemu-storage-daemon: Failed to get \"write\" lock; Is another process using the image [${SANDBOX}/q.qcow2]?" \
+		name=\"kq2\" "disk=['${SANDBOX}/q.qcow2,qcow2,xvda,w']"
 	[ "$(qsd_of "${SANDBOX}/q.qcow2" | wc -l)" -eq 1 ]
 	xlc destroy kq
-	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=['${SANDBOX}/a.img,qcow2,xvda,w']"
-	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: kb: disk ${SANDBOX}/a.img: qemu-storage-daemon: Image is not in qcow2 format" ]
-	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=['${SANDBOX}/none.qcow2,qcow2,xvda,w']"
-	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: kb: disk ${SANDBOX}/none.qcow2: qemu-storage-daemon: Could not open '${SANDBOX}/none.qcow2': No such file or directory" ]
+	create_refused "xlc: kb: disk ${SANDBOX}/a.img: qemu-storage-daemon: Image is not in qcow2 format" \
+		"disk=['${SANDBOX}/a.img,qcow2,xvda,w']"
+	create_refused "xlc: kb: disk ${SANDBOX}/none.qcow2: qemu-storage-daemon: Could not open '${SANDBOX}/none.qcow2': No such file or directory" \
+		"disk=['${SANDBOX}/none.qcow2,qcow2,xvda,w']"
 	[ -z "$(ls "${XLC_RUN_DIR}")" ]
 	[ -z "$(pgrep -f "qemu-storage-daemon .*${SANDBOX}/")" ]
 	[ -z "$(grep " ${XLC_RUN_DIR}/" /proc/mounts)" ]
@@ -230,27 +234,22 @@ qsd_of() { pgrep -f "qemu-storage-daemon .*filename=$1," || true; }
 }
 
 @test "disk: a missing image and a directory are clear errors; nothing starts" {
-	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=['${SANDBOX}/none.img,raw,xvda,w']"
-	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: kb: disk ${SANDBOX}/none.img: No such file or directory" ]
-	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=['${SANDBOX},raw,xvda,r']"
-	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: kb: disk ${SANDBOX} is not a file or a block device" ]
+	create_refused "xlc: kb: disk ${SANDBOX}/none.img: No such file or directory" \
+		"disk=['${SANDBOX}/none.img,raw,xvda,w']"
+	create_refused "xlc: kb: disk ${SANDBOX} is not a file or a block device" \
+		"disk=['${SANDBOX},raw,xvda,r']"
 	[ -z "$(ls "${XLC_RUN_DIR}")" ]
 }
 
 @test "bad devices: too many, a vifname too long, a script that is not there; nothing starts" {
 	disks=""
 	for l in a b c d e f g h i j k l m n o; do disks="${disks}'${SANDBOX}/a.img,raw,xvd${l},r',"; done
-	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "disk=[${disks%,}]"
-	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: kb: too many disks and vifs: the kvm backend has 15 virtio slots, two of them for the entropy device and the balloon" ]
-	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "vif=['vifname=averyveryverylongname']"
-	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: kb: vif 0: vifname averyveryverylongname is longer than 15 characters" ]
-	run --separate-stderr xlc create -q "${SANDBOX}/blk.cfg" "vif=['script=vif-nosuch']"
-	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: kb: vif 0: script vif-nosuch not found (looked in /etc/xlc/scripts and /etc/xen/scripts)" ]
+	create_refused "xlc: kb: too many disks and vifs: the kvm backend has 15 virtio slots, two of them for the entropy device and the balloon" \
+		"disk=[${disks%,}]"
+	create_refused "xlc: kb: vif 0: vifname averyveryverylongname is longer than 15 characters" \
+		"vif=['vifname=averyveryverylongname']"
+	create_refused "xlc: kb: vif 0: script vif-nosuch not found (looked in /etc/xlc/scripts and /etc/xen/scripts)" \
+		"vif=['script=vif-nosuch']"
 	[ -z "$(ls "${XLC_RUN_DIR}")" ]
 }
 
