@@ -345,6 +345,14 @@ long meminfo_kib(const char *key)
 	return v;
 }
 
+long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 bool ratelimit_pass(struct ratelimit *rl, unsigned burst, unsigned window_s, unsigned *held_back)
 {
 	struct timespec ts;

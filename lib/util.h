@@ -49,6 +49,9 @@ void sb_adds(struct strbuf *sb, const char *s);
 void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_addv(struct strbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 char *sb_detach(struct strbuf *sb);
+
+/* Milliseconds of a clock NTP does not step, for deadlines a clock jump must not move. */
+long long mono_ms(void);
 void sb_free(struct strbuf *sb);
 
 /* Messages on stderr, prefixed with "xlc: " ("xl: " when run as xl). */

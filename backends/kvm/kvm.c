@@ -224,15 +224,6 @@ static bool name_lock_holder(const struct xlc_conf *conf, const char *name, cons
 	return said;
 }
 
-/* A clock NTP does not step: a VMM started at boot is not killed by a clock jump. */
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int wait_ready(int fd, pid_t pid, const char *name, const struct xlc_conf *conf)
 {
 	long long deadline = mono_ms() + READY_TIMEOUT_S * 1000LL;

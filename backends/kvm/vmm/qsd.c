@@ -14,7 +14,6 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "backends/kvm/vmm/child.h"
@@ -104,14 +103,6 @@ static void exec_daemon(char **argv, int err_fd)
 	_exit(127);
 }
 
-static long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* Keeps the daemon's output (its newest 4 KiB), for the error: it has QEMU's reason. */
 static void read_output(int fd, char *buf, size_t size, size_t *len)
 {
@@ -133,8 +124,10 @@ static void read_output(int fd, char *buf, size_t size, size_t *len)
  */
 static char *qemu_reason(const char *out)
 {
-	char *copy = xstrdup(out), *save = NULL, *line, *reason = xstrdup(""), *joined;
+	char *copy = xstrdup(out), *save = NULL, *line;
+	struct strbuf reason;
 
+	sb_init(&reason);
 	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, "qemu-storage-daemon: ", 21))
 			line += 21;
@@ -142,18 +135,18 @@ static char *qemu_reason(const char *out)
 			line = strstr(line, ": ") + 2;
 		if (!*line)
 			continue;
-		joined = xasprintf("%s%s%s", reason, *reason ? "; " : "", line);
-		free(reason);
-		reason = joined;
+		if (reason.len)
+			sb_adds(&reason, "; ");
+		sb_adds(&reason, line);
 	}
 	free(copy);
-	return reason;
+	return sb_detach(&reason);
 }
 
 /* Until the image is exported (0), the daemon exits or the bound passes (-1, *err). */
 static int wait_exported(struct qsd *q, int out_fd, const char *image, char **err)
 {
-	long deadline = now_ms() + QSD_START_TIMEOUT_MS;
+	long long deadline = mono_ms() + QSD_START_TIMEOUT_MS;
 	char buf[4096] = "", *reason;
 	size_t len = 0;
 	int status;
@@ -169,11 +162,11 @@ static int wait_exported(struct qsd *q, int out_fd, const char *image, char **er
 				read_output(out_fd, buf, sizeof(buf), &len);
 			reason = qemu_reason(buf);
 			*err = xasprintf("disk %s: qemu-storage-daemon: %s", image,
-					 *reason ? reason : "exited before exporting it");
+					 reason && *reason ? reason : "exited before exporting it");
 			free(reason);
 			return -1;
 		}
-		if (now_ms() > deadline) {
+		if (mono_ms() > deadline) {
 			*err = xasprintf("disk %s: qemu-storage-daemon did not export it within "
 					 "%d s; it was stopped",
 					 image, QSD_START_TIMEOUT_MS / 1000);
