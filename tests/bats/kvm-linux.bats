@@ -107,7 +107,7 @@ load helper
 	[[ "${output}" == *"CHECK cd ejected: size=0 head="* ]]
 }
 
-@test "linux: an ext4 disk from the host; the guest's synced write survives destroy and SIGKILL" {
+@test "linux: an ext4 disk from the host; the guest's synced write survives destroy and SIGKILL; qcow2 too" {
 	run_host "${TESTS_DIR}/hosts/kvm" -t 1200 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
 		sh ./linux-disk.sh
 	echo "${output}"
@@ -124,6 +124,12 @@ load helper
 	[[ "${output}" == *"XLC-INFO disk=vda sectors=131072 ro=1"* ]]
 	[[ "${output}" == *"XLC-DISK-RO write=failed"* ]]
 	[[ "${output}" == *"CHECK read-only image unchanged"* ]]
+	[[ "${output}" == *"q1 XLC-DISK-HOSTFILE ${hostfile}"* ]]
+	[[ "${output}" == *"CHECK q1 shutdown exit 0"* ]]
+	[[ "${output}" == *"CHECK backing file unchanged"* ]]
+	[[ "${output}" == *"CHECK the overlay has: written by the guest "* ]]
+	[[ "${output}" == *"CHECK the qcow2 has: written by the guest "* ]]
+	[[ "${output}" == *"CHECK no qemu-storage-daemon left"* ]]
 	[[ "${output}" == *"CHECK run dir empty"* ]]
 }
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Builds the base image of a test host into tests/.cache/hosts/<kind>/:
 #   kvm   the fixture's cloud kernel + an initramfs with busybox, kvm_amd, tun,
-#         bridge, and QEMU (the benchmark peer) with its firmware
+#         bridge, fuse, QEMU (the benchmark peer) with its firmware, and
+#         qemu-storage-daemon and qemu-img (qcow2 disks under xlc)
 #   xen   see mkxen.sh
 # The payload (xlc, tests) is packed per run and appended to the initramfs,
 # so the base is rebuilt only when its inputs change.
@@ -13,7 +14,7 @@ kind=${1:?usage: mkhost.sh kvm}
 
 # Host binaries the test hosts carry, with their libraries.
 HOST_BINARIES="/usr/bin/qemu-system-x86_64 /bin/bash /usr/bin/jq /usr/bin/cmp /usr/bin/stdbuf
-	/usr/sbin/mke2fs /usr/sbin/debugfs"
+	/usr/sbin/mke2fs /usr/sbin/debugfs /usr/bin/qemu-storage-daemon /usr/bin/qemu-img"
 
 "${HERE}/../guests/mkguest.sh"
 guest="${CACHE}/guest"
@@ -34,7 +35,7 @@ root="${out}/root"
 rm -rf "${root}"
 make_busybox_root "${root}" "${busybox}"
 install_modules "${kdir}" "${krel}" "${root}" "${busybox}" kvm kvm-amd tun bridge \
-	virtio_mmio virtio_pci virtio_blk virtio_net virtio-rng
+	virtio_mmio virtio_pci virtio_blk virtio_net virtio-rng fuse
 for b in ${HOST_BINARIES}; do
 	copy_binary "${root}" "${b}"
 done

@@ -5,7 +5,8 @@
 # the guest's file out of the image with debugfs, after destroy and after
 # the VMM was killed with SIGKILL right after the guest's sync returned.
 # Also: a second writable user of the image is refused, two disks appear in
-# vdev order, and a read-only disk cannot be written. Prints CHECK lines
+# vdev order, a read-only disk cannot be written, and qcow2 images (an
+# overlay, a whole image) are written through qemu-storage-daemon. Prints CHECK lines
 # that tests/bats/kvm-linux.bats asserts on.
 . ./lib.sh
 cfg() { # name test disks...
@@ -57,4 +58,28 @@ xlc create -q ro.cfg && wait_for ro XLC-DISK-HOSTFILE 300
 log ro | grep -E 'XLC-INFO disk=|XLC-DISK'
 xlc destroy ro
 [ "$(md5sum </srv/disk.img)" = "$before" ] && echo "CHECK read-only image unchanged"
+
+# qcow2, served by qemu-storage-daemon: an overlay on the raw image (its
+# backing file), shut down cleanly; then the image as a whole qcow2, destroyed.
+base=$(md5sum </srv/disk.img)
+qemu-img create -q -f qcow2 -b /srv/disk.img -F raw /srv/ov.qcow2
+cfg q1 disk /srv/ov.qcow2,qcow2,xvda,w
+xlc create -q q1.cfg && wait_for q1 XLC-DISK-SYNCED 300
+log q1 | grep -E 'XLC-INFO disk=|XLC-DISK' | sed 's/^/q1 /'
+synced=$(log q1 | sed -n 's/.*XLC-DISK-SYNCED //p' | tr -d '\r')
+xlc shutdown -w q1
+echo "CHECK q1 shutdown exit $?"
+[ "$(md5sum </srv/disk.img)" = "$base" ] && echo "CHECK backing file unchanged"
+qemu-img convert -O raw /srv/ov.qcow2 /srv/ov.raw
+[ -n "$synced" ] && [ "$(/usr/sbin/debugfs -R 'cat /guest.txt' /srv/ov.raw 2>/dev/null)" = "$synced" ] &&
+	echo "CHECK the overlay has: $synced"
+qemu-img convert -O qcow2 /srv/disk.img /srv/whole.qcow2
+cfg q2 disk /srv/whole.qcow2,qcow2,xvda,w
+xlc create -q q2.cfg && wait_for q2 XLC-DISK-SYNCED 300
+synced=$(log q2 | sed -n 's/.*XLC-DISK-SYNCED //p' | tr -d '\r')
+xlc destroy q2
+qemu-img convert -O raw /srv/whole.qcow2 /srv/whole.raw
+[ -n "$synced" ] && [ "$(/usr/sbin/debugfs -R 'cat /guest.txt' /srv/whole.raw 2>/dev/null)" = "$synced" ] &&
+	echo "CHECK the qcow2 has: $synced"
+pgrep qemu-storage >/dev/null || echo "CHECK no qemu-storage-daemon left"
 [ -z "$(ls $XLC_RUN_DIR)" ] && echo "CHECK run dir empty"
