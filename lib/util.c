@@ -334,6 +334,18 @@ void strv_free(char **v)
 	free(v);
 }
 
+char **strv_split_blanks(const char *s)
+{
+	char *copy = xstrdup(s), *save = NULL, *tok;
+	char **v = xcalloc(strlen(copy) / 2 + 2, sizeof(char *));
+	unsigned n = 0;
+
+	for (tok = strtok_r(copy, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save))
+		v[n++] = xstrdup(tok);
+	free(copy);
+	return v;
+}
+
 long meminfo_kib(const char *key)
 {
 	char *text = read_file("/proc/meminfo", NULL), *p;

@@ -34,6 +34,8 @@ int write_all(int fd, const void *buf, size_t len);
 ssize_t read_all(int fd, void *buf, size_t len);
 /* Frees a NULL-terminated array of strings and the array. */
 void strv_free(char **v);
+/* The words of s split at blanks (space, tab, newline), NULL-terminated; free with strv_free. */
+char **strv_split_blanks(const char *s);
 
 /* A growable, always NUL-terminated byte buffer. */
 struct strbuf {

@@ -395,20 +395,9 @@ static int apply_bootloader_args(struct keys *k)
 {
 	const struct xen_setting *s = setting(k, "bootloader_args");
 	libxl_string_list *out = &k->d->b_info.bootloader_args;
-	char *copy, *save = NULL, *tok;
-	unsigned n = 0;
 
-	if (!s)
-		return 0;
-	if (!s->value) {
-		*out = strv_copy(s->items, s->nitems);
-		return 0;
-	}
-	copy = xstrdup(s->value);
-	*out = xcalloc(strlen(copy) / 2 + 2, sizeof(char *));
-	for (tok = strtok_r(copy, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save))
-		(*out)[n++] = xstrdup(tok);
-	free(copy);
+	if (s)
+		*out = s->value ? strv_split_blanks(s->value) : strv_copy(s->items, s->nitems);
 	return 0;
 }
 
