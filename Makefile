@@ -96,9 +96,13 @@ MACHINE_SRCS := $(VMM_DIR)/machine/machine.c $(VMM_DIR)/machine/vm.c $(VMM_DIR)/
 		$(VMM_DIR)/devices/pvpanic.c $(VMM_DIR)/devices/pm.c $(VMM_DIR)/devices/cf9.c \
 		$(VMM_DIR)/devices/cpu_hotplug.c \
 		$(VIRTIO_SRCS)
+# bootloader = "pygrub": reading a guest's disk (the menu readers are fuzzed).
+BOOTLOADER_SRCS := $(VMM_DIR)/bootloader/bootloader.c $(VMM_DIR)/bootloader/boot_disk.c \
+		   $(VMM_DIR)/bootloader/boot_menu.c $(VMM_DIR)/bootloader/partitions.c \
+		   $(VMM_DIR)/bootloader/ext2_fd_io.c
 VMM_PROG_SRCS := $(VMM_DIR)/supervisor.c $(VMM_DIR)/control.c $(VMM_DIR)/guest.c \
 		 $(VMM_DIR)/host.c $(VMM_DIR)/tap.c $(VMM_DIR)/sandbox.c $(VMM_DIR)/seccomp.c \
-		 $(VMM_DIR)/logfile.c $(VMM_DIR)/child.c $(VMM_DIR)/qsd.c
+		 $(VMM_DIR)/logfile.c $(VMM_DIR)/child.c $(VMM_DIR)/qsd.c $(BOOTLOADER_SRCS)
 
 LIB_SRCS := $(LIB_SRCS_BASE) $(PARSER_SRCS)
 CLI_ALL := $(CLI_SRCS) $(BACKEND_SRCS) $(KVM_SHARED_SRCS) $(LIB_SRCS)
@@ -109,12 +113,12 @@ OBJS := $(CLI_ALL:%.c=$(BUILD)/%.o)
 VMM_OBJS := $(VMM_ALL:%.c=$(BUILD)/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 
-# The VMM links yajl and libseccomp and nothing else; statically (and as a
+# The VMM links yajl, libseccomp and libext2fs and nothing else; statically (and as a
 # PIE) in release builds, so that it maps no shared library at all.
-VMM_LDLIBS := $(shell $(PKG_CONFIG) --libs yajl libseccomp) -lpthread
+VMM_LDLIBS := $(shell $(PKG_CONFIG) --libs yajl libseccomp ext2fs com_err) -lpthread
 ifneq ($(SAN),1)
 VMM_LDFLAGS := -static-pie
-VMM_LDLIBS := -l:libyajl_s.a -l:libseccomp.a -lpthread
+VMM_LDLIBS := -l:libyajl_s.a -l:libseccomp.a -l:libext2fs.a -l:libcom_err.a -lpthread
 endif
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/tap.c,$(wildcard tests/unit/test_*.c)))
@@ -173,7 +177,7 @@ TESTABLE_OBJS := $(filter-out $(BUILD)/xlc/main.o $(BUILD)/$(VMM_DIR)/main.o,\
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/tap.c $(TESTABLE_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/tap.c $(TESTABLE_OBJS) \
-		$(LDLIBS) $(shell $(PKG_CONFIG) --libs libseccomp)
+		$(LDLIBS) $(shell $(PKG_CONFIG) --libs libseccomp ext2fs com_err)
 
 unit-bins: $(UNIT_BINS)
 
@@ -189,7 +193,7 @@ $(BUILD)/tests/diff/xlu_dump: tests/diff/xlu_dump.c
 		$(shell $(PKG_CONFIG) --libs xlutil xenlight yajl)
 
 # libFuzzer targets need clang; they reuse the parser sources directly.
-FUZZ_TARGETS := fuzz_config fuzz_disk_vif fuzz_virtio fuzz_savefile
+FUZZ_TARGETS := fuzz_config fuzz_disk_vif fuzz_virtio fuzz_savefile fuzz_boot_menu fuzz_boot_disk
 ifeq ($(XEN),1)
 FUZZ_TARGETS += fuzz_xen_config
 endif
@@ -221,6 +225,17 @@ build/fuzz/fuzz_virtio: tests/fuzz/fuzz_virtio.c $(VIRTIO_SRCS) $(VMM_DIR)/machi
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(VIRTIO_SRCS) $(VMM_DIR)/machine/vm.c \
 		backends/kvm/ctl.c $(LIB_SRCS_BASE) $(shell $(PKG_CONFIG) --libs yajl) -lpthread
+
+# bootloader = "pygrub": a guest's boot menu, and its whole disk through libext2fs.
+build/fuzz/fuzz_boot_menu: tests/fuzz/fuzz_boot_menu.c $(VMM_DIR)/bootloader/boot_menu.c \
+			   $(LIB_SRCS_BASE)
+	@mkdir -p $(dir $@)
+	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs yajl)
+build/fuzz/fuzz_boot_disk: tests/fuzz/fuzz_boot_disk.c $(filter-out %/bootloader.c,$(BOOTLOADER_SRCS)) \
+			   $(LIB_SRCS_BASE)
+	@mkdir -p $(dir $@)
+	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $^ \
+		$(shell $(PKG_CONFIG) --libs yajl ext2fs com_err)
 
 fuzz-bins: $(FUZZ_TARGETS:%=build/fuzz/%)
 

@@ -70,11 +70,13 @@ const struct cfg_key domain_keys[] = {
 	{ "on_watchdog", KEY_STRING, 0, ACTION_HINT },
 	{ "on_soft_reset", KEY_STRING, KEY_XEN_ONLY, ACTION_HINT },
 	{ "serial", KEY_ANY, KEY_XEN_ALSO, "\"pty\" (the guest's ttyS0)" },
+	{ "bootloader", KEY_STRING, KEY_XEN_ALSO, "\"pygrub\"" },
+	{ "bootloader_args", KEY_ANY, KEY_XEN_ALSO, "a list such as [ \"--entry=1\" ]" },
 
 	/* Xen only. */
 	XEN("acpi"), XEN("acpi_firmware"), XEN("acpi_laptop_slate"), XEN("acpi_s3"),
 	XEN("acpi_s4"), XEN("altp2m"), XEN("altp2mhvm"), XEN("apic"), XEN("bios"),
-	XEN("bios_path_override"), XEN("boot"), XEN("bootloader"), XEN_ANY("bootloader_args"),
+	XEN("bios_path_override"), XEN("boot"),
 	XEN("cap"), XEN_LIST("channel"), XEN("cpu_weight"), XEN_ANY("cpuid"),
 	XEN("device_model"), XEN_LIST("device_model_args"), XEN_LIST("device_model_args_hvm"),
 	XEN_LIST("device_model_args_pv"), XEN("device_model_override"),

@@ -2,11 +2,12 @@
 # Installs every Debian package xlc's build and test suite need, and nothing
 # else. Safe to run again; run as root (or through sudo).
 #   build:  gcc make pkg-config, libconfuse, yajl, ncurses, libseccomp (the VMM's
-#           filters), libxen-dev (optional)
+#           filters), libext2fs (bootloader = "pygrub" reads guest disks), libxen-dev (optional)
 #   tests:  bats, jq (JSON comparisons), clang + libclang-rt (libFuzzer, sanitizers),
 #           acpica-tools (iasl checks the ACPI tables), man-db,
 #           qemu-system-x86 + cpio + zstd + debootstrap (the test hosts), tmux (a real tty),
-#           iproute2 (bridges in test netns), e2fsprogs (ext4 images), gnuplot-nox (bench plots),
+#           iproute2 (bridges in test netns), e2fsprogs (ext4 images), fdisk (sfdisk: partitioned
+#           guest disks), gnuplot-nox (bench plots),
 #           socat (raw requests to a VMM's control socket), strace (system calls a test counts)
 #   qemu-system-common: qemu-storage-daemon, which serves qcow2 (...) disks on kvm;
 #   qemu-utils: qemu-img (the tests make qcow2 and vhd images and read them back)
@@ -14,9 +15,9 @@
 set -eu
 packages=(
 	gcc make pkg-config libc6-dev linux-libc-dev
-	libconfuse-dev libyajl-dev libncurses-dev libseccomp-dev libxen-dev
+	libconfuse-dev libyajl-dev libncurses-dev libseccomp-dev libext2fs-dev libxen-dev
 	bats jq clang libclang-rt-dev acpica-tools man-db
-	qemu-system-x86 cpio zstd debootstrap tmux iproute2 e2fsprogs gnuplot-nox socat strace
+	qemu-system-x86 cpio zstd debootstrap tmux iproute2 e2fsprogs fdisk gnuplot-nox socat strace
 	debhelper fakeroot lintian devscripts dpkg-dev qemu-utils qemu-system-common
 )
 missing=()

@@ -95,8 +95,8 @@ suite "lint (bats assertions)" tests/lint-bats.sh
 suite "unit" unit_tests build/obj
 suite "unit (asan+ubsan)" unit_tests build/asan
 # Suites that exercise xlc run on the release and on the sanitizer build.
-for name in cli golden cases differential kit lifecycle devices confinement hostile control top batch \
-	completion system metrics; do
+for name in cli golden cases differential kit lifecycle devices bootloader confinement hostile control \
+	top batch completion system metrics; do
 	XLC="${REPO}/build/xlc" suite "bats ${name}" bats --tap "tests/bats/${name}.bats"
 	XLC="${REPO}/build/asan/bin/xlc" suite "bats ${name} (asan+ubsan)" bats --tap "tests/bats/${name}.bats"
 done

@@ -142,6 +142,129 @@ out:
 	return ret;
 }
 
+static const struct xen_setting *setting(const struct domain_config *dc, const char *key)
+{
+	unsigned i;
+
+	for (i = 0; i < dc->nxen_only; i++)
+		if (strcmp(dc->xen_only[i].key, key) == 0)
+			return &dc->xen_only[i];
+	return NULL;
+}
+
+/* "pygrub", or a path to it (libxl's own, e.g. /usr/lib/xen-4.17/bin/pygrub). */
+static bool is_pygrub(const char *bootloader)
+{
+	const char *base = strrchr(bootloader, '/');
+
+	return strcmp(base ? base + 1 : bootloader, "pygrub") == 0;
+}
+
+/* One of pygrub's options; "--entry=1" or "--entry", "1". Returns the items it used, or 0. */
+static unsigned boot_option(struct vmm_spec *s, char *const *items, unsigned left)
+{
+	static const char *const names[] = { "--entry", "--kernel", "--ramdisk", "--args" };
+	char **const fields[] = { &s->boot_entry, &s->kernel, &s->ramdisk, &s->cmdline };
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		size_t n = strlen(names[i]);
+
+		if (strncmp(items[0], names[i], n) != 0)
+			continue;
+		if (items[0][n] == '=') {
+			free(*fields[i]);
+			*fields[i] = xstrdup(items[0] + n + 1);
+			return 1;
+		}
+		if (!items[0][n] && left > 1) {
+			free(*fields[i]);
+			*fields[i] = xstrdup(items[1]);
+			return 2;
+		}
+	}
+	/* pygrub's menu is never shown here, and nothing else is asked of it */
+	return strcmp(items[0], "-q") == 0 || strcmp(items[0], "--quiet") == 0 ||
+	       strcmp(items[0], "--debug") == 0;
+}
+
+/* bootloader_args: a list, or (deprecated) one string split at blanks, as xl reads it. */
+static int boot_options(struct vmm_spec *s, const struct xen_setting *args, char **err)
+{
+	char **items = args->value ? strv_split_blanks(args->value) : NULL;
+	char *const *v = args->value ? items : args->items;
+	unsigned n = 0, used, i;
+	int ret = 0;
+
+	while (v && v[n])
+		n++;
+	for (i = 0; i < n; i += used) {
+		used = boot_option(s, &v[i], n - i);
+		if (!used) {
+			*err = xasprintf("%s:%d: bootloader_args: \"%s\": the kvm backend takes "
+					 "pygrub's --entry, --kernel, --ramdisk, --args and -q",
+					 args->source, args->line, v[i]);
+			ret = -1;
+			break;
+		}
+	}
+	strv_free(items);
+	return ret;
+}
+
+static int disk_in_config_order(const struct vmm_spec *s, const struct domain_config *dc)
+{
+	unsigned i;
+
+	for (i = 0; i < s->ndisks; i++)
+		if (strcmp(s->disks[i].vdev, dc->disks[0].vdev) == 0)
+			return (int)i;
+	return 0;
+}
+
+/*
+ * kernel= boots that kernel; bootloader = "pygrub" reads the first disk's
+ * menu at each boot, with kernel=, ramdisk= and the command line handed to
+ * it as libxl hands them to pygrub (--kernel, --ramdisk, --args: paths on
+ * the guest's disk), then bootloader_args, which win.
+ */
+static int resolve_boot(struct vmm_spec *s, const struct domain_config *dc, char **err)
+{
+	const struct xen_setting *bl = setting(dc, "bootloader");
+	const struct xen_setting *args = setting(dc, "bootloader_args");
+
+	s->cmdline = dc->cmdline ? xstrdup(dc->cmdline) : NULL;
+	if (!bl || !bl->value || !*bl->value) {
+		if (!dc->kernel) {
+			*err = xstrdup(
+				"no kernel: set kernel = \"/path/to/bzImage\", or "
+				"bootloader = \"pygrub\" to boot the kernel the guest's disk "
+				"names in its boot menu");
+			return -1;
+		}
+		s->kernel = absolute(dc->kernel);
+		s->ramdisk = absolute(dc->ramdisk);
+		return 0;
+	}
+	if (!is_pygrub(bl->value)) {
+		*err = xasprintf("%s:%d: bootloader = %s: the kvm backend reads the guest's boot "
+				 "menu itself, as pygrub does: set bootloader = \"pygrub\"",
+				 bl->source, bl->line, bl->value);
+		return -1;
+	}
+	if (!dc->ndisks) {
+		*err = xasprintf("%s:%d: bootloader = %s: pygrub reads the first disk, and there "
+				 "is none: add one to disk = [ ... ]",
+				 bl->source, bl->line, bl->value);
+		return -1;
+	}
+	s->bootloader = true;
+	s->boot_disk = disk_in_config_order(s, dc);
+	s->kernel = dc->kernel ? xstrdup(dc->kernel) : NULL;
+	s->ramdisk = dc->ramdisk ? xstrdup(dc->ramdisk) : NULL;
+	return args ? boot_options(s, args, err) : 0;
+}
+
 static int resolve_nics(struct vmm_spec *s, const struct domain_config *dc,
 			const struct xlc_conf *conf, char **err)
 {
@@ -301,14 +424,6 @@ struct vmm_spec *kvm_spec_from_config(const struct domain_config *dc,
 	s->name = xstrdup(dc->name);
 	uuid_format(dc->uuid, uuid);
 	s->uuid = xstrdup(uuid);
-	if (!dc->kernel) {
-		*err = xstrdup("no kernel: the kvm backend boots a kernel directly; "
-			       "set kernel = \"/path/to/bzImage\"");
-		goto fail;
-	}
-	s->kernel = absolute(dc->kernel);
-	s->ramdisk = absolute(dc->ramdisk);
-	s->cmdline = dc->cmdline ? xstrdup(dc->cmdline) : NULL;
 	s->on_poweroff = action(dc->on_poweroff);
 	s->on_reboot = action(dc->on_reboot);
 	s->on_crash = action(dc->on_crash);
@@ -319,7 +434,7 @@ struct vmm_spec *kvm_spec_from_config(const struct domain_config *dc,
 	s->console_tty = opts->foreground && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	set_limits(s, conf);
 	if (resolve_sizes(s, dc, err) || resolve_pins(s, dc, err) || resolve_disks(s, dc, err) ||
-	    resolve_nics(s, dc, conf, err))
+	    resolve_boot(s, dc, err) || resolve_nics(s, dc, conf, err))
 		goto fail;
 	s->config_json = resolved_config_json(dc, s);
 	return s;

@@ -115,9 +115,12 @@ static const struct member spec_members[] = {
 	{ "maxmem_mib", M_U64, AT(struct vmm_spec, maxmem_mib), 1u << 24 },
 	{ "vcpus", M_INT, AT(struct vmm_spec, vcpus), VMM_SPEC_MAX_VCPUS },
 	{ "max_vcpus", M_INT, AT(struct vmm_spec, max_vcpus), VMM_SPEC_MAX_VCPUS },
-	{ "kernel", M_STR, AT(struct vmm_spec, kernel), 0 },
+	{ "kernel", M_STR_OPT, AT(struct vmm_spec, kernel), 0 },
 	{ "ramdisk", M_STR_OPT, AT(struct vmm_spec, ramdisk), 0 },
 	{ "cmdline", M_STR_OPT, AT(struct vmm_spec, cmdline), 0 },
+	{ "bootloader", M_BOOL, AT(struct vmm_spec, bootloader), 0 },
+	{ "boot_entry", M_STR_OPT, AT(struct vmm_spec, boot_entry), 0 },
+	{ "boot_disk", M_INT, AT(struct vmm_spec, boot_disk), VMM_SPEC_MAX_DISKS - 1 },
 	{ "on_poweroff", M_ACTION, AT(struct vmm_spec, on_poweroff), 0 },
 	{ "on_reboot", M_ACTION, AT(struct vmm_spec, on_reboot), 0 },
 	{ "on_crash", M_ACTION, AT(struct vmm_spec, on_crash), 0 },
@@ -467,6 +470,10 @@ static bool check(struct reader *r, const struct vmm_spec *s)
 		return bad(r, "memory_mib", "zero, or above maxmem_mib");
 	if (!*s->name || strchr(s->name, '/'))
 		return bad(r, "name", "empty or has a '/'");
+	if (!s->kernel && !s->bootloader)
+		return bad(r, "kernel", "missing, and no bootloader to find one");
+	if (s->bootloader && (unsigned)s->boot_disk >= s->ndisks)
+		return bad(r, "boot_disk", "not one of the disks");
 	return true;
 }
 
@@ -524,6 +531,7 @@ void vmm_spec_free(struct vmm_spec *s)
 	free(s->kernel);
 	free(s->ramdisk);
 	free(s->cmdline);
+	free(s->boot_entry);
 	for (v = 0; s->pins && v < s->max_vcpus; v++) {
 		free(s->pins[v].text);
 		free(s->pins[v].cpus);

@@ -93,6 +93,15 @@ struct vmm_spec {
 	int max_vcpus;	      /* present (maxcpus= onlines the first vcpus) */
 	struct vmm_pin *pins; /* max_vcpus entries */
 	char *kernel, *ramdisk, *cmdline;
+	/*
+	 * bootloader = "pygrub": the kernel, initrd and command line come from
+	 * the first disk's boot menu at each boot; kernel, ramdisk and cmdline
+	 * above are then pygrub's --kernel, --ramdisk (paths on that disk) and
+	 * --args, each NULL when not given.
+	 */
+	bool bootloader;
+	char *boot_entry; /* pygrub's --entry, or NULL */
+	int boot_disk;	  /* the disk it reads: the config's first (disks[] is in vdev order) */
 	enum vmm_action on_poweroff, on_reboot, on_crash;
 	struct vmm_disk *disks;
 	unsigned ndisks;

@@ -149,7 +149,7 @@ kit() { # kit GUEST [key=value...]
 	[[ "${output}" == *"needs 1026 MiB of memory to boot; memory is 64 MiB"* ]]
 	run "${XLC}" create -Fq 'name="nokernel"'
 	[ "${status}" -eq 1 ]
-	[[ "${output}" == *"no kernel: the kvm backend boots a kernel directly"* ]]
+	[ "${output}" = 'xlc: nokernel: no kernel: set kernel = "/path/to/bzImage", or bootloader = "pygrub" to boot the kernel the guest'"'"'s disk names in its boot menu' ]
 }
 
 @test "bad command line: one longer than the kernel takes is refused" {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "backends/kvm/cgroup.h"
+#include "backends/kvm/vmm/bootloader/bootloader.h"
 #include "backends/kvm/vmm/machine/vm.h"
 #include "backends/kvm/vmm/tap.h"
 #include "lib/util.h"
@@ -261,8 +262,9 @@ int host_open(struct host *h, const struct vmm_spec *s, int domid, char **err)
 	host_init(h);
 	h->log_fd = log_fd;
 	h->kvm_fd = kvm_open(err);
-	if (h->kvm_fd < 0 || open_file("", s->kernel, &h->kernel_fd, err) ||
-	    (s->ramdisk && open_file("ramdisk ", s->ramdisk, &h->initrd_fd, err)) ||
+	if (h->kvm_fd < 0 || (!s->bootloader && open_file("", s->kernel, &h->kernel_fd, err)) ||
+	    (!s->bootloader && s->ramdisk &&
+	     open_file("ramdisk ", s->ramdisk, &h->initrd_fd, err)) ||
 	    open_disks_and_taps(h, s, domid, err)) {
 		host_close(h, s);
 		h->log_fd = log_fd;
@@ -304,6 +306,9 @@ void host_close(struct host *h, const struct vmm_spec *s)
 	close_fd(&h->kvm_fd);
 	close_fd(&h->kernel_fd);
 	close_fd(&h->initrd_fd);
+	free(h->boot_cmdline);
+	free(h->boot_what);
+	h->boot_cmdline = h->boot_what = NULL;
 	close_fd(&h->cgroup_procs_fd);
 	if (h->cgroup)
 		cgroup_remove(h->cgroup);
@@ -311,6 +316,39 @@ void host_close(struct host *h, const struct vmm_spec *s)
 	free(h->cgroup_missing);
 	h->cgroup = h->cgroup_missing = NULL;
 	h->ndisks = h->nnics = 0;
+}
+
+int host_read_boot_disk(struct host *h, const struct vmm_spec *s, int domid, char **err)
+{
+	const struct host_disk *d = &h->disks[s->boot_disk];
+	const struct boot_request rq = { .entry = s->boot_entry,
+					 .kernel = s->kernel,
+					 .ramdisk = s->ramdisk,
+					 .args = s->cmdline };
+	const struct bootloader_jail jail = {
+		.uid = s->limits.uid_base + (uint32_t)domid,
+		.gid = s->limits.uid_base + (uint32_t)domid,
+		.mount_at = s->run_dir,
+		.seccomp = s->limits.seccomp,
+	};
+	struct boot_files f;
+
+	if (d->fd < 0) {
+		*err = xasprintf("bootloader: the first disk (%s) has no medium to boot from",
+				 s->disks[s->boot_disk].vdev);
+		return -1;
+	}
+	if (bootloader_run(d->fd, d->bytes, &rq, &jail, &f, err))
+		return -1;
+	close_fd(&h->kernel_fd);
+	close_fd(&h->initrd_fd);
+	free(h->boot_cmdline);
+	free(h->boot_what);
+	h->kernel_fd = f.kernel_fd;
+	h->initrd_fd = f.initrd_fd;
+	h->boot_cmdline = f.cmdline;
+	h->boot_what = f.what;
+	return 0;
 }
 
 unsigned host_fds(const struct host *h, int *fds, unsigned max)

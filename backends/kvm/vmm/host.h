@@ -33,6 +33,8 @@ struct host_nic {
 struct host {
 	int kvm_fd;
 	int kernel_fd, initrd_fd;
+	char *boot_cmdline; /* bootloader: the chosen entry's command line */
+	char *boot_what;    /* bootloader: where its kernel came from */
 	struct host_disk disks[VMM_SPEC_MAX_DISKS];
 	unsigned ndisks;
 	struct host_nic nics[VMM_SPEC_MAX_NICS];
@@ -57,6 +59,12 @@ int host_open(struct host *h, const struct vmm_spec *s, int domid, char **err);
  * with *err and nothing changed.
  */
 int host_change_medium(struct host *h, unsigned i, const char *path, char **err);
+/*
+ * bootloader = "pygrub", before each boot: the kernel, initrd and command
+ * line from the guest's disk (bootloader.c), replacing the last boot's. 0,
+ * or -1 with a one-line *err.
+ */
+int host_read_boot_disk(struct host *h, const struct vmm_spec *s, int domid, char **err);
 /* Closes it all: the vif scripts' "remove", the taps, the images, the cgroup. */
 void host_close(struct host *h, const struct vmm_spec *s);
 /* The fds a boot of the guest inherits (kvm, kernel, initrd, disks, taps); returns how many. */

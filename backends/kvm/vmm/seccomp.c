@@ -128,6 +128,15 @@ static const struct rule starting[] = {
 	ANY(seccomp),
 };
 
+/*
+ * The process that reads a guest's disk for its boot menu (bootloader.c):
+ * the fds it was given, and nothing else. Not one of the guest process's
+ * kinds: it is a process of its own, filtered once.
+ */
+static const struct rule reader[] = {
+	ANY(pread64), ANY(read), ANY(lseek), ANY(ftruncate), ANY(close), ANY(mremap),
+};
+
 struct kind_rules {
 	const struct rule *rules;
 	unsigned n;
@@ -225,18 +234,26 @@ static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 	raise(sig);
 }
 
-int sandbox_seccomp_process(enum vmm_seccomp_mode mode, char **err)
+static int catch_sigsys(enum vmm_seccomp_mode mode, char **err)
 {
-	struct kind_rules all[ARRAY_SIZE(kinds) + 1];
 	struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
-	unsigned i;
 
-	if (mode == VMM_SECCOMP_OFF)
-		return 0;
 	if (mode == VMM_SECCOMP_TRAP && sigaction(SIGSYS, &sa, NULL)) {
 		*err = xasprintf("seccomp: cannot catch SIGSYS: %s", strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+int sandbox_seccomp_process(enum vmm_seccomp_mode mode, char **err)
+{
+	struct kind_rules all[ARRAY_SIZE(kinds) + 1];
+	unsigned i;
+
+	if (mode == VMM_SECCOMP_OFF)
+		return 0;
+	if (catch_sigsys(mode, err))
+		return -1;
 	for (i = 0; i < ARRAY_SIZE(kinds); i++)
 		all[i] = kinds[i];
 	all[i] = (struct kind_rules){ starting, ARRAY_SIZE(starting) };
@@ -252,4 +269,15 @@ int sandbox_seccomp_thread(enum vmm_seccomp_mode mode, enum sandbox_thread kind,
 		return -1;
 	}
 	return load(mode, &kinds[kind], 1, err);
+}
+
+int sandbox_seccomp_reader(enum vmm_seccomp_mode mode, char **err)
+{
+	const struct kind_rules list = { reader, ARRAY_SIZE(reader) };
+
+	if (mode == VMM_SECCOMP_OFF)
+		return 0;
+	if (catch_sigsys(mode, err))
+		return -1;
+	return load(mode, &list, 1, err);
 }

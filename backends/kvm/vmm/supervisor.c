@@ -285,13 +285,23 @@ static void kill_guest(struct supervisor *sv)
 	boot_close(&sv->boot);
 }
 
+/* bootloader = "pygrub": this boot's kernel, as libxl runs pygrub before each build. */
+static int read_boot_disk(struct supervisor *sv, char **err)
+{
+	if (host_read_boot_disk(&sv->host, sv->spec, sv->domid, err))
+		return -1;
+	sv_log(sv, "xlc-vmm: %s: bootloader: %s\n", sv->name, sv->host.boot_what);
+	return 0;
+}
+
 static int boot(struct supervisor *sv)
 {
 	bool first = sv->boots == 0;
 	bool paused = first && sv->spec->paused;
 	char *err = NULL;
 
-	if (fork_guest(sv, paused, &err) || await_ready(sv, &err)) {
+	if ((sv->spec->bootloader && read_boot_disk(sv, &err)) || fork_guest(sv, paused, &err) ||
+	    await_ready(sv, &err)) {
 		kill_guest(sv);
 		if (first)
 			report_ready(sv, err);
@@ -299,6 +309,10 @@ static int boot(struct supervisor *sv)
 			sv_log(sv, "xlc-vmm: %s: %s\n", sv->name, err);
 		free(err);
 		return -1;
+	}
+	if (sv->spec->bootloader) { /* the guest has its copy; the next boot reads the disk again */
+		close_fd(&sv->host.kernel_fd);
+		close_fd(&sv->host.initrd_fd);
 	}
 	sv->boots++;
 	sv->start_time = time(NULL);

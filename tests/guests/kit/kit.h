@@ -54,6 +54,8 @@ struct e820_entry {
 /* The parts of Linux's struct boot_params the kit reads. */
 #define BP_ACPI_RSDP_ADDR 0x070
 #define BP_E820_ENTRIES 0x1e8
+#define BP_RAMDISK_IMAGE 0x218
+#define BP_RAMDISK_SIZE 0x21c
 #define BP_CMD_LINE_PTR 0x228
 #define BP_E820_TABLE 0x2d0
 
