@@ -107,7 +107,7 @@ load helper
 	[[ "${output}" == *"CHECK cd ejected: size=0 head="* ]]
 }
 
-@test "linux: an ext4 disk from the host; the guest's synced write survives destroy and SIGKILL; qcow2 too" {
+@test "linux: an ext4 disk from the host; the guest's synced write survives destroy and SIGKILL; qcow2 too; pygrub" {
 	run_host "${TESTS_DIR}/hosts/kvm" -t 1200 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
 		sh ./linux-disk.sh
 	echo "${output}"
@@ -129,6 +129,17 @@ load helper
 	[[ "${output}" == *"CHECK backing file unchanged"* ]]
 	[[ "${output}" == *"CHECK the overlay has: written by the guest "* ]]
 	[[ "${output}" == *"CHECK the qcow2 has: written by the guest "* ]]
+	# bootloader = "pygrub": xen-tools' config and menu.lst, --entry=1, a partitioned grub.cfg
+	local stock='XLC-INFO kernel=[0-9.-]*-cloud-amd64'
+	[[ "${output}" == *"CHECK pg1 XLC-INFO cmdline=console=ttyS0 quiet xlc.test=poweroff xlc.entry=0 root=/dev/xvda2 ro reboot=a"* ]]
+	[[ "${output}" == *'CHECK pg1 bootloader: partition 1: /boot/grub/menu.lst: entry 0 "Debian GNU/Linux, kernel 6.1.0-2": /boot/vmlinuz-6.1.0-2'* ]]
+	grep -q "CHECK pg1 ${stock}" <<<"${output}"
+	[[ "${output}" == *"CHECK pg2 XLC-INFO cmdline=console=ttyS0 quiet xlc.test=poweroff xlc.entry=1 single root=/dev/xvda2 ro reboot=a"* ]]
+	[[ "${output}" == *'CHECK pg2 bootloader: partition 1: /boot/grub/menu.lst: entry 1 "Debian GNU/Linux, kernel 6.1.0-2 (single-user mode)"'* ]]
+	grep -q "CHECK pg2 ${stock}" <<<"${output}"
+	[[ "${output}" == *"CHECK pg3 XLC-INFO cmdline=root=/dev/vda1 ro console=ttyS0 quiet xlc.test=poweroff xlc.entry=grub reboot=a"* ]]
+	[[ "${output}" == *'CHECK pg3 bootloader: partition 1: /boot/grub/grub.cfg: entry 0 "Debian GNU/Linux": /boot/vmlinuz-6.1.0-2'* ]]
+	grep -q "CHECK pg3 ${stock}" <<<"${output}"
 	[[ "${output}" == *"CHECK no qemu-storage-daemon left"* ]]
 	[[ "${output}" == *"CHECK run dir empty"* ]]
 }

@@ -41,6 +41,7 @@ done </lib/modules/load.list
 info() {
 	echo "XLC-INFO kernel=$(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo)" \
 		"mem_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)"
+	echo "XLC-INFO cmdline=$(cat /proc/cmdline)"
 	for d in /sys/bus/virtio/devices/*; do
 		[ -e "$d" ] || continue
 		echo "XLC-INFO virtio=$(basename "$d") id=$(cat "$d/device")" \
