@@ -170,6 +170,9 @@ checks_creates() {
 	[[ "${output}" != *"CHECK after shutdown -a: g"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK create -F: exit 0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK g6 gone after create -F"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	# bootloader = "pygrub": Xen's own pygrub, run by libxl, chose menu.lst's default
+	[[ "${output}" == *"CHECK pygrub create -c: exit 0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK pygrub XLC-INFO cmdline=console=hvc0 quiet xlc.test=poweroff xlc.entry=1"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" =~ CHECK\ monitor:\ g7:\ the\ old\ domain\ [0-9]+\ stays\ as\ g7-[0-9]{8}T[0-9]{4}Z ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" =~ CHECK\ renamed:\ g7-[0-9]{8}T[0-9]{4}Z\ ---sr- ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	# on_crash = coredump-destroy: xl's dump of the guest's memory, then no domain.
@@ -325,7 +328,7 @@ xen_payload() {
 	xen_payload checks_everyday_errors everyday errors
 }
 
-@test "xen: create -p, -c, -F, reboot keeping an attached disk, shutdown -a -w, rename-restart, coredump-destroy through libxl" {
+@test "xen: create -p, -c, -F, pygrub, reboot keeping an attached disk, shutdown -a -w, rename-restart, coredump-destroy through libxl" {
 	xen_payload checks_creates creates
 }
 

@@ -207,6 +207,36 @@ timeout -k 10 180 xlc create -F -q g6.cfg >g6.out 2>&1
 echo "CHECK create -F: exit $?"
 xl list | grep -q '^g6 ' || echo "CHECK g6 gone after create -F"
 
+# bootloader = "pygrub": libxl runs Xen's pygrub on the guest's disk, as for
+# xl; menu.lst's default (entry 1) boots, with its own command line.
+step "pygrub"
+mkdir -p /tmp/pgroot/boot/grub
+cp "$G/vmlinuz-pv" /tmp/pgroot/boot/vmlinuz-pv
+cp "$G/initramfs.cpio.gz" /tmp/pgroot/boot/initrd.img
+cat >/tmp/pgroot/boot/grub/menu.lst <<'MENU'
+default 1
+title zero
+root (hd0,0)
+kernel /boot/vmlinuz-pv console=hvc0 quiet xlc.test=poweroff xlc.entry=0
+initrd /boot/initrd.img
+title one
+root (hd0,0)
+kernel /boot/vmlinuz-pv console=hvc0 quiet xlc.test=poweroff xlc.entry=1
+initrd /boot/initrd.img
+MENU
+mke2fs -q -t ext4 -d /tmp/pgroot -F /tmp/pg.img 64M
+cat >pg.cfg <<'CFG'
+name = "pg"
+type = "pv"
+memory = 128
+bootloader = "pygrub"
+disk = [ 'file:/tmp/pg.img,xvda,r' ]
+CFG
+sleep 240 | timeout -k 10 300 xlc create -q -c pg.cfg >pg.out 2>&1
+echo "CHECK pygrub create -c: exit $?"
+grep -o 'XLC-INFO cmdline=.*' pg.out | tr -d '\r' | sed 's/^/CHECK pygrub /'
+wait_list pg absent 120 || diagnose "pg not gone after its poweroff" pg
+
 # on_reboot = rename-restart: the old domain stays, renamed, and the guest comes back.
 step "on_reboot = rename-restart"
 cfg g7 reboot 'on_reboot = "rename-restart"'
