@@ -1,9 +1,11 @@
 #!/bin/sh
 # Runs inside the KVM test host (tests/bench/io.sh): the stock guest with a
-# 256 MiB raw disk and a tools disk (iobench), and a NIC on br0, under xlc
+# 256 MiB disk and a tools disk (iobench), and a NIC on br0, under xlc
 # and under QEMU microvm (virtio-blk-device, virtio-net-device on a tap),
-# RUNS times each, interleaved. The guest measures its disk and its fetch of
-# the host's /big; the host then times its fetch of the guest's /big.
+# RUNS times each, interleaved; the disk a raw image, then a fresh qcow2
+# (xlc serves it through qemu-storage-daemon, QEMU through its own block
+# layer). The guest measures its disk and its fetch of the host's /big; the
+# host then times its fetch of the guest's /big.
 export XLC_RUN_DIR=/run/xlc XLC_LOG_DIR=/var/log/xlc
 RUNS=${RUNS:-3}
 MIB=64
@@ -42,22 +44,23 @@ memory = 256
 kernel = "$K"
 ramdisk = "$I"
 cmdline = "$APPEND"
-disk = [ '/srv/test.img,raw,xvda,w', '/srv/tools.img,raw,xvdb,r' ]
 vif = [ 'bridge=br0,mac=00:16:3e:00:00:20' ]
 CFG
 
-r=0
-while [ $r -lt "$RUNS" ]; do
-	r=$((r + 1))
+# xlc with the disk image $1 in format $2, reported as $3.
+run_xlc() {
 	# A fresh console log each run: the log of a name is appended to.
 	rm -f "$XLC_LOG_DIR/console/io.log"
-	xlc create -q io.cfg
+	xlc create -q io.cfg "disk=['$1,$2,xvda,w', '/srv/tools.img,raw,xvdb,r']"
 	wait_done "$XLC_LOG_DIR/console/io.log"
-	report xlc "$XLC_LOG_DIR/console/io.log"
+	report "$3" "$XLC_LOG_DIR/console/io.log"
 	xlc destroy io
+}
+# QEMU microvm, the same way.
+run_qemu() {
 	qemu-system-x86_64 -M microvm -enable-kvm -cpu host -m 256 -smp 1 -nodefaults \
 		-no-user-config -nographic -serial stdio -kernel $K -initrd $I -append "$APPEND" \
-		-drive id=d0,file=/srv/test.img,format=raw,if=none -device virtio-blk-device,drive=d0 \
+		-drive id=d0,file="$1",format="$2",if=none -device virtio-blk-device,drive=d0 \
 		-drive id=d1,file=/srv/tools.img,format=raw,if=none,readonly=on -device virtio-blk-device,drive=d1 \
 		-netdev tap,id=n0,ifname=tapq,script=no,downscript=no \
 		-device virtio-net-device,netdev=n0,mac=00:16:3e:00:00:21 >qemu.out 2>&1 &
@@ -67,7 +70,19 @@ while [ $r -lt "$RUNS" ]; do
 	brctl addif br0 tapq
 	ip link set tapq up
 	wait_done qemu.out
-	report qemu-microvm qemu.out
+	report "$3" qemu.out
 	kill $qemu
 	wait $qemu 2>/dev/null
+}
+fresh_qcow2() { rm -f /srv/test.qcow2 && qemu-img create -q -f qcow2 /srv/test.qcow2 256M; }
+
+r=0
+while [ $r -lt "$RUNS" ]; do
+	r=$((r + 1))
+	run_xlc /srv/test.img raw xlc
+	run_qemu /srv/test.img raw qemu-microvm
+	fresh_qcow2
+	run_xlc /srv/test.qcow2 qcow2 xlc-qcow2
+	fresh_qcow2
+	run_qemu /srv/test.qcow2 qcow2 qemu-microvm-qcow2
 done
