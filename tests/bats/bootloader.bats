@@ -193,6 +193,12 @@ create_refused() {
 	make_disk
 	create_refused "${why}: /boot/nosuch: no such file"
 
+	# the entry's arguments and extra= longer than a report holds: refused, not cut
+	printf "menuentry 'A' {\n  linux /boot/vmlinuz-6.1.0-2 %s\n}\n" "$(head -c 4000 /dev/zero | tr '\0' x)" \
+		>"${ROOT}/boot/grub/grub.cfg"
+	make_disk
+	create_refused "${why}: the command line is longer than 4095 bytes" "extra=\"$(head -c 200 /dev/zero | tr '\0' y)\""
+
 	# a sparse kernel of 129 MiB: over the bound, never copied
 	truncate -s 129M "${ROOT}/boot/vmlinuz-6.1.0-2"
 	debian_grub_cfg >"${ROOT}/boot/grub/grub.cfg"
@@ -204,6 +210,52 @@ create_refused() {
 		"disk=['${SANDBOX}/zero.img,raw,xvda,r']"
 	[ -z "$(ls "${XLC_RUN_DIR}")" ]
 	[ -z "$(xlc list | tail -n +2)" ]
+}
+
+# slow.img: an ext2 filesystem whose root directory has a billion empty
+# blocks behind one triple-indirect chain (blocks 1000-1003 point at each
+# other): each lookup in it reads for minutes.
+make_slow_disk() {
+	local img="${SANDBOX}/slow.img" i pointer
+	mkfs.ext2 -q -F -b 4096 -O ^dir_index "${img}" 8M >/dev/null 2>&1
+	debugfs -w -R 'set_inode_field <2> block[TIND] 1000' "${img}" >/dev/null 2>&1
+	debugfs -w -R 'set_inode_field <2> size 0xfffff000' "${img}" >/dev/null 2>&1
+	for i in 1001 1002 1003; do # each block: 1024 pointers to the next
+		pointer="\\$(printf %o $((i % 256)))\\$(printf %o $((i / 256)))\\0\\0"
+		for _ in $(seq 1024); do printf "${pointer}"; done |
+			dd of="${img}" bs=4096 seek=$((i - 1)) conv=notrunc status=none
+	done
+	{ printf '\0\0\0\0\0\020\0\0'; head -c 4088 /dev/zero; } | # an empty directory block
+		dd of="${img}" bs=4096 seek=1003 conv=notrunc status=none
+}
+
+@test "pygrub: a disk that keeps the reader busy: destroy ends it with the supervisor; the terminal is not its" {
+	make_slow_disk
+	# in the foreground, its stdio not /dev/null (as a terminal would be)
+	xlc create -F -q "${SANDBOX}/pg.cfg" "disk=['${SANDBOX}/slow.img,raw,xvda,r']" \
+		</dev/zero >"${SANDBOX}/fg.out" 2>&1 3>&- &
+	creator=$!
+	local reader="" i
+	for i in $(seq 1 600); do
+		reader=$(pgrep -x xlc-pygrub -P "$(pgrep -x xlc-pg)") && break
+		sleep 0.1
+	done
+	[ -n "${reader}" ]
+	sleep 1
+	[ "$(awk '{ print $3 }' "/proc/${reader}/stat")" = R ] # reading, for minutes
+	# its stdio is /dev/null, not what xlc was started with
+	[ "$(readlink "/proc/${reader}/fd/0")" = /dev/null ]
+	[ "$(readlink "/proc/${reader}/fd/1")" = /dev/null ]
+	[ "$(readlink "/proc/${reader}/fd/2")" = /dev/null ]
+	run xlc destroy pg
+	for i in $(seq 1 100); do
+		process_gone "${reader}" && break
+		sleep 0.1
+	done
+	process_gone "${reader}"
+	run wait "${creator}"
+	[ "${status}" -ne 0 ]
+	[ -z "$(ls "${XLC_RUN_DIR}")" ]
 }
 
 @test "pygrub: settings the kvm backend cannot honour are refused, naming file and line" {

@@ -75,6 +75,18 @@ static void grub2(void)
 		  NULL, &m) == 1,
 	   "set default to a title, as GRUB reads it");
 	boot_menu_free(&m);
+	ok(choose(MENU_GRUB2, debian_grub_cfg, NULL, &m) == 0 &&
+		   (boot_menu_free(&m),
+		    choose(MENU_GRUB2,
+			   "set default=\"Advanced options for Debian GNU/Linux>"
+			   "Debian, with Linux 6.1.0-1\"\n"
+			   "submenu 'Advanced options for Debian GNU/Linux' {\nmenuentry 'Debian' "
+			   "{\n"
+			   "linux /a\n}\nmenuentry 'Debian, with Linux 6.1.0-1' {\nlinux "
+			   "/b\n}\n}\n",
+			   NULL, &m)) == 1,
+	   "set default to \"Submenu>Entry\", as Debian pins a kernel: that entry");
+	boot_menu_free(&m);
 	ok(choose(MENU_GRUB2, "set default=saved\nmenuentry 'A' {\nlinux /a\n}\n", NULL, &m) == 0,
 	   "set default=saved: entry 0, as pygrub");
 	boot_menu_free(&m);
@@ -116,6 +128,14 @@ static void legacy_and_extlinux(void)
 		   strcmp(m.entries[1].args, "root=/dev/xvda2 ro") == 0 &&
 		   m.entries[0].ninitrds == 1,
 	   "menu.lst: default 1, kernel and initrd lines");
+	boot_menu_free(&m);
+	ok(choose(MENU_GRUB_LEGACY,
+		  "default=1\ntitle=A\nkernel=/a\ntitle=Debian GNU/Linux\nkernel=/b "
+		  "root=/dev/xvda1 ro\n",
+		  NULL, &m) == 1 &&
+		   strcmp(m.entries[1].title, "Debian GNU/Linux") == 0 &&
+		   strcmp(m.entries[1].args, "root=/dev/xvda1 ro") == 0,
+	   "menu.lst's key=value form: the value is the rest of the line");
 	boot_menu_free(&m);
 	ok(choose(MENU_EXTLINUX,
 		  "DEFAULT linux\nLABEL rescue\n  KERNEL /r\nLABEL linux\n"
@@ -179,7 +199,15 @@ static void partitions(void)
 
 	mbr_entry(disk + 50 * 512, 1, 0x05, 10, 20); /* an EBR chain that loops on itself */
 	n = partitions_find(read_disk, NULL, sizeof(disk), p);
-	ok(n == PARTITIONS_MAX, "an EBR loop ends at the bound (%u)", n);
+	ok(n == 1 + 64, "an EBR loop ends at the bound: 64 links (%u partitions)", n);
+
+	memset(disk, 0, sizeof(disk));
+	mbr_entry(disk, 0, 0x83, 8, 16);
+	mbr_entry(disk, 2, 0x83, 24, 16);
+	disk[446 + 32] = 0x80; /* the third: bootable */
+	n = partitions_find(read_disk, NULL, sizeof(disk), p);
+	ok(n == 2 && p[0].number == 3 && p[1].number == 1,
+	   "MBR: the bootable primary first, as pygrub");
 
 	memset(disk, 0, sizeof(disk));
 	mbr_entry(disk, 0, 0xee, 1, 127);

@@ -431,6 +431,10 @@ void guest_main(const struct guest_boot *b)
 	g.vm = build(&g, &err);
 	if (!g.vm)
 		fail(b, err);
+	/* In guest memory now: a pygrub boot's memfds are freed with the last fd. */
+	close(b->host->kernel_fd);
+	if (b->host->initrd_fd >= 0)
+		close(b->host->initrd_fd);
 	if (g.seccomp != VMM_SECCOMP_OFF)
 		flags |= SANDBOX_SECCOMP;
 	send_msg(b->link_fd, GUEST_READY, flags, 0, NULL);

@@ -329,6 +329,7 @@ int host_read_boot_disk(struct host *h, const struct vmm_spec *s, int domid, cha
 		.uid = s->limits.uid_base + (uint32_t)domid,
 		.gid = s->limits.uid_base + (uint32_t)domid,
 		.mount_at = s->run_dir,
+		.cgroup_procs_fd = h->cgroup_procs_fd,
 		.seccomp = s->limits.seccomp,
 	};
 	struct boot_files f;

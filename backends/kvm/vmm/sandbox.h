@@ -61,7 +61,11 @@ enum sandbox_thread { SANDBOX_VCPU, SANDBOX_IO, SANDBOX_DISK, SANDBOX_CONTROL };
 int sandbox_seccomp_process(enum vmm_seccomp_mode mode, char **err);
 /* Narrows the calling thread to its kind's list. */
 int sandbox_seccomp_thread(enum vmm_seccomp_mode mode, enum sandbox_thread kind, char **err);
-/* The boot-menu reader's filter (bootloader.c): reading and writing the fds it holds. */
-int sandbox_seccomp_reader(enum vmm_seccomp_mode mode, char **err);
+/*
+ * The boot-menu reader's filter (bootloader.c): besides memory and time,
+ * reads of disk_fd and writes (and truncation) of the outputs, nothing else.
+ */
+int sandbox_seccomp_reader(enum vmm_seccomp_mode mode, int disk_fd, const int *outputs,
+			   unsigned noutputs, char **err);
 
 #endif

@@ -130,11 +130,26 @@ static const struct rule starting[] = {
 
 /*
  * The process that reads a guest's disk for its boot menu (bootloader.c):
- * the fds it was given, and nothing else. Not one of the guest process's
- * kinds: it is a process of its own, filtered once.
+ * memory, time, its end, and (sandbox_seccomp_reader) reading its disk and
+ * writing its results, each only on its own fds. Not one of the guest
+ * process's kinds: it is a process of its own, filtered once.
  */
 static const struct rule reader[] = {
-	ANY(pread64), ANY(read), ANY(lseek), ANY(ftruncate), ANY(close), ANY(mremap),
+	ANY(futex),
+	ANY(exit),
+	ANY(exit_group),
+	ANY(rt_sigreturn),
+	ANY(rt_sigprocmask),
+	ANY(madvise),
+	ANY(munmap),
+	ANY(mremap),
+	ANY(brk),
+	ANY(clock_gettime),
+	ANY(getpid),
+	ANY(gettid),
+	ANY(fstat),
+	ARG(newfstatat, 3, AT_EMPTY_PATH),
+	ANY(close),
 };
 
 struct kind_rules {
@@ -190,6 +205,19 @@ static int add_memory_rules(scmp_filter_ctx ctx)
 				    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 }
 
+/* Loads the filter ctx holds unless e says building it failed; releases it. */
+static int finish(scmp_filter_ctx ctx, int e, char **err)
+{
+	if (!e)
+		e = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (e) {
+		*err = xasprintf("seccomp: cannot load the filter: %s", strerror(-e));
+		return -1;
+	}
+	return 0;
+}
+
 static int load(enum vmm_seccomp_mode mode, const struct kind_rules *lists, unsigned nlists,
 		char **err)
 {
@@ -208,14 +236,13 @@ static int load(enum vmm_seccomp_mode mode, const struct kind_rules *lists, unsi
 		e = add_memory_rules(ctx);
 	for (i = 0; !e && i < nlists; i++)
 		e = add_rules(ctx, lists[i].rules, lists[i].n);
-	if (!e)
-		e = seccomp_load(ctx);
-	seccomp_release(ctx);
-	if (e) {
-		*err = xasprintf("seccomp: cannot load the filter: %s", strerror(-e));
-		return -1;
-	}
-	return 0;
+	return finish(ctx, e, err);
+}
+
+/* The call nr, only on fd (its first argument). */
+static int add_fd_rule(scmp_filter_ctx ctx, int nr, int fd)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, (unsigned)fd));
 }
 
 /* TRAP mode: name the call in the log, then die as KILL mode would have. */
@@ -271,13 +298,37 @@ int sandbox_seccomp_thread(enum vmm_seccomp_mode mode, enum sandbox_thread kind,
 	return load(mode, &kinds[kind], 1, err);
 }
 
-int sandbox_seccomp_reader(enum vmm_seccomp_mode mode, char **err)
+int sandbox_seccomp_reader(enum vmm_seccomp_mode mode, int disk_fd, const int *outputs,
+			   unsigned noutputs, char **err)
 {
-	const struct kind_rules list = { reader, ARRAY_SIZE(reader) };
+	scmp_filter_ctx ctx;
+	unsigned i;
+	int e;
 
 	if (mode == VMM_SECCOMP_OFF)
 		return 0;
 	if (catch_sigsys(mode, err))
 		return -1;
-	return load(mode, &list, 1, err);
+	ctx = seccomp_init(default_action(mode));
+	if (!ctx) {
+		*err = xstrdup("seccomp: cannot set up a filter");
+		return -1;
+	}
+	e = add_rules(ctx, reader, ARRAY_SIZE(reader));
+	if (!e)
+		e = add_rules(ctx, sanitizer, ARRAY_SIZE(sanitizer));
+	if (!e)
+		e = add_memory_rules(ctx);
+	if (!e)
+		e = add_fd_rule(ctx, SCMP_SYS(pread64), disk_fd);
+	if (!e)
+		e = add_fd_rule(ctx, SCMP_SYS(read), disk_fd);
+	for (i = 0; !e && i < noutputs; i++) {
+		e = add_fd_rule(ctx, SCMP_SYS(write), outputs[i]);
+		if (!e)
+			e = add_fd_rule(ctx, SCMP_SYS(ftruncate), outputs[i]);
+		if (!e)
+			e = add_fd_rule(ctx, SCMP_SYS(lseek), outputs[i]);
+	}
+	return finish(ctx, e, err);
 }

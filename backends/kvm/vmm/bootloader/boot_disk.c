@@ -30,12 +30,13 @@ static const struct {
 	{ "/boot/extlinux.conf", MENU_EXTLINUX },
 	{ "/extlinux/extlinux.conf", MENU_EXTLINUX },
 	{ "/extlinux.conf", MENU_EXTLINUX },
-	{ "/boot/syslinux/syslinux.cfg", MENU_EXTLINUX },
-	{ "/syslinux/syslinux.cfg", MENU_EXTLINUX },
 	{ "/boot/grub/menu.lst", MENU_GRUB_LEGACY },
 	{ "/boot/grub/grub.conf", MENU_GRUB_LEGACY },
 	{ "/grub/menu.lst", MENU_GRUB_LEGACY },
 	{ "/grub/grub.conf", MENU_GRUB_LEGACY },
+	/* not pygrub's: after its list, so that a disk it reads boots the same */
+	{ "/boot/syslinux/syslinux.cfg", MENU_EXTLINUX },
+	{ "/syslinux/syslinux.cfg", MENU_EXTLINUX },
 };
 
 struct disk {
@@ -202,10 +203,15 @@ static void rewind_outputs(int kernel_fd, int initrd_fd)
 		lseek(initrd_fd, 0, SEEK_SET);
 }
 
-static void set_cmdline(struct boot_report *r, const char *own, const char *extra)
+/* The entry's arguments, then --args; refused rather than cut (the admin's part is last). */
+static int set_cmdline(struct attempt *a, struct boot_report *r, const char *own, const char *extra)
 {
-	snprintf(r->cmdline, sizeof(r->cmdline), "%s%s%s", own, *own && extra ? " " : "",
-		 extra ? extra : "");
+	int n = snprintf(r->cmdline, sizeof(r->cmdline), "%s%s%s", own, *own && extra ? " " : "",
+			 extra ? extra : "");
+
+	if (n < 0 || (size_t)n >= sizeof(r->cmdline))
+		return fail(a, "the command line is longer than %zu bytes", sizeof(r->cmdline) - 1);
+	return 0;
 }
 
 /* --kernel: that file from the first filesystem that has it; no menu is read. */
@@ -218,7 +224,8 @@ static int boot_named(struct attempt *a, const struct boot_request *rq, int kern
 	if (copy_file(a, rq->kernel, &k, BOOT_FILE_MAX, false) < 0 ||
 	    (ramdisk && copy_initrds(a, &ramdisk, 1, initrd_fd)))
 		return -1;
-	set_cmdline(r, "", rq->args);
+	if (set_cmdline(a, r, "", rq->args))
+		return -1;
 	snprintf(r->what, sizeof(r->what), "partition %u: %s", a->number, rq->kernel);
 	return 0;
 }
@@ -238,7 +245,8 @@ static int boot_entry(struct attempt *a, const char *menu, const struct boot_men
 	if (copy_file(a, e->kernel, &k, BOOT_FILE_MAX, false) < 0 ||
 	    copy_initrds(a, e->initrds, e->ninitrds, initrd_fd))
 		return -1;
-	set_cmdline(r, e->args, rq->args);
+	if (set_cmdline(a, r, e->args, rq->args))
+		return -1;
 	snprintf(r->what, sizeof(r->what), "partition %u: %s: entry %d \"%s\": %s", a->number, menu,
 		 i, e->title, e->kernel);
 	return 0;

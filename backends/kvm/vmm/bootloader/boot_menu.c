@@ -214,14 +214,12 @@ static int grub2_line(struct reader *r, struct grub2 *g, char *line)
 
 static int legacy_line(struct reader *r, char *line)
 {
-	char *rest = line, *word = next_word(&rest), *eq;
+	size_t n = strcspn(line, " \t=");
+	char *word = line, *rest;
 
-	/* GRUB legacy also takes "default=0" and "kernel=/vmlinuz" */
-	eq = strchr(word, '=');
-	if (eq) {
-		*eq = '\0';
-		rest = eq + 1;
-	}
+	/* GRUB legacy also takes "default=0" and "kernel=/vmlinuz ro": the value is the rest */
+	rest = skip_blanks(line + n + (line[n] != '\0'));
+	line[n] = '\0';
 	trim_end(rest);
 	if (word_is(word, "title"))
 		return open_entry(r, rest);
@@ -353,9 +351,14 @@ static bool parse_index(const char *s, unsigned *out)
 	return true;
 }
 
-/* An index, or a title; false when it names no entry of m. */
+/*
+ * An index, or a title; false when it names no entry of m. GRUB's
+ * "Submenu>Entry" (how Debian pins an older kernel) names the entry by its
+ * own title, as pygrub reads it: the submenu's entries are in the list.
+ */
 static bool find_entry(const struct boot_menu *m, const char *name, unsigned *out)
 {
+	const char *last = strrchr(name, '>');
 	unsigned i;
 
 	if (parse_index(name, out))
@@ -365,7 +368,7 @@ static bool find_entry(const struct boot_menu *m, const char *name, unsigned *ou
 			*out = i;
 			return true;
 		}
-	return false;
+	return last && !parse_index(last + 1, out) && find_entry(m, last + 1, out);
 }
 
 int boot_menu_choose(const struct boot_menu *m, const char *choice)

@@ -35,9 +35,9 @@ int boot_menu_parse(enum boot_menu_kind kind, const char *text, size_t len, stru
 		    char **err);
 /*
  * The entry to boot: the one `choice` names (its index from 0, or its
- * title), as pygrub's --entry; without one, the menu's default; an index
- * out of range or a name no entry has means entry 0, as in pygrub. -1 when
- * the menu has no entry with a kernel.
+ * title), as pygrub's --entry; without one, or when it names no entry, the
+ * menu's default; when that names none either, entry 0, as in pygrub. -1
+ * when that entry has no kernel.
  */
 int boot_menu_choose(const struct boot_menu *m, const char *choice);
 void boot_menu_free(struct boot_menu *m);

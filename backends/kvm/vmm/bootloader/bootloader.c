@@ -33,16 +33,35 @@ static int limit_memory(void)
 #endif
 }
 
+/*
+ * The reader's stdio is /dev/null and it has a session of its own: under
+ * create -F the supervisor's are the admin's terminal.
+ */
+static int detach_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC), i;
+
+	setsid();
+	for (i = 0; fd >= 0 && i < 3; i++)
+		if (dup2(fd, i) < 0)
+			return -1;
+	if (fd > 2)
+		close(fd);
+	return fd < 0 ? -1 : 0;
+}
+
 static void __attribute__((noreturn))
 reader_main(int disk_fd, uint64_t disk_bytes, const struct boot_request *rq,
-	    const struct bootloader_jail *jail, int kernel_fd, int initrd_fd, int report_fd)
+	    const struct bootloader_jail *jail, int kernel_fd, int initrd_fd, int report_fd,
+	    pid_t parent)
 {
 	const int keep[] = { disk_fd, kernel_fd, initrd_fd, report_fd };
+	const int outputs[] = { kernel_fd, initrd_fd, report_fd };
 	struct sandbox_plan plan = {
 		.uid = jail->uid,
 		.gid = jail->gid,
 		.mount_at = jail->mount_at,
-		.cgroup_procs_fd = -1,
+		.cgroup_procs_fd = jail->cgroup_procs_fd,
 		.nofile = 16,
 		.fsize = BOOT_FILE_MAX,
 		.nproc = 1,
@@ -52,10 +71,11 @@ reader_main(int disk_fd, uint64_t disk_bytes, const struct boot_request *rq,
 	static struct boot_report r;
 	char *err = NULL;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "xlc-pygrub");
-	if (limit_memory() || sandbox_enter(&plan, &err) < 0 ||
-	    sandbox_seccomp_reader(jail->seccomp, &err)) {
+	if (detach_stdio() || limit_memory() || sandbox_enter(&plan, &err) < 0 ||
+	    /* the uid change cleared it: set again, and the supervisor may already be gone */
+	    prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent ||
+	    sandbox_seccomp_reader(jail->seccomp, disk_fd, outputs, ARRAY_SIZE(outputs), &err)) {
 		snprintf(r.what, sizeof(r.what), "cannot confine the disk reader: %s",
 			 err ? err : strerror(errno));
 		write_all(report_fd, &r, sizeof(r));
@@ -152,7 +172,7 @@ int bootloader_run(int disk_fd, uint64_t disk_bytes, const struct boot_request *
 	char path[32];
 	int ro_fd, pipe_fd[2] = { -1, -1 }, status;
 	bool timed_out;
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	*out = (struct boot_files){ .kernel_fd = -1, .initrd_fd = -1 };
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", disk_fd);
@@ -165,7 +185,7 @@ int bootloader_run(int disk_fd, uint64_t disk_bytes, const struct boot_request *
 	if (pid == 0) {
 		close(pipe_fd[0]);
 		child_unblock_signals();
-		reader_main(ro_fd, disk_bytes, rq, jail, kernel_fd, initrd_fd, pipe_fd[1]);
+		reader_main(ro_fd, disk_bytes, rq, jail, kernel_fd, initrd_fd, pipe_fd[1], parent);
 	}
 	if (pid < 0) {
 		*err = xasprintf("cannot start the guest's disk reader: %s", strerror(errno));

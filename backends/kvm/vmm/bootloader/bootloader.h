@@ -19,11 +19,13 @@
 
 #define BOOTLOADER_TIMEOUT_MS 120000 /* libxl's bound for a restricted bootloader */
 
-/* Who the reader runs as, and in which empty root. */
+/* Who the reader runs as, in which empty root and cgroup. */
 struct bootloader_jail {
 	uid_t uid;
 	gid_t gid;
 	const char *mount_at;
+	int cgroup_procs_fd; /* the guest's: the reader's memory and CPU are the guest's; -1: none
+			      */
 	enum vmm_seccomp_mode seccomp;
 };
 

@@ -24,6 +24,7 @@ struct found {
 	struct partition *out;
 	unsigned n;
 	uint64_t disk_bytes;
+	unsigned next_logical; /* Linux numbers logical partitions from 5 */
 };
 
 /* Sectors from the guest's table: kept only if they lie inside the disk. */
@@ -66,7 +67,7 @@ static void logical_partitions(struct found *f, disk_read_fn rd, void *opaque, u
 		if (read_sector(rd, opaque, ebr, s) || !is_mbr(s))
 			return;
 		if (e0[4])
-			add(f, 5 + i, ebr + le32(e0 + 8), le32(e0 + 12));
+			add(f, f->next_logical++, ebr + le32(e0 + 8), le32(e0 + 12));
 		if (!is_extended(e1[4]) || !le32(e1 + 8))
 			return;
 		ebr = ext_lba + le32(e1 + 8);
@@ -102,11 +103,14 @@ static bool gpt_partitions(struct found *f, disk_read_fn rd, void *opaque)
 	lba = le64(h + 72);
 	count = le32(h + 80);
 	size = le32(h + 84);
-	if (size < 128 || size > GPT_ENTRY_MAX_BYTES || size % 8 || lba > UINT64_MAX / SECTOR_BYTES)
+	if (size < 128 || size > GPT_ENTRY_MAX_BYTES || size % 8 || lba > f->disk_bytes)
 		return false;
 	if (count > GPT_ENTRIES_MAX)
 		count = GPT_ENTRIES_MAX;
+	if (lba * SECTOR_BYTES > f->disk_bytes)
+		return true;
 	for (i = 0; i < count; i++) {
+		/* both terms below 2^41 once lba is inside the disk: no wrap */
 		uint64_t off = lba * SECTOR_BYTES + (uint64_t)i * size, first, last;
 
 		if (off > f->disk_bytes || rd(opaque, off, e, size))
@@ -121,7 +125,7 @@ static bool gpt_partitions(struct found *f, disk_read_fn rd, void *opaque)
 
 unsigned partitions_find(disk_read_fn rd, void *opaque, uint64_t disk_bytes, struct partition *out)
 {
-	struct found f = { .out = out, .disk_bytes = disk_bytes };
+	struct found f = { .out = out, .disk_bytes = disk_bytes, .next_logical = 5 };
 	uint8_t mbr[SECTOR_BYTES];
 	unsigned i;
 
@@ -129,11 +133,13 @@ unsigned partitions_find(disk_read_fn rd, void *opaque, uint64_t disk_bytes, str
 		goto whole;
 	if (protective_mbr(mbr) && gpt_partitions(&f, rd, opaque))
 		goto done;
-	for (i = 0; i < 4; i++) {
-		const uint8_t *e = mbr + MBR_ENTRIES + 16 * i;
+	/* pygrub's order: the bootable (active) primary first, then the others */
+	for (i = 0; i < 8; i++) {
+		const uint8_t *e = mbr + MBR_ENTRIES + 16 * (i % 4);
+		bool bootable = e[0] == 0x80;
 
-		if (e[4] && !is_extended(e[4]))
-			add(&f, i + 1, le32(e + 8), le32(e + 12));
+		if (e[4] && !is_extended(e[4]) && bootable == (i < 4))
+			add(&f, i % 4 + 1, le32(e + 8), le32(e + 12));
 	}
 	for (i = 0; i < 4; i++) {
 		const uint8_t *e = mbr + MBR_ENTRIES + 16 * i;

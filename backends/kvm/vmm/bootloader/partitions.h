@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PARTITIONS_MAX 32
+#define PARTITIONS_MAX 128 /* a GPT's usual entry count */
 #define SECTOR_BYTES 512
 
 struct partition {
@@ -24,8 +24,9 @@ struct partition {
 typedef int (*disk_read_fn)(void *opaque, uint64_t off, void *buf, size_t len);
 
 /*
- * Fills out[] with the partitions of a disk of disk_bytes, in table order
- * (a GPT's, else the MBR's primaries, then its logical partitions); returns
+ * Fills out[] with the partitions of a disk of disk_bytes, in pygrub's
+ * order (a GPT's in table order; else the MBR's bootable primary, its other
+ * primaries, then its logical partitions); returns
  * how many. A disk with neither table is one filesystem: out[0] is the
  * whole disk, numbered 1.
  */
