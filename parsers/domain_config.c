@@ -565,6 +565,16 @@ struct domain_config *domain_config_load(const char *source, const char *text, s
 	return NULL;
 }
 
+const struct xen_setting *domain_config_setting(const struct domain_config *dc, const char *key)
+{
+	unsigned i;
+
+	for (i = 0; i < dc->nxen_only; i++)
+		if (strcmp(dc->xen_only[i].key, key) == 0)
+			return &dc->xen_only[i];
+	return NULL;
+}
+
 void domain_config_free(struct domain_config *dc)
 {
 	unsigned i, j;

@@ -89,6 +89,8 @@ struct domain_config *domain_config_load(const char *source, const char *text, s
 					 char *const *overrides, unsigned noverrides,
 					 const struct domain_defaults *defaults, char **err);
 void domain_config_free(struct domain_config *dc);
+/* The setting of a key the xen backend needs (xen_only), or NULL when the config has none. */
+const struct xen_setting *domain_config_setting(const struct domain_config *dc, const char *key);
 
 /* What a backend gives a config that leaves a size out. */
 struct domain_size_defaults {

@@ -142,16 +142,6 @@ out:
 	return ret;
 }
 
-static const struct xen_setting *setting(const struct domain_config *dc, const char *key)
-{
-	unsigned i;
-
-	for (i = 0; i < dc->nxen_only; i++)
-		if (strcmp(dc->xen_only[i].key, key) == 0)
-			return &dc->xen_only[i];
-	return NULL;
-}
-
 /* "pygrub", or a path to it (libxl's own, e.g. /usr/lib/xen-4.17/bin/pygrub). */
 static bool is_pygrub(const char *bootloader)
 {
@@ -230,8 +220,8 @@ static int disk_in_config_order(const struct vmm_spec *s, const struct domain_co
  */
 static int resolve_boot(struct vmm_spec *s, const struct domain_config *dc, char **err)
 {
-	const struct xen_setting *bl = setting(dc, "bootloader");
-	const struct xen_setting *args = setting(dc, "bootloader_args");
+	const struct xen_setting *bl = domain_config_setting(dc, "bootloader");
+	const struct xen_setting *args = domain_config_setting(dc, "bootloader_args");
 
 	s->cmdline = dc->cmdline ? xstrdup(dc->cmdline) : NULL;
 	if (!bl || !bl->value || !*bl->value) {

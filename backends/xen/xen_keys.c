@@ -138,12 +138,7 @@ struct keys {
 
 static const struct xen_setting *setting(const struct keys *k, const char *key)
 {
-	unsigned i;
-
-	for (i = 0; i < k->dc->nxen_only; i++)
-		if (!strcmp(k->dc->xen_only[i].key, key))
-			return &k->dc->xen_only[i];
-	return NULL;
+	return domain_config_setting(k->dc, key);
 }
 
 static int bad(struct keys *k, const struct xen_setting *s, const char *what)

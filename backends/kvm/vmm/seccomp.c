@@ -218,22 +218,37 @@ static int finish(scmp_filter_ctx ctx, int e, char **err)
 	return 0;
 }
 
-static int load(enum vmm_seccomp_mode mode, const struct kind_rules *lists, unsigned nlists,
-		char **err)
+/*
+ * A filter with a process's base list, the sanitizer's calls and the
+ * memory rules; *e says whether adding them worked. NULL with *err when
+ * there is no filter at all.
+ */
+static scmp_filter_ctx start_filter(enum vmm_seccomp_mode mode, const struct rule *base,
+				    unsigned nbase, int *e, char **err)
 {
 	scmp_filter_ctx ctx = seccomp_init(default_action(mode));
-	unsigned i;
-	int e;
 
 	if (!ctx) {
 		*err = xstrdup("seccomp: cannot set up a filter");
-		return -1;
+		return NULL;
 	}
-	e = add_rules(ctx, common, ARRAY_SIZE(common));
-	if (!e)
-		e = add_rules(ctx, sanitizer, ARRAY_SIZE(sanitizer));
-	if (!e)
-		e = add_memory_rules(ctx);
+	*e = add_rules(ctx, base, nbase);
+	if (!*e)
+		*e = add_rules(ctx, sanitizer, ARRAY_SIZE(sanitizer));
+	if (!*e)
+		*e = add_memory_rules(ctx);
+	return ctx;
+}
+
+static int load(enum vmm_seccomp_mode mode, const struct kind_rules *lists, unsigned nlists,
+		char **err)
+{
+	unsigned i;
+	int e;
+	scmp_filter_ctx ctx = start_filter(mode, common, ARRAY_SIZE(common), &e, err);
+
+	if (!ctx)
+		return -1;
 	for (i = 0; !e && i < nlists; i++)
 		e = add_rules(ctx, lists[i].rules, lists[i].n);
 	return finish(ctx, e, err);
@@ -309,16 +324,9 @@ int sandbox_seccomp_reader(enum vmm_seccomp_mode mode, int disk_fd, const int *o
 		return 0;
 	if (catch_sigsys(mode, err))
 		return -1;
-	ctx = seccomp_init(default_action(mode));
-	if (!ctx) {
-		*err = xstrdup("seccomp: cannot set up a filter");
+	ctx = start_filter(mode, reader, ARRAY_SIZE(reader), &e, err);
+	if (!ctx)
 		return -1;
-	}
-	e = add_rules(ctx, reader, ARRAY_SIZE(reader));
-	if (!e)
-		e = add_rules(ctx, sanitizer, ARRAY_SIZE(sanitizer));
-	if (!e)
-		e = add_memory_rules(ctx);
 	if (!e)
 		e = add_fd_rule(ctx, SCMP_SYS(pread64), disk_fd);
 	if (!e)
