@@ -208,6 +208,8 @@ create_refused() {
 	truncate -s 4M "${SANDBOX}/zero.img"
 	create_refused "${why}: no ext2/3/4 filesystem (Bad magic number in super-block)" \
 		"disk=['${SANDBOX}/zero.img,raw,xvda,r']"
+	create_refused "xlc: pg: bootloader: the first disk (hdc) has no medium to boot from" \
+		"disk=[',raw,hdc,devtype=cdrom']"
 	[ -z "$(ls "${XLC_RUN_DIR}")" ]
 	[ -z "$(xlc list | tail -n +2)" ]
 }
