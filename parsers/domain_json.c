@@ -147,6 +147,29 @@ static void gen_type_union(yajl_gen g, enum domain_type type)
 	yajl_gen_map_close(g);
 }
 
+/*
+ * bootloader and bootloader_args, as xl puts them: the args a list, or a
+ * string (deprecated) split at blanks. Both backends honour them.
+ */
+static void gen_bootloader(yajl_gen g, const struct domain_config *dc)
+{
+	const struct xen_setting *bl = domain_config_setting(dc, "bootloader");
+	const struct xen_setting *args = domain_config_setting(dc, "bootloader_args");
+	char **split = args && args->value ? strv_split_blanks(args->value) : NULL;
+	char *const *v = split ? split : args ? args->items : NULL;
+
+	if (bl && bl->value)
+		gen_str(g, "bootloader", bl->value);
+	if (v && v[0]) {
+		KEY(g, "bootloader_args");
+		yajl_gen_array_open(g);
+		for (; *v; v++)
+			yajl_gen_string(g, (const unsigned char *)*v, strlen(*v));
+		yajl_gen_array_close(g);
+	}
+	strv_free(split);
+}
+
 static void gen_b_info(yajl_gen g, const struct domain_config *dc)
 {
 	struct domain_sizes r = domain_config_resolve(dc, NULL); /* xl's JSON: no defaults */
@@ -174,6 +197,7 @@ static void gen_b_info(yajl_gen g, const struct domain_config *dc)
 	gen_str(g, "kernel", dc->kernel);
 	gen_str(g, "cmdline", dc->cmdline);
 	gen_str(g, "ramdisk", dc->ramdisk);
+	gen_bootloader(g, dc);
 	gen_type_union(g, dc->type);
 	gen_empty_object(g, "arch_arm");
 	gen_empty_object(g, "arch_x86");

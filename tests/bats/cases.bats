@@ -189,3 +189,5 @@ teardown() { teardown_sandbox; }
 @test "differential: 89-pv-vfb" { differential_case '89-pv-vfb'; }
 @test "differential: 90-pv-firmware" { differential_case '90-pv-firmware'; }
 @test "differential: 91-cpuid-both-syntaxes" { differential_case '91-cpuid-both-syntaxes'; }
+@test "differential: 92-pygrub-args-string" { differential_case '92-pygrub-args-string'; }
+@test "differential: 93-pygrub-args-list" { differential_case '93-pygrub-args-list'; }

@@ -505,6 +505,32 @@ static void load_devices(XLU_Config *cfg, libxl_domain_config *d)
 	}
 }
 
+/* xl's split_string_into_string_list: the words of s at blanks. */
+static void split_blanks(const char *s, libxl_string_list *out)
+{
+	char *copy = strdup(s), *save = NULL, *w;
+	int n = 0;
+
+	*out = calloc(strlen(s) / 2 + 2, sizeof(char *));
+	if (!copy || !*out)
+		die(strerror(errno));
+	for (w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save))
+		(*out)[n++] = strdup(w);
+	free(copy);
+}
+
+/* xl_parse.c: bootloader_args a list, or (deprecated) a string split at blanks. */
+static void load_bootloader(XLU_Config *cfg, libxl_domain_build_info *b)
+{
+	const char *buf;
+
+	xlu_cfg_replace_string(cfg, "bootloader", &b->bootloader, 0);
+	if (xlu_cfg_get_list_as_string_list(cfg, "bootloader_args", &b->bootloader_args, 1) ==
+		    EINVAL &&
+	    !xlu_cfg_get_string(cfg, "bootloader_args", &buf, 0))
+		split_blanks(buf, &b->bootloader_args);
+}
+
 static int dump_config(const char *file, int noverrides, char **overrides)
 {
 	XLU_Config *cfg = xlu_cfg_init(stderr, file);
@@ -551,6 +577,7 @@ static int dump_config(const char *file, int noverrides, char **overrides)
 	}
 	xlu_cfg_replace_string(cfg, "ramdisk", &d.b_info.ramdisk, 0);
 	d.b_info.cmdline = cmdline_of(cfg);
+	load_bootloader(cfg, &d.b_info);
 	load_devices(cfg, &d);
 	libxl_domain_config_gen_json(g, &d);
 	print_gen(g);
