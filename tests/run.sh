@@ -18,6 +18,20 @@ skip_ok() {
 	return 1
 }
 
+# Each failed test of a TAP log: its first 15 lines (which assertion failed)
+# and its last 15 (what the test printed last, where a payload stopped).
+failures() {
+	awk '
+		function flush() { if (n == 0) return
+			for (i = 1; i <= n && i <= 15; i++) print buf[i]
+			if (n > 30) print "    [... " n - 30 " lines ...]"
+			for (i = (n > 30 ? n - 14 : 16); i <= n; i++) print buf[i]
+			n = 0 }
+		/^(ok|not ok) / { flush(); keep = /^not ok / }
+		keep { buf[++n] = $0 }
+		END { flush() }' "$1"
+}
+
 # Counts the TAP lines of one suite's log and reports them.
 tally() {
 	local name=$1 log=$2 status=$3 ok notok skip
@@ -39,7 +53,7 @@ tally() {
 	case "${name}" in *"(asan+ubsan)") ;; *) unique=$((unique + ok)) ;; esac
 	printf '%-44s %4d passed, %d failed, %d skipped\n' "${name}" "${ok}" "${notok}" "${skip}"
 	if [ "${notok}" -gt 0 ]; then
-		grep -A15 '^not ok ' "${log}" | head -60 | sed 's/^/    /'
+		failures "${log}" | head -120 | sed 's/^/    /'
 		[ "${status}" -ne 0 ] && [ "$(grep -c '^not ok ' "${log}")" -eq 0 ] && tail -20 "${log}" | sed 's/^/    /'
 	fi
 }
