@@ -34,7 +34,7 @@ failures() {
 
 # Counts the TAP lines of one suite's log and reports them.
 tally() {
-	local name=$1 log=$2 status=$3 ok notok skip
+	local name=$1 log=$2 status=$3 seconds=$4 ok notok skip
 	ok=$(grep -c '^ok ' "${log}" || true)
 	skip=$(grep -c '^ok .*# [Ss][Kk][Ii][Pp]' "${log}" || true)
 	notok=$(grep -c '^not ok ' "${log}" || true)
@@ -51,7 +51,7 @@ tally() {
 	fi
 	passed=$((passed + ok)) failed=$((failed + notok)) skipped=$((skipped + skip))
 	case "${name}" in *"(asan+ubsan)") ;; *) unique=$((unique + ok)) ;; esac
-	printf '%-44s %4d passed, %d failed, %d skipped\n' "${name}" "${ok}" "${notok}" "${skip}"
+	printf '%-44s %4d passed, %d failed, %d skipped %6d s\n' "${name}" "${ok}" "${notok}" "${skip}" "${seconds}"
 	if [ "${notok}" -gt 0 ]; then
 		failures "${log}" | head -120 | sed 's/^/    /'
 		[ "${status}" -ne 0 ] && [ "$(grep -c '^not ok ' "${log}")" -eq 0 ] && tail -20 "${log}" | sed 's/^/    /'
@@ -72,20 +72,22 @@ suite() {
 	local name=$1 log="${LOGS}/${1//[^a-zA-Z0-9_.-]/_}.log" status
 	shift
 	wanted "${name}" || return 0
+	SECONDS=0
 	"$@" >"${log}" 2>&1
 	status=$?
-	tally "${name}" "${log}" "${status}"
+	tally "${name}" "${log}" "${status}" "${SECONDS}"
 }
 
 build() {
 	local name=$1 log="${LOGS}/build-${1}.log"
 	shift
+	SECONDS=0
 	if make -j"${JOBS}" "$@" >"${log}" 2>&1; then
 		echo "ok - build ${name}" >>"${log}"
 	else
 		echo "not ok - build ${name}" >>"${log}"
 	fi
-	tally "build ${name}" "${log}" 0
+	tally "build ${name}" "${log}" 0 "${SECONDS}"
 }
 
 unit_tests() {
@@ -136,7 +138,7 @@ elif command -v clang >/dev/null; then
 	grep -h '^ok' "${LOGS}"/fuzz*.log | sed 's/^/    /'
 else
 	echo "# no clang: the fuzzers cannot be built" >"${LOGS}/fuzz.log"
-	tally "fuzz" "${LOGS}/fuzz.log" 0
+	tally "fuzz" "${LOGS}/fuzz.log" 0 0
 fi
 
 echo "suite time: $(($(date +%s) - start)) s"
