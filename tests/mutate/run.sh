@@ -77,7 +77,9 @@ for i in "${!names[@]}"; do
 	[ -n "${only}" ] && ! [[ "${names[i]}" =~ ${only} ]] && continue
 	t=${tests[i]}
 	[ -n "${baseline[${t}]:-}" ] && continue
+	SECONDS=0
 	run_test "${t}" && baseline[${t}]=pass || baseline[${t}]=fail
+	echo "# baseline ${SECONDS} s: ${t}"
 	baseline_log[${t}]=$(tail -15 "${TREE}/test.log")
 done
 
@@ -103,14 +105,15 @@ for i in "${!names[@]}"; do
 		survived=$((survived + 1))
 		continue
 	fi
+	SECONDS=0
 	if ! build; then
-		echo "ok ${n} - ${names[i]}: killed by the compiler"
+		echo "ok ${n} - ${names[i]}: killed by the compiler (${SECONDS} s)"
 		killed=$((killed + 1))
 	elif run_test "${t}"; then
-		echo "not ok ${n} - ${names[i]}: survived ${t}"
+		echo "not ok ${n} - ${names[i]}: survived ${t} (${SECONDS} s)"
 		survived=$((survived + 1))
 	else
-		echo "ok ${n} - ${names[i]}: killed by ${t}"
+		echo "ok ${n} - ${names[i]}: killed by ${t} (${SECONDS} s)"
 		killed=$((killed + 1))
 	fi
 	mv "${src}.orig" "${src}"
