@@ -47,8 +47,7 @@ xlc list | grep -q '^shell ' || echo "CHECK shell gone"
 cfg rb reboot 1
 xlc create -q rb.cfg
 wait_for rb XLC-GUEST-READY 300
-i=0
-while [ "$(log rb | grep -c XLC-GUEST-READY)" -lt 2 ] && [ $i -lt 3000 ]; do sleep 0.1; i=$((i + 1)); done
+within 300 '[ "$(log rb | grep -c XLC-GUEST-READY)" -ge 2 ]'
 echo "CHECK reboot boots=$(log rb | grep -c XLC-GUEST-READY) list=$(xlc list --json | jq '.[] | select(.name == "rb") | .boots')"
 # The new boot's guest process is a new process, confined and in the cgroup again.
 j=$(xlc list --json)
@@ -67,8 +66,7 @@ timeout 180 xlc reboot -w cad 2>&1 | sed 's/^/CHECK reboot -w: /'
 id_after=$(xlc domid cad)
 [ "$id_after" != "$id_before" ] && echo "CHECK reboot new id $id_before -> $id_after"
 # -w returns once the VMM has started the guest again; its init comes later.
-i=0
-while [ "$(log cad | grep -c XLC-GUEST-READY)" -lt 2 ] && [ $i -lt 3000 ]; do sleep 0.1; i=$((i + 1)); done
+within 300 '[ "$(log cad | grep -c XLC-GUEST-READY)" -ge 2 ]'
 echo "CHECK cad saw $(log cad | grep -c XLC-CTRL-ALT-DEL) ctrl-alt-del, booted $(log cad | grep -c XLC-GUEST-READY) times"
 xlc destroy cad
 
@@ -76,8 +74,7 @@ cfg crash panic 1
 echo 'on_crash = "preserve"' >>crash.cfg
 xlc create -q crash.cfg
 wait_for crash XLC-GUEST-READY 300
-i=0
-while ! xlc list crash | grep -q -- '---sc-' && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+within 120 "xlc list crash | grep -q -- '---sc-'"
 echo "CHECK crash state $(xlc list crash | awk 'NR==2 {print $5}')"
 xlc destroy crash && echo "CHECK destroy crash ok"
 
@@ -109,16 +106,12 @@ total_before=$(memtotal)
 echo "CHECK mem before total=$total_before rss=$(rss)"
 xlc mem-set mem 128 && echo "CHECK mem-set 128 ok"
 mib() { xlc list mem | awk 'NR == 2 { print $3 }'; }
-i=0
-while { [ "$(memtotal)" -gt 140000 ] || [ "$(mib)" != 128 ]; } && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+within 120 '[ "$(memtotal)" -le 140000 ] && [ "$(mib)" = 128 ]'
 echo "CHECK mem at 128 total=$(memtotal) rss=$(rss) list=$(xlc list mem | awk 'NR == 2 { print $3 }')"
 xlc mem-set mem 256 && echo "CHECK mem-set 256 ok"
-i=0
-while { [ "$(memtotal)" -lt "$total_before" ] || [ "$(mib)" != 256 ]; } && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+within 120 '[ "$(memtotal)" -ge "$total_before" ] && [ "$(mib)" = 256 ]'
 echo "CHECK mem at 256 total=$(memtotal) list=$(xlc list mem | awk 'NR == 2 { print $3 }')"
-i=0
-while [ "$(xlc list --json | jq '.[] | select(.name == "mem") | .devices[-1].guest_total_bytes')" = 0 ] &&
-	[ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+within 60 '[ "$(xlc list --json | jq ".[] | select(.name == \"mem\") | .devices[-1].guest_total_bytes")" != 0 ]'
 echo "CHECK mem stats $(xlc list --json | jq -c '.[] | select(.name == "mem") | .devices[-1] | [.kind, .guest_total_bytes > 0, .guest_free_bytes > 0]')"
 xlc destroy mem
 

@@ -15,11 +15,14 @@ cmdline = "console=hvc0 quiet xlc.test=$2"
 $3
 CFG
 }
-# The guest's console through xlc console, for a few seconds.
 # The guest's console from its boot until its init says it is ready, at most
 # $2 seconds (generous: under load a boot can take many times its usual).
+# xenconsoled holds what a guest wrote while no console was attached and
+# passes it on once the console sends something (seen here: nothing for
+# minutes, then all of it at once after a keystroke; a key sent before the
+# guest's shell reads is lost), so Enter is pressed every two seconds.
 console_for() {
-	sleep "$(($2 + 5))" | timeout "$2" xlc console "$1" >"$1.console" 2>&1 &
+	(while sleep 2; do printf '\n' || exit; done) | timeout "$2" xlc console "$1" >"$1.console" 2>&1 &
 	console_pid=$!
 	timeout "$2" sh -c 'until grep -q XLC-GUEST-READY "$1"; do sleep 0.5; done' - "$1.console"
 	kill "${console_pid}" 2>/dev/null
@@ -27,14 +30,21 @@ console_for() {
 }
 # Waits, at most $2 seconds, until file $1 holds the text $3.
 wait_for_text() { timeout "$2" sh -c 'until grep -q "$2" "$1" 2>/dev/null; do sleep 0.2; done' - "$1" "$3"; }
-wait_list() { # name present|absent seconds
-	i=0
-	while [ $i -lt $(($3 * 10)) ]; do
-		if timeout -k 10 20 xlc list | grep -q "^$1 "; then [ "$2" = present ] && return 0; else [ "$2" = absent ] && return 0; fi
-		sleep 0.1
-		i=$((i + 1))
+# Bounded by the clock, not by rounds: under TCG one round of xlc list can
+# take a second, and 1200 rounds would be twenty minutes.
+uptime_s() { cut -d. -f1 /proc/uptime; }
+# within SECONDS CONDITION: evaluates the condition until it holds (0) or the
+# seconds have passed (1).
+within() {
+	end=$(($(uptime_s) + $1))
+	until eval "$2"; do
+		[ "$(uptime_s)" -le "$end" ] || return 1
+		sleep 0.2
 	done
-	return 1
+}
+listed() { timeout -k 10 20 xlc list | grep -q "^$1 "; }
+wait_list() { # name present|absent seconds
+	if [ "$2" = present ]; then within "$3" "listed $1"; else within "$3" "! listed $1"; fi
 }
 
 # Waits until a PV guest's kernel listens for shutdown requests (it says so
@@ -119,8 +129,8 @@ xl list g1 | awk 'NR == 2 { print "CHECK unpaused: " $5 }'
 # mem-set and mem-max through libxl: Xen's target for the guest's balloon, as xl's.
 xlc mem-set g1 96 && echo "CHECK mem-set 96 ok"
 echo "CHECK mem target $(xenstore-read "/local/domain/$id/memory/target" 2>&1)"
-i=0
-while [ "$(xl list g1 | awk 'NR == 2 { print $3 }')" -gt 100 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+g1_mib() { xl list g1 | awk 'NR == 2 { print $3 }'; }
+within 60 '[ "$(g1_mib)" -le 100 ]'
 echo "CHECK mem list $(xl list g1 | awk 'NR == 2 { print $3 }')"
 xlc mem-max g1 120 && echo "CHECK mem-max 120 ok"
 echo "CHECK mem static-max $(xenstore-read "/local/domain/$id/memory/static-max" 2>&1)"
@@ -143,7 +153,9 @@ kill $feeder
 grep -q XLC-IN-42 in.console && echo "CHECK console input reached g1"
 start=$(cut -d' ' -f1 /proc/uptime)
 timeout -k 10 120 xlc shutdown -w g1 2>&1 | sed 's/^/CHECK shutdown: /'
-xlc list | grep -q '^g1 ' || echo "CHECK g1 gone after shutdown"
+# -w returns once the guest has shut down (as xl's does); its monitor then
+# destroys it (on_poweroff = "destroy"), a moment later.
+wait_list g1 absent 60 && echo "CHECK g1 gone after shutdown"
 
 # on_reboot=restart: a guest that reboots itself comes back, as a new domain.
 step "on_reboot=restart"
@@ -173,7 +185,14 @@ xl list g4 | awk 'NR == 2 && $6 > 0 { print "CHECK g4 runs after unpause" }'
 # create -c: the console from the first byte; the end of input detaches.
 step "create -c"
 cfg g5 idle
-sleep 60 | timeout -k 10 150 xlc create -q -c g5.cfg >g5.out 2>&1
+# Input stays open (a FIFO held by this shell) until the boot has shown.
+mkfifo g5.in
+timeout -k 10 150 xlc create -q -c g5.cfg <g5.in >g5.out 2>&1 &
+console=$!
+exec 3>g5.in
+wait_for_text g5.out 120 XLC-GUEST-READY
+exec 3>&-
+wait "$console"
 echo "CHECK create -c: exit $?"
 grep -q XLC-GUEST-READY g5.out && echo "CHECK create -c showed the boot"
 
@@ -232,8 +251,14 @@ memory = 128
 bootloader = "pygrub"
 disk = [ 'file:/tmp/pg.img,xvda,r' ]
 CFG
-sleep 240 | timeout -k 10 300 xlc create -q -c pg.cfg >pg.out 2>&1
+# Input stays open until the guest has powered off and the console ended.
+mkfifo pg.in
+timeout -k 10 300 xlc create -q -c pg.cfg <pg.in >pg.out 2>&1 &
+console=$!
+exec 3>pg.in
+wait "$console"
 echo "CHECK pygrub create -c: exit $?"
+exec 3>&-
 grep -o 'XLC-INFO cmdline=.*' pg.out | tr -d '\r' | sed 's/^/CHECK pygrub /'
 wait_list pg absent 120 || diagnose "pg not gone after its poweroff" pg
 
@@ -289,15 +314,13 @@ xl_vcpus() { xl list g8 | awk 'NR == 2 { print $4 }'; }
 xlc vcpu-set g8 2 && echo "CHECK vcpu-set 2 ok"
 in_guest g8 120 'i=0; while [ "$(cat /sys/devices/system/cpu/present)" != 0-1 ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done; echo 1 >/sys/devices/system/cpu/cpu1/online; echo XLC-CPUS-$((40+2)) $(cat /sys/devices/system/cpu/online)'
 grep -o 'XLC-CPUS-42 .*' g8.out | tr -d '\r' | sed 's/^/CHECK guest /'
-i=0
-while [ "$(xl_vcpus)" != 2 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+within 60 '[ "$(xl_vcpus)" = 2 ]'
 echo "CHECK vcpus after set 2: $(xl_vcpus)"
 # More than the host's CPUs: xl's refusal; with -i, more than maxvcpus: libxl's.
 xlc vcpu-set g8 3 2>&1 | head -1 | sed 's/^/CHECK vcpu-set above host: /'
 xlc vcpu-set -i g8 3 2>&1 | head -1 | sed 's/^/CHECK vcpu-set above max: /'
 xlc vcpu-set g8 1 && echo "CHECK vcpu-set 1 ok"
-i=0
-while [ "$(xl_vcpus)" != 1 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+within 60 '[ "$(xl_vcpus)" = 1 ]'
 echo "CHECK vcpus after set 1: $(xl_vcpus)"
 in_guest g8 120 'echo XLC-CPUS-$((40+2)) $(cat /sys/devices/system/cpu/online)'
 grep -o 'XLC-CPUS-42 .*' g8.out | tr -d '\r' | sed 's/^/CHECK guest after set 1 /'
