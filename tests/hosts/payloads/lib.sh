@@ -3,24 +3,10 @@
 export XLC_RUN_DIR=/run/xlc XLC_LOG_DIR=/var/log/xlc
 # The guest's bytes, without the timestamp xlc puts at each console log line.
 log() { sed -E 's/^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} //' "$XLC_LOG_DIR/console/$1.log" 2>/dev/null; }
-# Bounded by the clock, not by rounds: under load each round of sed and grep
-# is slow, and a count of rounds would stretch far past its seconds.
-uptime_s() { cut -d. -f1 /proc/uptime; }
-# within SECONDS CONDITION: evaluates the shell condition until it holds (0)
-# or the seconds have passed (1).
-within() {
-	end=$(($(uptime_s) + $1))
-	until eval "$2"; do
-		[ "$(uptime_s)" -le "$end" ] || return 1
-		sleep 0.2
-	done
-}
+. ./within.sh
 wait_for() { # name pattern seconds
-	end=$(($(uptime_s) + $3))
-	while [ "$(uptime_s)" -le "$end" ]; do
-		log "$1" | grep -q "$2" && return 0
-		sleep 0.2
-	done
+	wait_name=$1 wait_pattern=$2
+	within "$3" 'log "$wait_name" | grep -q "$wait_pattern"' && return 0
 	echo "CHECK timeout waiting for '$2' in $1's console"
 	log "$1" | tail -5
 	# What the VMM said and where its threads are, for a guest that never ran.
@@ -28,7 +14,7 @@ wait_for() { # name pattern seconds
 	xlc list --json 2>/dev/null | jq -c ".[] | select(.name == \"$1\") | {state, vmm_pid, cpu_time_ns}" |
 		sed "s/^/DIAG $1: /"
 	pid=$(xlc list --json 2>/dev/null | jq ".[] | select(.name == \"$1\") | .vmm_pid")
-	for t in /proc/$pid/task/*; do
+	[ -n "$pid" ] && for t in /proc/$pid/task/*; do
 		echo "DIAG $1 thread $(cat "$t/comm" 2>/dev/null) $(cut -d' ' -f3 "$t/stat" 2>/dev/null) $(cat "$t/wchan" 2>/dev/null)"
 	done 2>/dev/null
 	return 1

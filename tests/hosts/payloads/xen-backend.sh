@@ -30,18 +30,7 @@ console_for() {
 }
 # Waits, at most $2 seconds, until file $1 holds the text $3.
 wait_for_text() { timeout "$2" sh -c 'until grep -q "$2" "$1" 2>/dev/null; do sleep 0.2; done' - "$1" "$3"; }
-# Bounded by the clock, not by rounds: under TCG one round of xlc list can
-# take a second, and 1200 rounds would be twenty minutes.
-uptime_s() { cut -d. -f1 /proc/uptime; }
-# within SECONDS CONDITION: evaluates the condition until it holds (0) or the
-# seconds have passed (1).
-within() {
-	end=$(($(uptime_s) + $1))
-	until eval "$2"; do
-		[ "$(uptime_s)" -le "$end" ] || return 1
-		sleep 0.2
-	done
-}
+. ./within.sh
 listed() { timeout -k 10 20 xlc list | grep -q "^$1 "; }
 wait_list() { # name present|absent seconds
 	if [ "$2" = present ]; then within "$3" "listed $1"; else within "$3" "! listed $1"; fi
