@@ -31,7 +31,10 @@ echo "CHECK cgroup memory.max=$(cat "$cg/memory.max") pids.max=$(cat "$cg/pids.m
 echo "CHECK vmm status $(grep -E '^(Uid|CapEff|NoNewPrivs|Seccomp):' /proc/$vmm/status | tr -s '\t ' ' ' | tr '\n' ' ')"
 # Type a command into the guest's shell through xlc console.
 mkfifo in
-(sleep 1; printf 'echo CONSOLE-$((6*7))\r'; sleep 5; printf '\035'; sleep 60) >in &
+# It detaches once the answer is back (or after 20 s without one).
+(sleep 1; printf 'echo CONSOLE-$((6*7))\r'
+ timeout 20 sh -c 'until grep -q CONSOLE-42 console.out; do sleep 0.2; done'
+ printf '\035'; sleep 60) >in &
 feeder=$!
 timeout 30 xlc console shell <in >console.out 2>&1
 echo "CHECK console exit $?"

@@ -396,6 +396,12 @@ same_devices() {
 guest_says() { # name tag: the words after XLC-<tag>-42 in the guest's last output
 	grep -o "XLC-$2-42 .*" "$1.out" | tr -d '\r' | head -1 | cut -d' ' -f2-
 }
+# The guest's command that answers with its boot id and its counter once the
+# counter is past $1 (the guest's timers run again after a restore), or after
+# 60 of its seconds if it never gets there; the third word is how many it waited.
+counter_after() {
+	printf '%s' "w=0; while [ \$(cat /tmp/count) -le $1 ] && [ \$w -lt 60 ]; do sleep 1; w=\$((w+1)); done; echo XLC-AFTER-\$((40+2)) \$(cat /proc/sys/kernel/random/boot_id) \$(cat /tmp/count) \$w"
+}
 part_saverestore() {
 step "save/restore"
 mkfifo g9.fifo
@@ -413,11 +419,10 @@ head -c 27 /payload/g9.save | sed 's/^/CHECK save file: /'; echo
 echo "CHECK save file mode $(stat -c %a /payload/g9.save)"
 timeout -k 10 300 xlc restore /payload/g9.save 2>&1 | sed 's/^/CHECK restore: /'
 wait_list g9 present 60 && echo "CHECK g9 back"
-sleep 3
-in_guest g9 120 'echo XLC-AFTER-$((40+2)) $(cat /proc/sys/kernel/random/boot_id) $(cat /tmp/count)'
+in_guest g9 120 "$(counter_after "$count")"
 set -- $(guest_says g9 AFTER)
 [ -n "$boot" ] && [ "$1" = "$boot" ] && echo "CHECK same boot after restore"
-[ -n "$count" ] && [ "${2:-0}" -gt "$count" ] && echo "CHECK counter went on: $count then $2"
+[ -n "$count" ] && [ "${2:-0}" -gt "$count" ] && echo "CHECK counter went on: $count then $2 (the guest waited ${3:-?} s)"
 # The old monitor logs the suspend and the end when it gets to them: under
 # load, after the new domain runs. Bounded by the clock.
 timeout 120 sh -c 'until grep -q "is gone" "$1"; do sleep 0.5; done' - "$XLC_LOG_DIR/xlc-g9.log" 2>/dev/null ||
@@ -490,10 +495,10 @@ sed 's/^/CHECK migrate says: /' mig.out
 newid=$(xl domid g10 2>/dev/null)
 [ -n "$newid" ] && [ "$newid" != "$id" ] && echo "CHECK g10 runs as a new domain"
 xl list | grep -qE '^g10--(incoming|migratedaway) ' || echo "CHECK no --incoming or --migratedaway left"
-in_guest g10 120 'echo XLC-AFTER-$((40+2)) $(cat /proc/sys/kernel/random/boot_id) $(cat /tmp/count)'
+in_guest g10 120 "$(counter_after "$count")"
 set -- $(guest_says g10 AFTER)
 [ -n "$boot" ] && [ "$1" = "$boot" ] && echo "CHECK same boot after migrate"
-[ -n "$count" ] && [ "${2:-0}" -gt "$count" ] && echo "CHECK counter went on: $count then $2"
+[ -n "$count" ] && [ "${2:-0}" -gt "$count" ] && echo "CHECK counter went on: $count then $2 (the guest waited ${3:-?} s)"
 # xl at the far end of xlc's migrate, then xlc at the far end of xl's.
 cat >xlssh <<'SH'
 #!/bin/sh
