@@ -124,7 +124,7 @@ endif
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/tap.c,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
-.PHONY: all check unit fuzz fuzz-smoke deps install clean format kit demo bench man deb FORCE
+.PHONY: all check unit fuzz fuzz-smoke deps install clean format kit demo bench bench-compare man deb FORCE
 all: build/xlc build/xlc-vmm
 
 # The binaries live in build/: ./xlc is the CLI's source folder.
@@ -273,6 +273,9 @@ build/bench/runstat: tests/bench/runstat.c
 	$(Q)$(call say,CC,$@)$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
 bench: all kit build/bench/runstat
 	tests/bench/run-all.sh
+# Two runs' figures side by side: make bench-compare OLD=dir NEW=dir
+bench-compare:
+	tests/bench/compare.sh $(OLD) $(or $(NEW),tests/bench/results)
 
 check:
 	tests/run.sh

@@ -14,7 +14,7 @@ start=$(date +%s)
 	echo "# xlc benchmarks"
 	echo
 	echo "Written by \`make bench\` (tests/bench/run-all.sh) on $(date -u '+%Y-%m-%d %H:%M UTC')."
-	for b in floor memory control batch linux-boot io; do
+	for b in floor memory control batch scale linux-boot io; do
 		echo
 		echo "Running ${b}..." >&2
 		"${HERE}/${b}.sh" || echo "(${b} could not run: see the output above)"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Builds the base image of a test host into tests/.cache/hosts/<kind>/:
 #   kvm   the fixture's cloud kernel + an initramfs with busybox, kvm_amd, tun,
-#         bridge, fuse, QEMU (the benchmark peer) with its firmware, and
+#         bridge, fuse, vhost_net, QEMU (the benchmark peer) with its firmware, and
 #         qemu-storage-daemon and qemu-img (qcow2 disks under xlc)
 #   xen   see mkxen.sh
 # The payload (xlc, tests) is packed per run and appended to the initramfs,
@@ -35,7 +35,7 @@ root="${out}/root"
 rm -rf "${root}"
 make_busybox_root "${root}" "${busybox}"
 install_modules "${kdir}" "${krel}" "${root}" "${busybox}" kvm kvm-amd tun bridge \
-	virtio_mmio virtio_pci virtio_blk virtio_net virtio-rng fuse
+	virtio_mmio virtio_pci virtio_blk virtio_net virtio-rng fuse vhost_net
 for b in ${HOST_BINARIES}; do
 	copy_binary "${root}" "${b}"
 done
