@@ -12,8 +12,14 @@
  * process is where dom0 under QEMU TCG handed the child corrupt memory (the
  * monitor died of SIGSEGV in libc, or of a failed symbol lookup, right after
  * the fork); a fresh image has nothing of the parent's but its environment.
+ * A fresh image has died there too, now and then (free() of a bad pointer in
+ * libc before main's work began), so the spawner waits until the monitor
+ * says it watches the domain (a byte on fd MONITOR_READY_FD) and starts it
+ * once more if it died first; a crash leaves its backtrace in the log.
  */
+#include <execinfo.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -209,6 +215,23 @@ static bool runs_again_after_suspend(libxl_ctx *ctx, const char *name, uint32_t 
 	}
 }
 
+#define MONITOR_READY_FD 3
+#define MONITOR_READY_WAIT_MS 60000 /* a monitor slower than this is left to it */
+
+/* The spawner's end of "watching": written once the first watch is on. */
+static int ready_fd = -1;
+
+static void say_ready(void)
+{
+	if (ready_fd < 0)
+		return;
+	if (write(ready_fd, "1", 1) < 0) {
+		/* the spawner gave up waiting: nothing to tell */
+	}
+	close(ready_fd);
+	ready_fd = -1;
+}
+
 int xen_monitor(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid)
 {
 	libxl_evgen_domain_death *death = NULL;
@@ -223,6 +246,7 @@ int xen_monitor(libxl_ctx *ctx, libxl_domain_config *d, uint32_t domid)
 			say(d->c_info.name, "cannot watch domain %u", domid);
 			return 1;
 		}
+		say_ready();
 		if (libxl_event_wait(ctx, &ev, LIBXL_EVENTMASK_ALL, NULL, NULL))
 			return 1;
 		if (ev->domid != (libxl_domid)domid) {
@@ -278,27 +302,38 @@ static int config_memfd(libxl_ctx *ctx, libxl_domain_config *d, char **err)
 	return fd;
 }
 
-int xen_monitor_spawn(libxl_ctx *ctx, const struct xlc_conf *conf, libxl_domain_config *d,
-		      uint32_t domid, char **err)
+/*
+ * One monitor started, its "watching" awaited: 0 it watches (or is slow to
+ * say so), 1 it died before it did, -1 it could not be started (*err).
+ */
+static int spawn_once(libxl_ctx *ctx, const char *log, libxl_domain_config *d, uint32_t domid,
+		      char **err)
 {
-	char *log = xasprintf("%s/xlc-%s.log", conf->log_dir, d->c_info.name);
 	char domid_arg[16];
 	char *argv[] = { "xlc", XEN_MONITOR_ARG, domid_arg, NULL };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, defaults;
-	int fd, rc = -1;
+	struct pollfd ready = { .events = POLLIN };
+	int fd, pipe_fds[2], rc = -1;
+	char byte;
 	pid_t pid;
 
 	fd = config_memfd(ctx, d, err);
 	if (fd < 0)
-		goto out_log;
+		return -1;
+	if (pipe2(pipe_fds, O_CLOEXEC)) {
+		*err = xasprintf("cannot start its monitor: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
 	snprintf(domid_arg, sizeof(domid_arg), "%u", domid);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fd, STDIN_FILENO);
 	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log, O_WRONLY | O_CREAT | O_APPEND,
 					 0644);
 	posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, pipe_fds[1], MONITOR_READY_FD);
 	posix_spawnattr_init(&attr);
 	/* Its own session, no blocked signals, and no signal ignored because we ignore it. */
 	sigemptyset(&none);
@@ -310,14 +345,57 @@ int xen_monitor_spawn(libxl_ctx *ctx, const struct xlc_conf *conf, libxl_domain_
 	errno = posix_spawn(&pid, "/proc/self/exe", &fa, &attr, argv, environ);
 	if (errno)
 		*err = xasprintf("cannot start its monitor: %s", strerror(errno));
-	else
-		rc = 0;
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(fd);
-out_log:
-	free(log);
+	close(pipe_fds[1]);
+	if (!*err) {
+		ready.fd = pipe_fds[0];
+		/* A byte: it watches; the end of the pipe without one: it died. */
+		rc = poll(&ready, 1, MONITOR_READY_WAIT_MS) == 1 &&
+		     read(pipe_fds[0], &byte, 1) == 0;
+	}
+	close(pipe_fds[0]);
 	return rc;
+}
+
+int xen_monitor_spawn(libxl_ctx *ctx, const struct xlc_conf *conf, libxl_domain_config *d,
+		      uint32_t domid, char **err)
+{
+	char *log = xasprintf("%s/xlc-%s.log", conf->log_dir, d->c_info.name);
+	int rc = spawn_once(ctx, log, d, domid, err);
+
+	if (rc == 1) /* it died before it watched: its log says how; once more */
+		rc = spawn_once(ctx, log, d, domid, err);
+	if (rc == 1)
+		*err = xasprintf("its monitor died twice before it could watch it; see %s", log);
+	free(log);
+	return rc ? -1 : 0;
+}
+
+/* A crash says where, in the monitor's log, before the process dies of it. */
+static void on_crash(int sig)
+{
+	void *frames[32];
+	char line[64];
+	int n = snprintf(line, sizeof(line), "xlc-monitor: signal %d; backtrace:\n", sig);
+
+	if (n > 0 && write(STDERR_FILENO, line, (size_t)n) < 0) {
+		/* nowhere else to say it */
+	}
+	backtrace_symbols_fd(frames, backtrace(frames, 32), STDERR_FILENO);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_crashes(void)
+{
+	void *frame;
+
+	backtrace(&frame, 1); /* loads what backtrace() needs now, not in the handler */
+	signal(SIGSEGV, on_crash);
+	signal(SIGBUS, on_crash);
+	signal(SIGABRT, on_crash);
 }
 
 int xen_monitor_main(const struct xlc_conf *conf, const char *domid_arg)
@@ -328,6 +406,10 @@ int xen_monitor_main(const struct xlc_conf *conf, const char *domid_arg)
 	libxl_ctx *ctx;
 	int null, ret = 1;
 
+	catch_crashes();
+	/* The spawner's pipe, if it gave one: not for anything this monitor starts. */
+	if (fcntl(MONITOR_READY_FD, F_SETFD, FD_CLOEXEC) == 0)
+		ready_fd = MONITOR_READY_FD;
 	libxl_domain_config_init(&d);
 	json = read_fd(STDIN_FILENO, NULL);
 	null = open("/dev/null", O_RDONLY);
