@@ -87,7 +87,7 @@ endif
 VMM_DIR := backends/kvm/vmm
 # The virtio devices; the fuzzer builds them too, with vm.c for guest memory.
 VIRTIO_SRCS := $(VMM_DIR)/virtio/virtqueue.c $(VMM_DIR)/virtio/mmio.c $(VMM_DIR)/machine/iothread.c \
-		$(VMM_DIR)/virtio/blk.c $(VMM_DIR)/virtio/net.c $(VMM_DIR)/virtio/rng.c \
+		$(VMM_DIR)/virtio/blk.c $(VMM_DIR)/virtio/net.c $(VMM_DIR)/virtio/vhost_net.c $(VMM_DIR)/virtio/rng.c \
 		$(VMM_DIR)/virtio/balloon.c \
 		$(VMM_DIR)/virtio/devices.c
 MACHINE_SRCS := $(VMM_DIR)/machine/machine.c $(VMM_DIR)/machine/vm.c $(VMM_DIR)/machine/vcpu.c \

@@ -30,6 +30,7 @@ static const struct cfg_key xlc_conf_keys[] = {
 	{ "log_max_size", KEY_INT, 0, "KiB before a log is rotated to .1" },
 	{ "console_log_max_size", KEY_INT, 0, "KiB before a console log is rotated to .1" },
 	{ "console_timestamps", KEY_INT, 0, "0: console logs without timestamps" },
+	{ "vmm_vhost_net", KEY_INT, 0, "0: NICs always on the VMM's own virtio-net path" },
 	{ "unknown_keys", KEY_STRING, 0, "error or warn: what a domain config's unknown key does" },
 	/* The rest of xl.conf(5), so that a copy of /etc/xen/xl.conf loads. */
 	XL("autoballoon"), XL("blkdev_start"), XL("claim_mode"), XL("colo.default.proxyscript"),
@@ -121,6 +122,10 @@ static int vmm_settings(struct xlc_conf *conf, const struct cfg_doc *doc, char *
 	if (pick_num(doc, "console_timestamps", 1, 1, &v, err))
 		return -1;
 	conf->console_timestamps = v;
+	/* On by default: frames move in the host kernel where it has vhost-net. */
+	if (pick_num(doc, "vmm_vhost_net", 1, 1, &v, err))
+		return -1;
+	conf->vmm_vhost_net = v;
 	conf->vmm_cgroup = pick(doc, "vmm_cgroup", NULL, NULL, "xlc");
 	conf->vmm_seccomp = pick(doc, "vmm_seccomp", NULL, "XLC_VMM_SECCOMP", "kill");
 	for (i = 0; i < ARRAY_SIZE(modes); i++)

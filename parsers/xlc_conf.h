@@ -34,6 +34,7 @@ struct xlc_conf {
 	char *vmm_seccomp; /* kill, trap, log, off */
 	uint64_t log_max_bytes, console_log_max_bytes;
 	bool console_timestamps;
+	bool vmm_vhost_net;	/* NICs without rate= on /dev/vhost-net where it exists */
 	bool unknown_keys_warn; /* unknown_keys = "warn" */
 };
 

@@ -82,6 +82,7 @@ enum ctl_command ctl_command_parse(const char *line, const char **arg);
 #define CTL_KEY_DEV_PATH "path" /* a disk's image; "" for an empty cdrom drive */
 #define CTL_KEY_DEV_CDROM "cdrom"
 #define CTL_KEY_DEV_MAC "mac"
+#define CTL_KEY_DEV_PATH_NET "data_path" /* a NIC's: "vhost-net" or "vmm" */
 
 /* The states a VMM reports; a client that gets no answer says "unresponsive". */
 #define CTL_STATE_RUNNING "running"

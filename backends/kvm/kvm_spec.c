@@ -369,6 +369,7 @@ static void set_limits(struct vmm_spec *s, const struct xlc_conf *conf)
 	s->limits.console_log_max = conf->console_log_max_bytes;
 	s->limits.vmm_log_max = conf->log_max_bytes;
 	s->limits.console_timestamps = conf->console_timestamps;
+	s->limits.vhost_net = conf->vmm_vhost_net;
 	/* The "debug-" control commands, for xlc's own tests. */
 	s->limits.test_hooks = getenv("XLC_TEST_HOOKS") && !strcmp(getenv("XLC_TEST_HOOKS"), "1");
 }

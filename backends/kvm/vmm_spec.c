@@ -139,6 +139,7 @@ static const struct member limits_members[] = {
 	{ "console_log_max", M_U64, AT(struct vmm_limits, console_log_max), 1ull << 40 },
 	{ "vmm_log_max", M_U64, AT(struct vmm_limits, vmm_log_max), 1ull << 40 },
 	{ "console_timestamps", M_BOOL, AT(struct vmm_limits, console_timestamps), 0 },
+	{ "vhost_net", M_BOOL, AT(struct vmm_limits, vhost_net), 0 },
 	{ "test_hooks", M_BOOL, AT(struct vmm_limits, test_hooks), 0 },
 };
 

@@ -80,6 +80,7 @@ struct vmm_limits {
 	uint64_t console_log_max; /* bytes before a log is rotated to .1 */
 	uint64_t vmm_log_max;
 	bool console_timestamps;
+	bool vhost_net;	 /* NICs without rate= move frames in the host kernel, if it can */
 	bool test_hooks; /* the "debug-" control commands (tests only) */
 };
 

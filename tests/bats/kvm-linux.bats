@@ -144,7 +144,7 @@ load helper
 	[[ "${output}" == *"CHECK run dir empty"* ]]
 }
 
-@test "linux: two guests on a bridge: ping, HTTP transfers with checksums, rate=, taps" {
+@test "linux: guests on a bridge, on vhost-net and through the VMM: ping, HTTP transfers with checksums, rate=, taps" {
 	run_host "${TESTS_DIR}/hosts/kvm" -t 1500 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
 		sh ./linux-net.sh
 	echo "${output}"
@@ -164,6 +164,27 @@ load helper
 	[[ "${output}" == *"ga XLC-NET-WGET peer md5=${b_md5}"* ]]
 	[[ "${output}" == *"gb XLC-NET-WGET peer md5=${a_md5}"* ]]
 	[[ "${output}" == *"CHECK host pings both"* ]]
+	# ga and gb on vhost-net, gc and gd through the VMM: the guests see the
+	# same NIC (the MAC xlc gave it, the default MTU) and move the same bytes.
+	[[ "${output}" == *"CHECK host has /dev/vhost-net"* ]]
+	for g in ga gb gc gd; do
+		path=vhost-net
+		[[ ${g} == g[cd] ]] && path=vmm
+		mac=$(sed -n "s/^${g} XLC-NET-LINK mac=\([0-9a-f:]*\) mtu=1500.*/\1/p" <<<"${output}" | tr -d '\r')
+		[ -n "${mac}" ]
+		[[ "${output}" == *"CHECK nic ${g} ${path} mac=${mac} rx_MiB>4=true tx_packets>0=true"* ]]
+	done
+	for g in gc gd; do
+		[[ "${output}" == *"${g} XLC-NET-PING host=ok"* ]]
+		[[ "${output}" == *"${g} XLC-NET-PING peer=ok"* ]]
+		[[ "${output}" == *"${g} XLC-NET-WGET host md5=${host_md5}"* ]]
+	done
+	c_md5=$(sed -n 's/^gc XLC-NET-SERVING md5=\([0-9a-f]*\).*/\1/p' <<<"${output}")
+	d_md5=$(sed -n 's/^gd XLC-NET-SERVING md5=\([0-9a-f]*\).*/\1/p' <<<"${output}")
+	[ -n "${c_md5}" ]
+	[ -n "${d_md5}" ]
+	[[ "${output}" == *"gc XLC-NET-WGET peer md5=${d_md5}"* ]]
+	[[ "${output}" == *"gd XLC-NET-WGET peer md5=${c_md5}"* ]]
 	# rate=4Mb/s: 4 MiB take 8.4 s; within 10 %.
 	seconds=$(sed -n 's/.*CHECK rate fetch bytes=4194304 seconds=\([0-9.]*\).*/\1/p' <<<"${output}")
 	[ -n "${seconds}" ]

@@ -127,6 +127,7 @@ net_test() {
 	ip link set lo up
 	ip link set eth0 up
 	ip addr add "$(arg xlc.ip)" dev eth0
+	echo "XLC-NET-LINK mac=$(cat /sys/class/net/eth0/address) mtu=$(cat /sys/class/net/eth0/mtu)"
 	host=$(arg xlc.host)
 	peer=$(arg xlc.peer)
 	retry ping -c 1 -W 1 "${host}" && echo "XLC-NET-PING host=ok"

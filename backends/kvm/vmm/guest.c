@@ -149,7 +149,7 @@ static unsigned long long largest_writable(const struct guest_boot *b)
 
 static int confine(const struct guest_boot *b, char **err)
 {
-	int keep[8 + VMM_SPEC_MAX_DISKS + VMM_SPEC_MAX_NICS];
+	int keep[8 + VMM_SPEC_MAX_DISKS + 2 * VMM_SPEC_MAX_NICS];
 	unsigned n = host_fds(b->host, keep, ARRAY_SIZE(keep) - 4);
 	const struct vmm_spec *s = b->spec;
 	struct sandbox_plan plan = {
@@ -160,8 +160,11 @@ static int confine(const struct guest_boot *b, char **err)
 		/* the machine's fds: vCPUs, 2 eventfds per queue, irqfds, epoll, timers */
 		.nofile = 64 + (unsigned long)s->max_vcpus + 8 * VIRTIO_MAX_DEVICES,
 		.fsize = largest_writable(b),
-		/* its threads: vCPUs, I/O, disk workers, main; the kernel counts them all */
-		.nproc = (unsigned long)s->max_vcpus + 4 * s->ndisks + 8,
+		/*
+		 * its threads: vCPUs, I/O, disk workers, main; the kernel counts them
+		 * all, and on newer kernels each NIC's vhost worker too
+		 */
+		.nproc = (unsigned long)s->max_vcpus + 4 * s->ndisks + s->nnics + 8,
 		.keep_fds = keep,
 	};
 
@@ -193,6 +196,7 @@ static void fill_backings(const struct guest_boot *b, struct blk_backing *disks,
 			.mtu = s->nics[i].mtu,
 			.rate_bytes = s->nics[i].rate_bytes,
 			.rate_interval_us = s->nics[i].rate_interval_us,
+			.vhost_fd = b->host->nics[i].vhost_fd,
 		};
 		memcpy(nics[i].mac, s->nics[i].mac, 6);
 	}

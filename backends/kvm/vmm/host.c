@@ -27,7 +27,7 @@ void host_init(struct host *h)
 	for (i = 0; i < VMM_SPEC_MAX_DISKS; i++)
 		h->disks[i].fd = -1;
 	for (i = 0; i < VMM_SPEC_MAX_NICS; i++)
-		h->nics[i].fd = -1;
+		h->nics[i].fd = h->nics[i].vhost_fd = -1;
 }
 
 /* what: "" for the kernel, "ramdisk " for the ramdisk. */
@@ -242,7 +242,7 @@ static void setup_cgroup(struct host *h, const struct vmm_spec *s, int domid)
 	struct cgroup_limits lim = {
 		.memory_max = (s->maxmem_mib << 20) + s->limits.mem_overhead,
 		/* vCPUs, the I/O thread, the disk workers, the main thread and some margin */
-		.pids_max = (unsigned)s->max_vcpus + 4 * s->ndisks + 16,
+		.pids_max = (unsigned)s->max_vcpus + 4 * s->ndisks + s->nnics + 16,
 	};
 	char *leaf;
 
@@ -279,6 +279,30 @@ static void close_fd(int *fd)
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
+}
+
+void host_vhost_open(struct host *h, const struct vmm_spec *s)
+{
+	unsigned i;
+
+	for (i = 0; i < h->nnics && s->limits.vhost_net; i++)
+		if (h->nics[i].vhost_fd < 0 && !s->nics[i].rate_bytes) {
+			h->nics[i].vhost_fd = open("/dev/vhost-net", O_RDWR | O_CLOEXEC);
+			/* No /dev/vhost-net: the VMM moves the frames itself, quietly. */
+			if (h->nics[i].vhost_fd < 0 && errno != ENOENT && errno != ENODEV)
+				fprintf(stderr,
+					"xlc-vmm: vif %s: /dev/vhost-net: %s; frames go "
+					"through the VMM\n",
+					h->nics[i].ifname, strerror(errno));
+		}
+}
+
+void host_vhost_close(struct host *h)
+{
+	unsigned i;
+
+	for (i = 0; i < h->nnics; i++)
+		close_fd(&h->nics[i].vhost_fd);
 }
 
 void host_close(struct host *h, const struct vmm_spec *s)
@@ -366,8 +390,10 @@ unsigned host_fds(const struct host *h, int *fds, unsigned max)
 	ADD(h->initrd_fd);
 	for (i = 0; i < h->ndisks; i++)
 		ADD(h->disks[i].fd);
-	for (i = 0; i < h->nnics; i++)
+	for (i = 0; i < h->nnics; i++) {
 		ADD(h->nics[i].fd);
+		ADD(h->nics[i].vhost_fd);
+	}
 #undef ADD
 	return n;
 }

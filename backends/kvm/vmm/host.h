@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backends/kvm/ctl.h"
 #include "backends/kvm/vmm/qsd.h"
 #include "backends/kvm/vmm_spec.h"
 
@@ -26,6 +27,10 @@ struct host_disk {
 
 struct host_nic {
 	int fd;
+	int vhost_fd; /* /dev/vhost-net for the next boot's guest process, or -1 */
+	/* The tap's counters when this boot began (enum net_counter's order): its
+	 * own count from its creation on, less these, is this boot's. */
+	uint64_t tap_base[NET_NCOUNTERS];
 	char ifname[IFNAMSIZ];
 	char **script_env; /* set when its vif script ran "add": "remove" runs at close */
 };
@@ -67,6 +72,15 @@ int host_change_medium(struct host *h, unsigned i, const char *path, char **err)
 int host_read_boot_disk(struct host *h, const struct vmm_spec *s, int domid, char **err);
 /* Closes it all: the vif scripts' "remove", the taps, the images, the cgroup. */
 void host_close(struct host *h, const struct vmm_spec *s);
+/*
+ * vhost-net for a boot: opens /dev/vhost-net for each NIC that may use it
+ * (vhost_net in the limits, no rate=) where the host has it; the guest
+ * process takes them over, and host_vhost_close() closes the supervisor's
+ * copies once it has forked (a vhost device belongs to one process for its
+ * life, so each boot gets its own).
+ */
+void host_vhost_open(struct host *h, const struct vmm_spec *s);
+void host_vhost_close(struct host *h);
 /* The fds a boot of the guest inherits (kvm, kernel, initrd, disks, taps); returns how many. */
 unsigned host_fds(const struct host *h, int *fds, unsigned max);
 

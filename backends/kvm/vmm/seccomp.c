@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <linux/kvm.h>
+#include <linux/vhost.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,11 +67,22 @@ static const struct rule sanitizer[] = {
 	ANY(getpid), /* never empty */
 };
 
-/* A vCPU: runs the guest, and serves its port and MMIO exits. */
+/*
+ * A vCPU: runs the guest, and serves its port and MMIO exits; a NIC's
+ * DRIVER_OK and reset start and stop its vhost-net rings.
+ */
 static const struct rule vcpu[] = {
 	ARG(ioctl, 1, KVM_RUN),
 	ARG(ioctl, 1, KVM_IRQ_LINE),
 	ARG(ioctl, 1, TUNSETOFFLOAD),
+	ARG(ioctl, 1, VHOST_SET_FEATURES),
+	ARG(ioctl, 1, VHOST_SET_VRING_NUM),
+	ARG(ioctl, 1, VHOST_SET_VRING_BASE),
+	ARG(ioctl, 1, VHOST_GET_VRING_BASE),
+	ARG(ioctl, 1, VHOST_SET_VRING_ADDR),
+	ARG(ioctl, 1, VHOST_SET_VRING_KICK),
+	ARG(ioctl, 1, VHOST_SET_VRING_CALL),
+	ARG(ioctl, 1, VHOST_NET_SET_BACKEND),
 	ANY(epoll_ctl),
 	ANY(getrusage),
 };

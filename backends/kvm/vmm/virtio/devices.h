@@ -63,6 +63,7 @@ struct net_backing {
 	unsigned long mtu;
 	uint64_t rate_bytes; /* per interval; 0: no limit */
 	uint32_t rate_interval_us;
+	int vhost_fd; /* /dev/vhost-net, which the device then owns, or -1 */
 };
 int virtio_net_create(struct vm *vm, const struct net_backing *n, const struct virtio_slot *slot,
 		      char **err);

@@ -8,6 +8,11 @@
  * rate= limits what the guest sends, as Xen's netback does: a credit of
  * rate bytes per interval, refilled every interval; a frame may overdraw
  * the credit, and the next interval pays it back.
+ *
+ * Given /dev/vhost-net (and no rate=, which only this path enforces), the
+ * host kernel moves the frames instead (vhost_net.c) and this file only
+ * starts and stops it; the guest sees the same device either way, with
+ * mergeable receive buffers besides, which vhost implements.
  */
 #include <errno.h>
 #include <linux/if.h>
@@ -25,6 +30,7 @@
 #include <unistd.h>
 
 #include "backends/kvm/vmm/virtio/devices.h"
+#include "backends/kvm/vmm/virtio/vhost_net.h"
 #include "backends/kvm/vmm/virtio/virtio.h"
 #include "lib/util.h"
 
@@ -47,6 +53,7 @@ struct net {
 	uint64_t next_refill; /* ns, CLOCK_MONOTONIC */
 	int timer_fd;
 	bool throttled;
+	struct vhost_net *vhost; /* the kernel's path, or NULL: this file's */
 };
 
 static uint64_t now_ns(void)
@@ -191,6 +198,8 @@ static void net_kick(struct virtio_dev *dev, struct virtq *vq)
 {
 	struct net *n = dev->priv;
 
+	if (n->vhost)
+		return; /* vhost's alone; the I/O thread does not even watch them */
 	if (vq->index == RXQ) {
 		watch_tap(n, true);
 		receive(n);
@@ -244,6 +253,18 @@ static void net_start(struct virtio_dev *dev)
 	}
 	if (!dev->inline_io && ioctl(n->fd, TUNSETOFFLOAD, offload))
 		fprintf(stderr, "xlc-vmm: tap %s: cannot set offloads %#x\n", n->ifname, offload);
+	if (n->vhost) {
+		char *why = NULL;
+		unsigned held_back = 0;
+
+		if (vhost_net_start(n->vhost, n->fd, &why)) {
+			if (ratelimit_pass(&dev->complaints, 5, 60, &held_back))
+				fprintf(stderr, "xlc-vmm: vif %s: %s\n", n->ifname, why);
+			free(why);
+			virtio_broken(dev, "the host's vhost-net refused its rings");
+		}
+		return;
+	}
 	watch_tap(n, true);
 }
 
@@ -253,7 +274,10 @@ static void net_reset(struct virtio_dev *dev)
 
 	n->rx_chain_held = false;
 	n->throttled = false;
-	watch_tap(n, false);
+	if (n->vhost)
+		vhost_net_stop(n->vhost);
+	else
+		watch_tap(n, false);
 }
 
 /* The tap is the caller's: it outlives this boot of the guest. */
@@ -263,6 +287,7 @@ static void net_destroy(struct virtio_dev *dev)
 
 	if (!n)
 		return;
+	vhost_net_free(n->vhost);
 	if (n->timer_fd >= 0)
 		close(n->timer_fd);
 	free(n);
@@ -302,6 +327,30 @@ static void setup_rate(struct net *n, const struct net_backing *b)
 	n->next_refill = now_ns() + n->credit_interval;
 }
 
+/*
+ * The kernel's path, if the host gave us /dev/vhost-net: the device then
+ * offers the ring features vhost has (mergeable receive buffers among them)
+ * and the I/O thread never touches the tap. If vhost cannot serve this VM,
+ * the log says why and this file's path serves it.
+ */
+static void use_vhost(struct net *n, int vhost_fd)
+{
+	struct virtio_dev *dev = n->dev;
+	uint64_t ring = 1ULL << VIRTIO_RING_F_INDIRECT_DESC | 1ULL << VIRTIO_RING_F_EVENT_IDX;
+	uint64_t has = 0;
+	char *why = NULL;
+
+	n->vhost = vhost_net_open(dev, vhost_fd, &has, &why);
+	if (!n->vhost) {
+		fprintf(stderr, "xlc-vmm: vif %s: %s; frames go through the VMM\n", n->ifname, why);
+		free(why);
+		return;
+	}
+	dev->host_features =
+		(dev->host_features & ~ring) | (has & (ring | 1ULL << VIRTIO_NET_F_MRG_RXBUF));
+	atomic_store(&dev->stats->flags, VIRTIO_STATS_VHOST);
+}
+
 int virtio_net_create(struct vm *vm, const struct net_backing *b, const struct virtio_slot *slot,
 		      char **err)
 {
@@ -315,9 +364,16 @@ int virtio_net_create(struct vm *vm, const struct net_backing *b, const struct v
 	n->dev = dev;
 	setup_rate(n, b);
 	fill_config(dev, b);
-	if (virtio_mmio_init(vm, dev, slot->base, slot->gsi, err))
+	if (virtio_mmio_init(vm, dev, slot->base, slot->gsi, err)) {
+		if (b->vhost_fd >= 0)
+			close(b->vhost_fd);
 		return -1;
-	if (slot->inline_io)
+	}
+	if (b->vhost_fd >= 0 && !slot->inline_io && !n->credit_bytes)
+		use_vhost(n, b->vhost_fd);
+	else if (b->vhost_fd >= 0)
+		close(b->vhost_fd); /* rate= is this path's alone */
+	if (slot->inline_io || n->vhost)
 		return 0;
 	n->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (n->timer_fd < 0 || iothread_watch(vm, n->timer_fd, EPOLLIN, timer_event, n) ||

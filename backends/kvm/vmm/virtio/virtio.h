@@ -88,8 +88,10 @@ enum virtio_state {
 	VIRTIO_STATE_RUNNING,
 	VIRTIO_STATE_NEEDS_RESET
 };
+#define VIRTIO_STATS_VHOST 1 /* flags: the host kernel moves this NIC's frames */
 struct virtio_stats {
 	_Atomic uint32_t state;			     /* enum virtio_state */
+	_Atomic uint32_t flags;			     /* VIRTIO_STATS_* */
 	_Atomic uint64_t counters[CTL_MAX_COUNTERS]; /* enum blk_counter, net_counter... */
 };
 
