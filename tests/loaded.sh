@@ -20,4 +20,6 @@ for ((cpu = 0; cpu < $(nproc); cpu++)); do
 	loops+=("$!")
 done
 echo "# busy loops pinned to each of $(nproc) CPUs: PIDs ${loops[*]}"
+# Half the CPU: every suite's bound (a guard against hangs) doubles with it.
+export XLC_BOUND_SCALE=${XLC_BOUND_SCALE:-2}
 tests/run.sh "$@"
