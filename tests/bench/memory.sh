@@ -62,7 +62,7 @@ measure() { # N -> prints "xlc_rss qemu_rss before_rss xlc_pss qemu_pss before_p
 	read -r xsum xpss <<<"$(xlc_overhead "${XLC}" "$n")"
 	[ -n "${XLC_BEFORE:-}" ] && read -r bsum bpss <<<"$(xlc_overhead "${XLC_BEFORE}" "$n")"
 	for i in $(seq "$n"); do
-		qemu-system-x86_64 -M microvm -enable-kvm -cpu host -m 64 -smp 1 -nodefaults \
+		qemu-system-x86_64 -M microvm -enable-kvm -cpu host,-arch-capabilities -m 64 -smp 1 -nodefaults \
 			-no-user-config -display none -serial "file:${work}/q$i.log" \
 			-kernel "${KIT}/hello.elf" -append kit.end=halt 2>/dev/null &
 		qemu_pids+=($!)
