@@ -97,7 +97,9 @@ static struct virtio_dev *make_device(struct vm *vm, unsigned kind, int *sock, i
 		rc = virtio_blk_create(vm, &b, &slot, &err);
 		*disk_fd = fd;
 	} else if (kind == 1) {
-		struct net_backing n = { .ifname = "vif1.0", .vhost_fd = -1, .mac = { 0, 0x16, 0x3e, 1, 2, 3 } };
+		struct net_backing n = { .ifname = "vif1.0",
+					 .vhost_fd = -1,
+					 .mac = { 0, 0x16, 0x3e, 1, 2, 3 } };
 
 		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sock))
 			abort();
