@@ -280,6 +280,16 @@ teardown() { teardown_sandbox; }
 	[[ "${output}" == *"xlc.conf:1: vif.default.bridg = \"x\": unknown key; did you mean 'vif.default.bridge'?"* ]]
 }
 
+@test "xlc.conf: vmm_vhost_net takes 0 or 1; anything else names the file, line and value" {
+	printf 'vmm_vhost_net = 2\n' >"${XLC_SYSCONFDIR}/xlc/xlc.conf"
+	run "${XLC}" create -nq "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"xlc.conf:1: vmm_vhost_net = 2: out of range (0 to 1)"* ]]
+	printf 'vmm_vhost_net = 0\n' >"${XLC_SYSCONFDIR}/xlc/xlc.conf"
+	run "${XLC}" create -nq "${SANDBOX}/g.cfg"
+	[ "${status}" -eq 0 ]
+}
+
 @test "kvm: Xen-only keys are accepted and warned about once" {
 	printf 'pae = 1\nvnc = 1\nviridian = [ "base" ]\n' >>"${SANDBOX}/g.cfg"
 	run --separate-stderr "${XLC}" -b kvm create -nq "${SANDBOX}/g.cfg"
