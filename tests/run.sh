@@ -138,6 +138,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktra
 export XLU_DUMP="${REPO}/build/obj/tests/diff/xlu_dump" XLC_NOXEN="${REPO}/build/noxen/bin/xlc"
 
 suite "lint (bats assertions)" tests/lint-bats.sh
+suite "lint (mutations apply)" tests/mutate/run.sh --applies
 suite "unit" unit_tests build/obj
 suite "unit (asan+ubsan)" unit_tests build/asan
 # Suites that exercise xlc run on the release and on the sanitizer build.

@@ -4,6 +4,7 @@
 # on a copy of the tree (build/mutate/tree), never on the sources themselves.
 #
 #   tests/mutate/run.sh [NAME-REGEX]
+#   tests/mutate/run.sh --applies   (only: each mutation's text is in its file once)
 #
 # Prints TAP: "ok" for each mutation a test killed, "not ok" for a survivor
 # (or a test that fails even unmutated), then the kill rate.
@@ -15,6 +16,44 @@ LIST=${REPO}/tests/mutate/mutations.txt
 JOBS=$(nproc 2>/dev/null || echo 2)
 only=${1:-}
 TEST_TIMEOUT=${MUTATE_TEST_TIMEOUT:-600}
+
+# Reads the list into arrays: name, file, from, to, test.
+names=() files=() froms=() tos=() tests=()
+field=""
+while IFS= read -r line || [ -n "${line}" ]; do
+	case "${line}" in
+	"== "*) names+=("${line#== }") files+=("") froms+=("") tos+=("") tests+=("") field="" ;;
+	"file: "*) files[-1]=${line#file: } field="" ;;
+	"from: "*) froms[-1]=${line#from: } field=from ;;
+	"to: "*) tos[-1]=${line#to: } field=to ;;
+	"test: "*) tests[-1]=${line#test: } field="" ;;
+	$'\t'*)
+		case "${field}" in
+		from) froms[-1]+=$'\n'"${line}" ;;
+		to) tos[-1]+=$'\n'"${line}" ;;
+		esac
+		;;
+	*) field="" ;;
+	esac
+done <"${LIST}"
+
+# --applies: a quick check (the lint stage runs it) that no source edit has
+# left a mutation with nothing to break, long before the mutation stage.
+applies() { # FILE FROM: status 0 if FROM is in FILE exactly once
+	FROM=$2 perl -0777 -ne '$n = () = /\Q$ENV{FROM}\E/g; exit($n == 1 ? 0 : 1)' "$1"
+}
+if [ "${only}" = --applies ]; then
+	bad=0
+	for i in "${!names[@]}"; do
+		applies "${files[i]}" "${froms[i]}" && continue
+		echo "not ok - mutation \"${names[i]}\": its from: text is not in ${files[i]} exactly once"
+		bad=$((bad + 1))
+	done
+	[ "${bad}" -eq 0 ] && echo "ok 1 - each of the ${#names[@]} mutations applies to its file"
+	echo "1..1"
+	[ "${bad}" -eq 0 ]
+	exit
+fi
 
 # A fresh copy of what git knows of the tree (committed or not), and its build.
 rm -rf "${TREE}"
@@ -49,26 +88,6 @@ run_test() { # command: status 0 if the tests pass
 	end_tree_processes
 	return "${status}"
 }
-
-# Reads the list into arrays: name, file, from, to, test.
-names=() files=() froms=() tos=() tests=()
-field=""
-while IFS= read -r line || [ -n "${line}" ]; do
-	case "${line}" in
-	"== "*) names+=("${line#== }") files+=("") froms+=("") tos+=("") tests+=("") field="" ;;
-	"file: "*) files[-1]=${line#file: } field="" ;;
-	"from: "*) froms[-1]=${line#from: } field=from ;;
-	"to: "*) tos[-1]=${line#to: } field=to ;;
-	"test: "*) tests[-1]=${line#test: } field="" ;;
-	$'\t'*)
-		case "${field}" in
-		from) froms[-1]+=$'\n'"${line}" ;;
-		to) tos[-1]+=$'\n'"${line}" ;;
-		esac
-		;;
-	*) field="" ;;
-	esac
-done <"${LIST}"
 
 # Each test command passes on the unmutated tree, or its kills mean nothing:
 # all of them run first, on the unmutated build.
