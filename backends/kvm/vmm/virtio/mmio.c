@@ -89,6 +89,7 @@ static void device_reset(struct virtio_dev *dev)
 	dev->host_features_sel = dev->driver_features_sel = dev->queue_sel = 0;
 	dev->status = 0;
 	atomic_store(&dev->interrupt_status, 0);
+	atomic_store(&dev->interrupt_sticky, 0);
 	publish_state(dev);
 }
 
@@ -148,7 +149,7 @@ static uint32_t read_register(struct virtio_dev *dev, uint64_t offset)
 	case VIRTIO_MMIO_QUEUE_READY:
 		return vq && vq->ready;
 	case VIRTIO_MMIO_INTERRUPT_STATUS:
-		return atomic_load(&dev->interrupt_status);
+		return atomic_load(&dev->interrupt_status) | atomic_load(&dev->interrupt_sticky);
 	case VIRTIO_MMIO_STATUS:
 		return dev->status;
 	case VIRTIO_MMIO_SHM_LEN_LOW:

@@ -28,7 +28,12 @@
 	(1ULL << VIRTIO_F_VERSION_1 | 1ULL << VIRTIO_RING_F_INDIRECT_DESC |                        \
 	 1ULL << VIRTIO_RING_F_EVENT_IDX | 1ULL << VIRTIO_NET_F_MRG_RXBUF)
 
-/* One queue's "used" signal from vhost. */
+/*
+ * One queue's "used" signal from vhost. Where the device has an irqfd, vhost
+ * signals it directly and the interrupt reaches the guest without a hop
+ * through this process (InterruptStatus then reads "used" while vhost runs:
+ * virtio.h's interrupt_sticky); without one, the I/O thread relays it.
+ */
 struct vhost_call {
 	struct vhost_net *v;
 	int fd;
@@ -93,6 +98,8 @@ static int watch_calls(struct vhost_net *v, char **why)
 {
 	unsigned q;
 
+	if (v->dev->irq_fd >= 0)
+		return 0; /* straight to the irqfd */
 	for (q = 0; q < NET_QUEUES; q++) {
 		v->call[q].v = v;
 		v->call[q].fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -153,7 +160,10 @@ static int start_queue(struct vhost_net *v, unsigned q, int tap_fd, char **why)
 		.used_user_addr = (uint64_t)(uintptr_t)vq->used,
 	};
 	struct vhost_vring_file kick = { .index = q, .fd = vq->kick_fd };
-	struct vhost_vring_file call = { .index = q, .fd = v->call[q].fd };
+	struct vhost_vring_file call = {
+		.index = q,
+		.fd = v->dev->irq_fd >= 0 ? v->dev->irq_fd : v->call[q].fd,
+	};
 	struct vhost_vring_file backend = { .index = q, .fd = tap_fd };
 
 	return vhost_ioctl(v, VHOST_SET_VRING_NUM, &num, "the ring size", why) ||
@@ -175,6 +185,8 @@ int vhost_net_start(struct vhost_net *v, int tap_fd, char **why)
 	if (vhost_ioctl(v, VHOST_SET_FEATURES, &features, "the features", why))
 		return -1;
 	v->running = true; /* from here on, stop undoes what was done */
+	if (dev->irq_fd >= 0)
+		atomic_store(&dev->interrupt_sticky, VIRTIO_INT_USED);
 	for (q = 0; q < NET_QUEUES; q++) {
 		if (!dev->vq[q].ready)
 			continue; /* a driver that never set it up gets no frames there */
@@ -200,6 +212,7 @@ void vhost_net_stop(struct vhost_net *v)
 		vhost_ioctl(v, VHOST_NET_SET_BACKEND, &backend, "", NULL);
 		vhost_ioctl(v, VHOST_GET_VRING_BASE, &base, "", NULL);
 	}
+	atomic_store(&v->dev->interrupt_sticky, 0);
 	v->running = false;
 }
 

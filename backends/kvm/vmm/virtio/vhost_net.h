@@ -3,9 +3,11 @@
  * virtio-net's kernel data path: the host's vhost-net moves frames between
  * the tap and the guest's rings itself, so the VMM only sets the rings up
  * (at DRIVER_OK) and takes them back (at reset). Kicks reach vhost straight
- * from KVM's ioeventfd; vhost's "used" signals come back to the I/O thread,
- * which sets the virtio-mmio interrupt status (the guest's driver reads it
- * before it looks at the rings) and raises the interrupt.
+ * from KVM's ioeventfd, and vhost's "used" signals go straight to the
+ * device's irqfd: the interrupt status then reports "used buffers" for as
+ * long as vhost holds the rings, since the driver reads it before it looks
+ * at them and nobody here sees the signal to set it. (Without an irqfd the
+ * I/O thread relays each signal and sets the status first.)
  *
  * vhost reaches buffers only through the memory table, which holds guest
  * RAM alone. Ring addresses it takes as given (it checks only that they are

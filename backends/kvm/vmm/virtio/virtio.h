@@ -108,6 +108,13 @@ struct virtio_dev {
 	uint32_t host_features_sel, driver_features_sel, queue_sel;
 	uint32_t status;
 	_Atomic uint32_t interrupt_status;
+	/*
+	 * InterruptStatus bits that read as set whatever the driver acked: a
+	 * device whose queues signal the irqfd from the host kernel (vhost)
+	 * cannot set its own bit first, so "used buffers" stays reported while
+	 * vhost holds the rings, and the driver looks at them on every interrupt.
+	 */
+	_Atomic uint32_t interrupt_sticky;
 	uint32_t config_generation;
 	uint8_t config[VIRTIO_CONFIG_MAX];
 	unsigned config_len;
