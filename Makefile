@@ -90,12 +90,14 @@ VIRTIO_SRCS := $(VMM_DIR)/virtio/virtqueue.c $(VMM_DIR)/virtio/mmio.c $(VMM_DIR)
 		$(VMM_DIR)/virtio/blk.c $(VMM_DIR)/virtio/net.c $(VMM_DIR)/virtio/vhost_net.c $(VMM_DIR)/virtio/rng.c \
 		$(VMM_DIR)/virtio/balloon.c \
 		$(VMM_DIR)/virtio/devices.c
+# save, restore and migrate: the machine stream (fuzzed).
+SNAPSHOT_SRCS := $(VMM_DIR)/snapshot/stream.c $(VMM_DIR)/snapshot/vcpu_state.c
 MACHINE_SRCS := $(VMM_DIR)/machine/machine.c $(VMM_DIR)/machine/vm.c $(VMM_DIR)/machine/vcpu.c \
 		$(VMM_DIR)/machine/boot.c $(VMM_DIR)/machine/acpi.c $(VMM_DIR)/machine/aml.c \
 		$(VMM_DIR)/devices/serial.c $(VMM_DIR)/devices/i8042.c $(VMM_DIR)/devices/rtc.c \
 		$(VMM_DIR)/devices/pvpanic.c $(VMM_DIR)/devices/pm.c $(VMM_DIR)/devices/cf9.c \
 		$(VMM_DIR)/devices/cpu_hotplug.c \
-		$(VIRTIO_SRCS)
+		$(SNAPSHOT_SRCS) $(VIRTIO_SRCS)
 # bootloader = "pygrub": reading a guest's disk (the menu readers are fuzzed).
 BOOTLOADER_SRCS := $(VMM_DIR)/bootloader/bootloader.c $(VMM_DIR)/bootloader/boot_disk.c \
 		   $(VMM_DIR)/bootloader/boot_menu.c $(VMM_DIR)/bootloader/partitions.c \
@@ -113,12 +115,12 @@ OBJS := $(CLI_ALL:%.c=$(BUILD)/%.o)
 VMM_OBJS := $(VMM_ALL:%.c=$(BUILD)/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 
-# The VMM links yajl, libseccomp and libext2fs and nothing else; statically (and as a
+# The VMM links yajl, libseccomp, libext2fs and zlib and nothing else; statically (and as a
 # PIE) in release builds, so that it maps no shared library at all.
-VMM_LDLIBS := $(shell $(PKG_CONFIG) --libs yajl libseccomp ext2fs com_err) -lpthread
+VMM_LDLIBS := $(shell $(PKG_CONFIG) --libs yajl libseccomp ext2fs com_err zlib) -lpthread
 ifneq ($(SAN),1)
 VMM_LDFLAGS := -static-pie
-VMM_LDLIBS := -l:libyajl_s.a -l:libseccomp.a -l:libext2fs.a -l:libcom_err.a -lpthread
+VMM_LDLIBS := -l:libyajl_s.a -l:libseccomp.a -l:libext2fs.a -l:libcom_err.a -l:libz.a -lpthread
 endif
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/tap.c,$(wildcard tests/unit/test_*.c)))
@@ -177,7 +179,7 @@ TESTABLE_OBJS := $(filter-out $(BUILD)/xlc/main.o $(BUILD)/$(VMM_DIR)/main.o,\
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/tap.c $(TESTABLE_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/tap.c $(TESTABLE_OBJS) \
-		$(LDLIBS) $(shell $(PKG_CONFIG) --libs libseccomp ext2fs com_err)
+		$(LDLIBS) $(shell $(PKG_CONFIG) --libs libseccomp ext2fs com_err zlib)
 
 unit-bins: $(UNIT_BINS)
 
@@ -193,7 +195,8 @@ $(BUILD)/tests/diff/xlu_dump: tests/diff/xlu_dump.c
 		$(shell $(PKG_CONFIG) --libs xlutil xenlight yajl)
 
 # libFuzzer targets need clang; they reuse the parser sources directly.
-FUZZ_TARGETS := fuzz_config fuzz_disk_vif fuzz_virtio fuzz_savefile fuzz_boot_menu fuzz_boot_disk
+FUZZ_TARGETS := fuzz_config fuzz_disk_vif fuzz_virtio fuzz_savefile fuzz_boot_menu fuzz_boot_disk \
+		fuzz_snapshot
 ifeq ($(XEN),1)
 FUZZ_TARGETS += fuzz_xen_config
 endif
@@ -218,6 +221,11 @@ build/fuzz/fuzz_savefile: tests/fuzz/fuzz_savefile.c backends/xen/savefile.c $(L
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $< backends/xen/savefile.c $(LIB_SRCS) \
 		$(shell $(PKG_CONFIG) --libs libconfuse yajl)
+
+# The kvm machine stream (restore's and migrate-receive's untrusted input).
+build/fuzz/fuzz_snapshot: tests/fuzz/fuzz_snapshot.c $(SNAPSHOT_SRCS) $(LIB_SRCS_BASE)
+	@mkdir -p $(dir $@)
+	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs yajl zlib)
 
 # The virtio devices with a fake VM: guest memory is a buffer, no /dev/kvm.
 build/fuzz/fuzz_virtio: tests/fuzz/fuzz_virtio.c $(VIRTIO_SRCS) $(VMM_DIR)/machine/vm.c \

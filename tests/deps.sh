@@ -2,7 +2,8 @@
 # Installs every Debian package xlc's build and test suite need, and nothing
 # else. Safe to run again; run as root (or through sudo).
 #   build:  gcc make pkg-config, libconfuse, yajl, ncurses, libseccomp (the VMM's
-#           filters), libext2fs (bootloader = "pygrub" reads guest disks), libxen-dev (optional)
+#           filters), libext2fs (bootloader = "pygrub" reads guest disks), zlib (the
+#           machine stream's CRCs), libxen-dev (optional)
 #   tests:  bats, jq (JSON comparisons), clang + libclang-rt (libFuzzer, sanitizers),
 #           acpica-tools (iasl checks the ACPI tables), man-db,
 #           qemu-system-x86 + cpio + zstd + debootstrap (the test hosts), tmux (a real tty),
@@ -15,7 +16,7 @@
 set -eu
 packages=(
 	gcc make pkg-config libc6-dev linux-libc-dev
-	libconfuse-dev libyajl-dev libncurses-dev libseccomp-dev libext2fs-dev libxen-dev
+	libconfuse-dev libyajl-dev libncurses-dev libseccomp-dev libext2fs-dev zlib1g-dev libxen-dev
 	bats jq clang libclang-rt-dev acpica-tools man-db
 	qemu-system-x86 cpio zstd debootstrap tmux iproute2 e2fsprogs fdisk gnuplot-nox socat strace
 	debhelper fakeroot lintian devscripts dpkg-dev qemu-utils qemu-system-common

@@ -166,7 +166,7 @@ elif command -v clang >/dev/null; then
 	build fuzzers fuzz-bins
 	suite "fuzz (${FUZZ_SMOKE_SECONDS:-15}s each)" env FUZZ_SECONDS="${FUZZ_SMOKE_SECONDS:-15}" \
 		tests/fuzz/run.sh fuzz_config fuzz_disk_vif fuzz_virtio fuzz_xen_config fuzz_savefile \
-		fuzz_boot_menu fuzz_boot_disk
+		fuzz_boot_menu fuzz_boot_disk fuzz_snapshot
 	grep -h '^ok' "${LOGS}"/fuzz*.log | sed 's/^/    /'
 else
 	echo "# no clang: the fuzzers cannot be built" >"${LOGS}/fuzz.log"

@@ -53,7 +53,7 @@ for target in "$@"; do
 			i=$((i + 1))
 			printf '%s\n%s' "${disk}" "${vif}" >"${corpus}/seed-${i}"
 		done ;;
-	fuzz_virtio)
+	fuzz_virtio | fuzz_snapshot)
 		XLC_FUZZ_SEEDS="${corpus}" "${bin}" ;;
 	fuzz_savefile) # a header as xl writes it, around a small config
 		{ printf 'Xen saved domain, xl format\n \0 \r\4\3\2\1\3\0\0\0\0\0\0\0\23\0\0\0'

@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kvm machine stream (stream.h, FORMAT.md): records with a bounded
+ * length and a CRC, guest pages with the zero ones left out.
+ */
+#include "backends/kvm/vmm/snapshot/stream.h"
+
+#include <endian.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "lib/util.h"
+
+#define HEAD_SIZE 16
+#define PREAMBLE_SIZE 16
+#define PAGES_HEAD 12 /* u64 gpa, u32 count */
+
+static const char *const type_names[SNAP_TYPE_COUNT] = {
+	[SNAP_END] = "end",	[SNAP_MACHINE] = "machine", [SNAP_PAGES] = "pages",
+	[SNAP_VCPU] = "vcpu",	[SNAP_IRQCHIP] = "irqchip", [SNAP_PIT] = "pit",
+	[SNAP_CLOCK] = "clock", [SNAP_DEVICE] = "device",
+};
+
+static uint32_t crc_of(uint32_t crc, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	/* zlib's length is a uInt: feed it in pieces a uInt holds. */
+	while (n) {
+		uInt piece = n > (1u << 30) ? (1u << 30) : (uInt)n;
+
+		crc = (uint32_t)crc32(crc, b, piece);
+		b += piece;
+		n -= piece;
+	}
+	return crc;
+}
+
+/* ---- writing ---- */
+
+static int snap_write_iov(struct snap_writer *w, struct iovec *iov, int n, char **err)
+{
+	while (n > 0) {
+		ssize_t done = writev(w->fd, iov, n);
+
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done <= 0) {
+			*err = xasprintf("cannot write the stream: %s",
+					 done < 0 ? strerror(errno) : "no progress");
+			return -1;
+		}
+		w->bytes += (uint64_t)done;
+		while (n > 0 && (size_t)done >= iov->iov_len) {
+			done -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (uint8_t *)iov->iov_base + done;
+			iov->iov_len -= (size_t)done;
+		}
+	}
+	return 0;
+}
+
+int snap_write_start(struct snap_writer *w, int fd, char **err)
+{
+	uint8_t pre[PREAMBLE_SIZE];
+	uint32_t version = htole32(SNAP_VERSION), flags = 0;
+	struct iovec iov = { pre, sizeof(pre) };
+
+	*w = (struct snap_writer){ .fd = fd };
+	memcpy(pre, SNAP_MAGIC, 8);
+	memcpy(pre + 8, &version, 4);
+	memcpy(pre + 12, &flags, 4);
+	return snap_write_iov(w, &iov, 1, err);
+}
+
+/* A record whose payload is head2 (may be empty) followed by data. */
+static int write_record2(struct snap_writer *w, uint32_t type, const void *head2, size_t len2,
+			 const void *data, size_t len, char **err)
+{
+	uint8_t head[HEAD_SIZE];
+	uint32_t t = htole32(type), flags = 0, crc;
+	uint64_t total = htole64((uint64_t)len2 + len);
+	struct iovec iov[4];
+
+	memcpy(head, &t, 4);
+	memcpy(head + 4, &flags, 4);
+	memcpy(head + 8, &total, 8);
+	crc = crc_of(crc_of(crc_of(0, head, HEAD_SIZE), head2, len2), data, len);
+	crc = htole32(crc);
+	iov[0] = (struct iovec){ head, HEAD_SIZE };
+	iov[1] = (struct iovec){ (void *)head2, len2 };
+	iov[2] = (struct iovec){ (void *)data, len };
+	iov[3] = (struct iovec){ &crc, 4 };
+	if (snap_write_iov(w, iov, 4, err))
+		return -1;
+	w->records++;
+	return 0;
+}
+
+int snap_write_record(struct snap_writer *w, uint32_t type, const void *data, size_t len,
+		      char **err)
+{
+	if (type == SNAP_PAGES || len > SNAP_RECORD_MAX) {
+		*err = xasprintf("a %zu-byte record of type %u cannot be written", len, type);
+		return -1;
+	}
+	return write_record2(w, type, NULL, 0, data, len, err);
+}
+
+static bool page_is_zero(const uint8_t *p)
+{
+	static const uint8_t zeros[SNAP_PAGE_SIZE];
+
+	return !memcmp(p, zeros, SNAP_PAGE_SIZE);
+}
+
+static int write_run(struct snap_writer *w, uint64_t gpa, const uint8_t *p, uint32_t count,
+		     char **err)
+{
+	uint8_t head[PAGES_HEAD];
+	uint64_t g = htole64(gpa);
+	uint32_t c = htole32(count);
+
+	memcpy(head, &g, 8);
+	memcpy(head + 8, &c, 4);
+	if (write_record2(w, SNAP_PAGES, head, sizeof(head), p, (size_t)count * SNAP_PAGE_SIZE,
+			  err))
+		return -1;
+	w->pages += count;
+	return 0;
+}
+
+int snap_write_ram(struct snap_writer *w, const struct snap_ram *ram, unsigned nram, char **err)
+{
+	unsigned i;
+
+	for (i = 0; i < nram; i++) {
+		const uint8_t *base = ram[i].hva;
+		uint64_t npages = ram[i].size / SNAP_PAGE_SIZE, pg = 0;
+
+		while (pg < npages) {
+			uint32_t run = 0;
+
+			if (page_is_zero(base + pg * SNAP_PAGE_SIZE)) {
+				pg++;
+				continue;
+			}
+			while (pg + run < npages && run < SNAP_PAGES_MAX &&
+			       !page_is_zero(base + (pg + run) * SNAP_PAGE_SIZE))
+				run++;
+			if (write_run(w, ram[i].gpa + pg * SNAP_PAGE_SIZE,
+				      base + pg * SNAP_PAGE_SIZE, run, err))
+				return -1;
+			pg += run;
+		}
+	}
+	return 0;
+}
+
+int snap_write_end(struct snap_writer *w, char **err)
+{
+	uint8_t end[16];
+	uint64_t records = htole64(w->records), pages = htole64(w->pages);
+
+	memcpy(end, &records, 8);
+	memcpy(end + 8, &pages, 8);
+	return write_record2(w, SNAP_END, NULL, 0, end, sizeof(end), err);
+}
+
+/* ---- reading ---- */
+
+/* 0, or -1 with *err: the stream ended or failed before n bytes. */
+static int snap_read_exact(struct snap_reader *r, void *buf, size_t n, const char *what, char **err)
+{
+	uint8_t *p = buf;
+
+	while (n) {
+		ssize_t got = read(r->fd, p, n);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			*err = got < 0 ? xasprintf("cannot read the stream at byte %llu: %s",
+						   (unsigned long long)r->offset, strerror(errno))
+				       : xasprintf("the stream ends at byte %llu, inside %s "
+						   "(truncated: the sender stopped or the file is "
+						   "cut)",
+						   (unsigned long long)r->offset, what);
+			return -1;
+		}
+		p += got;
+		n -= (size_t)got;
+		r->offset += (uint64_t)got;
+	}
+	return 0;
+}
+
+int snap_read_start(struct snap_reader *r, int fd, char **err)
+{
+	uint8_t pre[PREAMBLE_SIZE];
+	uint32_t flags;
+
+	*r = (struct snap_reader){ .fd = fd };
+	if (snap_read_exact(r, pre, sizeof(pre), "its preamble", err))
+		return -1;
+	if (memcmp(pre, SNAP_MAGIC, 8)) {
+		*err = xstrdup("not a kvm machine stream (its magic is not XLCKVMST)");
+		return -1;
+	}
+	memcpy(&r->version, pre + 8, 4);
+	memcpy(&flags, pre + 12, 4);
+	r->version = le32toh(r->version);
+	if (r->version != SNAP_VERSION) {
+		*err = xasprintf("the stream is version %u; this xlc reads version %u%s",
+				 r->version, SNAP_VERSION,
+				 r->version > SNAP_VERSION ? " (it came from a newer xlc)" : "");
+		return -1;
+	}
+	if (flags) {
+		*err = xasprintf("the stream has flags 0x%x this xlc does not know",
+				 le32toh(flags));
+		return -1;
+	}
+	return 0;
+}
+
+static const char *type_name(uint32_t type)
+{
+	return type < SNAP_TYPE_COUNT ? type_names[type] : "unknown";
+}
+
+static uint64_t max_length(uint32_t type)
+{
+	return type == SNAP_PAGES ? PAGES_HEAD + (uint64_t)SNAP_PAGES_MAX * SNAP_PAGE_SIZE
+				  : SNAP_RECORD_MAX;
+}
+
+/* The payload of one record into r->buf, its CRC checked. */
+static int read_payload(struct snap_reader *r, const uint8_t *head, struct snap_record *rec,
+			uint64_t len, char **err)
+{
+	uint32_t crc;
+
+	if (len > r->cap) {
+		free(r->buf);
+		r->buf = xmalloc(len ? len : 1);
+		r->cap = len;
+	}
+	if (snap_read_exact(r, r->buf, len, "a record", err) ||
+	    snap_read_exact(r, &crc, 4, "a CRC", err))
+		return -1;
+	if (le32toh(crc) != crc_of(crc_of(0, head, HEAD_SIZE), r->buf, len)) {
+		*err = xasprintf("record %llu (%s) is corrupted: its CRC does not match",
+				 (unsigned long long)r->records + 1, type_name(rec->type));
+		return -1;
+	}
+	rec->data = r->buf;
+	rec->len = len;
+	return 0;
+}
+
+int snap_read_record(struct snap_reader *r, struct snap_record *rec, char **err)
+{
+	uint8_t head[HEAD_SIZE];
+	uint64_t len;
+
+	for (;;) {
+		if (snap_read_exact(r, head, HEAD_SIZE, "a record's head", err))
+			return -1;
+		memcpy(&rec->type, head, 4);
+		memcpy(&rec->flags, head + 4, 4);
+		memcpy(&len, head + 8, 8);
+		rec->type = le32toh(rec->type);
+		rec->flags = le32toh(rec->flags);
+		len = le64toh(len);
+		if (rec->flags & ~SNAP_REC_OPTIONAL) {
+			*err = xasprintf("record %llu has flags 0x%x this xlc does not know",
+					 (unsigned long long)r->records + 1, rec->flags);
+			return -1;
+		}
+		if (rec->type >= SNAP_TYPE_COUNT && !(rec->flags & SNAP_REC_OPTIONAL)) {
+			*err = xasprintf("record %llu has type %u, which this xlc does not know "
+					 "(a stream from a newer xlc?)",
+					 (unsigned long long)r->records + 1, rec->type);
+			return -1;
+		}
+		if (len > max_length(rec->type)) {
+			*err = xasprintf("record %llu (%s) says it is %llu bytes long; at most "
+					 "%llu are allowed",
+					 (unsigned long long)r->records + 1, type_name(rec->type),
+					 (unsigned long long)len,
+					 (unsigned long long)max_length(rec->type));
+			return -1;
+		}
+		if (read_payload(r, head, rec, len, err))
+			return -1;
+		if (rec->type != SNAP_END)
+			r->records++;
+		if (rec->type < SNAP_TYPE_COUNT)
+			return 0;
+		/* optional and unknown: skipped, as the format promises */
+	}
+}
+
+/* The host address of [gpa, gpa + len) if it lies inside one region, or NULL. */
+static uint8_t *ram_at(const struct snap_ram *ram, unsigned nram, uint64_t gpa, uint64_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < nram; i++)
+		if (gpa >= ram[i].gpa && gpa - ram[i].gpa <= ram[i].size &&
+		    len <= ram[i].size - (gpa - ram[i].gpa))
+			return (uint8_t *)ram[i].hva + (gpa - ram[i].gpa);
+	return NULL;
+}
+
+int snap_apply_pages(struct snap_reader *r, const struct snap_record *rec,
+		     const struct snap_ram *ram, unsigned nram, char **err)
+{
+	struct snap_in in = { rec->data, rec->len, 0, false };
+	uint64_t gpa = snap_get_u64(&in);
+	uint32_t count = snap_get_u32(&in);
+	uint64_t bytes = (uint64_t)count * SNAP_PAGE_SIZE;
+	uint8_t *dst;
+
+	if (in.short_read || !count || count > SNAP_PAGES_MAX || rec->len - PAGES_HEAD != bytes ||
+	    gpa % SNAP_PAGE_SIZE) {
+		*err = xasprintf("page record %llu is malformed (%u pages at 0x%llx in %zu bytes)",
+				 (unsigned long long)r->records, count, (unsigned long long)gpa,
+				 rec->len);
+		return -1;
+	}
+	dst = ram_at(ram, nram, gpa, bytes);
+	if (!dst) {
+		*err = xasprintf("page record %llu writes 0x%llx-0x%llx, outside the guest's RAM",
+				 (unsigned long long)r->records, (unsigned long long)gpa,
+				 (unsigned long long)(gpa + bytes - 1));
+		return -1;
+	}
+	memcpy(dst, rec->data + PAGES_HEAD, bytes);
+	r->pages += count;
+	return 0;
+}
+
+int snap_check_end(const struct snap_reader *r, const struct snap_record *rec, char **err)
+{
+	struct snap_in in = { rec->data, rec->len, 0, false };
+	uint64_t records = snap_get_u64(&in), pages = snap_get_u64(&in);
+
+	if (!snap_in_complete(&in) || records != r->records || pages != r->pages) {
+		*err = xasprintf("the stream's end counts %llu records and %llu pages; %llu and "
+				 "%llu arrived",
+				 (unsigned long long)records, (unsigned long long)pages,
+				 (unsigned long long)r->records, (unsigned long long)r->pages);
+		return -1;
+	}
+	return 0;
+}
+
+void snap_read_finish(struct snap_reader *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+	r->cap = 0;
+}
+
+/* ---- fields ---- */
+
+void snap_put_bytes(struct snap_out *o, const void *p, size_t n)
+{
+	if (o->len + n > o->cap) {
+		o->cap = (o->len + n) * 2 + 64;
+		o->p = xrealloc(o->p, o->cap);
+	}
+	if (n)
+		memcpy(o->p + o->len, p, n);
+	o->len += n;
+}
+
+void snap_put_u8(struct snap_out *o, uint8_t v)
+{
+	snap_put_bytes(o, &v, 1);
+}
+
+void snap_put_u16(struct snap_out *o, uint16_t v)
+{
+	v = htole16(v);
+	snap_put_bytes(o, &v, 2);
+}
+
+void snap_put_u32(struct snap_out *o, uint32_t v)
+{
+	v = htole32(v);
+	snap_put_bytes(o, &v, 4);
+}
+
+void snap_put_u64(struct snap_out *o, uint64_t v)
+{
+	v = htole64(v);
+	snap_put_bytes(o, &v, 8);
+}
+
+void snap_put_str(struct snap_out *o, const char *s)
+{
+	size_t n = strnlen(s, UINT16_MAX);
+
+	snap_put_u16(o, (uint16_t)n);
+	snap_put_bytes(o, s, n);
+}
+
+void snap_out_free(struct snap_out *o)
+{
+	free(o->p);
+	*o = (struct snap_out){ 0 };
+}
+
+void snap_get_bytes(struct snap_in *in, void *p, size_t n)
+{
+	if (in->short_read || n > in->len - in->off) {
+		in->short_read = true;
+		memset(p, 0, n);
+		return;
+	}
+	memcpy(p, in->p + in->off, n);
+	in->off += n;
+}
+
+uint8_t snap_get_u8(struct snap_in *in)
+{
+	uint8_t v;
+
+	snap_get_bytes(in, &v, 1);
+	return v;
+}
+
+uint16_t snap_get_u16(struct snap_in *in)
+{
+	uint16_t v;
+
+	snap_get_bytes(in, &v, 2);
+	return le16toh(v);
+}
+
+uint32_t snap_get_u32(struct snap_in *in)
+{
+	uint32_t v;
+
+	snap_get_bytes(in, &v, 4);
+	return le32toh(v);
+}
+
+uint64_t snap_get_u64(struct snap_in *in)
+{
+	uint64_t v;
+
+	snap_get_bytes(in, &v, 8);
+	return le64toh(v);
+}
+
+void snap_get_str(struct snap_in *in, char *buf, size_t size)
+{
+	uint16_t n = snap_get_u16(in);
+
+	buf[0] = '\0';
+	if (in->short_read || n >= size || n > in->len - in->off ||
+	    memchr(in->p + in->off, '\0', n)) {
+		in->short_read = true;
+		return;
+	}
+	memcpy(buf, in->p + in->off, n);
+	buf[n] = '\0';
+	in->off += n;
+}
+
+bool snap_in_complete(const struct snap_in *in)
+{
+	return !in->short_read && in->off == in->len;
+}
