@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "backends/kvm/vmm/devices/legacy.h"
+#include "backends/kvm/vmm/snapshot/stream.h"
 #include "lib/util.h"
 
 #define CF9_PORT 0xcf9
@@ -34,6 +35,23 @@ static void cf9_io(struct vm *vm, void *dev, uint64_t off, uint8_t *data, unsign
 		vm_request_exit(vm, VM_REBOOT);
 }
 
+static void cf9_save(const void *dev, struct snap_out *o)
+{
+	snap_put_u8(o, *(const uint8_t *)dev);
+}
+
+static int cf9_load(void *dev, struct snap_in *in, char **err)
+{
+	uint8_t v = snap_get_u8(in);
+
+	if (snap_in_finish(in, !(v & RST_CPU), "cf9", err))
+		return -1;
+	*(uint8_t *)dev = v;
+	return 0;
+}
+
+static const struct device_state_ops cf9_state = { cf9_save, cf9_load };
+
 int cf9_create(struct vm *vm)
 {
 	uint8_t *reg = xcalloc(1, 1);
@@ -42,5 +60,5 @@ int cf9_create(struct vm *vm)
 		free(reg);
 		return -1;
 	}
-	return 0;
+	return vm_register_state(vm, "cf9", &cf9_state, reg);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "backends/kvm/vmm/machine/acpi.h"
+#include "backends/kvm/vmm/snapshot/stream.h"
 #include "lib/util.h"
 
 struct cpu_hotplug {
@@ -57,6 +58,49 @@ static void cpuhp_io(struct vm *vm, void *dev, uint64_t off, uint8_t *data, unsi
 	memcpy(data, &v, 4);
 }
 
+static void cpuhp_save(const void *dev, struct snap_out *o)
+{
+	const struct cpu_hotplug *h = dev;
+	unsigned i;
+
+	snap_put_u32(o, (uint32_t)h->max_vcpus);
+	for (i = 0; i < ACPI_CPUHP_WORDS; i++) {
+		snap_put_u32(o, h->present[i]);
+		snap_put_u32(o, h->changed[i]);
+	}
+}
+
+/* No bit for a vCPU past maxvcpus, and vCPU 0 always present. */
+static bool cpuhp_valid(const struct cpu_hotplug *h, int max_vcpus)
+{
+	int n;
+
+	if (h->max_vcpus != max_vcpus || !(h->present[0] & 1))
+		return false;
+	for (n = max_vcpus; n < ACPI_CPUHP_WORDS * 32; n++)
+		if ((h->present[n / 32] | h->changed[n / 32]) & (1u << (n % 32)))
+			return false;
+	return true;
+}
+
+static int cpuhp_load(void *dev, struct snap_in *in, char **err)
+{
+	struct cpu_hotplug *h = dev, n;
+	unsigned i;
+
+	n.max_vcpus = (int)snap_get_u32(in);
+	for (i = 0; i < ACPI_CPUHP_WORDS; i++) {
+		n.present[i] = snap_get_u32(in);
+		n.changed[i] = snap_get_u32(in);
+	}
+	if (snap_in_finish(in, cpuhp_valid(&n, h->max_vcpus), "cpu-hotplug", err))
+		return -1;
+	*h = n;
+	return 0;
+}
+
+static const struct device_state_ops cpuhp_state = { cpuhp_save, cpuhp_load };
+
 int cpu_hotplug_create(struct vm *vm, int present, int max_vcpus)
 {
 	struct cpu_hotplug *h = xcalloc(1, sizeof(*h));
@@ -70,7 +114,7 @@ int cpu_hotplug_create(struct vm *vm, int present, int max_vcpus)
 		return -1;
 	}
 	vm->cpuhp = h;
-	return 0;
+	return vm_register_state(vm, "cpu-hotplug", &cpuhp_state, h);
 }
 
 int cpu_hotplug_set(struct vm *vm, int n)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "backends/kvm/vmm/devices/legacy.h"
+#include "backends/kvm/vmm/snapshot/stream.h"
 #include "lib/util.h"
 
 #define DATA_PORT 0x60
@@ -227,6 +228,47 @@ int i8042_ctrl_alt_del(struct vm *vm)
 	return ret;
 }
 
+static void i8042_save(const void *dev, struct snap_out *o)
+{
+	const struct i8042 *k = dev;
+	unsigned i;
+
+	snap_put_u8(o, k->ctr);
+	snap_put_u8(o, k->status);
+	snap_put_u8(o, k->pending_cmd);
+	snap_put_u8(o, k->pending_kbd);
+	snap_put_u8(o, k->scanning);
+	snap_put_u8(o, (uint8_t)k->count); /* then the bytes, oldest first */
+	for (i = 0; i < k->count; i++)
+		snap_put_u8(o, k->queue[(k->head + i) % QUEUE_LEN]);
+}
+
+static int i8042_load(void *dev, struct snap_in *in, char **err)
+{
+	struct i8042 *k = dev, n = *k;
+	uint8_t scanning;
+	unsigned i;
+
+	n.ctr = snap_get_u8(in);
+	n.status = snap_get_u8(in);
+	n.pending_cmd = snap_get_u8(in);
+	n.pending_kbd = snap_get_u8(in);
+	scanning = snap_get_u8(in);
+	n.count = snap_get_u8(in);
+	n.head = 0;
+	if (n.count > QUEUE_LEN)
+		return snap_in_finish(in, false, "i8042", err);
+	for (i = 0; i < n.count; i++)
+		n.queue[i] = snap_get_u8(in);
+	if (snap_in_finish(in, scanning <= 1, "i8042", err))
+		return -1;
+	n.scanning = scanning;
+	*k = n;
+	return 0;
+}
+
+static const struct device_state_ops i8042_state = { i8042_save, i8042_load };
+
 int i8042_create(struct vm *vm)
 {
 	struct i8042 *k = xcalloc(1, sizeof(*k));
@@ -240,5 +282,5 @@ int i8042_create(struct vm *vm)
 		return -1;
 	}
 	vm->i8042 = k;
-	return 0;
+	return vm_register_state(vm, "i8042", &i8042_state, k);
 }

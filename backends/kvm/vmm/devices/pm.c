@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "backends/kvm/vmm/machine/acpi.h"
+#include "backends/kvm/vmm/snapshot/stream.h"
 #include "lib/util.h"
 
 struct acpi_pm {
@@ -47,6 +48,26 @@ static void pm_io(struct vm *vm, void *dev, uint64_t off, uint8_t *data, unsigne
 	}
 }
 
+static void pm_save(const void *dev, struct snap_out *o)
+{
+	const struct acpi_pm *pm = dev;
+
+	snap_put_u32(o, pm->ged_events);
+}
+
+static int pm_load(void *dev, struct snap_in *in, char **err)
+{
+	struct acpi_pm *pm = dev;
+	uint32_t events = snap_get_u32(in);
+
+	if (snap_in_finish(in, true, "acpi-pm", err))
+		return -1;
+	pm->ged_events = events;
+	return 0;
+}
+
+static const struct device_state_ops pm_state = { pm_save, pm_load };
+
 int acpi_pm_create(struct vm *vm)
 {
 	vm->pm = xcalloc(1, sizeof(*vm->pm));
@@ -55,7 +76,7 @@ int acpi_pm_create(struct vm *vm)
 		vm->pm = NULL;
 		return -1;
 	}
-	return 0;
+	return vm_register_state(vm, "acpi-pm", &pm_state, vm->pm);
 }
 
 void acpi_ged_raise_locked(struct vm *vm, uint32_t events)

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "backends/kvm/vmm/devices/legacy.h"
+#include "backends/kvm/vmm/snapshot/stream.h"
 #include "lib/util.h"
 
 #define REG_SECONDS 0x00
@@ -155,6 +156,31 @@ static void rtc_io(struct vm *vm, void *dev, uint64_t off, uint8_t *data, unsign
 		data[0] = r->cmos[r->index];
 }
 
+/* The CMOS bytes and the guest's clock as an offset from the host's. */
+static void rtc_save(const void *dev, struct snap_out *o)
+{
+	const struct rtc *r = dev;
+
+	snap_put_u8(o, r->index);
+	snap_put_bytes(o, r->cmos, sizeof(r->cmos));
+	snap_put_u64(o, (uint64_t)(int64_t)r->offset);
+}
+
+static int rtc_load(void *dev, struct snap_in *in, char **err)
+{
+	struct rtc *r = dev, n;
+
+	n.index = snap_get_u8(in);
+	snap_get_bytes(in, n.cmos, sizeof(n.cmos));
+	n.offset = (time_t)(int64_t)snap_get_u64(in);
+	if (snap_in_finish(in, n.index < sizeof(n.cmos), "rtc", err))
+		return -1;
+	*r = n;
+	return 0;
+}
+
+static const struct device_state_ops rtc_state = { rtc_save, rtc_load };
+
 int rtc_create(struct vm *vm)
 {
 	struct rtc *r = xcalloc(1, sizeof(*r));
@@ -166,5 +192,5 @@ int rtc_create(struct vm *vm)
 		free(r);
 		return -1;
 	}
-	return 0;
+	return vm_register_state(vm, "rtc", &rtc_state, r);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/kvm/vmm/snapshot/stream.h"
 #include "lib/util.h"
 
 #define UART_IRQ 4
@@ -197,6 +198,56 @@ static void serial_io(struct vm *vm, void *dev, uint64_t off, uint8_t *data, uns
 		data[0] = read_reg(dev, off);
 }
 
+static void serial_save(const void *dev, struct snap_out *o)
+{
+	const struct serial *s = dev;
+	unsigned i;
+
+	snap_put_u8(o, s->ier);
+	snap_put_u8(o, s->lcr);
+	snap_put_u8(o, s->mcr);
+	snap_put_u8(o, s->scr);
+	snap_put_u8(o, s->fcr);
+	snap_put_u8(o, s->dll);
+	snap_put_u8(o, s->dlm);
+	snap_put_u8(o, s->thri_pending);
+	snap_put_u8(o, s->irq_level);
+	snap_put_u16(o, (uint16_t)s->rx_count); /* then the bytes, oldest first */
+	for (i = 0; i < s->rx_count; i++)
+		snap_put_u8(o, s->rx[(s->rx_head + i) % FIFO_SIZE]);
+}
+
+static int serial_load(void *dev, struct snap_in *in, char **err)
+{
+	struct serial *s = dev, n = *s;
+	uint8_t thri, irq;
+	unsigned i;
+
+	n.ier = snap_get_u8(in);
+	n.lcr = snap_get_u8(in);
+	n.mcr = snap_get_u8(in);
+	n.scr = snap_get_u8(in);
+	n.fcr = snap_get_u8(in);
+	n.dll = snap_get_u8(in);
+	n.dlm = snap_get_u8(in);
+	thri = snap_get_u8(in);
+	irq = snap_get_u8(in);
+	n.rx_count = snap_get_u16(in);
+	n.rx_head = 0;
+	if (n.rx_count > FIFO_SIZE)
+		return snap_in_finish(in, false, "serial", err);
+	for (i = 0; i < n.rx_count; i++)
+		n.rx[i] = snap_get_u8(in);
+	if (snap_in_finish(in, thri <= 1 && irq <= 1, "serial", err))
+		return -1;
+	n.thri_pending = thri;
+	n.irq_level = irq;
+	*s = n;
+	return 0;
+}
+
+static const struct device_state_ops serial_state = { serial_save, serial_load };
+
 struct serial *serial_create(struct vm *vm, serial_sink sink, void *opaque)
 {
 	struct serial *s = xcalloc(1, sizeof(*s));
@@ -208,7 +259,7 @@ struct serial *serial_create(struct vm *vm, serial_sink sink, void *opaque)
 		free(s);
 		return NULL;
 	}
-	return s;
+	return vm_register_state(vm, "serial", &serial_state, s) ? NULL : s;
 }
 
 void serial_input(struct serial *s, const uint8_t *data, size_t len)

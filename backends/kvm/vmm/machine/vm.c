@@ -178,6 +178,24 @@ out:
 	return NULL;
 }
 
+int vm_register_state(struct vm *vm, const char *name, const struct device_state_ops *ops,
+		      void *dev)
+{
+	struct device_state *d;
+	unsigned i;
+
+	if (vm->nstates == VM_STATE_DEVICES || strlen(name) >= sizeof(d->name))
+		return -1;
+	for (i = 0; i < vm->nstates; i++)
+		if (!strcmp(vm->states[i].name, name))
+			return -1;
+	d = &vm->states[vm->nstates++];
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->ops = ops;
+	d->dev = dev;
+	return 0;
+}
+
 struct vm *vm_create_detached(uint8_t *ram, uint64_t ram_bytes)
 {
 	struct vm *vm = xcalloc(1, sizeof(*vm));

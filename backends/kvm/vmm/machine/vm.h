@@ -53,6 +53,29 @@ struct virtio_dev;
 
 #define VIRTIO_MAX_DEVICES 16
 
+struct snap_out;
+struct snap_in;
+
+/*
+ * A device's part of a saved machine (snapshot/devices.c writes one
+ * "device" record per registered device, named as registered). save writes
+ * the device's fields; load reads them back into a device made from the
+ * same config, checking every value the stream could have forged, and
+ * fails (with *err) rather than leave the device half set.
+ */
+struct device_state_ops {
+	void (*save)(const void *dev, struct snap_out *o);
+	int (*load)(void *dev, struct snap_in *in, char **err);
+};
+
+struct device_state {
+	char name[32];
+	const struct device_state_ops *ops;
+	void *dev;
+};
+
+#define VM_STATE_DEVICES (VIRTIO_MAX_DEVICES + 16)
+
 /* The threads a machine runs, each confined to what its kind needs. */
 enum vm_thread_kind { VM_THREAD_VCPU, VM_THREAD_IO, VM_THREAD_DISK };
 /* index: the vCPU's number, or the thread's among its kind. */
@@ -117,8 +140,10 @@ struct vm {
 	struct iothread *io;
 	struct virtio_dev *virtio[VIRTIO_MAX_DEVICES];
 	unsigned nvirtio;
-	struct virtio_dev *balloon; /* also in virtio[]: for mem-set */
-	char *err;		    /* why setup failed */
+	struct virtio_dev *balloon;		      /* also in virtio[]: for mem-set */
+	struct device_state states[VM_STATE_DEVICES]; /* what a save holds */
+	unsigned nstates;
+	char *err; /* why setup failed */
 };
 
 /*
@@ -157,6 +182,10 @@ int bus_register_shared(struct bus *bus, uint64_t base, uint64_t len, io_handler
 /* Dispatches one access; unclaimed reads return all ones. */
 void bus_access(struct vm *vm, struct bus *bus, uint64_t addr, uint8_t *data, unsigned len,
 		bool is_write);
+
+/* Registers dev's state for save and restore under a name unique in the VM. */
+int vm_register_state(struct vm *vm, const char *name, const struct device_state_ops *ops,
+		      void *dev);
 
 /* Raises or lowers an interrupt line of the in-kernel PIC/IO-APIC. */
 void vm_irq_line(struct vm *vm, unsigned gsi, bool level);

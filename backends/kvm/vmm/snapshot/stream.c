@@ -484,3 +484,12 @@ bool snap_in_complete(const struct snap_in *in)
 {
 	return !in->short_read && in->off == in->len;
 }
+
+int snap_in_finish(const struct snap_in *in, bool ok, const char *device, char **err)
+{
+	if (ok && snap_in_complete(in))
+		return 0;
+	*err = xasprintf("the stream's %s state is %s", device,
+			 snap_in_complete(in) ? "out of range" : "malformed");
+	return -1;
+}

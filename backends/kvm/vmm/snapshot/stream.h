@@ -124,5 +124,10 @@ void snap_get_bytes(struct snap_in *in, void *p, size_t n);
 void snap_get_str(struct snap_in *in, char *buf, size_t size);
 /* True if the fields were all there and nothing is left over. */
 bool snap_in_complete(const struct snap_in *in);
+/*
+ * A device's load: 0 if the fields were complete and valid (ok), else -1
+ * with *err naming the device.
+ */
+int snap_in_finish(const struct snap_in *in, bool ok, const char *device, char **err);
 
 #endif
