@@ -230,10 +230,11 @@ build/fuzz/fuzz_snapshot: tests/fuzz/fuzz_snapshot.c $(SNAPSHOT_SRCS) $(LIB_SRCS
 
 # The virtio devices with a fake VM: guest memory is a buffer, no /dev/kvm.
 build/fuzz/fuzz_virtio: tests/fuzz/fuzz_virtio.c $(VIRTIO_SRCS) $(VMM_DIR)/machine/vm.c \
-			backends/kvm/ctl.c $(LIB_SRCS_BASE)
+			$(VMM_DIR)/snapshot/stream.c backends/kvm/ctl.c $(LIB_SRCS_BASE)
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(VIRTIO_SRCS) $(VMM_DIR)/machine/vm.c \
-		backends/kvm/ctl.c $(LIB_SRCS_BASE) $(shell $(PKG_CONFIG) --libs yajl) -lpthread
+		$(VMM_DIR)/snapshot/stream.c backends/kvm/ctl.c $(LIB_SRCS_BASE) \
+		$(shell $(PKG_CONFIG) --libs yajl zlib) -lpthread
 
 # bootloader = "pygrub": a guest's boot menu, and its whole disk through libext2fs.
 build/fuzz/fuzz_boot_menu: tests/fuzz/fuzz_boot_menu.c $(VMM_DIR)/bootloader/boot_menu.c \

@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "backends/kvm/vmm/snapshot/stream.h"
 #include "backends/kvm/vmm/virtio/devices.h"
 #include "backends/kvm/vmm/virtio/virtio.h"
 #include "lib/util.h"
@@ -149,6 +150,49 @@ static void run_op(struct virtio_dev *dev, const uint8_t *op, int sock)
 	}
 }
 
+static struct snap_out save_device(struct vm *vm)
+{
+	struct snap_out o = { 0 };
+
+	vm->states[0].ops->save(vm->states[0].dev, &o);
+	return o;
+}
+
+/*
+ * Whatever the guest did, the device's saved state loads into a fresh
+ * device on the same RAM (as a restore would), and that device saves the
+ * same bytes again.
+ */
+static void save_and_restore(struct vm *vm, unsigned kind)
+{
+	struct snap_out saved = save_device(vm), again;
+	struct vm *copy = vm_create_detached(vm->mem[0].hva, vm->mem[0].size);
+	struct snap_in in;
+	int sock[2] = { -1, -1 }, disk_fd = -1;
+	char *err = NULL;
+
+	make_device(copy, kind, sock, &disk_fd);
+	in = (struct snap_in){ saved.p, saved.len, 0, false };
+	if (copy->states[0].ops->load(copy->states[0].dev, &in, &err)) {
+		fprintf(stderr, "fuzz_virtio: a saved device does not load: %s\n", err);
+		abort();
+	}
+	again = save_device(copy);
+	if (again.len != saved.len || memcmp(again.p, saved.p, saved.len)) {
+		fprintf(stderr, "fuzz_virtio: a restored device saves different state\n");
+		abort();
+	}
+	snap_out_free(&saved);
+	snap_out_free(&again);
+	vm_destroy(copy);
+	if (sock[0] >= 0)
+		close(sock[0]);
+	if (sock[1] >= 0)
+		close(sock[1]);
+	if (disk_fd >= 0)
+		close(disk_fd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *mem;
@@ -175,6 +219,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	reg_write(dev, VIRTIO_MMIO_QUEUE_NOTIFY, 1);
 	for (i = 0; i < nops; i++)
 		run_op(dev, data + size - (nops - i) * 6, sock[1]);
+	save_and_restore(vm, data[0] % 4);
 	vm_destroy(vm);
 	/* The device does not own its backing fds: the VMM's host part does. */
 	if (sock[0] >= 0)

@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "backends/kvm/vmm/snapshot/stream.h"
 #include "backends/kvm/vmm/virtio/virtio.h"
 #include "lib/util.h"
 
@@ -362,6 +363,174 @@ static int bind_notify(struct vm *vm, struct virtio_dev *dev, struct virtq *vq, 
 	return 0;
 }
 
+/*
+ * A device's transport state for save and restore (FORMAT.md, "virtioN").
+ * Chains the device popped and has not used yet are given back: the saved
+ * next-avail index is rewound by their count, so the restored device pops
+ * them again. That is right for the chains a device only holds (a receive
+ * buffer waiting for a frame, the balloon's statistics buffer), which are
+ * its last pops; requests in progress are the saver's to finish first.
+ */
+static void virtio_save(const void *opaque, struct snap_out *o)
+{
+	const struct virtio_dev *dev = opaque;
+	unsigned i;
+
+	snap_put_u32(o, dev->device_id);
+	snap_put_u64(o, dev->host_features);
+	snap_put_u64(o, dev->driver_features);
+	snap_put_u32(o, dev->host_features_sel);
+	snap_put_u32(o, dev->driver_features_sel);
+	snap_put_u32(o, dev->queue_sel);
+	snap_put_u32(o, dev->status);
+	snap_put_u32(o, atomic_load(&dev->interrupt_status));
+	snap_put_u32(o, dev->config_generation);
+	snap_put_u16(o, (uint16_t)dev->config_len);
+	snap_put_bytes(o, dev->config, dev->config_len);
+	snap_put_u16(o, (uint16_t)dev->nqueues);
+	for (i = 0; i < dev->nqueues; i++) {
+		const struct virtq *vq = &dev->vq[i];
+
+		snap_put_u16(o, vq->size);
+		snap_put_u8(o, vq->ready);
+		snap_put_u64(o, vq->desc_gpa);
+		snap_put_u64(o, vq->avail_gpa);
+		snap_put_u64(o, vq->used_gpa);
+		snap_put_u16(o, (uint16_t)(vq->last_avail - vq->n_in_flight));
+		snap_put_u16(o, vq->used_idx);
+	}
+}
+
+/* One queue's registers; a ready queue's rings are checked as at QueueReady. */
+static bool load_queue(struct virtq *vq, struct snap_in *in)
+{
+	uint16_t last_avail, used_idx;
+	uint8_t ready;
+
+	vq->size = snap_get_u16(in);
+	ready = snap_get_u8(in);
+	vq->desc_gpa = snap_get_u64(in);
+	vq->avail_gpa = snap_get_u64(in);
+	vq->used_gpa = snap_get_u64(in);
+	last_avail = snap_get_u16(in);
+	used_idx = snap_get_u16(in);
+	if (in->short_read || ready > 1 || (ready && virtq_activate(vq)))
+		return false;
+	vq->last_avail = last_avail;
+	vq->used_idx = used_idx;
+	return true;
+}
+
+/*
+ * Features the driver negotiated (FEATURES_OK) must be this device's; before
+ * that a driver may have written anything, which accept_features would refuse.
+ */
+static bool features_fit(const struct virtio_dev *dev, uint64_t driver_features, uint32_t status)
+{
+	return !(status & VIRTIO_CONFIG_S_FEATURES_OK) || !(driver_features & ~dev->host_features);
+}
+
+/* The registers and queues of a device made from the same config. */
+static bool load_registers(struct virtio_dev *dev, struct snap_in *in)
+{
+	uint64_t host_features;
+	uint32_t device_id, isr;
+	uint16_t config_len, nqueues;
+	unsigned i;
+
+	device_id = snap_get_u32(in);
+	host_features = snap_get_u64(in);
+	dev->driver_features = snap_get_u64(in);
+	dev->host_features_sel = snap_get_u32(in);
+	dev->driver_features_sel = snap_get_u32(in);
+	dev->queue_sel = snap_get_u32(in);
+	dev->status = snap_get_u32(in);
+	isr = snap_get_u32(in);
+	dev->config_generation = snap_get_u32(in);
+	config_len = snap_get_u16(in);
+	if (in->short_read || device_id != dev->device_id || config_len != dev->config_len ||
+	    !features_fit(dev, dev->driver_features, dev->status) ||
+	    (isr & ~(uint32_t)(VIRTIO_INT_USED | VIRTIO_INT_CONFIG)))
+		return false;
+	(void)host_features; /* what the source offered: the driver's subset is what counts */
+	snap_get_bytes(in, dev->config, config_len);
+	nqueues = snap_get_u16(in);
+	if (nqueues != dev->nqueues)
+		return false;
+	for (i = 0; i < dev->nqueues; i++)
+		if (!load_queue(&dev->vq[i], in))
+			return false;
+	atomic_store(&dev->interrupt_status, isr);
+	return true;
+}
+
+/* Why a record does not fit this device, where the config or host differ; or nothing. */
+static void mismatch(const struct virtio_dev *dev, const struct snap_in *in, size_t start,
+		     char **err)
+{
+	struct snap_in peek = { in->p, in->len, start, false };
+	uint32_t device_id = snap_get_u32(&peek);
+	uint64_t driver_features;
+	uint32_t status;
+
+	snap_get_u64(&peek);
+	driver_features = snap_get_u64(&peek);
+	snap_get_u32(&peek);
+	snap_get_u32(&peek);
+	snap_get_u32(&peek);
+	status = snap_get_u32(&peek);
+	if (peek.short_read)
+		return;
+	if (device_id != dev->device_id)
+		*err = xasprintf(
+			"the saved guest has a virtio device of type %u where this one has "
+			"%s %s (type %u): the configs differ",
+			device_id, dev->kind, dev->name, dev->device_id);
+	else if (!features_fit(dev, driver_features, status))
+		*err = xasprintf("%s %s: the saved guest's driver uses features %#llx this host's "
+				 "device does not offer (the source had vhost-net and this host "
+				 "not, or a newer xlc?)",
+				 dev->kind, dev->name,
+				 (unsigned long long)(driver_features & ~dev->host_features));
+}
+
+static int virtio_load(void *opaque, struct snap_in *in, char **err)
+{
+	struct virtio_dev *dev = opaque;
+	size_t start = in->off;
+	char *why = NULL;
+	bool ok;
+	unsigned i;
+
+	pthread_mutex_lock(&dev->lock);
+	for (i = 0; i < dev->nqueues; i++)
+		pthread_mutex_lock(&dev->vq[i].lock);
+	ok = load_registers(dev, in);
+	for (i = dev->nqueues; i-- > 0;)
+		pthread_mutex_unlock(&dev->vq[i].lock);
+	if (!ok)
+		mismatch(dev, in, start, &why);
+	if (why || snap_in_finish(in, ok, dev->kind, err)) {
+		if (why)
+			*err = why;
+		/* as the guest would find a device it broke: reset, its driver starts again */
+		device_reset(dev);
+		pthread_mutex_unlock(&dev->lock);
+		return -1;
+	}
+	publish_state(dev);
+	if ((dev->status & VIRTIO_CONFIG_S_DRIVER_OK) && dev->ops->start)
+		dev->ops->start(dev);
+	pthread_mutex_unlock(&dev->lock);
+	/* kicks the source took and had not served yet: look at every ring again */
+	for (i = 0; i < dev->nqueues; i++)
+		if (dev->vq[i].ready)
+			virtq_rekick(&dev->vq[i]);
+	return 0;
+}
+
+static const struct device_state_ops virtio_state = { virtio_save, virtio_load };
+
 static void bind_irq(struct vm *vm, struct virtio_dev *dev)
 {
 	struct kvm_irqfd irqfd = { .gsi = dev->gsi };
@@ -378,6 +547,7 @@ static void bind_irq(struct vm *vm, struct virtio_dev *dev)
 
 int virtio_mmio_init(struct vm *vm, struct virtio_dev *dev, uint64_t base, unsigned gsi, char **err)
 {
+	char name[16];
 	unsigned i;
 
 	dev->vm = vm;
@@ -392,6 +562,12 @@ int virtio_mmio_init(struct vm *vm, struct virtio_dev *dev, uint64_t base, unsig
 				dev->kind)) {
 		*err = xasprintf("%s %s: MMIO address %#llx is taken", dev->kind, dev->name,
 				 (unsigned long long)base);
+		return -1;
+	}
+	/* Named by slot, which the config fixes; a NIC's name has the domid in it. */
+	snprintf(name, sizeof(name), "virtio%u", vm->nvirtio - 1);
+	if (vm_register_state(vm, name, &virtio_state, dev)) {
+		*err = xasprintf("%s %s: cannot register its state", dev->kind, dev->name);
 		return -1;
 	}
 	if (dev->inline_io)
