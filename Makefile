@@ -224,9 +224,13 @@ build/fuzz/fuzz_savefile: tests/fuzz/fuzz_savefile.c backends/xen/savefile.c $(L
 		$(shell $(PKG_CONFIG) --libs libconfuse yajl)
 
 # The kvm machine stream (restore's and migrate-receive's untrusted input).
-build/fuzz/fuzz_snapshot: tests/fuzz/fuzz_snapshot.c $(SNAPSHOT_SRCS) $(LIB_SRCS_BASE)
+# Device records go to real devices on a machine without KVM.
+LEGACY_DEVICE_SRCS := $(filter $(VMM_DIR)/devices/%,$(MACHINE_SRCS))
+build/fuzz/fuzz_snapshot: tests/fuzz/fuzz_snapshot.c $(SNAPSHOT_SRCS) $(VIRTIO_SRCS) \
+			  $(LEGACY_DEVICE_SRCS) $(VMM_DIR)/machine/vm.c backends/kvm/ctl.c $(LIB_SRCS_BASE)
 	@mkdir -p $(dir $@)
-	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs yajl zlib)
+	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs yajl zlib) \
+		-lpthread
 
 # The virtio devices with a fake VM: guest memory is a buffer, no /dev/kvm.
 build/fuzz/fuzz_virtio: tests/fuzz/fuzz_virtio.c $(VIRTIO_SRCS) $(VMM_DIR)/machine/vm.c \

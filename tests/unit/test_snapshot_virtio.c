@@ -113,7 +113,9 @@ static char *load(struct vm *vm, const struct snap_out *o)
 	struct snap_record rec = { .type = SNAP_DEVICE, .data = o->p, .len = o->len };
 	char *err = NULL;
 
-	snap_device_load(vm, &rec, &loaded, &err);
+	/* as the machine's load does, once every record is in */
+	if (!snap_device_load(vm, &rec, &loaded, &err) && vm->states[0].ops->resume)
+		vm->states[0].ops->resume(vm->states[0].dev);
 	return err;
 }
 
@@ -162,9 +164,16 @@ int main(void)
 	ok(err && strstr(err, "does not offer"), "features the device does not offer: %s", err);
 	free(err);
 	memcpy(bad.p, o.p, o.len);
+	bad.p[2 + 7 + 4 + 8 + 8 + 12] =
+		VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		VIRTIO_CONFIG_S_DRIVER_OK; /* rings live, features never set */
+	err = load(vm2, &bad);
+	ok(err && strstr(err, "out of range"), "DRIVER_OK without FEATURES_OK: %s", err);
+	free(err);
+	memcpy(bad.p, o.p, o.len);
 	bad.p[o.len - 5] = 0x7f; /* the used ring's top byte: far outside RAM */
 	err = load(vm2, &bad);
-	ok(err && strstr(err, "rng state"), "a ring outside guest RAM: %s", err);
+	ok(err && strstr(err, "size or rings are invalid"), "a ring outside guest RAM: %s", err);
 	free(err);
 	free(bad.p);
 

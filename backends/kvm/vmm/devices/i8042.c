@@ -262,6 +262,8 @@ static int i8042_load(void *dev, struct snap_in *in, char **err)
 		n.queue[i] = snap_get_u8(in);
 	if (snap_in_finish(in, scanning <= 1, "i8042", err))
 		return -1;
+	if (!n.count)
+		n.status &= (uint8_t)~STATUS_OBF; /* nothing to read: never stuck full */
 	n.scanning = scanning;
 	*k = n;
 	return 0;

@@ -156,6 +156,9 @@ static void rtc_io(struct vm *vm, void *dev, uint64_t off, uint8_t *data, unsign
 		data[0] = r->cmos[r->index];
 }
 
+/* A guest clock at most about a thousand years from the host's. */
+#define RTC_OFFSET_MAX (1000LL * 366 * 86400)
+
 /* The CMOS bytes and the guest's clock as an offset from the host's. */
 static void rtc_save(const void *dev, struct snap_out *o)
 {
@@ -169,12 +172,19 @@ static void rtc_save(const void *dev, struct snap_out *o)
 static int rtc_load(void *dev, struct snap_in *in, char **err)
 {
 	struct rtc *r = dev, n;
+	int64_t offset;
 
 	n.index = snap_get_u8(in);
 	snap_get_bytes(in, n.cmos, sizeof(n.cmos));
-	n.offset = (time_t)(int64_t)snap_get_u64(in);
-	if (snap_in_finish(in, n.index < sizeof(n.cmos), "rtc", err))
+	offset = (int64_t)snap_get_u64(in);
+	/* as the register writes keep them: no update in progress, a year time can hold */
+	n.cmos[REG_A] &= 0x7f;
+	if (snap_in_finish(in,
+			   n.index < sizeof(n.cmos) && offset > -RTC_OFFSET_MAX &&
+				   offset < RTC_OFFSET_MAX,
+			   "rtc", err))
 		return -1;
+	n.offset = (time_t)offset;
 	*r = n;
 	return 0;
 }

@@ -223,11 +223,11 @@ static int serial_load(void *dev, struct snap_in *in, char **err)
 	uint8_t thri, irq;
 	unsigned i;
 
-	n.ier = snap_get_u8(in);
+	n.ier = snap_get_u8(in) & 0x0f; /* the masks the guest's writes get */
 	n.lcr = snap_get_u8(in);
-	n.mcr = snap_get_u8(in);
+	n.mcr = snap_get_u8(in) & 0x1f;
 	n.scr = snap_get_u8(in);
-	n.fcr = snap_get_u8(in);
+	n.fcr = snap_get_u8(in) & 0xc9;
 	n.dll = snap_get_u8(in);
 	n.dlm = snap_get_u8(in);
 	thri = snap_get_u8(in);

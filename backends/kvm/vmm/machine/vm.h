@@ -61,11 +61,14 @@ struct snap_in;
  * "device" record per registered device, named as registered). save writes
  * the device's fields; load reads them back into a device made from the
  * same config, checking every value the stream could have forged, and
- * fails (with *err) rather than leave the device half set.
+ * fails (with *err) rather than leave the device half set. resume
+ * (optional) runs once the whole machine has loaded, before the vCPUs do:
+ * what a device may only do once guest RAM and every device are in place.
  */
 struct device_state_ops {
 	void (*save)(const void *dev, struct snap_out *o);
 	int (*load)(void *dev, struct snap_in *in, char **err);
+	void (*resume)(void *dev);
 };
 
 struct device_state {

@@ -179,6 +179,15 @@ static int complete(const struct vm *vm, const struct progress *p, char **err)
 	return snap_devices_check(vm, &p->devices, err);
 }
 
+static void resume_devices(struct vm *vm)
+{
+	unsigned i;
+
+	for (i = 0; i < vm->nstates; i++)
+		if (vm->states[i].ops->resume)
+			vm->states[i].ops->resume(vm->states[i].dev);
+}
+
 int snap_machine_load(struct vm *vm, int fd, char **err)
 {
 	struct progress *p = xcalloc(1, sizeof(*p));
@@ -197,6 +206,8 @@ int snap_machine_load(struct vm *vm, int fd, char **err)
 			goto out;
 	}
 	ret = snap_check_end(&r, &rec, err) || complete(vm, p, err) ? -1 : 0;
+	if (!ret)
+		resume_devices(vm);
 out:
 	snap_read_finish(&r);
 	free(p);

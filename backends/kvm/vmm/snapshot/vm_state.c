@@ -16,6 +16,8 @@
 
 /* Master PIC, slave PIC, IOAPIC: KVM's chip ids 0, 1, 2. */
 #define NCHIPS 3
+/* Where every x86 machine has it (and xlc's ACPI tables say) */
+#define IOAPIC_BASE 0xfec00000u
 
 static int fail(char **err, const char *what)
 {
@@ -69,9 +71,11 @@ static int load_irqchip(int vm_fd, const struct snap_record *rec, char **err)
 		return -1;
 	memcpy(chips, rec->data, sizeof(chips));
 	for (i = 0; i < NCHIPS; i++) {
-		if (chips[i].chip_id != i) {
-			*err = xasprintf("the stream's irqchip record names chip %u in place of %u",
-					 chips[i].chip_id, i);
+		if (chips[i].chip_id != i ||
+		    (i == KVM_IRQCHIP_IOAPIC && chips[i].chip.ioapic.base_address != IOAPIC_BASE)) {
+			*err = xasprintf("the stream's irqchip record has chip %u in place of %u, "
+					 "or an IOAPIC away from %#x",
+					 chips[i].chip_id, i, IOAPIC_BASE);
 			return -1;
 		}
 		if (ioctl(vm_fd, KVM_SET_IRQCHIP, &chips[i]) < 0)

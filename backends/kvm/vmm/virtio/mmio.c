@@ -401,135 +401,191 @@ static void virtio_save(const void *opaque, struct snap_out *o)
 	}
 }
 
-/* One queue's registers; a ready queue's rings are checked as at QueueReady. */
-static bool load_queue(struct virtq *vq, struct snap_in *in)
-{
-	uint16_t last_avail, used_idx;
-	uint8_t ready;
+/* A device's record, read whole before any of it is applied. */
+struct saved_virtio {
+	uint32_t device_id;
+	uint64_t driver_features;
+	uint32_t host_features_sel, driver_features_sel, queue_sel, status, isr, generation;
+	uint16_t config_len, nqueues;
+	uint8_t config[VIRTIO_CONFIG_MAX];
+	struct saved_queue {
+		uint16_t size, last_avail, used_idx;
+		uint8_t ready;
+		uint64_t desc, avail, used;
+	} q[VIRTIO_MAX_QUEUES];
+};
 
-	vq->size = snap_get_u16(in);
-	ready = snap_get_u8(in);
-	vq->desc_gpa = snap_get_u64(in);
-	vq->avail_gpa = snap_get_u64(in);
-	vq->used_gpa = snap_get_u64(in);
-	last_avail = snap_get_u16(in);
-	used_idx = snap_get_u16(in);
-	if (in->short_read || ready > 1 || (ready && virtq_activate(vq)))
+static void read_saved(struct snap_in *in, struct saved_virtio *v)
+{
+	unsigned i;
+
+	v->device_id = snap_get_u32(in);
+	snap_get_u64(in); /* what the source offered: the driver's subset is what counts */
+	v->driver_features = snap_get_u64(in);
+	v->host_features_sel = snap_get_u32(in);
+	v->driver_features_sel = snap_get_u32(in);
+	v->queue_sel = snap_get_u32(in);
+	v->status = snap_get_u32(in);
+	v->isr = snap_get_u32(in);
+	v->generation = snap_get_u32(in);
+	v->config_len = snap_get_u16(in);
+	if (v->config_len > VIRTIO_CONFIG_MAX) {
+		in->short_read = true;
+		return;
+	}
+	snap_get_bytes(in, v->config, v->config_len);
+	v->nqueues = snap_get_u16(in);
+	for (i = 0; i < v->nqueues && i < VIRTIO_MAX_QUEUES; i++) {
+		struct saved_queue *q = &v->q[i];
+
+		q->size = snap_get_u16(in);
+		q->ready = snap_get_u8(in);
+		q->desc = snap_get_u64(in);
+		q->avail = snap_get_u64(in);
+		q->used = snap_get_u64(in);
+		q->last_avail = snap_get_u16(in);
+		q->used_idx = snap_get_u16(in);
+	}
+}
+
+/*
+ * Whether the record fits this device: the same kind, config size and
+ * queues, and a driver state the register path could have reached (no rings
+ * live before FEATURES_OK; negotiated features are VERSION_1 and a subset of
+ * this device's). NULL, or why not.
+ */
+static char *misfit(const struct virtio_dev *dev, const struct saved_virtio *v)
+{
+	uint64_t f = v->driver_features;
+	unsigned i;
+
+	if (v->device_id != dev->device_id)
+		return xasprintf("the saved guest has a virtio device of type %u where this one "
+				 "has %s %s (type %u): the configs differ",
+				 v->device_id, dev->kind, dev->name, dev->device_id);
+	if ((v->status & VIRTIO_CONFIG_S_FEATURES_OK) &&
+	    ((f & ~dev->host_features) || !(f & (1ULL << VIRTIO_F_VERSION_1))))
+		return xasprintf("%s %s: the saved guest's driver uses features %#llx this host's "
+				 "device does not offer (the source had vhost-net and this host "
+				 "not, or a newer xlc?)",
+				 dev->kind, dev->name,
+				 (unsigned long long)(f & ~dev->host_features));
+	if (v->config_len != dev->config_len || v->nqueues != dev->nqueues ||
+	    ((v->status & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	     !(v->status & VIRTIO_CONFIG_S_FEATURES_OK)) ||
+	    (v->isr & ~(uint32_t)(VIRTIO_INT_USED | VIRTIO_INT_CONFIG)))
+		return xasprintf("the stream's %s %s state is out of range", dev->kind, dev->name);
+	for (i = 0; i < v->nqueues; i++)
+		if (v->q[i].ready > 1)
+			return xasprintf("the stream's %s %s state is out of range", dev->kind,
+					 dev->name);
+	return NULL;
+}
+
+/* One queue; a ready one's rings are checked as at QueueReady. Under its lock. */
+static bool apply_queue(struct virtq *vq, const struct saved_queue *q)
+{
+	vq->size = q->size;
+	vq->desc_gpa = q->desc;
+	vq->avail_gpa = q->avail;
+	vq->used_gpa = q->used;
+	if (q->ready && virtq_activate(vq))
 		return false;
-	vq->last_avail = last_avail;
-	vq->used_idx = used_idx;
+	vq->last_avail = q->last_avail;
+	vq->used_idx = q->used_idx;
 	return true;
 }
 
 /*
- * Features the driver negotiated (FEATURES_OK) must be this device's; before
- * that a driver may have written anything, which accept_features would refuse.
+ * The device's config is this host's (its MAC, its disk's size, the
+ * balloon's target); what the driver had written to it is written again
+ * through the driver's own path, which takes only what a driver may write.
  */
-static bool features_fit(const struct virtio_dev *dev, uint64_t driver_features, uint32_t status)
+static void replay_config(struct virtio_dev *dev, const struct saved_virtio *v)
 {
-	return !(status & VIRTIO_CONFIG_S_FEATURES_OK) || !(driver_features & ~dev->host_features);
+	unsigned at, n;
+
+	if (!dev->ops->config_write)
+		return;
+	for (at = 0; at < v->config_len; at += n) {
+		n = v->config_len - at >= 4 ? 4 : 1;
+		if (memcmp(dev->config + at, v->config + at, n))
+			dev->ops->config_write(dev, at, v->config + at, n);
+	}
 }
 
-/* The registers and queues of a device made from the same config. */
-static bool load_registers(struct virtio_dev *dev, struct snap_in *in)
+/* Everything but the config, under the device's and its queues' locks. */
+static bool apply_saved(struct virtio_dev *dev, const struct saved_virtio *v)
 {
-	uint64_t host_features;
-	uint32_t device_id, isr;
-	uint16_t config_len, nqueues;
+	bool ok = true;
 	unsigned i;
 
-	device_id = snap_get_u32(in);
-	host_features = snap_get_u64(in);
-	dev->driver_features = snap_get_u64(in);
-	dev->host_features_sel = snap_get_u32(in);
-	dev->driver_features_sel = snap_get_u32(in);
-	dev->queue_sel = snap_get_u32(in);
-	dev->status = snap_get_u32(in);
-	isr = snap_get_u32(in);
-	dev->config_generation = snap_get_u32(in);
-	config_len = snap_get_u16(in);
-	if (in->short_read || device_id != dev->device_id || config_len != dev->config_len ||
-	    !features_fit(dev, dev->driver_features, dev->status) ||
-	    (isr & ~(uint32_t)(VIRTIO_INT_USED | VIRTIO_INT_CONFIG)))
-		return false;
-	(void)host_features; /* what the source offered: the driver's subset is what counts */
-	snap_get_bytes(in, dev->config, config_len);
-	nqueues = snap_get_u16(in);
-	if (nqueues != dev->nqueues)
-		return false;
 	for (i = 0; i < dev->nqueues; i++)
-		if (!load_queue(&dev->vq[i], in))
-			return false;
-	atomic_store(&dev->interrupt_status, isr);
-	return true;
-}
-
-/* Why a record does not fit this device, where the config or host differ; or nothing. */
-static void mismatch(const struct virtio_dev *dev, const struct snap_in *in, size_t start,
-		     char **err)
-{
-	struct snap_in peek = { in->p, in->len, start, false };
-	uint32_t device_id = snap_get_u32(&peek);
-	uint64_t driver_features;
-	uint32_t status;
-
-	snap_get_u64(&peek);
-	driver_features = snap_get_u64(&peek);
-	snap_get_u32(&peek);
-	snap_get_u32(&peek);
-	snap_get_u32(&peek);
-	status = snap_get_u32(&peek);
-	if (peek.short_read)
-		return;
-	if (device_id != dev->device_id)
-		*err = xasprintf(
-			"the saved guest has a virtio device of type %u where this one has "
-			"%s %s (type %u): the configs differ",
-			device_id, dev->kind, dev->name, dev->device_id);
-	else if (!features_fit(dev, driver_features, status))
-		*err = xasprintf("%s %s: the saved guest's driver uses features %#llx this host's "
-				 "device does not offer (the source had vhost-net and this host "
-				 "not, or a newer xlc?)",
-				 dev->kind, dev->name,
-				 (unsigned long long)(driver_features & ~dev->host_features));
+		pthread_mutex_lock(&dev->vq[i].lock);
+	dev->driver_features = v->driver_features;
+	dev->host_features_sel = v->host_features_sel;
+	dev->driver_features_sel = v->driver_features_sel;
+	dev->queue_sel = v->queue_sel;
+	dev->status = v->status;
+	dev->config_generation = v->generation;
+	for (i = 0; i < dev->nqueues && ok; i++)
+		ok = apply_queue(&dev->vq[i], &v->q[i]);
+	atomic_store(&dev->interrupt_status, v->isr);
+	for (i = dev->nqueues; i-- > 0;)
+		pthread_mutex_unlock(&dev->vq[i].lock);
+	return ok;
 }
 
 static int virtio_load(void *opaque, struct snap_in *in, char **err)
 {
 	struct virtio_dev *dev = opaque;
-	size_t start = in->off;
-	char *why = NULL;
-	bool ok;
-	unsigned i;
+	struct saved_virtio *v = xcalloc(1, sizeof(*v));
+	char *why;
 
-	pthread_mutex_lock(&dev->lock);
-	for (i = 0; i < dev->nqueues; i++)
-		pthread_mutex_lock(&dev->vq[i].lock);
-	ok = load_registers(dev, in);
-	for (i = dev->nqueues; i-- > 0;)
-		pthread_mutex_unlock(&dev->vq[i].lock);
-	if (!ok)
-		mismatch(dev, in, start, &why);
-	if (why || snap_in_finish(in, ok, dev->kind, err)) {
-		if (why)
-			*err = why;
-		/* as the guest would find a device it broke: reset, its driver starts again */
-		device_reset(dev);
-		pthread_mutex_unlock(&dev->lock);
+	read_saved(in, v);
+	if (snap_in_finish(in, true, dev->kind, err)) {
+		free(v);
 		return -1;
 	}
+	why = misfit(dev, v);
+	pthread_mutex_lock(&dev->lock);
+	if (!why && !apply_saved(dev, v))
+		why = xasprintf("the stream's %s %s has a queue whose size or rings are invalid",
+				dev->kind, dev->name);
+	if (why) {
+		device_reset(dev); /* the state a driver finds after it broke the device */
+		pthread_mutex_unlock(&dev->lock);
+		free(v);
+		*err = why;
+		return -1;
+	}
+	replay_config(dev, v);
 	publish_state(dev);
-	if ((dev->status & VIRTIO_CONFIG_S_DRIVER_OK) && dev->ops->start)
-		dev->ops->start(dev);
 	pthread_mutex_unlock(&dev->lock);
-	/* kicks the source took and had not served yet: look at every ring again */
-	for (i = 0; i < dev->nqueues; i++)
-		if (dev->vq[i].ready)
-			virtq_rekick(&dev->vq[i]);
+	free(v);
 	return 0;
 }
 
-static const struct device_state_ops virtio_state = { virtio_save, virtio_load };
+/*
+ * Once the whole machine is loaded: a device whose driver is running starts
+ * (vhost takes its rings), and every ready ring is looked at once, for the
+ * kicks the source had taken and not served.
+ */
+static void virtio_resume(void *opaque)
+{
+	struct virtio_dev *dev = opaque;
+	unsigned i;
+
+	pthread_mutex_lock(&dev->lock);
+	if (virtio_running(dev) && dev->ops->start)
+		dev->ops->start(dev);
+	pthread_mutex_unlock(&dev->lock);
+	for (i = 0; i < dev->nqueues; i++)
+		if (dev->vq[i].ready)
+			virtq_rekick(&dev->vq[i]);
+}
+
+static const struct device_state_ops virtio_state = { virtio_save, virtio_load, virtio_resume };
 
 static void bind_irq(struct vm *vm, struct virtio_dev *dev)
 {

@@ -7,6 +7,7 @@
  */
 #include "backends/kvm/vmm/virtio/vhost_net.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <linux/vhost.h>
 #include <linux/virtio_config.h>
@@ -208,9 +209,17 @@ void vhost_net_stop(struct vhost_net *v)
 		struct vhost_vring_file backend = { .index = q, .fd = -1 };
 		struct vhost_vring_state base = { .index = q };
 
+		struct virtq *vq = &v->dev->vq[q];
+
 		/* Errors: the queue was never started; either way vhost holds nothing. */
 		vhost_ioctl(v, VHOST_NET_SET_BACKEND, &backend, "", NULL);
-		vhost_ioctl(v, VHOST_GET_VRING_BASE, &base, "", NULL);
+		if (vhost_ioctl(v, VHOST_GET_VRING_BASE, &base, "", NULL) || !vq->ready)
+			continue;
+		/* Where vhost got to is the queue's position now (a save records it). */
+		pthread_mutex_lock(&vq->lock);
+		vq->last_avail = (uint16_t)base.num;
+		vq->used_idx = le16toh(__atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE));
+		pthread_mutex_unlock(&vq->lock);
 	}
 	atomic_store(&v->dev->interrupt_sticky, 0);
 	v->running = false;
