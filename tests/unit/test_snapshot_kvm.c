@@ -155,7 +155,7 @@ int main(void)
 
 	r = snap_vcpu_save(a, &msrs, &o, &err);
 	ok(!r, "saved (%zu bytes): %s", o.len, err ? err : "ok");
-	r = snap_vcpu_load(b, o.p, o.len, &err);
+	r = snap_vcpu_load(b, &msrs, o.p, o.len, &err);
 	ok(!r, "loaded into the other VM's vCPU: %s", err ? err : "ok");
 	free(err);
 	err = NULL;
@@ -171,7 +171,7 @@ int main(void)
 	/* Broken payloads: refused, and the vCPU keeps what it had. */
 	regs.rax = 7;
 	ioctl(b, KVM_SET_REGS, &regs);
-	r = snap_vcpu_load(b, o.p, o.len - 1, &err);
+	r = snap_vcpu_load(b, &msrs, o.p, o.len - 1, &err);
 	ok(r && err && strstr(err, "malformed"), "a payload cut short is refused: %s",
 	   err ? err : "(accepted)");
 	free(err);
@@ -179,8 +179,21 @@ int main(void)
 	bad = malloc(o.len);
 	memcpy(bad, o.p, o.len);
 	bad[0] = 200; /* the first part's tag: no such part */
-	r = snap_vcpu_load(b, bad, o.len, &err);
+	r = snap_vcpu_load(b, &msrs, bad, o.len, &err);
 	ok(r && err && strstr(err, "malformed"), "an unknown part is refused: %s",
+	   err ? err : "(accepted)");
+	free(err);
+	err = NULL;
+	memcpy(bad, o.p, o.len);
+	{ /* the first MSR's index, past regs, sregs, xsave and xcrs and the MSR count */
+		size_t at = 4 * 6 + sizeof(struct kvm_regs) + sizeof(struct kvm_sregs) +
+			    sizeof(struct kvm_xsave) + sizeof(struct kvm_xcrs) + 6 + 4;
+		uint32_t index = 0x4b564dff; /* in no KVM's list */
+
+		memcpy(bad + at, &index, 4);
+	}
+	r = snap_vcpu_load(b, &msrs, bad, o.len, &err);
+	ok(r && err && strstr(err, "MSR 0x4b564dff"), "an MSR outside KVM's list is refused: %s",
 	   err ? err : "(accepted)");
 	free(err);
 	err = NULL;

@@ -74,6 +74,7 @@ struct progress {
 	bool shape, irqchip, pit, clock;
 	bool vcpu[MAX_VCPUS];
 	struct snap_devices_loaded devices;
+	struct snap_msr_list msrs; /* the MSRs a vCPU record may set */
 };
 
 static int check_shape(const struct vm *vm, const struct snap_record *rec, char **err)
@@ -115,7 +116,7 @@ static int load_vcpu(struct vm *vm, const struct snap_record *rec, struct progre
 		return -1;
 	}
 	p->vcpu[i] = true;
-	return snap_vcpu_load(vm->vcpus[i].fd, rec->data + 4, rec->len - 4, err);
+	return snap_vcpu_load(vm->vcpus[i].fd, &p->msrs, rec->data + 4, rec->len - 4, err);
 }
 
 /* A singular record: -1 if it came before. */
@@ -191,11 +192,11 @@ static void resume_devices(struct vm *vm)
 int snap_machine_load(struct vm *vm, int fd, char **err)
 {
 	struct progress *p = xcalloc(1, sizeof(*p));
-	struct snap_reader r;
+	struct snap_reader r = { .fd = -1 }; /* nothing to free if the start fails */
 	struct snap_record rec;
 	int ret = -1;
 
-	if (snap_read_start(&r, fd, err))
+	if (snap_msr_list_get(vm->kvm_fd, &p->msrs, err) || snap_read_start(&r, fd, err))
 		goto out;
 	for (;;) {
 		if (snap_read_record(&r, &rec, err))
@@ -210,6 +211,7 @@ int snap_machine_load(struct vm *vm, int fd, char **err)
 		resume_devices(vm);
 out:
 	snap_read_finish(&r);
+	snap_msr_list_free(&p->msrs);
 	free(p);
 	return ret;
 }

@@ -177,8 +177,19 @@ fail:
 	return -1;
 }
 
-/* The MSRs part: its pairs, bounded by the part's own length. */
-static struct kvm_msrs *parse_msrs(const uint8_t *data, size_t len, char **err)
+static bool listed(const struct snap_msr_list *list, uint32_t index)
+{
+	unsigned i;
+
+	for (i = 0; i < list->n; i++)
+		if (list->index[i] == index)
+			return true;
+	return false;
+}
+
+/* The MSRs part: its pairs, bounded by the part's own length, each one KVM's. */
+static struct kvm_msrs *parse_msrs(const struct snap_msr_list *list, const uint8_t *data,
+				   size_t len, char **err)
 {
 	struct snap_in in = { data, len, 0, false };
 	uint32_t n = snap_get_u32(&in), i;
@@ -193,31 +204,40 @@ static struct kvm_msrs *parse_msrs(const uint8_t *data, size_t len, char **err)
 	for (i = 0; i < n; i++) {
 		m->entries[i].index = snap_get_u32(&in);
 		m->entries[i].data = snap_get_u64(&in);
+		if (!listed(list, m->entries[i].index)) {
+			*err = xasprintf(
+				"the saved vCPU has MSR %#x, which KVM does not save for a "
+				"guest",
+				m->entries[i].index);
+			free(m);
+			return NULL;
+		}
 	}
 	return m;
 }
 
-static int load_part(int fd, enum part p, const uint8_t *data, size_t len, char **err)
+static int set_msrs(int fd, struct kvm_msrs *m, char **err)
+{
+	int r = ioctl(fd, KVM_SET_MSRS, m);
+
+	if (r >= 0 && (unsigned)r < m->nmsrs)
+		*err = xasprintf("this host's KVM refuses MSR 0x%x of the saved vCPU "
+				 "(a CPU unlike the one it was saved on?)",
+				 m->entries[r].index);
+	else if (r < 0)
+		*err = xasprintf("KVM_SET_MSRS: %s", strerror(errno));
+	return r >= 0 && (unsigned)r == m->nmsrs ? 0 : -1;
+}
+
+/* One part into the vCPU; the MSRs come parsed (m). */
+static int load_part(int fd, struct kvm_msrs *m, enum part p, const uint8_t *data, size_t len,
+		     char **err)
 {
 	void *copy;
 	int r;
 
-	if (p == PART_MSRS) {
-		struct kvm_msrs *m = parse_msrs(data, len, err);
-
-		if (!m)
-			return -1;
-		r = ioctl(fd, KVM_SET_MSRS, m);
-		if (r >= 0 && (unsigned)r < m->nmsrs)
-			*err = xasprintf("this host's KVM refuses MSR 0x%x of the saved vCPU "
-					 "(a CPU unlike the one it was saved on?)",
-					 m->entries[r].index);
-		else if (r < 0)
-			*err = xasprintf("KVM_SET_MSRS: %s", strerror(errno));
-		r = r >= 0 && (unsigned)r == m->nmsrs ? 0 : -1;
-		free(m);
-		return r;
-	}
+	if (p == PART_MSRS)
+		return set_msrs(fd, m, err);
 	/* KVM's structures want their own alignment; the payload has none. */
 	copy = xmalloc(len);
 	memcpy(copy, data, len);
@@ -231,14 +251,16 @@ static int load_part(int fd, enum part p, const uint8_t *data, size_t len, char 
 	return 0;
 }
 
-int snap_vcpu_load(int vcpu_fd, const uint8_t *data, size_t len, char **err)
+int snap_vcpu_load(int vcpu_fd, const struct snap_msr_list *msrs, const uint8_t *data, size_t len,
+		   char **err)
 {
 	struct snap_in in = { data, len, 0, false };
 	const uint8_t *at[PART_COUNT] = { 0 };
 	size_t size[PART_COUNT] = { 0 };
+	struct kvm_msrs *m;
 	unsigned p;
 
-	/* All parts found and checked before anything is set. */
+	/* All parts found and checked, the MSRs parsed, before anything is set. */
 	while (in.off < in.len) {
 		uint16_t tag = snap_get_u16(&in);
 		uint32_t n = snap_get_u32(&in);
@@ -259,8 +281,13 @@ int snap_vcpu_load(int vcpu_fd, const uint8_t *data, size_t len, char **err)
 			*err = xasprintf("the saved vCPU has no %s", parts[p].name);
 			return -1;
 		}
+	m = parse_msrs(msrs, at[PART_MSRS], size[PART_MSRS], err);
+	if (!m)
+		return -1;
 	for (p = 0; p < PART_COUNT; p++)
-		if (load_part(vcpu_fd, load_order[p], at[load_order[p]], size[load_order[p]], err))
-			return -1;
-	return 0;
+		if (load_part(vcpu_fd, m, load_order[p], at[load_order[p]], size[load_order[p]],
+			      err))
+			break;
+	free(m);
+	return p == PART_COUNT ? 0 : -1;
 }

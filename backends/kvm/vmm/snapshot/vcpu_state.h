@@ -26,7 +26,12 @@ void snap_msr_list_free(struct snap_msr_list *list);
 
 /* Appends vcpu_fd's state (a stopped vCPU's) to o: 0, or -1 with *err. */
 int snap_vcpu_save(int vcpu_fd, const struct snap_msr_list *msrs, struct snap_out *o, char **err);
-/* Sets vcpu_fd from a payload snap_vcpu_save wrote: 0, or -1 with *err. */
-int snap_vcpu_load(int vcpu_fd, const uint8_t *data, size_t len, char **err);
+/*
+ * Sets vcpu_fd from a payload snap_vcpu_save wrote: 0, or -1 with *err. Only
+ * MSRs of msrs (KVM's list: the ones it saves for a guest) are taken; a
+ * feature MSR or any other index is refused before anything is set.
+ */
+int snap_vcpu_load(int vcpu_fd, const struct snap_msr_list *msrs, const uint8_t *data, size_t len,
+		   char **err);
 
 #endif
