@@ -7,11 +7,8 @@ set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "${HERE}/../.." && pwd)"
 . "${HERE}/lib.sh"
-XLC=${XLC:-${REPO}/build/xlc}
-KIT=${KIT:-${REPO}/build/kit}
 RUNS=${RUNS:-5}
-work=$(mktemp -d /tmp/xlc-bench-batch.XXXXXX)
-export XLC_RUN_DIR=${work}/run XLC_LOG_DIR=${work}/log XLC_SYSCONFDIR=${work}/etc
+kit_bench batch
 trap '"${XLC}" destroy -a -f >/dev/null 2>&1; rm -rf "${work}"' EXIT
 
 make_fleet() { # N

@@ -9,12 +9,9 @@ set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "${HERE}/../.." && pwd)"
 . "${HERE}/lib.sh"
-XLC=${XLC:-${REPO}/build/xlc}
-KIT=${KIT:-${REPO}/build/kit}
 RUNSTAT=${RUNSTAT:-${REPO}/build/bench/runstat}
 RUNS=${RUNS:-11}
-work=$(mktemp -d /tmp/xlc-bench-floor.XXXXXX)
-export XLC_RUN_DIR=${work}/run XLC_LOG_DIR=${work}/log XLC_SYSCONFDIR=${work}/etc
+kit_bench floor
 trap 'rm -rf "${work}"' EXIT
 cat >"${work}/floor.cfg" <<CFG
 name = "floor"

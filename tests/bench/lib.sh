@@ -22,3 +22,14 @@ now() { date +%s.%N; }
 machine() {
 	echo "$(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), kernel $(uname -r), /dev/kvm: $( [ -c /dev/kvm ] && echo yes || echo no)"
 }
+
+# kit_bench NAME: what every kvm-pvm benchmark of kit guests starts with: the
+# build's xlc and kit (unless XLC and KIT say otherwise), and a fresh work
+# directory ($work) holding xlc's own run, log and config directories, so
+# that a benchmark never meets the host's guests.
+kit_bench() {
+	XLC=${XLC:-${REPO}/build/xlc}
+	KIT=${KIT:-${REPO}/build/kit}
+	work=$(mktemp -d "/tmp/xlc-bench-$1.XXXXXX")
+	export XLC_RUN_DIR=${work}/run XLC_LOG_DIR=${work}/log XLC_SYSCONFDIR=${work}/etc
+}

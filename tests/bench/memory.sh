@@ -9,10 +9,7 @@ set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "${HERE}/../.." && pwd)"
 . "${HERE}/lib.sh"
-XLC=${XLC:-${REPO}/build/xlc}
-KIT=${KIT:-${REPO}/build/kit}
-work=$(mktemp -d /tmp/xlc-bench-memory.XXXXXX)
-export XLC_RUN_DIR=${work}/run XLC_LOG_DIR=${work}/log XLC_SYSCONFDIR=${work}/etc
+kit_bench memory
 qemu_pids=()
 cleanup() {
 	"${XLC}" destroy -a -f >/dev/null 2>&1

@@ -11,13 +11,10 @@ set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "${HERE}/../.." && pwd)"
 . "${HERE}/lib.sh"
-XLC=${XLC:-${REPO}/build/xlc}
-KIT=${KIT:-${REPO}/build/kit}
 RUNS=${RUNS:-3}
 N=${SCALE_N:-500}
 IDLE_SECONDS=${IDLE_SECONDS:-60}
-work=$(mktemp -d /tmp/xlc-bench-scale.XXXXXX)
-export XLC_RUN_DIR=${work}/run XLC_LOG_DIR=${work}/log XLC_SYSCONFDIR=${work}/etc
+kit_bench scale
 trap '"${XLC}" destroy -a -f >/dev/null 2>&1; rm -rf "${work}"' EXIT
 
 fleet() { # N DIR: N halted kit guests of 16 MiB
