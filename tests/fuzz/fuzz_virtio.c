@@ -150,6 +150,17 @@ static void run_op(struct virtio_dev *dev, const uint8_t *op, int sock)
 	}
 }
 
+/* The device does not own its backing fds: the VMM's host part does. */
+static void close_backings(const int *sock, int disk_fd)
+{
+	if (sock[0] >= 0)
+		close(sock[0]);
+	if (sock[1] >= 0)
+		close(sock[1]);
+	if (disk_fd >= 0)
+		close(disk_fd);
+}
+
 static struct snap_out save_device(struct vm *vm)
 {
 	struct snap_out o = { 0 };
@@ -185,12 +196,7 @@ static void save_and_restore(struct vm *vm, unsigned kind)
 	snap_out_free(&saved);
 	snap_out_free(&again);
 	vm_destroy(copy);
-	if (sock[0] >= 0)
-		close(sock[0]);
-	if (sock[1] >= 0)
-		close(sock[1]);
-	if (disk_fd >= 0)
-		close(disk_fd);
+	close_backings(sock, disk_fd);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -221,13 +227,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		run_op(dev, data + size - (nops - i) * 6, sock[1]);
 	save_and_restore(vm, data[0] % 4);
 	vm_destroy(vm);
-	/* The device does not own its backing fds: the VMM's host part does. */
-	if (sock[0] >= 0)
-		close(sock[0]);
-	if (sock[1] >= 0)
-		close(sock[1]);
-	if (disk_fd >= 0)
-		close(disk_fd);
+	close_backings(sock, disk_fd);
 	free(mem);
 	return 0;
 }
