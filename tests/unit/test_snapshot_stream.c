@@ -153,6 +153,22 @@ int main(void)
 	ok(in.short_read && !name[0], "fields: a string longer than its buffer is refused");
 	snap_out_free(&o);
 
+	/* A ring that wraps: from head 6 of 8, four bytes, oldest first. */
+	{
+		const uint8_t ring[8] = { 'c', 'd', 0, 0, 0, 0, 'a', 'b' };
+		uint8_t out[8] = { 0 };
+
+		snap_put_ring(&o, ring, 8, 6, 4);
+		in = (struct snap_in){ o.p, o.len, 0, false };
+		ok(snap_get_ring(&in, out, 8) == 4 && !memcmp(out, "abcd", 4) &&
+			   snap_in_complete(&in),
+		   "fields: a wrapped ring comes back oldest first");
+		in = (struct snap_in){ o.p, o.len, 0, false };
+		ok(snap_get_ring(&in, out, 3) == 0 && in.short_read,
+		   "fields: a ring longer than its buffer is refused");
+		snap_out_free(&o);
+	}
+
 	err = read_edited(fd, cut_short, &ram_back);
 	ok(err && strstr(err, "truncated"), "truncated: %s", err);
 	free(err);

@@ -231,35 +231,27 @@ int i8042_ctrl_alt_del(struct vm *vm)
 static void i8042_save(const void *dev, struct snap_out *o)
 {
 	const struct i8042 *k = dev;
-	unsigned i;
 
 	snap_put_u8(o, k->ctr);
 	snap_put_u8(o, k->status);
 	snap_put_u8(o, k->pending_cmd);
 	snap_put_u8(o, k->pending_kbd);
 	snap_put_u8(o, k->scanning);
-	snap_put_u8(o, (uint8_t)k->count); /* then the bytes, oldest first */
-	for (i = 0; i < k->count; i++)
-		snap_put_u8(o, k->queue[(k->head + i) % QUEUE_LEN]);
+	snap_put_ring(o, k->queue, QUEUE_LEN, k->head, k->count);
 }
 
 static int i8042_load(void *dev, struct snap_in *in, char **err)
 {
 	struct i8042 *k = dev, n = *k;
 	uint8_t scanning;
-	unsigned i;
 
 	n.ctr = snap_get_u8(in);
 	n.status = snap_get_u8(in);
 	n.pending_cmd = snap_get_u8(in);
 	n.pending_kbd = snap_get_u8(in);
 	scanning = snap_get_u8(in);
-	n.count = snap_get_u8(in);
+	n.count = snap_get_ring(in, n.queue, QUEUE_LEN);
 	n.head = 0;
-	if (n.count > QUEUE_LEN)
-		return snap_in_finish(in, false, "i8042", err);
-	for (i = 0; i < n.count; i++)
-		n.queue[i] = snap_get_u8(in);
 	if (snap_in_finish(in, scanning <= 1, "i8042", err))
 		return -1;
 	if (!n.count)

@@ -201,7 +201,6 @@ static void serial_io(struct vm *vm, void *dev, uint64_t off, uint8_t *data, uns
 static void serial_save(const void *dev, struct snap_out *o)
 {
 	const struct serial *s = dev;
-	unsigned i;
 
 	snap_put_u8(o, s->ier);
 	snap_put_u8(o, s->lcr);
@@ -212,16 +211,13 @@ static void serial_save(const void *dev, struct snap_out *o)
 	snap_put_u8(o, s->dlm);
 	snap_put_u8(o, s->thri_pending);
 	snap_put_u8(o, s->irq_level);
-	snap_put_u16(o, (uint16_t)s->rx_count); /* then the bytes, oldest first */
-	for (i = 0; i < s->rx_count; i++)
-		snap_put_u8(o, s->rx[(s->rx_head + i) % FIFO_SIZE]);
+	snap_put_ring(o, s->rx, FIFO_SIZE, s->rx_head, s->rx_count);
 }
 
 static int serial_load(void *dev, struct snap_in *in, char **err)
 {
 	struct serial *s = dev, n = *s;
 	uint8_t thri, irq;
-	unsigned i;
 
 	n.ier = snap_get_u8(in) & 0x0f; /* the masks the guest's writes get */
 	n.lcr = snap_get_u8(in);
@@ -232,12 +228,8 @@ static int serial_load(void *dev, struct snap_in *in, char **err)
 	n.dlm = snap_get_u8(in);
 	thri = snap_get_u8(in);
 	irq = snap_get_u8(in);
-	n.rx_count = snap_get_u16(in);
+	n.rx_count = snap_get_ring(in, n.rx, FIFO_SIZE);
 	n.rx_head = 0;
-	if (n.rx_count > FIFO_SIZE)
-		return snap_in_finish(in, false, "serial", err);
-	for (i = 0; i < n.rx_count; i++)
-		n.rx[i] = snap_get_u8(in);
 	if (snap_in_finish(in, thri <= 1 && irq <= 1, "serial", err))
 		return -1;
 	n.thri_pending = thri;

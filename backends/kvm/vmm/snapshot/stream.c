@@ -416,6 +416,16 @@ void snap_put_str(struct snap_out *o, const char *s)
 	snap_put_bytes(o, s, n);
 }
 
+void snap_put_ring(struct snap_out *o, const uint8_t *ring, unsigned size, unsigned head,
+		   unsigned count)
+{
+	unsigned first = count < size - head ? count : size - head;
+
+	snap_put_u16(o, (uint16_t)count);
+	snap_put_bytes(o, ring + head, first);
+	snap_put_bytes(o, ring, count - first);
+}
+
 void snap_out_free(struct snap_out *o)
 {
 	free(o->p);
@@ -478,6 +488,18 @@ void snap_get_str(struct snap_in *in, char *buf, size_t size)
 	memcpy(buf, in->p + in->off, n);
 	buf[n] = '\0';
 	in->off += n;
+}
+
+unsigned snap_get_ring(struct snap_in *in, uint8_t *buf, unsigned cap)
+{
+	unsigned count = snap_get_u16(in);
+
+	if (count > cap) {
+		in->short_read = true;
+		return 0;
+	}
+	snap_get_bytes(in, buf, count);
+	return in->short_read ? 0 : count;
 }
 
 bool snap_in_complete(const struct snap_in *in)

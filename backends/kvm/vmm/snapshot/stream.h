@@ -106,6 +106,9 @@ void snap_put_u32(struct snap_out *o, uint32_t v);
 void snap_put_u64(struct snap_out *o, uint64_t v);
 void snap_put_bytes(struct snap_out *o, const void *p, size_t n);
 void snap_put_str(struct snap_out *o, const char *s); /* u16 length, the bytes */
+/* A ring buffer's count bytes from head on, oldest first: u16 count, the bytes. */
+void snap_put_ring(struct snap_out *o, const uint8_t *ring, unsigned size, unsigned head,
+		   unsigned count);
 void snap_out_free(struct snap_out *o);
 
 /* Reads past the end give zeros and set short_read; check once at the end. */
@@ -122,6 +125,8 @@ uint64_t snap_get_u64(struct snap_in *in);
 void snap_get_bytes(struct snap_in *in, void *p, size_t n);
 /* Into buf (size > 0), NUL-terminated; a longer or NUL-holding string is short_read. */
 void snap_get_str(struct snap_in *in, char *buf, size_t size);
+/* A ring snap_put_ring wrote, oldest first from buf[0]: its count (short_read past cap). */
+unsigned snap_get_ring(struct snap_in *in, uint8_t *buf, unsigned cap);
 /* True if the fields were all there and nothing is left over. */
 bool snap_in_complete(const struct snap_in *in);
 /*
