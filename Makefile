@@ -61,7 +61,7 @@ CFLAGS += -DXLC_WITH_XEN -DHAVE_YAJL_YAJL_VERSION_H
 endif
 
 # One concern per file; each folder is a layer.
-LIB_SRCS_BASE := lib/util.c lib/json.c lib/safe_dir.c lib/version.c
+LIB_SRCS_BASE := lib/util.c lib/json.c lib/safe_dir.c lib/version.c lib/savefile.c
 PARSER_SRCS := parsers/cfg_reader.c parsers/domain_keys.c parsers/domain_config.c \
 	       parsers/disk_spec.c parsers/vif_spec.c parsers/cpulist.c parsers/domain_json.c \
 	       parsers/vnuma_spec.c parsers/xlc_conf.c
@@ -73,9 +73,8 @@ CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cli_backend.c xlc/cmd_cr
 # What the kvm backend's client (the CLI) and its VMM program share.
 KVM_SHARED_SRCS := backends/kvm/vmm_spec.c backends/kvm/ctl.c backends/kvm/rundir.c \
 		   backends/kvm/cgroup.c
-# savefile.c (xl's save-file header) needs no libxl: always built, and unit-tested.
 BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c backends/kvm/kvm_spec.c \
-		backends/kvm/kvm_console.c backends/kvm/stats.c backends/xen/savefile.c
+		backends/kvm/kvm_console.c backends/kvm/stats.c
 ifeq ($(XEN),1)
 BACKEND_SRCS += backends/xen/xen.c backends/xen/xen_config.c backends/xen/xen_keys.c \
 		backends/xen/xen_keys_devices.c \
@@ -218,9 +217,9 @@ build/fuzz/fuzz_xen_config: tests/fuzz/fuzz_xen_config.c backends/xen/xen_config
 		$(shell $(PKG_CONFIG) --libs libconfuse yajl xenlight xlutil xentoollog)
 
 # xl's save-file header (restore's untrusted input); no libxl in it.
-build/fuzz/fuzz_savefile: tests/fuzz/fuzz_savefile.c backends/xen/savefile.c $(LIB_SRCS)
+build/fuzz/fuzz_savefile: tests/fuzz/fuzz_savefile.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
-	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $< backends/xen/savefile.c $(LIB_SRCS) \
+	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) \
 		$(shell $(PKG_CONFIG) --libs libconfuse yajl)
 
 # The kvm machine stream (restore's and migrate-receive's untrusted input).

@@ -78,11 +78,6 @@ int xen_restore(const struct xlc_conf *conf, const char *file, const struct doma
 /* The config a save or migration carries: opts' own, or the domain's as libxl keeps it. */
 int xen_config_to_keep(libxl_ctx *c, uint32_t domid, const struct save_opts *opts,
 		       libxl_domain_config *d, char **err);
-/*
- * Reads and checks a save file's (or migration stream's) header and the
- * config it carries (*json; NULL: none). The mandatory flags, or -1 with *err.
- */
-int64_t xen_read_savefile_header(int fd, const char *source, char **json, char **err);
 /* migrate and migrate-receive, xl's protocol over the transport's fds (xen_migrate.c). */
 int xen_migrate_send(const struct xlc_conf *conf, const char *name, int send_fd, int recv_fd,
 		     const char *rune, const struct save_opts *opts, bool debug, char **err);

@@ -26,7 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backends/xen/savefile.h"
+#include "lib/savefile.h"
 #include "backends/xen/xen.h"
 #include "lib/util.h"
 
@@ -221,7 +221,7 @@ int xen_migrate_receive(const struct xlc_conf *conf, int recv_fd, int send_fd,
 		err = xasprintf("cannot answer the sender: %s", strerror(errno));
 		goto fail;
 	}
-	flags = xen_read_savefile_header(recv_fd, "<incoming migration stream>", &json, &err);
+	flags = savefile_read_header(recv_fd, "<incoming migration stream>", &json, &err);
 	if (flags < 0)
 		goto fail;
 	if (!json || libxl_domain_config_from_json(c, &d, json) || !d.c_info.name ||

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backends/xen/savefile.h"
+#include "lib/savefile.h"
 #include "backends/xen/xen.h"
 #include "lib/util.h"
 
@@ -113,44 +113,6 @@ out:
 	return rc;
 }
 
-int64_t xen_read_savefile_header(int fd, const char *file, char **json, char **err)
-{
-	unsigned char h[SAVEFILE_HEADER_SIZE], *opt;
-	struct savefile_info info;
-	char *why = NULL;
-	ssize_t n;
-
-	*json = NULL;
-	n = read_all(fd, h, sizeof(h));
-	if (n != (ssize_t)sizeof(h)) {
-		*err = n < 0 ? xasprintf("%s: %s", file, strerror(errno))
-			     : xasprintf("%s: File has wrong magic number - corrupt or for a "
-					 "different tool?",
-					 file);
-		return -1;
-	}
-	if (savefile_header_parse(h, &info, &why))
-		goto bad;
-	fprintf(stderr,
-		"Loading new save file %s (new xl fmt info 0x%" PRIx32 "/0x%" PRIx32 "/%" PRIu32
-		")\n",
-		file, info.mandatory_flags, info.optional_flags, info.optional_data_len);
-	opt = xmalloc(info.optional_data_len + 1);
-	n = read_all(fd, opt, info.optional_data_len);
-	if (n != (ssize_t)info.optional_data_len)
-		why = xstrdup("Savefile truncated.");
-	else if (!savefile_config(opt, info.optional_data_len, &info, json, &why) && *json)
-		fprintf(stderr, " Savefile contains xl domain config in JSON format\n");
-	free(opt);
-	if (why)
-		goto bad;
-	return info.mandatory_flags;
-bad:
-	*err = xasprintf("%s: %s", file, why);
-	free(why);
-	return -1;
-}
-
 int xen_restore(const struct xlc_conf *conf, const char *file, const struct domain_config *config,
 		const struct create_opts *opts)
 {
@@ -168,7 +130,7 @@ int xen_restore(const struct xlc_conf *conf, const char *file, const struct doma
 	fd = c ? open(file, O_RDONLY | O_CLOEXEC) : -1;
 	if (c && fd < 0)
 		err = xasprintf("Can't open restore file %s: %s", file, strerror(errno));
-	if (fd < 0 || (flags = xen_read_savefile_header(fd, file, &json, &err)) < 0)
+	if (fd < 0 || (flags = savefile_read_header(fd, file, &json, &err)) < 0)
 		goto fail;
 	if (config) {
 		libxl_domain_config_dispose(&d);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests for backends/xen/savefile.c: xl's save-file header, both ways. */
+/* Unit tests for lib/savefile.c: xl's save-file header, both ways. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/xen/savefile.h"
+#include "lib/savefile.h"
 #include "tap.h"
 
 /* What restore makes of a file that starts with these bytes. */

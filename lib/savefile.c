@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* xl's save-file header: written by save, read (from anywhere) by restore. */
-#include "backends/xen/savefile.h"
+#include "lib/savefile.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/util.h"
@@ -97,4 +100,42 @@ int savefile_config(const unsigned char *opt, uint32_t len, const struct savefil
 	}
 	*config = xstrdup((const char *)opt + 4);
 	return 0;
+}
+
+int64_t savefile_read_header(int fd, const char *file, char **json, char **err)
+{
+	unsigned char h[SAVEFILE_HEADER_SIZE], *opt;
+	struct savefile_info info;
+	char *why = NULL;
+	ssize_t n;
+
+	*json = NULL;
+	n = read_all(fd, h, sizeof(h));
+	if (n != (ssize_t)sizeof(h)) {
+		*err = n < 0 ? xasprintf("%s: %s", file, strerror(errno))
+			     : xasprintf("%s: File has wrong magic number - corrupt or for a "
+					 "different tool?",
+					 file);
+		return -1;
+	}
+	if (savefile_header_parse(h, &info, &why))
+		goto bad;
+	fprintf(stderr,
+		"Loading new save file %s (new xl fmt info 0x%" PRIx32 "/0x%" PRIx32 "/%" PRIu32
+		")\n",
+		file, info.mandatory_flags, info.optional_flags, info.optional_data_len);
+	opt = xmalloc(info.optional_data_len + 1);
+	n = read_all(fd, opt, info.optional_data_len);
+	if (n != (ssize_t)info.optional_data_len)
+		why = xstrdup("Savefile truncated.");
+	else if (!savefile_config(opt, info.optional_data_len, &info, json, &why) && *json)
+		fprintf(stderr, " Savefile contains xl domain config in JSON format\n");
+	free(opt);
+	if (why)
+		goto bad;
+	return info.mandatory_flags;
+bad:
+	*err = xasprintf("%s: %s", file, why);
+	free(why);
+	return -1;
 }

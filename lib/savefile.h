@@ -7,14 +7,16 @@
  *   4 x u32   byte order 0x01020304, mandatory flags (1: JSON config,
  *             2: stream v2), optional flags, optional data length
  *   optional  u32 config length, then the domain's libxl config as JSON
- *             with its NUL
+ *             with its NUL (on kvm: the VMM's spec, vmm_spec.h, which
+ *             holds it)
  *
- * libxl's own stream follows. The bytes may come from anywhere: the parsers
- * bound every length and want the config as NUL-terminated text. No libxl
- * here, so the fuzzer takes it alone.
+ * libxl's own stream follows on xen; on kvm, xlc's machine stream
+ * (backends/kvm/vmm/snapshot/FORMAT.md). The bytes may come from anywhere:
+ * the parsers bound every length and want the config as NUL-terminated
+ * text. No libxl here, so the fuzzer takes it alone.
  */
-#ifndef XLC_XEN_SAVEFILE_H
-#define XLC_XEN_SAVEFILE_H
+#ifndef XLC_LIB_SAVEFILE_H
+#define XLC_LIB_SAVEFILE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -44,5 +46,12 @@ int savefile_header_parse(const unsigned char *hdr, struct savefile_info *info, 
  */
 int savefile_config(const unsigned char *opt, uint32_t len, const struct savefile_info *info,
 		    char **config, char **err);
+
+/*
+ * Reads and checks a save file's (or migration stream's) header from fd and
+ * the config it carries (*json; NULL: none), saying on stderr what it found
+ * as xl does; source names fd in messages. The mandatory flags, or -1 with *err.
+ */
+int64_t savefile_read_header(int fd, const char *source, char **json, char **err);
 
 #endif
