@@ -74,7 +74,7 @@ CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cli_backend.c xlc/cmd_cr
 KVM_SHARED_SRCS := backends/kvm/vmm_spec.c backends/kvm/ctl.c backends/kvm/rundir.c \
 		   backends/kvm/cgroup.c
 BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c backends/kvm/kvm_spec.c \
-		backends/kvm/kvm_console.c backends/kvm/stats.c
+		backends/kvm/kvm_console.c backends/kvm/stats.c backends/kvm/kvm_save.c
 ifeq ($(XEN),1)
 BACKEND_SRCS += backends/xen/xen.c backends/xen/xen_config.c backends/xen/xen_keys.c \
 		backends/xen/xen_keys_devices.c \
@@ -260,7 +260,7 @@ fuzz-smoke: fuzz-bins
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-15} tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 # The guest kit: freestanding bzImage guests, one VMM behaviour each.
-KIT_GUESTS := hello poweroff reboot triplefault madt cmos serialirq spin echo blk net keyboard \
+KIT_GUESTS := hello poweroff reboot triplefault madt cmos serialirq spin echo count blk net keyboard \
 	      button hostile balloon cpuhp cdrom
 KIT_DIR := tests/guests/kit
 KIT_CFLAGS := -O2 -std=gnu11 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \

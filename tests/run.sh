@@ -142,7 +142,7 @@ suite "lint (mutations apply)" tests/mutate/run.sh --applies
 suite "unit" unit_tests build/obj
 suite "unit (asan+ubsan)" unit_tests build/asan
 # Suites that exercise xlc run on the release and on the sanitizer build.
-for name in cli golden cases differential kit lifecycle devices bootloader confinement hostile control \
+for name in cli golden cases differential kit lifecycle snapshot devices bootloader confinement hostile control \
 	top batch completion system metrics; do
 	XLC="${REPO}/build/xlc" suite "bats ${name}" bats --tap "tests/bats/${name}.bats"
 	XLC="${REPO}/build/asan/bin/xlc" suite "bats ${name} (asan+ubsan)" bats --tap "tests/bats/${name}.bats"

@@ -40,6 +40,8 @@ enum ctl_command {
 	CTL_VCPU_SET,	   /* "vcpu-set N": vCPUs 0..N-1 present, the others removed */
 	CTL_MEDIUM,	   /* "medium VDEV [PATH]": a cdrom's new medium, or none */
 	CTL_DEBUG_SYSCALL, /* tests: the VMM makes a system call its filter forbids */
+	CTL_SPEC,	   /* "spec": the reply is the spec the VMM runs (vmm_spec.h) */
+	CTL_SAVE,	   /* "save stop|pause|run", with the stream's fd (below) */
 	CTL_NCOMMANDS,
 	CTL_UNKNOWN = CTL_NCOMMANDS,
 };
@@ -50,6 +52,19 @@ const char *ctl_command_name(enum ctl_command c);
  * not NULL) points at what follows its first blank, or is NULL.
  */
 enum ctl_command ctl_command_parse(const char *line, const char **arg);
+
+/*
+ * save: the line comes with one fd (SCM_RIGHTS on its first byte), which
+ * the machine stream (snapshot/FORMAT.md) is written to and then closed;
+ * the reply follows once it is. Then the guest ends (stop), stays paused
+ * (pause, xl save -p) or runs on (run, -c); a failed save leaves it as it
+ * was. Make it non-blocking: the VMM then gives up on a reader that takes
+ * nothing for SNAP_STALL_MS instead of waiting for ever.
+ */
+#define CTL_SAVE_TIMEOUT_MS (30 * 60 * 1000) /* the whole save, whatever the guest's size */
+#define CTL_SAVE_STOP "stop"
+#define CTL_SAVE_PAUSE "pause"
+#define CTL_SAVE_RUN "run"
 
 /* The info record's keys. */
 #define CTL_KEY_VERSION "ctl_version"

@@ -35,6 +35,7 @@
 #include "backends/backend.h"
 #include "backends/kvm/cgroup.h"
 #include "backends/kvm/ctl.h"
+#include "backends/kvm/kvm.h"
 #include "backends/kvm/kvm_spec.h"
 #include "backends/kvm/rundir.h"
 #include "backends/kvm/stats.h"
@@ -94,11 +95,11 @@ static int spec_memfd(const struct vmm_spec *spec)
 
 /*
  * A clean start: fd 0 /dev/null (or the terminal under -F), 1 and 2 the
- * same, 3 the spec, 4 the ready pipe; nothing else of ours; default
+ * same, 3 the spec, 4 the ready pipe, 5 a restore's stream; nothing else of ours; default
  * signals; an environment of PATH (vif scripts) and the sanitizers' options.
  */
 static pid_t spawn_vmm(const char *program, const struct vmm_spec *spec, int spec_fd, int ready_fd,
-		       char **err)
+		       int restore_fd, char **err)
 {
 	bool foreground = spec->foreground;
 	static const char *const pass[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
@@ -135,7 +136,9 @@ static pid_t spawn_vmm(const char *program, const struct vmm_spec *spec, int spe
 		posix_spawn_file_actions_adddup2(&fa, ready_fd, 4);
 	else if ((null = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
 		posix_spawn_file_actions_adddup2(&fa, null, 4);
-	posix_spawn_file_actions_addclosefrom_np(&fa, 5);
+	if (restore_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, restore_fd, 5);
+	posix_spawn_file_actions_addclosefrom_np(&fa, restore_fd >= 0 ? 6 : 5);
 	e = posix_spawn(&pid, program, &fa, &attr, argv, envp);
 	if (e) {
 		*err = xasprintf("cannot start the VMM %s: %s%s", program, strerror(e),
@@ -324,10 +327,9 @@ static int check_dirs(const struct xlc_conf *conf, struct rundir *rd, char **err
 	return r ? -1 : 0;
 }
 
-static int kvm_create(const struct domain_config *config, const struct create_opts *opts,
-		      const struct xlc_conf *conf)
+int kvm_launch(const struct vmm_spec *spec, const struct create_opts *opts,
+	       const struct xlc_conf *conf, int restore_fd)
 {
-	struct vmm_spec *spec = NULL;
 	struct rundir rd = { .lock_fd = -1 };
 	int ready[2] = { -1, -1 }, status = EXIT_FAIL, spec_fd = -1;
 	char *err = NULL, *program = vmm_program();
@@ -337,18 +339,20 @@ static int kvm_create(const struct domain_config *config, const struct create_op
 		xlc_warn("%s", err);
 		goto out;
 	}
-	spec = kvm_spec_from_config(config, opts, conf, &err);
-	if (!spec) {
-		xlc_warn("%s: %s", config->name, err);
-		goto out;
-	}
 	spec_fd = spec_memfd(spec);
 	if (spec_fd < 0 || ((!opts->foreground || spec->console_tty) && pipe2(ready, O_CLOEXEC))) {
 		xlc_warn("cannot hand the VMM its spec: %s", strerror(errno));
 		goto out;
 	}
+	/* Above the fds the child is given, so that none is overwritten before it is moved. */
+	if (restore_fd >= 0 && (restore_fd = fcntl(restore_fd, F_DUPFD_CLOEXEC, 10)) < 0) {
+		xlc_warn("cannot hand the VMM the save file: %s", strerror(errno));
+		goto out;
+	}
 	fflush(NULL);
-	pid = spawn_vmm(program, spec, spec_fd, ready[1], &err);
+	pid = spawn_vmm(program, spec, spec_fd, ready[1], restore_fd, &err);
+	if (restore_fd >= 0)
+		close(restore_fd);
 	if (ready[1] >= 0)
 		close(ready[1]);
 	if (pid < 0) {
@@ -356,27 +360,42 @@ static int kvm_create(const struct domain_config *config, const struct create_op
 		goto out;
 	}
 	if (opts->foreground) {
-		status = spec->console_tty ? foreground_console(&rd, pid, ready[0], config->name)
+		status = spec->console_tty ? foreground_console(&rd, pid, ready[0], spec->name)
 					   : run_foreground(pid);
 		ready[0] = -1;
 		goto out;
 	}
-	status = wait_ready(ready[0], pid, config->name, conf);
+	status = wait_ready(ready[0], pid, spec->name, conf);
 	ready[0] = -1;
 	if (status)
 		goto out;
-	status =
-		opts->console ? console_attach(&rd, config->name, CONSOLE_DEFAULT_ESCAPE) : EXIT_OK;
+	status = opts->console ? console_attach(&rd, spec->name, CONSOLE_DEFAULT_ESCAPE) : EXIT_OK;
 out:
 	if (ready[0] >= 0)
 		close(ready[0]);
 	if (spec_fd >= 0)
 		close(spec_fd);
-	vmm_spec_free(spec);
 	free(program);
 	free(err);
 	rundir_close(&rd);
 	return status ? EXIT_FAIL : EXIT_OK;
+}
+
+static int kvm_create(const struct domain_config *config, const struct create_opts *opts,
+		      const struct xlc_conf *conf)
+{
+	char *err = NULL;
+	struct vmm_spec *spec = kvm_spec_from_config(config, opts, conf, &err);
+	int status;
+
+	if (!spec) {
+		xlc_warn("%s: %s", config->name, err);
+		free(err);
+		return EXIT_FAIL;
+	}
+	status = kvm_launch(spec, opts, conf, -1);
+	vmm_spec_free(spec);
+	return status;
 }
 
 static long long jint(yajl_val v, const char *key)
@@ -574,8 +593,8 @@ static int kvm_op(const struct xlc_conf *conf, const char *name, enum domain_op 
 }
 
 /* One request to a domain's VMM; its reply (if reply) is the caller's. */
-static int request(const struct xlc_conf *conf, const char *name, const char *line, char **reply,
-		   char **err)
+int kvm_request(const struct xlc_conf *conf, const char *name, const char *line, char **reply,
+		char **err)
 {
 	struct rundir rd = { 0 };
 	char *text = NULL;
@@ -597,7 +616,7 @@ static int kvm_set_memory(const struct xlc_conf *conf, const char *name, uint64_
 {
 	char *line = xasprintf("%s %llu", ctl_command_name(max ? CTL_MEM_MAX : CTL_MEM_SET),
 			       (unsigned long long)kib);
-	int r = request(conf, name, line, NULL, err);
+	int r = kvm_request(conf, name, line, NULL, err);
 
 	free(line);
 	return r;
@@ -616,7 +635,7 @@ static int kvm_set_vcpus(const struct xlc_conf *conf, const char *name, unsigned
 	char *line, *reply = NULL;
 	int r;
 
-	if (request(conf, name, ctl_command_name(CTL_INFO), &reply, err))
+	if (kvm_request(conf, name, ctl_command_name(CTL_INFO), &reply, err))
 		return -1;
 	r = parse_info(reply, &d);
 	free(reply);
@@ -633,7 +652,7 @@ static int kvm_set_vcpus(const struct xlc_conf *conf, const char *name, unsigned
 		return -1;
 	}
 	line = xasprintf("%s %u", ctl_command_name(CTL_VCPU_SET), n);
-	r = request(conf, name, line, NULL, err);
+	r = kvm_request(conf, name, line, NULL, err);
 	free(line);
 	return r;
 }
@@ -664,7 +683,7 @@ static int kvm_cd_change(const struct xlc_conf *conf, const char *name, const st
 		free(line);
 		return -1;
 	}
-	r = request(conf, name, line, NULL, err);
+	r = kvm_request(conf, name, line, NULL, err);
 	free(line);
 	return r;
 }
@@ -690,7 +709,7 @@ static int kvm_vcpu_pin(const struct xlc_conf *conf, const char *name, int vcpu,
 		free(line);
 		return -1;
 	}
-	r = request(conf, name, line, NULL, err);
+	r = kvm_request(conf, name, line, NULL, err);
 	free(line);
 	return r;
 }
@@ -706,13 +725,13 @@ static int kvm_rename(const struct xlc_conf *conf, const char *name, const char 
 		return -1;
 	}
 	line = xasprintf("%s %s", ctl_command_name(CTL_RENAME), new_name);
-	r = request(conf, name, line, NULL, err);
+	r = kvm_request(conf, name, line, NULL, err);
 	free(line);
 	return r;
 }
 
 /* Holds a "wait" connection open: the VMM closes it when the domain is gone. */
-static int kvm_wait_gone(const struct xlc_conf *conf, const char *name, int timeout)
+int kvm_wait_gone(const struct xlc_conf *conf, const char *name, int timeout)
 {
 	struct rundir rd = { 0 };
 	long long deadline = timeout < 0 ? -1 : (long long)time(NULL) + timeout;
@@ -1039,6 +1058,8 @@ const struct backend_ops kvm_backend = {
 	.honours_xen_only_keys = false,
 	.size_defaults = &kvm_size_defaults,
 	.create = kvm_create,
+	.save = kvm_save,
+	.restore = kvm_restore,
 	.list = kvm_list,
 	.resolve = kvm_resolve,
 	.op = kvm_op,

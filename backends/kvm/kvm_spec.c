@@ -404,6 +404,21 @@ static char *resolved_config_json(const struct domain_config *dc, const struct v
 	return json;
 }
 
+void kvm_spec_localize(struct vmm_spec *s, const struct create_opts *opts,
+		       const struct xlc_conf *conf)
+{
+	free(s->run_dir);
+	free(s->log_dir);
+	free(s->limits.cgroup_parent);
+	s->run_dir = absolute(conf->run_dir);
+	s->log_dir = absolute(conf->log_dir);
+	s->paused = opts->paused;
+	s->foreground = opts->foreground;
+	s->console_tty = opts->foreground && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	s->restore = false;
+	set_limits(s, conf);
+}
+
 struct vmm_spec *kvm_spec_from_config(const struct domain_config *dc,
 				      const struct create_opts *opts, const struct xlc_conf *conf,
 				      char **err)
@@ -418,12 +433,7 @@ struct vmm_spec *kvm_spec_from_config(const struct domain_config *dc,
 	s->on_poweroff = action(dc->on_poweroff);
 	s->on_reboot = action(dc->on_reboot);
 	s->on_crash = action(dc->on_crash);
-	s->run_dir = absolute(conf->run_dir);
-	s->log_dir = absolute(conf->log_dir);
-	s->paused = opts->paused;
-	s->foreground = opts->foreground;
-	s->console_tty = opts->foreground && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	set_limits(s, conf);
+	kvm_spec_localize(s, opts, conf);
 	if (resolve_sizes(s, dc, err) || resolve_pins(s, dc, err) || resolve_disks(s, dc, err) ||
 	    resolve_boot(s, dc, err) || resolve_nics(s, dc, conf, err))
 		goto fail;

@@ -14,4 +14,11 @@ struct vmm_spec *kvm_spec_from_config(const struct domain_config *dc,
 				      const struct create_opts *opts, const struct xlc_conf *conf,
 				      char **err);
 
+/*
+ * A spec from elsewhere (a save file, a migration) made this host's and this
+ * start's: its run and log folders, its limits (xlc.conf), -p, -F.
+ */
+void kvm_spec_localize(struct vmm_spec *s, const struct create_opts *opts,
+		       const struct xlc_conf *conf);
+
 #endif

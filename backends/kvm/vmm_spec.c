@@ -127,6 +127,7 @@ static const struct member spec_members[] = {
 	{ "run_dir", M_STR, AT(struct vmm_spec, run_dir), 0 },
 	{ "log_dir", M_STR, AT(struct vmm_spec, log_dir), 0 },
 	{ "paused", M_BOOL, AT(struct vmm_spec, paused), 0 },
+	{ "restore", M_BOOL, AT(struct vmm_spec, restore), 0 },
 	{ "foreground", M_BOOL, AT(struct vmm_spec, foreground), 0 },
 	{ "console_tty", M_BOOL, AT(struct vmm_spec, console_tty), 0 },
 };

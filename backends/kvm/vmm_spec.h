@@ -111,6 +111,7 @@ struct vmm_spec {
 	char *run_dir, *log_dir;
 	struct vmm_limits limits;
 	bool paused;	   /* create -p */
+	bool restore;	   /* restore: the machine stream on the VMM's fd 5 replaces the boot */
 	bool foreground;   /* create -F: the console on stdout, messages on stderr */
 	bool console_tty;  /* create -F on a terminal: xlc relays the console instead */
 	char *config_json; /* the libxl-shaped config, for list -l */

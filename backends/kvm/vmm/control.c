@@ -30,6 +30,8 @@ void control_drop(struct supervisor *sv, int i)
 {
 	if (sv->clients[i].fd >= 0)
 		close(sv->clients[i].fd);
+	if (sv->clients[i].passed_fd >= 0)
+		close(sv->clients[i].passed_fd);
 	sv->clients[i] = sv->clients[--sv->nclients];
 }
 
@@ -47,6 +49,7 @@ void control_accept(struct supervisor *sv)
 	sv->clients[sv->nclients++] = (struct client){
 		.fd = fd,
 		.deadline = now_ms() + CTL_CLIENT_TIMEOUT_MS,
+		.passed_fd = -1,
 	};
 }
 
@@ -334,6 +337,36 @@ static void pin_vcpus(struct supervisor *sv, struct client *c, const char *arg)
 	reply(c->fd, "ok\n");
 }
 
+/*
+ * save MODE, with the stream's fd: the guest process writes the machine's
+ * state there. Its answer (answer()) then ends the guest, or not, as MODE says.
+ */
+static bool save(struct supervisor *sv, struct client *c, const char *arg)
+{
+	static const char *const modes[] = { [GUEST_SAVE_STOPS] = CTL_SAVE_STOP,
+					     [GUEST_SAVE_PAUSES] = CTL_SAVE_PAUSE,
+					     [GUEST_SAVE_RUNS] = CTL_SAVE_RUN };
+	unsigned mode;
+	bool ok;
+
+	for (mode = 0; mode < ARRAY_SIZE(modes); mode++)
+		if (arg && !strcmp(arg, modes[mode]))
+			break;
+	if (mode == ARRAY_SIZE(modes) || c->passed_fd < 0) {
+		reply(c->fd, "error save needs stop, pause or run, and the stream's fd\n");
+		return false;
+	}
+	if (!guest_running(sv, c))
+		return false;
+	c->save_after = (enum guest_save_after)mode;
+	ok = forward(sv, c, CTL_SAVE, GUEST_SAVE, (int32_t)mode, 0, c->passed_fd);
+	close(c->passed_fd); /* the guest process has it, or nobody will write it */
+	c->passed_fd = -1;
+	if (ok)
+		c->deadline = now_ms() + CTL_SAVE_TIMEOUT_MS;
+	return ok;
+}
+
 /* Runs one command; returns true if the client's connection stays open. */
 static bool command(struct supervisor *sv, struct client *c, enum ctl_command cmd, const char *arg)
 {
@@ -380,6 +413,13 @@ static bool command(struct supervisor *sv, struct client *c, enum ctl_command cm
 		return vcpu_set(sv, c, arg);
 	case CTL_MEDIUM:
 		return change_medium(sv, c, arg);
+	case CTL_SPEC:
+		json = vmm_spec_to_json(sv->spec);
+		reply(c->fd, json);
+		free(json);
+		return false;
+	case CTL_SAVE:
+		return save(sv, c, arg);
 	case CTL_DEBUG_SYSCALL:
 		if (!sv->spec->limits.test_hooks) {
 			reply(c->fd, "error unknown command\n");
@@ -411,10 +451,40 @@ static bool line_ok(const char *line, size_t len)
 	return true;
 }
 
+/* Reads what the client sent, and takes the one fd it may come with. */
+static ssize_t receive(struct client *c)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct iovec iov = { .iov_base = c->line + c->len,
+			     .iov_len = sizeof(c->line) - 1 - c->len };
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = control.buf,
+			      .msg_controllen = sizeof(control.buf) };
+	struct cmsghdr *cm;
+	ssize_t n = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC);
+	int fd;
+
+	for (cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL; cm; cm = CMSG_NXTHDR(&msg, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
+		    cm->cmsg_len != CMSG_LEN(sizeof(int)))
+			continue;
+		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+		if (c->passed_fd < 0)
+			c->passed_fd = fd;
+		else
+			close(fd); /* one per line */
+	}
+	return n;
+}
+
 void control_readable(struct supervisor *sv, int i)
 {
 	struct client *c = &sv->clients[i];
-	ssize_t n = read(c->fd, c->line + c->len, sizeof(c->line) - 1 - c->len);
+	ssize_t n = receive(c);
 	enum ctl_command cmd;
 	const char *arg;
 	char *nl;
@@ -458,7 +528,20 @@ static int oldest_awaiting(const struct supervisor *sv)
 	return best;
 }
 
-static void answer(struct supervisor *sv, int i, int result)
+/* A save is done: the guest ends, stays paused or runs on. */
+static void saved(struct supervisor *sv, const struct client *c)
+{
+	sv_log(sv, "xlc-vmm: %s: saved (%s)\n", sv->name,
+	       c->save_after == GUEST_SAVE_STOPS    ? "the guest ends"
+	       : c->save_after == GUEST_SAVE_PAUSES ? "the guest stays paused"
+						    : "the guest runs on");
+	if (c->save_after == GUEST_SAVE_STOPS)
+		sv_destroy(sv);
+	else if (c->save_after == GUEST_SAVE_PAUSES)
+		sv->state = ST_PAUSED;
+}
+
+static void answer(struct supervisor *sv, int i, int result, const char *why)
 {
 	struct client *c = &sv->clients[i];
 
@@ -468,6 +551,11 @@ static void answer(struct supervisor *sv, int i, int result)
 		else if (c->cmd == CTL_UNPAUSE)
 			sv->state = ST_RUNNING;
 		reply(c->fd, "ok\n");
+		if (c->cmd == CTL_SAVE)
+			saved(sv, c);
+	} else if (c->cmd == CTL_SAVE) {
+		reply_error(c->fd, xasprintf("the save failed, and the guest runs on as before: %s",
+					     why && *why ? why : "see the VMM log"));
 	} else if (c->cmd == CTL_REBOOT) {
 		reply(c->fd, "error the guest has no keyboard driver to take Ctrl-Alt-Del; "
 			     "reboot -F resets it\n");
@@ -477,13 +565,13 @@ static void answer(struct supervisor *sv, int i, int result)
 	control_drop(sv, i);
 }
 
-void control_guest_done(struct supervisor *sv, uint32_t seq, int result)
+void control_guest_done(struct supervisor *sv, uint32_t seq, int result, const char *why)
 {
 	int i;
 
 	for (i = 0; i < sv->nclients; i++) {
 		if (sv->clients[i].awaiting && sv->clients[i].seq == seq) {
-			answer(sv, i, result);
+			answer(sv, i, result, why);
 			return;
 		}
 	}
@@ -495,7 +583,9 @@ void control_guest_gone(struct supervisor *sv)
 
 	while ((i = oldest_awaiting(sv)) >= 0) {
 		reply(sv->clients[i].fd,
-		      sv->clients[i].cmd == CTL_PAUSE || sv->clients[i].cmd == CTL_UNPAUSE
+		      sv->clients[i].cmd == CTL_SAVE
+			      ? "error the guest ended while it was being saved\n"
+		      : sv->clients[i].cmd == CTL_PAUSE || sv->clients[i].cmd == CTL_UNPAUSE
 			      ? "error the guest ended\n"
 			      : "ok\n");
 		control_drop(sv, i);

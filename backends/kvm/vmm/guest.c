@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -27,6 +28,7 @@
 #include "backends/kvm/vmm/machine/acpi.h"
 #include "backends/kvm/vmm/machine/machine.h"
 #include "backends/kvm/vmm/sandbox.h"
+#include "backends/kvm/vmm/snapshot/machine.h"
 #include "backends/kvm/vmm/virtio/devices.h"
 #include "lib/util.h"
 
@@ -171,6 +173,8 @@ static int confine(const struct guest_boot *b, char **err)
 	keep[n++] = b->link_fd;
 	keep[n++] = b->console_out_fd;
 	keep[n++] = b->console_in_fd;
+	if (b->restore_fd >= 0)
+		keep[n++] = b->restore_fd;
 	plan.nkeep = n;
 	return sandbox_enter(&plan, err);
 }
@@ -200,6 +204,30 @@ static void fill_backings(const struct guest_boot *b, struct blk_backing *disks,
 		};
 		memcpy(nics[i].mac, s->nics[i].mac, 6);
 	}
+}
+
+/*
+ * restore: the machine as built is replaced by the stream's. Its RAM starts
+ * empty (the stream leaves out zero pages, and the boot just loaded a
+ * kernel there); every register, device and page then comes from the
+ * stream, which is checked record by record (snapshot/machine.h).
+ */
+static int restore(struct vm *vm, int fd, char **err)
+{
+	char *why = NULL;
+	unsigned i;
+
+	for (i = 0; i < vm->nmem; i++)
+		if (madvise(vm->mem[i].hva, vm->mem[i].size, MADV_DONTNEED)) {
+			*err = xasprintf("restore: cannot empty the guest's RAM: %s",
+					 strerror(errno));
+			return -1;
+		}
+	if (!snap_machine_load(vm, fd, &why))
+		return 0;
+	*err = xasprintf("restore: %s", why);
+	free(why);
+	return -1;
 }
 
 static struct vm *build(struct guest *g, char **err)
@@ -232,7 +260,7 @@ static struct vm *build(struct guest *g, char **err)
 
 	fill_backings(b, disks, nics);
 	vm = machine_build(&mc, err);
-	if (!vm)
+	if (!vm || (b->restore_fd >= 0 && restore(vm, b->restore_fd, err)))
 		return NULL;
 	if (g->seccomp != VMM_SECCOMP_OFF && sandbox_seccomp_process(g->seccomp, err))
 		return NULL;
@@ -262,9 +290,36 @@ static int change_medium(struct guest *g, const struct guest_msg *m, int fd)
 	return virtio_blk_change_medium(g->vm->virtio[m->arg], fd, fd >= 0 ? m->size : 0);
 }
 
+/*
+ * save: the machine, frozen, into the stream on fd; then as after says. A
+ * failed save leaves it as it was. 0, or -1 with *why.
+ */
+static int save(struct guest *g, enum guest_save_after after, int fd, char **why)
+{
+	struct snap_writer w;
+	bool was_running;
+	int r;
+
+	if (fd < 0) {
+		*why = xstrdup("the stream's fd was lost on the way");
+		return -1;
+	}
+	was_running = machine_freeze(g->vm);
+	r = snap_machine_save(g->vm, fd, &w, why);
+	if (r)
+		fprintf(stderr, "xlc-vmm: %s: save: %s\n", g->b->spec->name, *why);
+	else
+		fprintf(stderr, "xlc-vmm: %s: saved %llu MiB of machine state\n", g->b->spec->name,
+			(unsigned long long)(w.bytes >> 20));
+	if (r || after != GUEST_SAVE_STOPS)
+		machine_thaw(g->vm, was_running && (r || after == GUEST_SAVE_RUNS));
+	return r;
+}
+
 /* Serves one message; fd (or -1) came with it, and is used or closed. */
 static void serve(struct guest *g, const struct guest_msg *m, int fd)
 {
+	char *why = NULL;
 	int r = 0;
 
 	switch (m->type) {
@@ -300,12 +355,16 @@ static void serve(struct guest *g, const struct guest_msg *m, int fd)
 	case GUEST_FORBIDDEN_SYSCALL:
 		r = forbidden_syscall(g);
 		break;
+	case GUEST_SAVE:
+		r = save(g, (enum guest_save_after)m->arg, fd, &why);
+		break;
 	default:
 		r = -1;
 	}
 	if (fd >= 0)
-		close(fd);
-	send_msg(g->b->link_fd, GUEST_DONE, r, m->seq, NULL);
+		close(fd); /* a save's reader sees the stream end before the answer */
+	send_msg(g->b->link_fd, GUEST_DONE, r, m->seq, why);
+	free(why);
 }
 
 /*

@@ -43,6 +43,16 @@ enum guest_msg_type {
 	GUEST_MEDIUM,		 /* arg: a cdrom's disk index; size: its new medium's bytes;
 				    the medium's fd comes with it (SCM_RIGHTS), none: ejected */
 	GUEST_FORBIDDEN_SYSCALL, /* tests: make a call the filter forbids */
+	GUEST_SAVE, /* arg: enum guest_save_after; the stream's fd comes with it (SCM_RIGHTS),
+		       its GUEST_DONE comes once the stream is written and closed, with
+		       the reason in text if it could not be */
+};
+
+/* What the machine does once its state is saved (xl save's default, -p, -c). */
+enum guest_save_after {
+	GUEST_SAVE_STOPS,  /* it stays frozen: the supervisor ends it */
+	GUEST_SAVE_PAUSES, /* its devices carry on, its vCPUs stay paused */
+	GUEST_SAVE_RUNS,   /* as it was before */
 };
 
 #define GUEST_TEXT_MAX 200
@@ -68,6 +78,7 @@ struct guest_boot {
 	int console_in_fd;  /* typed input comes from here */
 	int log_fd;	    /* its stderr: lines the supervisor writes to the VMM log */
 	const char *empty_root_at;
+	int restore_fd; /* the machine stream (restore): loaded instead of a boot; or -1 */
 };
 
 /* The guest process's life: confine, build, run; never returns. */

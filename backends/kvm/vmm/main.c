@@ -5,6 +5,8 @@
  *   0, 1, 2  /dev/null (the terminal under create -F)
  *   3        the spec (vmm_spec.h), as JSON
  *   4        a pipe: "ok\n" once the guest runs, or "error <why>\n"
+ *   5        restore only: the machine stream (snapshot/FORMAT.md), read
+ *            instead of booting the guest
  * and the guest's name and run directory as arguments, for ps.
  * It links libc, yajl and libseccomp, nothing of Xen, ncurses or the config
  * parsers.
@@ -21,6 +23,7 @@
 
 #define SPEC_FD 3
 #define READY_FD 4
+#define RESTORE_FD 5
 
 static void say(int ready_fd, const char *err)
 {
@@ -68,7 +71,8 @@ int main(int argc, char **argv)
 		/* stays where it was: nothing depends on the working directory */
 	}
 	/* -F reports readiness only when xlc waits to relay the console. */
-	status = supervisor_run(spec, spec->foreground && !spec->console_tty ? -1 : READY_FD);
+	status = supervisor_run(spec, spec->foreground && !spec->console_tty ? -1 : READY_FD,
+				spec->restore ? RESTORE_FD : -1);
 	vmm_spec_free(spec);
 	return status;
 }

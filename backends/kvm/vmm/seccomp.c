@@ -111,17 +111,43 @@ static const struct rule disk[] = {
 	ARG(ioctl, 1, KVM_IRQ_LINE),
 };
 
-/* The main thread: the supervisor's link, the console, pausing the vCPUs. */
+/*
+ * The main thread: the supervisor's link, the console, pausing the vCPUs;
+ * and a save: reading the machine's state (KVM's GET calls), taking a NIC's
+ * rings back from vhost and giving them again, writing the stream.
+ */
 static const struct rule control[] = {
 	ANY(poll),
 	ANY(ppoll),
 	ANY(read),
+	ANY(writev),
 	ANY(sendto),
 	ANY(recvfrom),
 	ANY(recvmsg), /* the link: a cdrom's new medium comes as an fd */
 	ANY(close),   /* the medium it replaces */
 	ARG(ioctl, 1, KVM_IRQ_LINE),
 	ARG(tgkill, 2, SIGUSR1),
+	ARG(ioctl, 1, KVM_GET_MSR_INDEX_LIST),
+	ARG(ioctl, 1, KVM_GET_REGS),
+	ARG(ioctl, 1, KVM_GET_SREGS),
+	ARG(ioctl, 1, KVM_GET_XSAVE),
+	ARG(ioctl, 1, KVM_GET_XCRS),
+	ARG(ioctl, 1, KVM_GET_MSRS),
+	ARG(ioctl, 1, KVM_GET_LAPIC),
+	ARG(ioctl, 1, KVM_GET_VCPU_EVENTS),
+	ARG(ioctl, 1, KVM_GET_DEBUGREGS),
+	ARG(ioctl, 1, KVM_GET_MP_STATE),
+	ARG(ioctl, 1, KVM_GET_IRQCHIP),
+	ARG(ioctl, 1, KVM_GET_PIT2),
+	ARG(ioctl, 1, KVM_GET_CLOCK),
+	ARG(ioctl, 1, VHOST_SET_FEATURES),
+	ARG(ioctl, 1, VHOST_SET_VRING_NUM),
+	ARG(ioctl, 1, VHOST_SET_VRING_BASE),
+	ARG(ioctl, 1, VHOST_GET_VRING_BASE),
+	ARG(ioctl, 1, VHOST_SET_VRING_ADDR),
+	ARG(ioctl, 1, VHOST_SET_VRING_KICK),
+	ARG(ioctl, 1, VHOST_SET_VRING_CALL),
+	ARG(ioctl, 1, VHOST_NET_SET_BACKEND),
 };
 
 /* Only while the threads start: what pthread_create and the threads' first steps use. */

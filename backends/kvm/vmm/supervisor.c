@@ -180,6 +180,7 @@ static int fork_guest(struct supervisor *sv, bool paused, char **err)
 		.console_in_fd = in[0],
 		.log_fd = log[1],
 		.empty_root_at = sv->spec->run_dir,
+		.restore_fd = sv->boots ? -1 : sv->restore_fd,
 	};
 	pid = fork();
 	if (pid == 0)
@@ -310,7 +311,9 @@ static int boot(struct supervisor *sv)
 		if (!r)
 			note_tap_counters(sv);
 	}
-	if (r || await_ready(sv, &err)) {
+	r = r || await_ready(sv, &err);
+	close_fd(&sv->restore_fd); /* a restore is the first boot; the next ones boot afresh */
+	if (r) {
 		kill_guest(sv);
 		if (first)
 			report_ready(sv, err);
@@ -565,7 +568,7 @@ static void link_readable(struct supervisor *sv)
 		if (m.type == GUEST_ENDED && m.arg > VM_RUNNING && m.arg <= VM_DESTROY)
 			sv->boot.ended = m.arg;
 		else if (m.type == GUEST_DONE)
-			control_guest_done(sv, m.seq, m.arg);
+			control_guest_done(sv, m.seq, m.arg, m.text);
 	}
 }
 
@@ -1090,12 +1093,13 @@ static int start(struct supervisor *sv, char **err)
 	return 0;
 }
 
-int supervisor_run(struct vmm_spec *spec, int ready_fd)
+int supervisor_run(struct vmm_spec *spec, int ready_fd, int restore_fd)
 {
 	struct supervisor sv = {
 		.spec = spec,
 		.name = spec->name,
 		.ready_fd = ready_fd,
+		.restore_fd = restore_fd,
 		.listen_fd = -1,
 		.console_fd = -1,
 		.signal_fd = -1,
@@ -1136,6 +1140,7 @@ int supervisor_run(struct vmm_spec *spec, int ready_fd)
 		close_fd(&sv.clients[i].fd);
 	close_fd(&sv.console_fd);
 	close_fd(&sv.signal_fd);
+	close_fd(&sv.restore_fd);
 	rundir_close(&sv.rd);
 	logfile_close(&sv.console_log);
 	logfile_close(&sv.log);

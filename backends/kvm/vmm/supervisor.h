@@ -38,6 +38,8 @@ struct client {
 	uint32_t seq;  /* under this number */
 	enum ctl_command cmd;
 	long long deadline; /* ms, CLOCK_MONOTONIC: dropped (or answered) by then */
+	int passed_fd;	    /* the fd its line came with (save's stream), or -1 */
+	enum guest_save_after save_after;
 };
 
 /* The guest process of the current boot. */
@@ -61,7 +63,8 @@ struct supervisor {
 	int first_domid;  /* the created-with id, held for the taps and cgroup named for it */
 	struct rundir rd;
 	int listen_fd;
-	int ready_fd; /* the creating xlc waits for "ok" or "error ..." here */
+	int ready_fd;	/* the creating xlc waits for "ok" or "error ..." here */
+	int restore_fd; /* restore: the stream the first boot loads; -1 once it has */
 	struct host host;
 	struct logfile log, console_log;
 	struct guest_shared *shared;
@@ -91,8 +94,11 @@ struct supervisor {
  */
 void sv_console_attach(struct supervisor *sv, int fd);
 
-/* Runs the domain until it is gone; returns the process's exit status. */
-int supervisor_run(struct vmm_spec *spec, int ready_fd);
+/*
+ * Runs the domain until it is gone; returns the process's exit status.
+ * restore_fd: the machine stream its first boot continues from, or -1.
+ */
+int supervisor_run(struct vmm_spec *spec, int ready_fd, int restore_fd);
 
 /* Messages for the VMM log (and the terminal under create -F). */
 void sv_log(struct supervisor *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -102,7 +108,7 @@ void control_accept(struct supervisor *sv);
 void control_readable(struct supervisor *sv, int i);
 void control_drop(struct supervisor *sv, int i);
 /* The guest process answered request seq (0 ok, or -1). */
-void control_guest_done(struct supervisor *sv, uint32_t seq, int result);
+void control_guest_done(struct supervisor *sv, uint32_t seq, int result, const char *why);
 /* Drops clients past their deadline and answers requests the guest process never did. */
 void control_timeouts(struct supervisor *sv, long long now);
 long long control_next_deadline(const struct supervisor *sv);

@@ -31,7 +31,31 @@ struct iothread {
 	pthread_mutex_t lock;
 	struct watch **watches;
 	unsigned nwatches;
+	/* iothread_park(): the thread waits, between two callbacks, until released. */
+	int park_fd;
+	bool park_requested, parked;
+	pthread_cond_t park_cond;
 };
+
+/* The park eventfd's callback: holds the thread here while a park is requested. */
+static void park_here(void *opaque, uint32_t events)
+{
+	struct iothread *io = opaque;
+	uint64_t v;
+
+	(void)events;
+	if (read(io->park_fd, &v, sizeof(v)) < 0) {
+		/* EAGAIN: a park already taken; the flag below decides */
+	}
+	pthread_mutex_lock(&io->lock);
+	while (io->park_requested) {
+		io->parked = true;
+		pthread_cond_broadcast(&io->park_cond);
+		pthread_cond_wait(&io->park_cond, &io->lock);
+	}
+	io->parked = false;
+	pthread_mutex_unlock(&io->lock);
+}
 
 static void *iothread_main(void *arg)
 {
@@ -70,8 +94,10 @@ static struct iothread *get(struct vm *vm)
 		return io;
 	io = xcalloc(1, sizeof(*io));
 	pthread_mutex_init(&io->lock, NULL);
+	pthread_cond_init(&io->park_cond, NULL);
 	io->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	io->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	io->park_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	vm->io = io;
 	return io;
 }
@@ -118,8 +144,9 @@ int iothread_start(struct vm *vm, char **err)
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
 	int e;
 
-	if (io->epoll_fd < 0 || io->stop_fd < 0 ||
-	    epoll_ctl(io->epoll_fd, EPOLL_CTL_ADD, io->stop_fd, &ev) < 0) {
+	if (io->epoll_fd < 0 || io->stop_fd < 0 || io->park_fd < 0 ||
+	    epoll_ctl(io->epoll_fd, EPOLL_CTL_ADD, io->stop_fd, &ev) < 0 ||
+	    iothread_watch(vm, io->park_fd, EPOLLIN, park_here, io)) {
 		*err = xasprintf("cannot set up the I/O thread: %s", strerror(errno));
 		return -1;
 	}
@@ -132,6 +159,25 @@ int iothread_start(struct vm *vm, char **err)
 	return 0;
 }
 
+void iothread_park(struct vm *vm, bool park)
+{
+	struct iothread *io = vm->io;
+	uint64_t one = 1;
+
+	if (!io || !io->running)
+		return;
+	pthread_mutex_lock(&io->lock);
+	io->park_requested = park;
+	pthread_cond_broadcast(&io->park_cond);
+	pthread_mutex_unlock(&io->lock);
+	if (!park || write(io->park_fd, &one, sizeof(one)) != sizeof(one))
+		return;
+	pthread_mutex_lock(&io->lock);
+	while (!io->parked)
+		pthread_cond_wait(&io->park_cond, &io->lock);
+	pthread_mutex_unlock(&io->lock);
+}
+
 /* Stops the thread and frees the loop; the watched fds belong to their devices. */
 void iothread_stop(struct vm *vm)
 {
@@ -142,6 +188,7 @@ void iothread_stop(struct vm *vm)
 	if (!io)
 		return;
 	if (io->running) {
+		iothread_park(vm, false);
 		if (write(io->stop_fd, &one, sizeof(one)) == sizeof(one))
 			pthread_join(io->thread, NULL);
 	}
@@ -152,6 +199,8 @@ void iothread_stop(struct vm *vm)
 		close(io->epoll_fd);
 	if (io->stop_fd >= 0)
 		close(io->stop_fd);
+	if (io->park_fd >= 0)
+		close(io->park_fd);
 	free(io);
 	vm->io = NULL;
 }

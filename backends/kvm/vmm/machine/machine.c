@@ -181,6 +181,33 @@ int machine_start(struct vm *vm, const struct machine_config *mc, bool paused, c
 	return pin_vcpus(vm, mc, err);
 }
 
+static void quiesce_devices(struct vm *vm, bool quiet)
+{
+	unsigned i;
+
+	for (i = 0; i < vm->nvirtio; i++)
+		if (vm->virtio[i]->ops->quiesce)
+			vm->virtio[i]->ops->quiesce(vm->virtio[i], quiet);
+}
+
+bool machine_freeze(struct vm *vm)
+{
+	bool running = !atomic_load(&vm->pause_requested);
+
+	vcpus_pause(vm, true);
+	iothread_park(vm, true);
+	quiesce_devices(vm, true);
+	return running;
+}
+
+void machine_thaw(struct vm *vm, bool run_vcpus)
+{
+	quiesce_devices(vm, false);
+	iothread_park(vm, false);
+	if (run_vcpus)
+		vcpus_pause(vm, false);
+}
+
 enum vm_exit_reason machine_finish(struct vm *vm)
 {
 	enum vm_exit_reason why;

@@ -49,6 +49,16 @@ struct vm *machine_build(const struct machine_config *mc, char **err);
 /* Starts the I/O thread, the devices' threads and the vCPUs (parked if paused). */
 int machine_start(struct vm *vm, const struct machine_config *mc, bool paused, char **err);
 
+/*
+ * A save's stillness: the vCPUs paused, the I/O thread parked, every device
+ * quiet (disk requests done, vhost's rings taken back), so that nothing
+ * writes guest memory or changes a device while its state is read. Returns
+ * whether the vCPUs were running; machine_thaw() undoes it, running them
+ * again if asked.
+ */
+bool machine_freeze(struct vm *vm);
+void machine_thaw(struct vm *vm, bool run_vcpus);
+
 /* Stops the vCPUs and frees the machine; returns why the guest ended. */
 enum vm_exit_reason machine_finish(struct vm *vm);
 

@@ -7,6 +7,7 @@
 
 #include <endian.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -40,6 +41,21 @@ static uint32_t crc_of(uint32_t crc, const void *p, size_t n)
 	return crc;
 }
 
+/*
+ * A non-blocking fd (a pipe or socket to a migration's far end) that cannot
+ * take or give bytes: waits for it, at most SNAP_STALL_MS. 0 when it can.
+ */
+static int stalled(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	int n;
+
+	do
+		n = poll(&p, 1, SNAP_STALL_MS);
+	while (n < 0 && errno == EINTR);
+	return n > 0 ? 0 : -1;
+}
+
 /* ---- writing ---- */
 
 static int snap_write_iov(struct snap_writer *w, struct iovec *iov, int n, char **err)
@@ -49,6 +65,13 @@ static int snap_write_iov(struct snap_writer *w, struct iovec *iov, int n, char 
 
 		if (done < 0 && errno == EINTR)
 			continue;
+		if (done < 0 && errno == EAGAIN && !stalled(w->fd, POLLOUT))
+			continue;
+		if (done < 0 && errno == EAGAIN) {
+			*err = xasprintf("the stream's reader took nothing for %d s",
+					 SNAP_STALL_MS / 1000);
+			return -1;
+		}
 		if (done <= 0) {
 			*err = xasprintf("cannot write the stream: %s",
 					 done < 0 ? strerror(errno) : "no progress");
@@ -187,6 +210,13 @@ static int snap_read_exact(struct snap_reader *r, void *buf, size_t n, const cha
 
 		if (got < 0 && errno == EINTR)
 			continue;
+		if (got < 0 && errno == EAGAIN && !stalled(r->fd, POLLIN))
+			continue;
+		if (got < 0 && errno == EAGAIN) {
+			*err = xasprintf("the stream stalled at byte %llu: nothing came for %d s",
+					 (unsigned long long)r->offset, SNAP_STALL_MS / 1000);
+			return -1;
+		}
 		if (got <= 0) {
 			*err = got < 0 ? xasprintf("cannot read the stream at byte %llu: %s",
 						   (unsigned long long)r->offset, strerror(errno))

@@ -29,6 +29,8 @@
 #define SNAP_PAGES_MAX 1024u
 /* Every other record: far above a machine's registers or a device's state. */
 #define SNAP_RECORD_MAX (1u << 20)
+/* A non-blocking stream's far end may pause, but not for longer than this. */
+#define SNAP_STALL_MS 60000
 
 enum snap_record_type {
 	SNAP_END = 0,	  /* u64 records before it, u64 pages sent */

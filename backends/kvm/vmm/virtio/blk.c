@@ -66,7 +66,8 @@ struct blk {
 	bool starved;	    /* the ring waits for a request to come back */
 	bool stopping;
 	bool changing;	     /* a medium change waits for busy to reach 0 */
-	pthread_cond_t idle; /* busy reached 0 while changing */
+	bool draining;	     /* a save waits for every queued request to be done */
+	pthread_cond_t idle; /* busy reached 0 while changing, or all done while draining */
 };
 
 /* preadv/pwritev until done: a short transfer is retried from where it stopped. */
@@ -235,7 +236,7 @@ static void *worker(void *arg)
 		complete(b, r, handle_request(b, &r->chain));
 
 		pthread_mutex_lock(&b->lock);
-		if (!--b->busy && b->changing)
+		if (!--b->busy && (b->changing || (b->draining && !b->head)))
 			pthread_cond_signal(&b->idle);
 		release(b, r);
 	}
@@ -401,9 +402,26 @@ static int blk_start_threads(struct virtio_dev *dev, char **err)
 	return 0;
 }
 
+/*
+ * A save: every request taken off the ring is finished and used before the
+ * state is read (the I/O thread, parked, takes no new ones), so that no
+ * request is half done in the saved image of the guest's memory.
+ */
+static void blk_quiesce(struct virtio_dev *dev, bool quiet)
+{
+	struct blk *b = dev->priv;
+
+	pthread_mutex_lock(&b->lock);
+	b->draining = quiet;
+	while (quiet && b->nworkers && (b->head || b->busy))
+		pthread_cond_wait(&b->idle, &b->lock);
+	pthread_mutex_unlock(&b->lock);
+}
+
 static const struct virtio_dev_ops blk_ops = {
 	.kick = blk_kick,
 	.reset = blk_reset,
+	.quiesce = blk_quiesce,
 	.destroy = blk_destroy,
 	.start_threads = blk_start_threads,
 };

@@ -54,6 +54,7 @@ struct net {
 	int timer_fd;
 	bool throttled;
 	struct vhost_net *vhost; /* the kernel's path, or NULL: this file's */
+	bool vhost_quiesced;	 /* a save took the rings back from vhost: it gets them again */
 };
 
 static uint64_t now_ns(void)
@@ -280,6 +281,31 @@ static void net_reset(struct virtio_dev *dev)
 		watch_tap(n, false);
 }
 
+/*
+ * A save: vhost gives the rings back (its positions become the queues'), and
+ * takes them again afterwards. The userspace path needs nothing: it works
+ * only on the I/O thread, which is parked.
+ */
+static void net_quiesce(struct virtio_dev *dev, bool quiet)
+{
+	struct net *n = dev->priv;
+	char *why = NULL;
+
+	if (!n->vhost)
+		return;
+	if (quiet) {
+		n->vhost_quiesced = virtio_running(dev);
+		vhost_net_stop(n->vhost);
+		return;
+	}
+	if (n->vhost_quiesced && vhost_net_start(n->vhost, n->fd, &why)) {
+		fprintf(stderr, "xlc-vmm: vif %s: %s\n", n->ifname, why);
+		free(why);
+		virtio_broken(dev, "the host's vhost-net refused its rings after a save");
+	}
+	n->vhost_quiesced = false;
+}
+
 /* The tap is the caller's: it outlives this boot of the guest. */
 static void net_destroy(struct virtio_dev *dev)
 {
@@ -297,6 +323,7 @@ static const struct virtio_dev_ops net_ops = {
 	.kick = net_kick,
 	.start = net_start,
 	.reset = net_reset,
+	.quiesce = net_quiesce,
 	.destroy = net_destroy,
 };
 

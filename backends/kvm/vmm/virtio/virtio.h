@@ -79,6 +79,12 @@ struct virtio_dev_ops {
 			     unsigned len);
 	/* Starts the device's own threads (optional): after the VMM confined itself. */
 	int (*start_threads)(struct virtio_dev *dev, char **err);
+	/*
+	 * A save (optional): quiet, the device finishes what it is doing and
+	 * lets go of the guest's memory (vhost), with the vCPUs paused and the
+	 * I/O thread parked; not quiet, it carries on.
+	 */
+	void (*quiesce)(struct virtio_dev *dev, bool quiet);
 };
 
 /* What `list --json` and top show of a device: written here, read by the VMM's supervisor. */
@@ -195,6 +201,12 @@ int iothread_start(struct vm *vm, char **err);
 int iothread_watch(struct vm *vm, int fd, uint32_t events, io_callback fn, void *opaque);
 /* Changes the events watched on fd (0: none for now). */
 int iothread_modify(struct vm *vm, int fd, uint32_t events);
+/*
+ * park: returns once the thread waits between two callbacks, so that no
+ * device does any work until it is released (park false). For a save: what
+ * the devices hold then stays as it is while their state is read.
+ */
+void iothread_park(struct vm *vm, bool park);
 void iothread_stop(struct vm *vm);
 
 #endif

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * save and restore on kvm (kvm.h). A save file is xl's header (savefile.h)
+ * with the VMM's spec as its config, then the machine stream the guest
+ * process writes (vmm/snapshot/FORMAT.md). save hands the VMM a pipe and
+ * copies what comes out of it to the file; restore starts a VMM with the
+ * file on its fd 5, where it continues the guest instead of booting it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backends/kvm/ctl.h"
+#include "backends/kvm/kvm.h"
+#include "backends/kvm/kvm_spec.h"
+#include "backends/kvm/rundir.h"
+#include "lib/savefile.h"
+#include "lib/util.h"
+
+/* The VMM sends nothing for this long: the save is given up (it then runs on). */
+#define SAVE_STALL_S 120
+/* Once the stream has ended, the VMM's answer comes within this. */
+#define SAVE_ANSWER_S 60
+/* A save that ends the guest: it is gone (its name free) within this. */
+#define SAVE_GONE_S 60
+
+/* The config the file carries: the running spec, or (save DOM FILE CONFIG) the given one's. */
+static char *saved_spec(const struct xlc_conf *conf, const char *name, const struct save_opts *opts,
+			char **err)
+{
+	struct create_opts none = { 0 };
+	struct vmm_spec *spec;
+	char *json = NULL;
+
+	if (!opts->config)
+		return kvm_request(conf, name, ctl_command_name(CTL_SPEC), &json, err) ? NULL
+										       : json;
+	spec = kvm_spec_from_config(opts->config, &none, conf, err);
+	if (spec)
+		json = vmm_spec_to_json(spec);
+	vmm_spec_free(spec);
+	return json;
+}
+
+static int write_header(int fd, const char *file, const char *json, char **err)
+{
+	size_t len;
+	unsigned char *h = savefile_header_build(json, &len);
+	int r = write_all(fd, h, len);
+
+	free(h);
+	if (r) {
+		*err = xasprintf("cannot write %s: %s", file, strerror(errno));
+		return -1;
+	}
+	/* xl's line, which scripts may look for. */
+	fprintf(stderr, "Saving to %s new xl format (info 0x%x/0x0/%zu)\n", file,
+		SAVEFILE_FLAG_STREAMV2 | SAVEFILE_FLAG_JSON, len - SAVEFILE_HEADER_SIZE);
+	return 0;
+}
+
+/* "save MODE\n" to the VMM, with the stream's fd. */
+static int send_save(int sock, const char *mode, int fd)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} control;
+	char *line = xasprintf("%s %s\n", ctl_command_name(CTL_SAVE), mode);
+	struct iovec iov = { .iov_base = line, .iov_len = strlen(line) };
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = control.buf,
+			      .msg_controllen = sizeof(control.buf) };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(&control, 0, sizeof(control));
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	free(line);
+	return n == (ssize_t)iov.iov_len ? 0 : -1;
+}
+
+/* The stream, from the pipe to the file, until the VMM closes it. */
+static int copy_stream(int from, int to, const char *file, char **err)
+{
+	size_t size = 1 << 20;
+	char *buf = xmalloc(size);
+	int r = -1;
+
+	for (;;) {
+		struct pollfd p = { .fd = from, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, SAVE_STALL_S * 1000) == 0) {
+			*err = xasprintf("the VMM sent nothing for %d s; the save is given up",
+					 SAVE_STALL_S);
+			break;
+		}
+		n = read(from, buf, size);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n == 0) {
+			r = 0;
+			break;
+		}
+		if (n < 0) {
+			*err = xasprintf("cannot read the VMM's stream: %s", strerror(errno));
+			break;
+		}
+		if (write_all(to, buf, (size_t)n)) {
+			*err = xasprintf("cannot write %s: %s", file, strerror(errno));
+			break;
+		}
+	}
+	free(buf);
+	return r;
+}
+
+/* The VMM's answer to the save: 0 ("ok"), or -1 with its reason. */
+static int read_answer(int sock, char **err)
+{
+	char buf[1024];
+	size_t len = 0;
+
+	while (len < sizeof(buf) - 1) {
+		struct pollfd p = { .fd = sock, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, SAVE_ANSWER_S * 1000) == 0)
+			break;
+		n = read(sock, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (!strcmp(buf, "ok"))
+		return 0;
+	*err = xstrdup(!strncmp(buf, "error ", 6) ? buf + 6 : "the VMM did not answer the save");
+	return -1;
+}
+
+/* The save itself, once the file has its header: the VMM writes, this copies. */
+static int stream_to(const struct xlc_conf *conf, const char *name, const char *mode, int fd,
+		     const char *file, char **err)
+{
+	struct rundir rd = { .lock_fd = -1 };
+	int p[2] = { -1, -1 }, sock = -1, r = -1;
+
+	if (rundir_open(&rd, conf->run_dir, err))
+		return -1;
+	sock = rundir_connect(&rd, name);
+	if (sock < 0) {
+		*err = xasprintf("%s: its VMM does not answer", name);
+		goto out;
+	}
+	/* The VMM's end non-blocking: it gives up on this end if it stops reading. */
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) || fcntl(p[0], F_SETFL, 0) ||
+	    send_save(sock, mode, p[1])) {
+		*err = xasprintf("cannot ask %s's VMM to save: %s", name, strerror(errno));
+		goto out;
+	}
+	close(p[1]);
+	p[1] = -1;
+	if (copy_stream(p[0], fd, file, err)) {
+		char *ignored = NULL;
+
+		close(p[0]); /* the VMM's next write fails: it gives up and runs on */
+		p[0] = -1;
+		read_answer(sock, &ignored);
+		free(ignored);
+		goto out;
+	}
+	r = read_answer(sock, err);
+out:
+	if (p[0] >= 0)
+		close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+	if (sock >= 0)
+		close(sock);
+	rundir_close(&rd);
+	return r;
+}
+
+int kvm_save(const struct xlc_conf *conf, const char *name, const char *file,
+	     const struct save_opts *opts, char **err)
+{
+	const char *mode = opts->checkpoint	? CTL_SAVE_RUN
+			   : opts->leave_paused ? CTL_SAVE_PAUSE
+						: CTL_SAVE_STOP;
+	char *json = saved_spec(conf, name, opts, err);
+	struct stat st;
+	int fd = -1, r = -1;
+
+	if (!json)
+		return -1;
+	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		*err = xasprintf("Failed to open temp file %s for writing: %s", file,
+				 strerror(errno));
+		goto out;
+	}
+	if (write_header(fd, file, json, err) || stream_to(conf, name, mode, fd, file, err))
+		goto out;
+	if (fsync(fd)) { /* xendomains saves guests as the host goes down */
+		*err = xasprintf("cannot write %s: %s", file, strerror(errno));
+		goto out;
+	}
+	r = 0;
+	if (!strcmp(mode, CTL_SAVE_STOP) && kvm_wait_gone(conf, name, SAVE_GONE_S))
+		xlc_warn("%s: saved, but still there after %d s; see its VMM log", name,
+			 SAVE_GONE_S);
+out:
+	if (fd >= 0) {
+		if (r && !fstat(fd, &st) && S_ISREG(st.st_mode))
+			unlink(file); /* a half-written save restores nothing */
+		close(fd);
+	}
+	free(json);
+	return r;
+}
+
+/* The spec to restore: the file's (made this host's), or one from the config given. */
+static struct vmm_spec *restore_spec(const char *file, const char *json,
+				     const struct domain_config *config,
+				     const struct create_opts *opts, const struct xlc_conf *conf)
+{
+	struct vmm_spec *spec = NULL;
+	char *err = NULL;
+
+	if (config) {
+		spec = kvm_spec_from_config(config, opts, conf, &err);
+	} else if (!json) {
+		err = xasprintf("holds no config: give the config file too (xlc restore CONFIG %s)",
+				file);
+	} else {
+		spec = vmm_spec_from_json(json, strlen(json), &err);
+		if (spec) {
+			kvm_spec_localize(spec, opts, conf);
+		} else {
+			char *why = err;
+
+			err = xasprintf("not a kvm guest's save file (one xl saved on Xen?): %s",
+					why);
+			free(why);
+		}
+	}
+	if (!spec) {
+		xlc_warn("%s: %s", config ? config->name : file, err);
+		free(err);
+	}
+	return spec;
+}
+
+int kvm_restore(const struct xlc_conf *conf, const char *file, const struct domain_config *config,
+		const struct create_opts *opts)
+{
+	struct vmm_spec *spec = NULL;
+	char *json = NULL, *err = NULL;
+	int fd, status = EXIT_FAIL;
+
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		xlc_warn("Can't open restore file %s: %s", file, strerror(errno));
+		return EXIT_FAIL;
+	}
+	if (savefile_read_header(fd, file, &json, &err) < 0) {
+		xlc_warn("%s", err);
+		goto out;
+	}
+	spec = restore_spec(file, json, config, opts, conf);
+	if (!spec)
+		goto out;
+	spec->restore = true;
+	status = kvm_launch(spec, opts, conf, fd);
+out:
+	vmm_spec_free(spec);
+	free(json);
+	free(err);
+	close(fd);
+	return status;
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# save and restore on the kvm backend, on this machine's kvm-pvm, with the
+# kit guest "count": it keeps a boot id (the TSC at boot), a counter of the
+# lines typed at it and 1 MiB of patterned memory, and prints all three for
+# each line. A guest that continues where it stopped keeps its boot id and
+# counts on; a guest booted again would print KIT-COUNT-READY again.
+
+load helper
+
+KIT="${KIT:-${REPO_DIR}/build/kit}"
+
+setup() {
+	setup_sandbox
+	[ -c /dev/kvm ] || skip "no /dev/kvm on this machine"
+	cat >"${SANDBOX}/g.cfg" <<-CFG
+	name = "g1"
+	memory = 64
+	kernel = "${KIT}/count.bzImage"
+	cmdline = "kit.end=halt"
+	CFG
+}
+
+teardown() {
+	for s in "${XLC_RUN_DIR}"/*.sock; do
+		[ -e "${s}" ] && "${XLC}" destroy "$(basename "${s}" .sock)" 2>/dev/null
+	done
+	pkill -f "${SANDBOX}/" 2>/dev/null
+	teardown_sandbox
+}
+
+xlc() { "${XLC}" "$@"; }
+
+# Types TEXT and Enter at guest NAME's console, and detaches once its log
+# shows SEEN.
+type_line() { # name text seen
+	local fifo="${SANDBOX}/in.$1" feeder
+	[ -p "${fifo}" ] || mkfifo "${fifo}"
+	(printf '%s\r' "$2"; wait_console "$1" "$3" >/dev/null; printf '\035'; sleep 90) >"${fifo}" &
+	feeder=$!
+	timeout 80 "${XLC}" console "$1" <"${fifo}" >/dev/null
+	kill "${feeder}"
+	wait_console "$1" "$3"
+}
+
+boot_id() { # name: the boot id its first KIT-COUNT-READY line printed
+	grep -o 'KIT-COUNT-READY boot=[0-9a-f]*' "${XLC_LOG_DIR}/console/$1.log" | head -1 | cut -d= -f2
+}
+
+# A guest that has counted one line.
+start_counting() {
+	xlc create -q "${SANDBOX}/g.cfg" "$@"
+	wait_console g1 KIT-COUNT-READY
+	BOOT=$(boot_id g1)
+	[ -n "${BOOT}" ]
+	type_line g1 one "boot=${BOOT} n=1 mem=ok line=one"
+}
+
+@test "save then restore: the guest continues where it stopped, not booted again" {
+	start_counting
+	pid=$(xlc list --json | jq '.[0].pid')
+	run xlc save g1 "${SANDBOX}/g1.save"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"Saving to ${SANDBOX}/g1.save new xl format (info 0x3/0x0/"* ]]
+	# saved and gone: its VMM, its socket, its name
+	process_gone "${pid}"
+	[ -z "$(xlc list | tail -n +2)" ]
+	[ ! -e "${XLC_RUN_DIR}/g1.sock" ]
+	[ "$(head -c 27 "${SANDBOX}/g1.save")" = "Xen saved domain, xl format" ]
+	run xlc restore "${SANDBOX}/g1.save"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"Loading new save file ${SANDBOX}/g1.save"* ]]
+	[[ "$(xlc list)" =~ g1\ +[0-9]+\ +64\ +1\ +r ]]
+	type_line g1 two "boot=${BOOT} n=2 mem=ok line=two"
+	[ "$(grep -c KIT-COUNT-READY "${XLC_LOG_DIR}/console/g1.log")" -eq 1 ]
+	[ "$(grep -c KIT-START "${XLC_LOG_DIR}/console/g1.log")" -eq 1 ]
+}
+
+@test "save -c: the guest runs on, and the file restores a copy of it under another config" {
+	start_counting
+	run xlc save -c g1 "${SANDBOX}/g1.save"
+	[ "${status}" -eq 0 ]
+	[[ "$(xlc list)" =~ g1\ +[0-9]+\ +64\ +1\ +r ]]
+	type_line g1 two "boot=${BOOT} n=2 mem=ok line=two"
+	# The copy, named g2 by its config, starts from the saved count, 1.
+	sed 's/^name = .*/name = "g2"/' "${SANDBOX}/g.cfg" >"${SANDBOX}/g2.cfg"
+	run xlc restore "${SANDBOX}/g2.cfg" "${SANDBOX}/g1.save"
+	[ "${status}" -eq 0 ]
+	type_line g2 other "boot=${BOOT} n=2 mem=ok line=other"
+	type_line g1 three "boot=${BOOT} n=3 mem=ok line=three"
+	[ "$(grep -c KIT-COUNT-READY "${XLC_LOG_DIR}/console/g2.log")" -eq 0 ]
+}
+
+@test "save -p leaves the guest paused; restore -p restores it paused" {
+	start_counting
+	xlc save -p g1 "${SANDBOX}/g1.save"
+	[[ "$(xlc list)" =~ g1\ +[0-9]+\ +64\ +1\ +--p ]]
+	xlc destroy g1
+	run xlc restore -p "${SANDBOX}/g1.save"
+	[ "${status}" -eq 0 ]
+	[[ "$(xlc list)" =~ g1\ +[0-9]+\ +64\ +1\ +--p ]]
+	xlc unpause g1
+	type_line g1 two "boot=${BOOT} n=2 mem=ok line=two"
+}
+
+@test "save of a paused guest: restored, it runs" {
+	start_counting
+	xlc pause g1
+	xlc save g1 "${SANDBOX}/g1.save"
+	xlc restore "${SANDBOX}/g1.save"
+	type_line g1 two "boot=${BOOT} n=2 mem=ok line=two"
+}
+
+@test "save to a file that cannot be written: an error, and the guest runs on" {
+	start_counting
+	run xlc save g1 "${SANDBOX}/no/such/dir/g1.save"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"${SANDBOX}/no/such/dir/g1.save"* ]]
+	[[ "$(xlc list)" =~ g1\ +[0-9]+\ +64\ +1\ +r ]]
+	type_line g1 two "boot=${BOOT} n=2 mem=ok line=two"
+}
+
+# A damaged file: restore says what is wrong and leaves no domain, socket
+# or process behind.
+restore_fails() { # file message
+	run xlc restore "$1"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"$2"* ]]
+	[ -z "$(xlc list | tail -n +2)" ]
+	[ -z "$(ls "${XLC_RUN_DIR}")" ]
+	! pgrep -f "xlc-vmm g1 ${XLC_RUN_DIR}"
+}
+
+@test "restore of a truncated, corrupted or foreign save file: a clear error, nothing left" {
+	start_counting
+	xlc save g1 "${SANDBOX}/g1.save"
+	size=$(stat -c %s "${SANDBOX}/g1.save")
+	head -c $((size / 2)) "${SANDBOX}/g1.save" >"${SANDBOX}/cut.save"
+	restore_fails "${SANDBOX}/cut.save" "truncated"
+	# one byte flipped in the middle of the guest's memory
+	cp "${SANDBOX}/g1.save" "${SANDBOX}/bad.save"
+	printf '\xff' | dd of="${SANDBOX}/bad.save" bs=1 seek=$((size / 2)) conv=notrunc status=none
+	cmp -s "${SANDBOX}/g1.save" "${SANDBOX}/bad.save" && printf '\x00' |
+		dd of="${SANDBOX}/bad.save" bs=1 seek=$((size / 2)) conv=notrunc status=none
+	restore_fails "${SANDBOX}/bad.save" "CRC"
+	printf 'not a save file at all, long enough to fill a header........' >"${SANDBOX}/junk.save"
+	restore_fails "${SANDBOX}/junk.save" "wrong magic number"
+	# the file still restores
+	run xlc restore "${SANDBOX}/g1.save"
+	[ "${status}" -eq 0 ]
+	type_line g1 two "boot=${BOOT} n=2 mem=ok line=two"
+}
+
+@test "restore while a guest of that name runs: refused, the running one untouched" {
+	start_counting
+	xlc save -c g1 "${SANDBOX}/g1.save"
+	run xlc restore "${SANDBOX}/g1.save"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"domain 'g1' already exists"* ]]
+	[ "$(xlc list | grep -c '^g1 ')" -eq 1 ]
+	type_line g1 two "boot=${BOOT} n=2 mem=ok line=two"
+}
