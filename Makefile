@@ -61,7 +61,8 @@ CFLAGS += -DXLC_WITH_XEN -DHAVE_YAJL_YAJL_VERSION_H
 endif
 
 # One concern per file; each folder is a layer.
-LIB_SRCS_BASE := lib/util.c lib/json.c lib/safe_dir.c lib/version.c lib/savefile.c
+LIB_SRCS_BASE := lib/util.c lib/json.c lib/safe_dir.c lib/version.c lib/savefile.c \
+		 lib/xl_migration.c
 PARSER_SRCS := parsers/cfg_reader.c parsers/domain_keys.c parsers/domain_config.c \
 	       parsers/disk_spec.c parsers/vif_spec.c parsers/cpulist.c parsers/domain_json.c \
 	       parsers/vnuma_spec.c parsers/xlc_conf.c
@@ -74,7 +75,8 @@ CLI_SRCS := xlc/main.c xlc/commands.c xlc/options.c xlc/cli_backend.c xlc/cmd_cr
 KVM_SHARED_SRCS := backends/kvm/vmm_spec.c backends/kvm/ctl.c backends/kvm/rundir.c \
 		   backends/kvm/cgroup.c
 BACKEND_SRCS := backends/backend.c backends/kvm/kvm.c backends/kvm/kvm_spec.c \
-		backends/kvm/kvm_console.c backends/kvm/stats.c backends/kvm/kvm_save.c
+		backends/kvm/kvm_console.c backends/kvm/stats.c backends/kvm/kvm_save.c \
+		backends/kvm/kvm_migrate.c
 ifeq ($(XEN),1)
 BACKEND_SRCS += backends/xen/xen.c backends/xen/xen_config.c backends/xen/xen_keys.c \
 		backends/xen/xen_keys_devices.c \

@@ -13,6 +13,7 @@ static const char *const command_names[CTL_NCOMMANDS] = {
 	[CTL_VCPU_PIN] = "vcpu-pin", [CTL_VCPU_SET] = "vcpu-set",
 	[CTL_MEDIUM] = "medium",     [CTL_DEBUG_SYSCALL] = "debug-forbidden-syscall",
 	[CTL_SPEC] = "spec",	     [CTL_SAVE] = "save",
+	[CTL_RELOCK] = "relock",
 };
 
 const char *const blk_counter_keys[BLK_NCOUNTERS] = {

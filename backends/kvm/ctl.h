@@ -41,7 +41,8 @@ enum ctl_command {
 	CTL_MEDIUM,	   /* "medium VDEV [PATH]": a cdrom's new medium, or none */
 	CTL_DEBUG_SYSCALL, /* tests: the VMM makes a system call its filter forbids */
 	CTL_SPEC,	   /* "spec": the reply is the spec the VMM runs (vmm_spec.h) */
-	CTL_SAVE,	   /* "save stop|pause|run", with the stream's fd (below) */
+	CTL_SAVE,	   /* "save stop|pause|run|handover", with the stream's fd (below) */
+	CTL_RELOCK,	   /* "relock": a failed migration's source takes its disks back */
 	CTL_NCOMMANDS,
 	CTL_UNKNOWN = CTL_NCOMMANDS,
 };
@@ -57,14 +58,16 @@ enum ctl_command ctl_command_parse(const char *line, const char **arg);
  * save: the line comes with one fd (SCM_RIGHTS on its first byte), which
  * the machine stream (snapshot/FORMAT.md) is written to and then closed;
  * the reply follows once it is. Then the guest ends (stop), stays paused
- * (pause, xl save -p) or runs on (run, -c); a failed save leaves it as it
- * was. Make it non-blocking: the VMM then gives up on a reader that takes
+ * (pause, xl save -p; handover, a migration's, also lets go of its disk
+ * images until "relock") or runs on (run, -c); a failed save leaves it as
+ * it was. Make it non-blocking: the VMM then gives up on a reader that takes
  * nothing for SNAP_STALL_MS instead of waiting for ever.
  */
 #define CTL_SAVE_TIMEOUT_MS (30 * 60 * 1000) /* the whole save, whatever the guest's size */
 #define CTL_SAVE_STOP "stop"
 #define CTL_SAVE_PAUSE "pause"
 #define CTL_SAVE_RUN "run"
+#define CTL_SAVE_HANDOVER "handover" /* pause, and let go of the disk images' locks */
 
 /* The info record's keys. */
 #define CTL_KEY_VERSION "ctl_version"

@@ -227,9 +227,10 @@ static bool name_lock_holder(const struct xlc_conf *conf, const char *name, cons
 	return said;
 }
 
-static int wait_ready(int fd, pid_t pid, const char *name, const struct xlc_conf *conf)
+static int wait_ready(int fd, pid_t pid, const char *name, const struct xlc_conf *conf,
+		      long long extra_s)
 {
-	long long deadline = mono_ms() + READY_TIMEOUT_S * 1000LL;
+	long long deadline = mono_ms() + (READY_TIMEOUT_S + extra_s) * 1000LL;
 	char buf[1024];
 	size_t len = 0;
 	ssize_t n = 1;
@@ -244,8 +245,8 @@ static int wait_ready(int fd, pid_t pid, const char *name, const struct xlc_conf
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
-			xlc_warn("%s: the VMM did not report within %d s; see its log", name,
-				 READY_TIMEOUT_S);
+			xlc_warn("%s: the VMM did not report within %lld s; see its log", name,
+				 READY_TIMEOUT_S + extra_s);
 			return -1;
 		}
 		n = read(fd, buf + len, sizeof(buf) - 1 - len);
@@ -365,7 +366,9 @@ int kvm_launch(const struct vmm_spec *spec, const struct create_opts *opts,
 		ready[0] = -1;
 		goto out;
 	}
-	status = wait_ready(ready[0], pid, spec->name, conf);
+	/* A restore's memory comes first: 10 s more per GiB, as the VMM allows itself. */
+	status = wait_ready(ready[0], pid, spec->name, conf,
+			    restore_fd >= 0 ? (long long)spec->maxmem_mib / 100 : 0);
 	ready[0] = -1;
 	if (status)
 		goto out;
@@ -1060,6 +1063,8 @@ const struct backend_ops kvm_backend = {
 	.create = kvm_create,
 	.save = kvm_save,
 	.restore = kvm_restore,
+	.migrate_send = kvm_migrate_send,
+	.migrate_receive = kvm_migrate_receive,
 	.list = kvm_list,
 	.resolve = kvm_resolve,
 	.op = kvm_op,

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <yajl/yajl_tree.h>
 
 #include "backends/kvm/ctl.h"
 #include "backends/kvm/kvm.h"
@@ -31,8 +32,8 @@
 #define SAVE_GONE_S 60
 
 /* The config the file carries: the running spec, or (save DOM FILE CONFIG) the given one's. */
-static char *saved_spec(const struct xlc_conf *conf, const char *name, const struct save_opts *opts,
-			char **err)
+char *kvm_saved_spec(const struct xlc_conf *conf, const char *name, const struct save_opts *opts,
+		     char **err)
 {
 	struct create_opts none = { 0 };
 	struct vmm_spec *spec;
@@ -156,8 +157,8 @@ static int read_answer(int sock, char **err)
 }
 
 /* The save itself, once the file has its header: the VMM writes, this copies. */
-static int stream_to(const struct xlc_conf *conf, const char *name, const char *mode, int fd,
-		     const char *file, char **err)
+int kvm_stream_to(const struct xlc_conf *conf, const char *name, const char *mode, int fd,
+		  const char *file, char **err)
 {
 	struct rundir rd = { .lock_fd = -1 };
 	int p[2] = { -1, -1 }, sock = -1, r = -1;
@@ -198,40 +199,81 @@ out:
 	return r;
 }
 
+bool kvm_is_paused(const struct xlc_conf *conf, const char *name)
+{
+	const char *path[] = { CTL_KEY_STATE, NULL };
+	char *json = NULL, *err = NULL;
+	const char *text;
+	yajl_val v = NULL, state;
+	bool paused;
+
+	if (!kvm_request(conf, name, ctl_command_name(CTL_INFO), &json, &err))
+		v = yajl_tree_parse(json, NULL, 0);
+	state = v ? yajl_tree_get(v, path, yajl_t_string) : NULL;
+	text = state ? YAJL_GET_STRING(state) : NULL;
+	paused = text && !strcmp(text, CTL_STATE_PAUSED);
+	yajl_tree_free(v);
+	free(json);
+	free(err);
+	return paused;
+}
+
+/* The file is written and on disk (a pipe or terminal has no disk: EINVAL). */
+static int finish_file(int fd, const char *file, char **err)
+{
+	if ((fsync(fd) && errno != EINVAL) || close(fd)) {
+		*err = xasprintf("cannot write %s: %s", file, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * -c runs the guest on, -p (which wins, as in xl) leaves it paused; without
+ * either it ends, but only once its file is safe: until then it waits,
+ * paused, and a save that fails resumes it. The file holds the guest's
+ * memory: its owner's alone (xl's too).
+ */
 int kvm_save(const struct xlc_conf *conf, const char *name, const char *file,
 	     const struct save_opts *opts, char **err)
 {
-	const char *mode = opts->checkpoint	? CTL_SAVE_RUN
-			   : opts->leave_paused ? CTL_SAVE_PAUSE
-						: CTL_SAVE_STOP;
-	char *json = saved_spec(conf, name, opts, err);
+	bool ends = !opts->checkpoint && !opts->leave_paused;
+	const char *mode = opts->checkpoint && !opts->leave_paused ? CTL_SAVE_RUN : CTL_SAVE_PAUSE;
+	bool was_paused = kvm_is_paused(conf, name);
+	char *json = kvm_saved_spec(conf, name, opts, err), *ignored = NULL;
 	struct stat st;
-	int fd = -1, r = -1;
+	bool regular;
+	int fd, r = -1;
 
 	if (!json)
 		return -1;
-	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (opts->preserve_domid)
+		xlc_warn("save -D: the kvm backend gives a restored guest a new id");
+	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		*err = xasprintf("Failed to open temp file %s for writing: %s", file,
 				 strerror(errno));
-		goto out;
+		free(json);
+		return -1;
 	}
-	if (write_header(fd, file, json, err) || stream_to(conf, name, mode, fd, file, err))
-		goto out;
-	if (fsync(fd)) { /* xendomains saves guests as the host goes down */
-		*err = xasprintf("cannot write %s: %s", file, strerror(errno));
+	regular = !fstat(fd, &st) && S_ISREG(st.st_mode);
+	if (write_header(fd, file, json, err) || kvm_stream_to(conf, name, mode, fd, file, err)) {
+		close(fd);
+		goto out; /* the VMM let the guest go on as it was */
+	}
+	if (finish_file(fd, file, err)) {
+		if (ends && !was_paused)
+			kvm_request(conf, name, ctl_command_name(CTL_UNPAUSE), NULL, &ignored);
 		goto out;
 	}
 	r = 0;
-	if (!strcmp(mode, CTL_SAVE_STOP) && kvm_wait_gone(conf, name, SAVE_GONE_S))
-		xlc_warn("%s: saved, but still there after %d s; see its VMM log", name,
-			 SAVE_GONE_S);
+	if (ends && (kvm_request(conf, name, ctl_command_name(CTL_DESTROY), NULL, &ignored) ||
+		     kvm_wait_gone(conf, name, SAVE_GONE_S)))
+		xlc_warn("%s: saved, but still there; see its VMM log", name);
 out:
-	if (fd >= 0) {
-		if (r && !fstat(fd, &st) && S_ISREG(st.st_mode))
-			unlink(file); /* a half-written save restores nothing */
-		close(fd);
-	}
+	if (r && regular)
+		unlink(file); /* a half-written save restores nothing */
+	free(ignored);
 	free(json);
 	return r;
 }

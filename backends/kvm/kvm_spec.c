@@ -416,6 +416,7 @@ void kvm_spec_localize(struct vmm_spec *s, const struct create_opts *opts,
 	s->foreground = opts->foreground;
 	s->console_tty = opts->foreground && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	s->restore = false;
+	s->disk_lock_wait_s = 0;
 	set_limits(s, conf);
 }
 

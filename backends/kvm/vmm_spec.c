@@ -128,6 +128,7 @@ static const struct member spec_members[] = {
 	{ "log_dir", M_STR, AT(struct vmm_spec, log_dir), 0 },
 	{ "paused", M_BOOL, AT(struct vmm_spec, paused), 0 },
 	{ "restore", M_BOOL, AT(struct vmm_spec, restore), 0 },
+	{ "disk_lock_wait_s", M_U32, AT(struct vmm_spec, disk_lock_wait_s), 3600 },
 	{ "foreground", M_BOOL, AT(struct vmm_spec, foreground), 0 },
 	{ "console_tty", M_BOOL, AT(struct vmm_spec, console_tty), 0 },
 };

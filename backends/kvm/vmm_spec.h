@@ -110,8 +110,13 @@ struct vmm_spec {
 	unsigned nnics;
 	char *run_dir, *log_dir;
 	struct vmm_limits limits;
-	bool paused;	   /* create -p */
-	bool restore;	   /* restore: the machine stream on the VMM's fd 5 replaces the boot */
+	bool paused;  /* create -p */
+	bool restore; /* restore: the machine stream on the VMM's fd 5 replaces the boot */
+	/*
+	 * migrate-receive: a disk image still locked (by the source, which lets
+	 * go as it starts to send) is tried again for this long
+	 */
+	uint32_t disk_lock_wait_s;
 	bool foreground;   /* create -F: the console on stdout, messages on stderr */
 	bool console_tty;  /* create -F on a terminal: xlc relays the console instead */
 	char *config_json; /* the libxl-shaped config, for list -l */

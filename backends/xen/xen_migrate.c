@@ -1,21 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Live migration through libxl with xl's protocol, byte for byte, so that
- * either end may be xl (anchor: xl_migrate.c of Xen 4.17). Over the
- * transport (ssh, or what -s names), sender S and receiver R say:
- *
- *   R: banner "xl migration receiver ready, send binary domain data.\n"
- *   S: the save-file header and config (savefile.h), then libxl's live
- *      stream; R restores it, paused, as NAME--incoming
- *   R: "domain received, ready to unpause\0"
- *   S: renames its domain NAME--migratedaway; "domain is yours, you are
- *      cleared to unpause\0"
- *   R: renames NAME--incoming to NAME, unpauses it; "my copy unpause results
- *      are as follows\0" and one status byte (0: it runs)
- *   S: destroys its copy; on a bad status, R destroys its own and says the
- *      go message back, and S renames and resumes its domain.
- *
- * Until S says go, a failure leaves the domain running at the source.
+ * Live migration through libxl with xl's protocol (lib/xl_migration.h),
+ * so that either end may be xl.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,46 +13,11 @@
 #include <unistd.h>
 
 #include "lib/savefile.h"
+#include "lib/xl_migration.h"
 #include "backends/xen/xen.h"
 #include "lib/util.h"
 
 #define NO_DOMID ((uint32_t)INVALID_DOMID)
-
-static const char banner[] = "xl migration receiver ready, send binary domain data.\n";
-static const char ready[] = "domain received, ready to unpause";
-static const char permission_to_go[] = "domain is yours, you are cleared to unpause";
-static const char report[] = "my copy unpause results are as follows";
-
-/* Reads len bytes that must be msg; 0, or -1 saying what came instead. */
-static int expect(int fd, const char *msg, size_t len, const char *what, const char *rune)
-{
-	char buf[128];
-
-	if (read_all(fd, buf, len) == (ssize_t)len && !memcmp(buf, msg, len))
-		return 0;
-	fprintf(stderr, "%s contained unexpected data instead of %s\n",
-		rune ? "migration receiver stream" : "migration stream", what);
-	if (rune)
-		fprintf(stderr, "(command run was: %s )\n", rune);
-	return -1;
-}
-
-static int say_to(int fd, const char *msg, size_t len)
-{
-	return write_all(fd, msg, len);
-}
-
-/* xl's words when the last handshake breaks: the domain may be at both ends, or neither. */
-static void failed_badly(void)
-{
-	fprintf(stderr,
-		"** Migration failed during final handshake **\n"
-		"Domain state is now undefined !\n"
-		"Please CHECK AT BOTH ENDS for running instances, before renaming and\n"
-		" resuming at most one instance.  Two simultaneous instances of the domain\n"
-		" would probably result in SEVERE DATA LOSS and it is now your\n"
-		" responsibility to avoid that.  Sorry.\n");
-}
 
 /* The sender's ending after its go: 0 if the target runs the domain. */
 static int after_go(libxl_ctx *c, uint32_t domid, const char *name, const char *away, int recv_fd,
@@ -74,18 +25,19 @@ static int after_go(libxl_ctx *c, uint32_t domid, const char *name, const char *
 {
 	char status;
 
-	if (expect(recv_fd, report, sizeof(report), "success/failure report message", rune) ||
+	if (migration_expect(recv_fd, migration_report, MIGRATION_REPORT_LEN,
+			     "success/failure report message", rune) ||
 	    read_all(recv_fd, &status, 1) != 1) {
-		failed_badly();
+		migration_failed_badly();
 		return -1;
 	}
 	if (status) {
 		fprintf(stderr,
 			"migration sender: Target reports startup failure (status code %d).\n",
 			status);
-		if (expect(recv_fd, permission_to_go, sizeof(permission_to_go),
-			   "permission for sender to resume", rune)) {
-			failed_badly();
+		if (migration_expect(recv_fd, migration_permission_to_go, MIGRATION_GO_LEN,
+				     "permission for sender to resume", rune)) {
+			migration_failed_badly();
 			return -1;
 		}
 		fprintf(stderr, "migration sender: Trying to resume at our end.\n");
@@ -123,7 +75,7 @@ int xen_migrate_send(const struct xlc_conf *conf, const char *name, int send_fd,
 			       "cannot migrate.");
 		goto out;
 	}
-	if (expect(recv_fd, banner, sizeof(banner) - 1, "banner", rune)) {
+	if (migration_expect(recv_fd, migration_banner, MIGRATION_BANNER_LEN, "banner", rune)) {
 		*err = xstrdup("Migration failed: the receiver did not start; the domain runs on "
 			       "here");
 		goto out;
@@ -150,7 +102,8 @@ int xen_migrate_send(const struct xlc_conf *conf, const char *name, int send_fd,
 		goto out;
 	}
 	rc = -1;
-	if (expect(recv_fd, ready, sizeof(ready), "ready message", rune)) {
+	if (migration_expect(recv_fd, migration_ready, MIGRATION_READY_LEN, "ready message",
+			     rune)) {
 		libxl_domain_resume(c, domid, 1, NULL);
 		*err = xstrdup("Migration failed, resuming at sender.");
 		goto out;
@@ -164,8 +117,8 @@ int xen_migrate_send(const struct xlc_conf *conf, const char *name, int send_fd,
 	}
 	/* The point of no return: once go is said, only the target may run it. */
 	fprintf(stderr, "migration sender: Giving target permission to start.\n");
-	if (say_to(send_fd, permission_to_go, sizeof(permission_to_go))) {
-		failed_badly();
+	if (write_all(send_fd, migration_permission_to_go, MIGRATION_GO_LEN)) {
+		migration_failed_badly();
 		*err = xstrdup("Migration failed during final handshake");
 		goto out;
 	}
@@ -185,7 +138,8 @@ static int report_back(libxl_ctx *c, uint32_t domid, int send_fd, int rc)
 {
 	char status = (char)(rc ? (-rc > 0 && -rc < 128 ? -rc : 1) : 0);
 
-	if (say_to(send_fd, report, sizeof(report)) || say_to(send_fd, &status, 1))
+	if (write_all(send_fd, migration_report, MIGRATION_REPORT_LEN) ||
+	    write_all(send_fd, &status, 1))
 		return -1;
 	if (!rc)
 		return 0;
@@ -195,7 +149,7 @@ static int report_back(libxl_ctx *c, uint32_t domid, int send_fd, int rc)
 		return -1;
 	}
 	fprintf(stderr, "migration target: Cleanup OK, granting sender permission to resume.\n");
-	say_to(send_fd, permission_to_go, sizeof(permission_to_go));
+	write_all(send_fd, migration_permission_to_go, MIGRATION_GO_LEN);
 	return -1;
 }
 
@@ -217,7 +171,7 @@ int xen_migrate_receive(const struct xlc_conf *conf, int recv_fd, int send_fd,
 	if (!c)
 		goto fail;
 	fprintf(stderr, "migration target: Ready to receive domain.\n");
-	if (say_to(send_fd, banner, sizeof(banner) - 1)) {
+	if (write_all(send_fd, migration_banner, MIGRATION_BANNER_LEN)) {
 		err = xasprintf("cannot answer the sender: %s", strerror(errno));
 		goto fail;
 	}
@@ -248,12 +202,13 @@ int xen_migrate_receive(const struct xlc_conf *conf, int recv_fd, int send_fd,
 	}
 	fprintf(stderr,
 		"migration target: Transfer complete, requesting permission to start domain.\n");
-	if (say_to(send_fd, ready, sizeof(ready))) {
+	if (write_all(send_fd, migration_ready, MIGRATION_READY_LEN)) {
 		libxl_domain_destroy(c, domid, NULL);
 		err = xstrdup("migration target: the sender is gone; our copy is destroyed");
 		goto fail;
 	}
-	if (expect(recv_fd, permission_to_go, sizeof(permission_to_go), "GO message", NULL)) {
+	if (migration_expect(recv_fd, migration_permission_to_go, MIGRATION_GO_LEN, "GO message",
+			     NULL)) {
 		/* No go: the sender keeps the domain; told as xl tells it. */
 		report_back(c, domid, send_fd, ERROR_FAIL);
 		err = xstrdup("migration target: no permission to start; our copy is destroyed");

@@ -107,6 +107,30 @@ load helper
 	[[ "${output}" == *"CHECK cd ejected: size=0 head="* ]]
 }
 
+# save and restore of a running guest: the same boot counts on, with its
+# disk (virtio-blk) and NIC (vhost-net on a bridge) working after restore.
+@test "linux: save then restore, then migrate to this host: the same boot counts on; its disk and vhost-net NIC work after" {
+	run_host "${TESTS_DIR}/hosts/kvm" -t 900 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" \
+		-- sh ./linux-save.sh
+	echo "${output}"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"CHECK before: ping ok"* ]]
+	[[ "${output}" == *"CHECK nic path vhost-net"* ]]
+	[[ "${output}" == *"CHECK save exit 0 1"* ]]
+	[[ "${output}" == *"CHECK saved: gone=0 file=Xen saved domain, xl format"* ]]
+	[[ "${output}" == *"CHECK while saved: new lines=0"* ]]
+	[[ "${output}" == *"CHECK missing file: exit 1 xlc: Can't open restore file sr.sav: No such file or directory"* ]]
+	[[ "${output}" == *"CHECK after: same boot=yes counts on=yes uptime on=yes booted again=no"* ]]
+	[[ "${output}" == *"CHECK disk counts on=yes"* ]]
+	[[ "${output}" == *"CHECK after: ping ok"* ]]
+	[[ "${output}" == *"CHECK migrate exit 0 1"* ]]
+	[[ "${output}" == *"CHECK migrated: names=sr "* ]]
+	[[ "${output}" == *"CHECK migrated guest: same boot=yes counts on=yes"* ]]
+	[[ "${output}" == *"CHECK migrated disk counts on=yes"* ]]
+	[[ "${output}" == *"CHECK migrated: ping ok"* ]]
+	[[ "${output}" == *"CHECK run dir empty: 0"* ]]
+}
+
 @test "linux: an ext4 disk from the host; the guest's synced write survives destroy and SIGKILL; qcow2 too; pygrub" {
 	run_host "${TESTS_DIR}/hosts/kvm" -t 1200 -x "${XLC}" -p "${TESTS_DIR}/hosts/payloads" -- \
 		sh ./linux-disk.sh

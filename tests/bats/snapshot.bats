@@ -31,15 +31,16 @@ teardown() {
 xlc() { "${XLC}" "$@"; }
 
 # Types TEXT and Enter at guest NAME's console, and detaches once its log
-# shows SEEN.
-type_line() { # name text seen
-	local fifo="${SANDBOX}/in.$1" feeder
+# (NAME's, or LOG's: a log keeps the name its guest was started with, as
+# xenconsoled's does) shows SEEN.
+type_line() { # name text seen [log]
+	local fifo="${SANDBOX}/in.$1" log=${4:-$1} feeder
 	[ -p "${fifo}" ] || mkfifo "${fifo}"
-	(printf '%s\r' "$2"; wait_console "$1" "$3" >/dev/null; printf '\035'; sleep 90) >"${fifo}" &
+	(printf '%s\r' "$2"; wait_console "${log}" "$3" >/dev/null; printf '\035'; sleep 90) >"${fifo}" &
 	feeder=$!
 	timeout 80 "${XLC}" console "$1" <"${fifo}" >/dev/null
 	kill "${feeder}"
-	wait_console "$1" "$3"
+	wait_console "${log}" "$3"
 }
 
 boot_id() { # name: the boot id its first KIT-COUNT-READY line printed
@@ -66,6 +67,7 @@ start_counting() {
 	[ -z "$(xlc list | tail -n +2)" ]
 	[ ! -e "${XLC_RUN_DIR}/g1.sock" ]
 	[ "$(head -c 27 "${SANDBOX}/g1.save")" = "Xen saved domain, xl format" ]
+	[ "$(stat -c %a "${SANDBOX}/g1.save")" = 600 ] # the guest's memory: root's alone
 	run xlc restore "${SANDBOX}/g1.save"
 	[ "${status}" -eq 0 ]
 	[[ "${output}" == *"Loading new save file ${SANDBOX}/g1.save"* ]]
@@ -90,9 +92,9 @@ start_counting() {
 	[ "$(grep -c KIT-COUNT-READY "${XLC_LOG_DIR}/console/g2.log")" -eq 0 ]
 }
 
-@test "save -p leaves the guest paused; restore -p restores it paused" {
+@test "save -p leaves the guest paused (with -c too, as xl); restore -p restores it paused" {
 	start_counting
-	xlc save -p g1 "${SANDBOX}/g1.save"
+	xlc save -c -p g1 "${SANDBOX}/g1.save"
 	[[ "$(xlc list)" =~ g1\ +[0-9]+\ +64\ +1\ +--p ]]
 	xlc destroy g1
 	run xlc restore -p "${SANDBOX}/g1.save"
@@ -158,4 +160,45 @@ restore_fails() { # file message
 	[[ "${output}" == *"domain 'g1' already exists"* ]]
 	[ "$(xlc list | grep -c '^g1 ')" -eq 1 ]
 	type_line g1 two "boot=${BOOT} n=2 mem=ok line=two"
+}
+
+# migrate to this host, as xl allows: -s "" runs HOST as the receiver's command.
+migrate_here() { # receiver-prefix
+	run timeout -k 5 120 "${XLC}" migrate -s "" g1 "$1${XLC} migrate-receive"
+}
+
+@test "migrate to this host: the guest continues under its name, with its disk; the source is gone" {
+	truncate -s 8M "${SANDBOX}/d.img"
+	start_counting "disk=['${SANDBOX}/d.img,raw,xvda,rw']"
+	pid=$(xlc list --json | jq '.[0].pid')
+	migrate_here ""
+	echo "${output}"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"migration target: Domain started successsfully."* ]]
+	[[ "${output}" == *"Migration successful."* ]]
+	process_gone "${pid}"
+	[ "$(xlc list | tail -n +2 | awk '{ print $1 }')" = g1 ]
+	[ "$(xlc list --json | jq '.[0].pid')" != "${pid}" ]
+	# it came in as g1--incoming, and its console log keeps that name
+	type_line g1 two "boot=${BOOT} n=2 mem=ok line=two" g1--incoming
+	# the disk's locks went with it: a second user is refused
+	run xlc create -q "${SANDBOX}/g.cfg" name=\"other\" "disk=['${SANDBOX}/d.img,raw,xvda,rw']"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"is in use by guest g1"* ]]
+}
+
+@test "migrate to a receiver that cannot start it: the guest runs on at the source, its disk its own" {
+	truncate -s 8M "${SANDBOX}/d.img"
+	start_counting "disk=['${SANDBOX}/d.img,raw,xvda,rw']"
+	migrate_here "XLC_VMM=${SANDBOX}/no-vmm "
+	echo "${output}"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"migration target: Domain creation failed"* ]]
+	[[ "${output}" == *"Migration failed, resuming at sender."* ]]
+	[ "$(xlc list | tail -n +2 | awk '{ print $1 }')" = g1 ]
+	[[ "$(xlc list)" =~ g1\ +[0-9]+\ +64\ +1\ +r ]]
+	type_line g1 two "boot=${BOOT} n=2 mem=ok line=two"
+	run xlc create -q "${SANDBOX}/g.cfg" name=\"other\" "disk=['${SANDBOX}/d.img,raw,xvda,rw']"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"is in use by guest g1"* ]]
 }

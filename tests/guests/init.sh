@@ -10,6 +10,9 @@
 #   cdrom                       print /dev/vda's size and first bytes (read
 #                               past the page cache) whenever they change
 #                               (cd-insert, cd-eject)
+#   count                       (save, restore) every second: count, write the
+#                               count to /dev/vda (synced) and print it with
+#                               the boot id and uptime; xlc.ip= on eth0
 #   spin | idle                 burn one CPU / sleep, forever
 #   spin2                       burn two CPUs, forever
 #   disk                        mount /dev/vda, print /host.txt, write /guest.txt
@@ -229,6 +232,22 @@ cdrom) # cd-insert and cd-eject, seen from inside
 		[ "${now}" = "${last}" ] || echo "XLC-CD ${now}"
 		last=${now}
 		sleep 0.5
+	done
+	;;
+count) # save and restore, seen from inside: the same boot, counting on
+	boot=$(cat /proc/sys/kernel/random/boot_id)
+	if [ -n "$(arg xlc.ip)" ]; then
+		ip link set lo up
+		ip link set eth0 up
+		ip addr add "$(arg xlc.ip)" dev eth0
+	fi
+	n=0
+	while :; do
+		n=$((n + 1))
+		[ -b /dev/vda ] && echo "XLC-DISK-COUNT ${n}" |
+			dd of=/dev/vda bs=512 count=1 conv=sync,fsync 2>/dev/null
+		echo "XLC-COUNT n=${n} boot=${boot} up=$(cut -d' ' -f1 /proc/uptime)"
+		sleep 1
 	done
 	;;
 spin2)

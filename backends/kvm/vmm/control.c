@@ -7,6 +7,7 @@
  * process does.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -337,15 +338,38 @@ static void pin_vcpus(struct supervisor *sv, struct client *c, const char *arg)
 	reply(c->fd, "ok\n");
 }
 
+static void save_done(struct supervisor *sv, int result);
+
+/*
+ * The fd a save writes to: a pipe or socket the VMM cannot block on (it
+ * gives up on one that takes nothing for SNAP_STALL_MS): a reader that
+ * never reads must not freeze the guest for ever. Not a file: the guest
+ * process may write no file larger than its largest disk (RLIMIT_FSIZE).
+ */
+static const char *unfit_stream(int fd)
+{
+	struct stat st;
+	int flags = fcntl(fd, F_GETFL);
+
+	if (fstat(fd, &st) || flags < 0 || (flags & O_ACCMODE) == O_RDONLY)
+		return "the stream's fd cannot be written";
+	if ((S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) && (flags & O_NONBLOCK))
+		return NULL;
+	return "the stream's fd must be a non-blocking pipe or socket";
+}
+
 /*
  * save MODE, with the stream's fd: the guest process writes the machine's
- * state there. Its answer (answer()) then ends the guest, or not, as MODE says.
+ * state there. What follows (save_done()) is the supervisor's to apply,
+ * whether or not the client is still there to hear it; one save at a time.
  */
 static bool save(struct supervisor *sv, struct client *c, const char *arg)
 {
 	static const char *const modes[] = { [GUEST_SAVE_STOPS] = CTL_SAVE_STOP,
 					     [GUEST_SAVE_PAUSES] = CTL_SAVE_PAUSE,
-					     [GUEST_SAVE_RUNS] = CTL_SAVE_RUN };
+					     [GUEST_SAVE_RUNS] = CTL_SAVE_RUN,
+					     [GUEST_SAVE_HANDS_OVER] = CTL_SAVE_HANDOVER };
+	const char *unfit;
 	unsigned mode;
 	bool ok;
 
@@ -353,18 +377,40 @@ static bool save(struct supervisor *sv, struct client *c, const char *arg)
 		if (arg && !strcmp(arg, modes[mode]))
 			break;
 	if (mode == ARRAY_SIZE(modes) || c->passed_fd < 0) {
-		reply(c->fd, "error save needs stop, pause or run, and the stream's fd\n");
+		reply(c->fd,
+		      "error save needs stop, pause, run or handover, and the stream's fd\n");
+		return false;
+	}
+	unfit = unfit_stream(c->passed_fd);
+	if (unfit) {
+		reply_error(c->fd, xstrdup(unfit));
+		return false;
+	}
+	if (sv->save_seq) {
+		reply(c->fd,
+		      "error a save of this guest is under way; try again when it is done\n");
 		return false;
 	}
 	if (!guest_running(sv, c))
 		return false;
-	c->save_after = (enum guest_save_after)mode;
+	sv->save_after = (enum guest_save_after)mode;
+	/*
+	 * A migration's target opens the images as the stream starts, and takes
+	 * them once their locks go: from here on. It writes nothing before the
+	 * source has stopped and said go; a failed save takes them back.
+	 */
+	if (sv->save_after == GUEST_SAVE_HANDS_OVER)
+		host_unlock_disks(&sv->host, sv->spec);
 	ok = forward(sv, c, CTL_SAVE, GUEST_SAVE, (int32_t)mode, 0, c->passed_fd);
 	close(c->passed_fd); /* the guest process has it, or nobody will write it */
 	c->passed_fd = -1;
-	if (ok)
-		c->deadline = now_ms() + CTL_SAVE_TIMEOUT_MS;
-	return ok;
+	if (!ok) {
+		save_done(sv, -1);
+		return false;
+	}
+	sv->save_seq = c->seq;
+	c->deadline = now_ms() + CTL_SAVE_TIMEOUT_MS;
+	return true;
 }
 
 /* Runs one command; returns true if the client's connection stays open. */
@@ -413,13 +459,24 @@ static bool command(struct supervisor *sv, struct client *c, enum ctl_command cm
 		return vcpu_set(sv, c, arg);
 	case CTL_MEDIUM:
 		return change_medium(sv, c, arg);
-	case CTL_SPEC:
+	case CTL_SPEC: { /* as it runs now: renamed, perhaps */
+		char *start_name = sv->spec->name;
+
+		sv->spec->name = (char *)sv->name;
 		json = vmm_spec_to_json(sv->spec);
+		sv->spec->name = start_name;
 		reply(c->fd, json);
 		free(json);
 		return false;
+	}
 	case CTL_SAVE:
 		return save(sv, c, arg);
+	case CTL_RELOCK:
+		if (host_relock_disks(&sv->host, sv->spec, &err))
+			reply_error(c->fd, err);
+		else
+			reply(c->fd, "ok\n");
+		return false;
 	case CTL_DEBUG_SYSCALL:
 		if (!sv->spec->limits.test_hooks) {
 			reply(c->fd, "error unknown command\n");
@@ -451,12 +508,38 @@ static bool line_ok(const char *line, size_t len)
 	return true;
 }
 
-/* Reads what the client sent, and takes the one fd it may come with. */
+/* Keeps the first fd a client sends (save's stream); closes every other. */
+static void take_fds(struct client *c, struct msghdr *msg)
+{
+	struct cmsghdr *cm;
+	size_t n, k;
+	int fd;
+
+	for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
+		    cm->cmsg_len < CMSG_LEN(0))
+			continue;
+		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (k = 0; k < n; k++) {
+			memcpy(&fd, CMSG_DATA(cm) + k * sizeof(int), sizeof(int));
+			if (c->passed_fd < 0)
+				c->passed_fd = fd;
+			else
+				close(fd);
+		}
+	}
+}
+
+/*
+ * Reads what the client sent, and the fd it may come with. Room for a few:
+ * the kernel installs every fd that fits, and those are closed here; a
+ * message with more than fit (MSG_CTRUNC) is refused.
+ */
 static ssize_t receive(struct client *c)
 {
 	union {
 		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(8 * sizeof(int))];
 	} control;
 	struct iovec iov = { .iov_base = c->line + c->len,
 			     .iov_len = sizeof(c->line) - 1 - c->len };
@@ -464,19 +547,14 @@ static ssize_t receive(struct client *c)
 			      .msg_iovlen = 1,
 			      .msg_control = control.buf,
 			      .msg_controllen = sizeof(control.buf) };
-	struct cmsghdr *cm;
 	ssize_t n = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC);
-	int fd;
 
-	for (cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL; cm; cm = CMSG_NXTHDR(&msg, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
-		    cm->cmsg_len != CMSG_LEN(sizeof(int)))
-			continue;
-		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-		if (c->passed_fd < 0)
-			c->passed_fd = fd;
-		else
-			close(fd); /* one per line */
+	if (n < 0)
+		return n;
+	take_fds(c, &msg);
+	if (msg.msg_flags & MSG_CTRUNC) {
+		errno = EMSGSIZE;
+		return -1;
 	}
 	return n;
 }
@@ -528,16 +606,33 @@ static int oldest_awaiting(const struct supervisor *sv)
 	return best;
 }
 
-/* A save is done: the guest ends, stays paused or runs on. */
-static void saved(struct supervisor *sv, const struct client *c)
+/*
+ * A save's end (result 0: written): the guest ends, stays paused or runs on
+ * as its mode says; a failed handover takes the disk images back (if nobody
+ * took them meanwhile: then the guest stays paused, and the log says why).
+ */
+static void save_done(struct supervisor *sv, int result)
 {
+	enum guest_save_after after = sv->save_after;
+	char *err = NULL;
+
+	sv->save_seq = 0;
+	if (result) {
+		if (after == GUEST_SAVE_HANDS_OVER &&
+		    host_relock_disks(&sv->host, sv->spec, &err)) {
+			sv_log(sv, "xlc-vmm: %s: after a failed migration: %s\n", sv->name, err);
+			free(err);
+		}
+		return;
+	}
 	sv_log(sv, "xlc-vmm: %s: saved (%s)\n", sv->name,
-	       c->save_after == GUEST_SAVE_STOPS    ? "the guest ends"
-	       : c->save_after == GUEST_SAVE_PAUSES ? "the guest stays paused"
-						    : "the guest runs on");
-	if (c->save_after == GUEST_SAVE_STOPS)
+	       after == GUEST_SAVE_HANDS_OVER ? "handed over: paused, its disks unlocked"
+	       : after == GUEST_SAVE_STOPS    ? "the guest ends"
+	       : after == GUEST_SAVE_PAUSES   ? "the guest stays paused"
+					      : "the guest runs on");
+	if (after == GUEST_SAVE_STOPS)
 		sv_destroy(sv);
-	else if (c->save_after == GUEST_SAVE_PAUSES)
+	else if (after != GUEST_SAVE_RUNS)
 		sv->state = ST_PAUSED;
 }
 
@@ -551,8 +646,6 @@ static void answer(struct supervisor *sv, int i, int result, const char *why)
 		else if (c->cmd == CTL_UNPAUSE)
 			sv->state = ST_RUNNING;
 		reply(c->fd, "ok\n");
-		if (c->cmd == CTL_SAVE)
-			saved(sv, c);
 	} else if (c->cmd == CTL_SAVE) {
 		reply_error(c->fd, xasprintf("the save failed, and the guest runs on as before: %s",
 					     why && *why ? why : "see the VMM log"));
@@ -569,6 +662,9 @@ void control_guest_done(struct supervisor *sv, uint32_t seq, int result, const c
 {
 	int i;
 
+	if (sv->save_seq && seq == sv->save_seq)
+		save_done(sv, result);
+
 	for (i = 0; i < sv->nclients; i++) {
 		if (sv->clients[i].awaiting && sv->clients[i].seq == seq) {
 			answer(sv, i, result, why);
@@ -580,6 +676,9 @@ void control_guest_done(struct supervisor *sv, uint32_t seq, int result, const c
 void control_guest_gone(struct supervisor *sv)
 {
 	int i;
+
+	if (sv->save_seq)
+		save_done(sv, -1);
 
 	while ((i = oldest_awaiting(sv)) >= 0) {
 		reply(sv->clients[i].fd,

@@ -223,8 +223,10 @@ static int restore(struct vm *vm, int fd, char **err)
 					 strerror(errno));
 			return -1;
 		}
-	if (!snap_machine_load(vm, fd, &why))
+	if (!snap_machine_load(vm, fd, &why)) {
+		close(fd); /* a migration's transport: the rest of it is the receiver's */
 		return 0;
+	}
 	*err = xasprintf("restore: %s", why);
 	free(why);
 	return -1;
@@ -305,6 +307,10 @@ static int save(struct guest *g, enum guest_save_after after, int fd, char **why
 		return -1;
 	}
 	was_running = machine_freeze(g->vm);
+	if (g->vm->exit_reason != VM_RUNNING) { /* it was ending (reset, power-off, crash) */
+		*why = xstrdup("the guest was ending as the save began");
+		return -1;
+	}
 	r = snap_machine_save(g->vm, fd, &w, why);
 	if (r)
 		fprintf(stderr, "xlc-vmm: %s: save: %s\n", g->b->spec->name, *why);

@@ -50,9 +50,10 @@ enum guest_msg_type {
 
 /* What the machine does once its state is saved (xl save's default, -p, -c). */
 enum guest_save_after {
-	GUEST_SAVE_STOPS,  /* it stays frozen: the supervisor ends it */
-	GUEST_SAVE_PAUSES, /* its devices carry on, its vCPUs stay paused */
-	GUEST_SAVE_RUNS,   /* as it was before */
+	GUEST_SAVE_STOPS,      /* it stays frozen: the supervisor ends it */
+	GUEST_SAVE_PAUSES,     /* its devices carry on, its vCPUs stay paused */
+	GUEST_SAVE_RUNS,       /* as it was before */
+	GUEST_SAVE_HANDS_OVER, /* as PAUSES; the supervisor lets go of the disk images */
 };
 
 #define GUEST_TEXT_MAX 200

@@ -105,6 +105,33 @@ static int lock_image(int fd, bool write, const char *path, char **err)
 	return -1;
 }
 
+void host_unlock_disks(struct host *h, const struct vmm_spec *s)
+{
+	struct flock fl;
+	unsigned i;
+
+	for (i = 0; i < s->ndisks; i++) {
+		if (h->disks[i].fd < 0 || h->disks[i].qsd.pid)
+			continue;
+		fl = (struct flock){ .l_type = F_UNLCK,
+				     .l_whence = SEEK_SET,
+				     .l_start = LOCK_USES(0),
+				     .l_len = LOCK_UNSHARES(PERM_RESIZE) - LOCK_USES(0) + 1 };
+		fcntl(h->disks[i].fd, F_OFD_SETLK, &fl);
+	}
+}
+
+int host_relock_disks(struct host *h, const struct vmm_spec *s, char **err)
+{
+	unsigned i;
+
+	for (i = 0; i < s->ndisks; i++)
+		if (h->disks[i].fd >= 0 && !h->disks[i].qsd.pid &&
+		    lock_image(h->disks[i].fd, !s->disks[i].readonly, s->disks[i].path, err))
+			return -1;
+	return 0;
+}
+
 /*
  * export: where a format other than raw is served as raw (its daemon holds
  * QEMU's locks on the image and its backing files), or NULL.
@@ -144,6 +171,30 @@ static int open_image(struct host_disk *hd, const struct vmm_disk *d, const char
 		return -1;
 	}
 	return hd->qsd.pid ? 0 : lock_image(hd->fd, !d->readonly, d->path, err);
+}
+
+/*
+ * A migration's target: the source lets go of its images as it starts to
+ * send, which may be just after this looks. Tried again for wait_s.
+ */
+static int open_image_waiting(struct host_disk *hd, const struct vmm_disk *d, const char *export,
+			      uint32_t wait_s, char **err)
+{
+	long long deadline = mono_ms() + wait_s * 1000LL;
+
+	for (;;) {
+		int r = open_image(hd, d, export, err);
+
+		if (!r || !strstr(*err, " is in use by another guest") || mono_ms() >= deadline)
+			return r;
+		free(*err);
+		*err = NULL;
+		if (hd->fd >= 0)
+			close(hd->fd);
+		hd->fd = -1;
+		qsd_stop(&hd->qsd);
+		usleep(100 * 1000);
+	}
 }
 
 /* The environment of a vif script: Xen's "vif" and the facts xlc knows. */
@@ -223,7 +274,8 @@ static int open_disks_and_taps(struct host *h, const struct vmm_spec *s, int dom
 
 	for (i = 0; i < s->ndisks; i++, h->ndisks++) {
 		export = xasprintf("%s/disk-%d-%s", s->run_dir, domid, s->disks[i].vdev);
-		r = open_image(&h->disks[i], &s->disks[i], export, err);
+		r = open_image_waiting(&h->disks[i], &s->disks[i], export, s->disk_lock_wait_s,
+				       err);
 		free(export);
 		if (r) {
 			h->ndisks++; /* host_close closes what it got to */

@@ -72,6 +72,15 @@ int host_change_medium(struct host *h, unsigned i, const char *path, char **err)
 int host_read_boot_disk(struct host *h, const struct vmm_spec *s, int domid, char **err);
 /* Closes it all: the vif scripts' "remove", the taps, the images, the cgroup. */
 void host_close(struct host *h, const struct vmm_spec *s);
+
+/*
+ * A migration's handover of the disk images: their locks go, for the
+ * target (on this host too) to take; if the migration fails they come back,
+ * or (another took an image meanwhile) -1 with *err. Images served by
+ * qemu-storage-daemon keep its locks.
+ */
+void host_unlock_disks(struct host *h, const struct vmm_spec *s);
+int host_relock_disks(struct host *h, const struct vmm_spec *s, char **err);
 /*
  * vhost-net for a boot: opens /dev/vhost-net for each NIC that may use it
  * (vhost_net in the limits, no rate=) where the host has it; the guest

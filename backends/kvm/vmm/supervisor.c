@@ -241,7 +241,9 @@ static bool read_msg(struct supervisor *sv, struct guest_msg *m)
 /* Waits for the new guest process's READY; -1 with *err if it failed or died. */
 static int await_ready(struct supervisor *sv, char **err)
 {
-	long long deadline = now_ms() + GUEST_START_TIMEOUT_MS;
+	/* A restore reads the guest's memory first: 10 s more per GiB (100 MiB/s). */
+	long long deadline = now_ms() + GUEST_START_TIMEOUT_MS +
+			     (sv->restore_fd >= 0 ? (long long)sv->spec->maxmem_mib * 10 : 0);
 	struct guest_msg m;
 
 	for (;;) {
@@ -250,8 +252,7 @@ static int await_ready(struct supervisor *sv, char **err)
 		long long left = deadline - now_ms();
 
 		if (left <= 0) {
-			*err = xasprintf("the guest process did not start within %d s",
-					 GUEST_START_TIMEOUT_MS / 1000);
+			*err = xstrdup("the guest process did not start in time");
 			return -1;
 		}
 		if (poll(p, 2, (int)left) < 0 && errno != EINTR)

@@ -39,7 +39,6 @@ struct client {
 	enum ctl_command cmd;
 	long long deadline; /* ms, CLOCK_MONOTONIC: dropped (or answered) by then */
 	int passed_fd;	    /* the fd its line came with (save's stream), or -1 */
-	enum guest_save_after save_after;
 };
 
 /* The guest process of the current boot. */
@@ -86,6 +85,8 @@ struct supervisor {
 	size_t backlog_len;
 	int signal_fd;
 	bool quit;
+	uint32_t save_seq; /* the save under way (its request's number), or 0 */
+	enum guest_save_after save_after;
 };
 
 /*

@@ -387,6 +387,20 @@ static void report_first_run(const struct vcpu *cpu)
 			(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3);
 }
 
+/*
+ * A port or MMIO read's result reaches the guest's registers only when
+ * KVM_RUN is entered again. Entered with immediate_exit, it finishes the
+ * instruction without running the guest: a paused vCPU is then past it, and
+ * a save holds its result (restored, the read would be done twice).
+ */
+static void complete_exit(struct vcpu *cpu)
+{
+	cpu->run->immediate_exit = 1;
+	if (ioctl(cpu->fd, KVM_RUN, 0) < 0 && errno != EINTR && errno != EAGAIN)
+		report(cpu, "KVM_RUN to finish an exit failed: %s", strerror(errno));
+	cpu->run->immediate_exit = 0;
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *cpu = arg;
@@ -405,6 +419,7 @@ static void *vcpu_thread(void *arg)
 	report_first_run(cpu);
 	while (vm->exit_reason == VM_RUNNING) {
 		if (vm->pause_requested) {
+			complete_exit(cpu);
 			wait_while_paused(cpu);
 			continue;
 		}
