@@ -62,7 +62,7 @@ teardown() { teardown_sandbox; }
 	# An exact name wins over the longer ones it starts (xl's migrate, migrate-receive).
 	run --separate-stderr "${XLC}" -b kvm migrate g1 host
 	[ "${status}" -eq 1 ]
-	[ "${stderr}" = "xlc: the kvm backend cannot migrate domains in this version of xlc" ]
+	[ "${stderr}" = "xlc: g1 is an invalid domain identifier" ]
 	run --separate-stderr "${XLC}" migrat g1 host
 	[ "${stderr}" = "xlc: 'migrat' is ambiguous: migrate, migrate-receive" ]
 	run --separate-stderr "${XLC}" dump g1 /tmp/x
