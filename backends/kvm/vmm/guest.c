@@ -306,12 +306,16 @@ static int save(struct guest *g, enum guest_save_after after, int fd, char **why
 		*why = xstrdup("the stream's fd was lost on the way");
 		return -1;
 	}
-	was_running = machine_freeze(g->vm);
-	if (g->vm->exit_reason != VM_RUNNING) { /* it was ending (reset, power-off, crash) */
+	if (machine_freeze(g->vm, &was_running)) {
+		*why = xasprintf("the guest's devices did not finish their work within %d s",
+				 VIRTIO_QUIESCE_MS / 1000);
+		r = -1;
+	} else if (g->vm->exit_reason != VM_RUNNING) { /* it was ending: reset, power-off */
 		*why = xstrdup("the guest was ending as the save began");
-		return -1;
+		r = -1;
+	} else {
+		r = snap_machine_save(g->vm, fd, &w, why);
 	}
-	r = snap_machine_save(g->vm, fd, &w, why);
 	if (r)
 		fprintf(stderr, "xlc-vmm: %s: save: %s\n", g->b->spec->name, *why);
 	else

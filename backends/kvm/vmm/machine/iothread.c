@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backends/kvm/vmm/virtio/virtio.h"
@@ -94,7 +95,7 @@ static struct iothread *get(struct vm *vm)
 		return io;
 	io = xcalloc(1, sizeof(*io));
 	pthread_mutex_init(&io->lock, NULL);
-	pthread_cond_init(&io->park_cond, NULL);
+	cond_init_monotonic(&io->park_cond);
 	io->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	io->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	io->park_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -159,23 +160,30 @@ int iothread_start(struct vm *vm, char **err)
 	return 0;
 }
 
-void iothread_park(struct vm *vm, bool park)
+int iothread_park(struct vm *vm, bool park)
 {
 	struct iothread *io = vm->io;
+	struct timespec until;
 	uint64_t one = 1;
+	int e = 0;
 
 	if (!io || !io->running)
-		return;
+		return 0;
 	pthread_mutex_lock(&io->lock);
 	io->park_requested = park;
 	pthread_cond_broadcast(&io->park_cond);
 	pthread_mutex_unlock(&io->lock);
-	if (!park || write(io->park_fd, &one, sizeof(one)) != sizeof(one))
-		return;
+	if (!park)
+		return 0;
+	if (write(io->park_fd, &one, sizeof(one)) != sizeof(one))
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += VIRTIO_QUIESCE_MS / 1000;
 	pthread_mutex_lock(&io->lock);
-	while (!io->parked)
-		pthread_cond_wait(&io->park_cond, &io->lock);
+	while (!io->parked && !e)
+		e = pthread_cond_timedwait(&io->park_cond, &io->lock, &until);
 	pthread_mutex_unlock(&io->lock);
+	return e ? -1 : 0;
 }
 
 /* Stops the thread and frees the loop; the watched fds belong to their devices. */

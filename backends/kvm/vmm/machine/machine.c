@@ -181,23 +181,25 @@ int machine_start(struct vm *vm, const struct machine_config *mc, bool paused, c
 	return pin_vcpus(vm, mc, err);
 }
 
-static void quiesce_devices(struct vm *vm, bool quiet)
+static int quiesce_devices(struct vm *vm, bool quiet)
 {
+	int r = 0;
 	unsigned i;
 
 	for (i = 0; i < vm->nvirtio; i++)
-		if (vm->virtio[i]->ops->quiesce)
-			vm->virtio[i]->ops->quiesce(vm->virtio[i], quiet);
+		if (vm->virtio[i]->ops->quiesce &&
+		    vm->virtio[i]->ops->quiesce(vm->virtio[i], quiet))
+			r = -1;
+	return r;
 }
 
-bool machine_freeze(struct vm *vm)
+int machine_freeze(struct vm *vm, bool *running)
 {
-	bool running = !atomic_load(&vm->pause_requested);
-
+	*running = !atomic_load(&vm->pause_requested);
 	vcpus_pause(vm, true);
-	iothread_park(vm, true);
-	quiesce_devices(vm, true);
-	return running;
+	if (iothread_park(vm, true))
+		return -1;
+	return quiesce_devices(vm, true);
 }
 
 void machine_thaw(struct vm *vm, bool run_vcpus)

@@ -52,11 +52,12 @@ int machine_start(struct vm *vm, const struct machine_config *mc, bool paused, c
 /*
  * A save's stillness: the vCPUs paused, the I/O thread parked, every device
  * quiet (disk requests done, vhost's rings taken back), so that nothing
- * writes guest memory or changes a device while its state is read. Returns
- * whether the vCPUs were running; machine_thaw() undoes it, running them
- * again if asked.
+ * writes guest memory or changes a device while its state is read.
+ * *running: whether the vCPUs were running, for machine_thaw(), which undoes
+ * it (running them again if asked) and is called whatever this returns:
+ * 0, or -1 if a device could not be quiet in time (the save fails).
  */
-bool machine_freeze(struct vm *vm);
+int machine_freeze(struct vm *vm, bool *running);
 void machine_thaw(struct vm *vm, bool run_vcpus);
 
 /* Stops the vCPUs and frees the machine; returns why the guest ended. */

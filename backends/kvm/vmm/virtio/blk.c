@@ -407,15 +407,22 @@ static int blk_start_threads(struct virtio_dev *dev, char **err)
  * state is read (the I/O thread, parked, takes no new ones), so that no
  * request is half done in the saved image of the guest's memory.
  */
-static void blk_quiesce(struct virtio_dev *dev, bool quiet)
+static int blk_quiesce(struct virtio_dev *dev, bool quiet)
 {
 	struct blk *b = dev->priv;
+	struct timespec until;
+	int e = 0;
 
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += VIRTIO_QUIESCE_MS / 1000;
 	pthread_mutex_lock(&b->lock);
 	b->draining = quiet;
-	while (quiet && b->nworkers && (b->head || b->busy))
-		pthread_cond_wait(&b->idle, &b->lock);
+	while (quiet && !e && b->nworkers && (b->head || b->busy))
+		e = pthread_cond_timedwait(&b->idle, &b->lock, &until);
+	if (e)
+		b->draining = false;
 	pthread_mutex_unlock(&b->lock);
+	return e ? -1 : 0;
 }
 
 static const struct virtio_dev_ops blk_ops = {
@@ -438,7 +445,7 @@ int virtio_blk_create(struct vm *vm, const struct blk_backing *backing,
 	b->sectors = backing->bytes >> SECTOR_SHIFT;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->work, NULL);
-	pthread_cond_init(&b->idle, NULL);
+	cond_init_monotonic(&b->idle);
 	snprintf(b->id, sizeof(b->id), "xlc-%s", backing->name);
 	dev = virtio_dev_new(vm, &blk_ops, "vbd", backing->name, VIRTIO_ID_BLOCK, 1, b, slot);
 	b->dev = dev;

@@ -286,17 +286,17 @@ static void net_reset(struct virtio_dev *dev)
  * takes them again afterwards. The userspace path needs nothing: it works
  * only on the I/O thread, which is parked.
  */
-static void net_quiesce(struct virtio_dev *dev, bool quiet)
+static int net_quiesce(struct virtio_dev *dev, bool quiet)
 {
 	struct net *n = dev->priv;
 	char *why = NULL;
 
 	if (!n->vhost)
-		return;
+		return 0;
 	if (quiet) {
 		n->vhost_quiesced = virtio_running(dev);
 		vhost_net_stop(n->vhost);
-		return;
+		return 0;
 	}
 	if (n->vhost_quiesced && vhost_net_start(n->vhost, n->fd, &why)) {
 		fprintf(stderr, "xlc-vmm: vif %s: %s\n", n->ifname, why);
@@ -304,6 +304,7 @@ static void net_quiesce(struct virtio_dev *dev, bool quiet)
 		virtio_broken(dev, "the host's vhost-net refused its rings after a save");
 	}
 	n->vhost_quiesced = false;
+	return 0;
 }
 
 /* The tap is the caller's: it outlives this boot of the guest. */

@@ -65,6 +65,21 @@ struct virtq_chain {
 	struct iovec iov[VIRTQ_MAX_SEGS];
 };
 
+/* A condition variable whose timed waits count on CLOCK_MONOTONIC (wall-clock steps do not matter).
+ */
+static inline void cond_init_monotonic(pthread_cond_t *c)
+{
+	pthread_condattr_t a;
+
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &a);
+	pthread_condattr_destroy(&a);
+}
+
+/* A device's in-flight work (a disk request on a hung NFS mount) may delay a save this long. */
+#define VIRTIO_QUIESCE_MS 30000
+
 struct virtio_dev_ops {
 	/* A queue was notified (or has buffers again): runs on the I/O thread. */
 	void (*kick)(struct virtio_dev *dev, struct virtq *vq);
@@ -82,9 +97,10 @@ struct virtio_dev_ops {
 	/*
 	 * A save (optional): quiet, the device finishes what it is doing and
 	 * lets go of the guest's memory (vhost), with the vCPUs paused and the
-	 * I/O thread parked; not quiet, it carries on.
+	 * I/O thread parked, within VIRTIO_QUIESCE_MS or -1 (the save fails);
+	 * not quiet, it carries on.
 	 */
-	void (*quiesce)(struct virtio_dev *dev, bool quiet);
+	int (*quiesce)(struct virtio_dev *dev, bool quiet);
 };
 
 /* What `list --json` and top show of a device: written here, read by the VMM's supervisor. */
@@ -206,7 +222,7 @@ int iothread_modify(struct vm *vm, int fd, uint32_t events);
  * device does any work until it is released (park false). For a save: what
  * the devices hold then stays as it is while their state is read.
  */
-void iothread_park(struct vm *vm, bool park);
+int iothread_park(struct vm *vm, bool park); /* -1: not parked within VIRTIO_QUIESCE_MS */
 void iothread_stop(struct vm *vm);
 
 #endif
