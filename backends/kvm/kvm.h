@@ -33,10 +33,11 @@ char *kvm_saved_spec(const struct xlc_conf *conf, const char *name, const struct
 /*
  * The machine stream of domain name onto fd (what names it in messages),
  * after which the guest ends, stays paused or runs on as mode says
- * (CTL_SAVE_*). 0, or -1 with *err: the guest then runs on as it was.
+ * (CTL_SAVE_*); *bytes (if not NULL): the stream's size. 0, or -1 with
+ * *err: the guest then runs on as it was.
  */
 int kvm_stream_to(const struct xlc_conf *conf, const char *name, const char *mode, int fd,
-		  const char *what, char **err);
+		  const char *what, uint64_t *bytes, char **err);
 
 /* save and restore (kvm_save.c): the backend_ops entries of the same names. */
 int kvm_save(const struct xlc_conf *conf, const char *name, const char *file,

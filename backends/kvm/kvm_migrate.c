@@ -98,7 +98,7 @@ static int after_go(const struct xlc_conf *conf, const char *name, const char *a
 
 /* The header and the stream; the guest then waits, paused, at the source. */
 static int send_domain(const struct xlc_conf *conf, const char *name, int send_fd, const char *json,
-		       char **err)
+		       uint64_t *bytes, char **err)
 {
 	size_t len;
 	unsigned char *hdr = savefile_header_build(json, &len);
@@ -113,7 +113,8 @@ static int send_domain(const struct xlc_conf *conf, const char *name, int send_f
 	}
 	fprintf(stderr, "Saving to migration stream new xl format (info 0x%x/0x0/%zu)\n",
 		SAVEFILE_FLAG_JSON | SAVEFILE_FLAG_STREAMV2, len - SAVEFILE_HEADER_SIZE);
-	if (!kvm_stream_to(conf, name, CTL_SAVE_HANDOVER, send_fd, "the migration stream", err))
+	if (!kvm_stream_to(conf, name, CTL_SAVE_HANDOVER, send_fd, "the migration stream", bytes,
+			   err))
 		return 0;
 	fprintf(stderr, "migration sender: the save failed: %s\n", *err);
 	free(*err);
@@ -126,6 +127,8 @@ int kvm_migrate_send(const struct xlc_conf *conf, const char *name, int send_fd,
 {
 	char *json = kvm_saved_spec(conf, name, opts, err), *away = NULL;
 	bool was_paused = kvm_is_paused(conf, name);
+	long long start, sent;
+	uint64_t bytes = 0;
 	int r = -1;
 
 	(void)debug; /* xl's --debug checks memory twice; the stream has its CRCs */
@@ -136,8 +139,10 @@ int kvm_migrate_send(const struct xlc_conf *conf, const char *name, int send_fd,
 			       "here");
 		goto out;
 	}
-	if (send_domain(conf, name, send_fd, json, err))
+	start = mono_ms();
+	if (send_domain(conf, name, send_fd, json, &bytes, err))
 		goto out;
+	sent = mono_ms();
 	if (migration_expect(recv_fd, migration_ready, MIGRATION_READY_LEN, "ready message",
 			     rune)) {
 		resume_here(conf, name, was_paused);
@@ -161,6 +166,12 @@ int kvm_migrate_send(const struct xlc_conf *conf, const char *name, int send_fd,
 	r = after_go(conf, name, away, was_paused, recv_fd, rune);
 	if (r)
 		*err = xstrdup("Migration failed");
+	else /* not live yet: the guest stood still from the first byte to the target's start */
+		fprintf(stderr,
+			"migration sender: %.1f MiB sent in %.1f s; the guest was paused for "
+			"%.1f s\n",
+			(double)bytes / (1 << 20), (double)(sent - start) / 1e3,
+			(double)(mono_ms() - start) / 1e3);
 out:
 	free(away);
 	free(json);

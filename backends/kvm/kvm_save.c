@@ -94,7 +94,7 @@ static int send_save(int sock, const char *mode, int fd)
 }
 
 /* The stream, from the pipe to the file, until the VMM closes it. */
-static int copy_stream(int from, int to, const char *file, char **err)
+static int copy_stream(int from, int to, const char *file, uint64_t *copied, char **err)
 {
 	size_t size = 1 << 20;
 	char *buf = xmalloc(size);
@@ -124,6 +124,7 @@ static int copy_stream(int from, int to, const char *file, char **err)
 			*err = xasprintf("cannot write %s: %s", file, strerror(errno));
 			break;
 		}
+		*copied += (uint64_t)n;
 	}
 	free(buf);
 	return r;
@@ -158,8 +159,9 @@ static int read_answer(int sock, char **err)
 
 /* The save itself, once the file has its header: the VMM writes, this copies. */
 int kvm_stream_to(const struct xlc_conf *conf, const char *name, const char *mode, int fd,
-		  const char *file, char **err)
+		  const char *file, uint64_t *bytes, char **err)
 {
+	uint64_t copied = 0;
 	struct rundir rd = { .lock_fd = -1 };
 	int p[2] = { -1, -1 }, sock = -1, r = -1;
 
@@ -178,7 +180,7 @@ int kvm_stream_to(const struct xlc_conf *conf, const char *name, const char *mod
 	}
 	close(p[1]);
 	p[1] = -1;
-	if (copy_stream(p[0], fd, file, err)) {
+	if (copy_stream(p[0], fd, file, &copied, err)) {
 		char *ignored = NULL;
 
 		close(p[0]); /* the VMM's next write fails: it gives up and runs on */
@@ -188,6 +190,8 @@ int kvm_stream_to(const struct xlc_conf *conf, const char *name, const char *mod
 		goto out;
 	}
 	r = read_answer(sock, err);
+	if (bytes)
+		*bytes = copied;
 out:
 	if (p[0] >= 0)
 		close(p[0]);
@@ -257,7 +261,8 @@ int kvm_save(const struct xlc_conf *conf, const char *name, const char *file,
 		return -1;
 	}
 	regular = !fstat(fd, &st) && S_ISREG(st.st_mode);
-	if (write_header(fd, file, json, err) || kvm_stream_to(conf, name, mode, fd, file, err)) {
+	if (write_header(fd, file, json, err) ||
+	    kvm_stream_to(conf, name, mode, fd, file, NULL, err)) {
 		close(fd);
 		goto out; /* the VMM let the guest go on as it was */
 	}

@@ -176,6 +176,7 @@ migrate_here() { # receiver-prefix
 	[ "${status}" -eq 0 ]
 	[[ "${output}" == *"migration target: Domain started successsfully."* ]]
 	[[ "${output}" == *"Migration successful."* ]]
+	[[ "${output}" =~ migration\ sender:\ [0-9.]+\ MiB\ sent\ in\ [0-9.]+\ s\;\ the\ guest\ was\ paused\ for\ [0-9.]+\ s ]]
 	process_gone "${pid}"
 	[ "$(xlc list | tail -n +2 | awk '{ print $1 }')" = g1 ]
 	[ "$(xlc list --json | jq '.[0].pid')" != "${pid}" ]
