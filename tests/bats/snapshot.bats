@@ -203,3 +203,17 @@ migrate_here() { # receiver-prefix
 	[ "${status}" -eq 1 ]
 	[[ "${output}" == *"is in use by guest g1"* ]]
 }
+
+@test "migrate cut mid-stream: the source runs on, listed, and nothing is left at the target" {
+	start_counting
+	# The receiver gets the first 200 KB, then its input ends; the sender's next write fails.
+	migrate_here "head -c 200000 | "
+	echo "${output}"
+	[ "${status}" -eq 1 ]
+	[[ "${output}" == *"truncated"* ]]
+	[[ "${output}" == *"Migration failed, resuming at sender."* ]]
+	[ "$(xlc list | tail -n +2 | awk '{ print $1 }')" = g1 ]
+	[ ! -e "${XLC_RUN_DIR}/g1--incoming.sock" ]
+	! pgrep -f "xlc-vmm g1--incoming ${XLC_RUN_DIR}"
+	type_line g1 two "boot=${BOOT} n=2 mem=ok line=two"
+}
