@@ -214,6 +214,7 @@ migrate_here() { # receiver-prefix
 	[[ "${output}" == *"Migration failed, resuming at sender."* ]]
 	[ "$(xlc list | tail -n +2 | awk '{ print $1 }')" = g1 ]
 	[ ! -e "${XLC_RUN_DIR}/g1--incoming.sock" ]
-	! pgrep -f "xlc-vmm g1--incoming ${XLC_RUN_DIR}"
+	run pgrep -f "xlc-vmm g1--incoming ${XLC_RUN_DIR}"
+	[ "${status}" -eq 1 ]
 	type_line g1 two "boot=${BOOT} n=2 mem=ok line=two"
 }
