@@ -44,6 +44,19 @@ unsigned char *savefile_header_build(const char *config, size_t *len)
 	return b;
 }
 
+int savefile_write_header(int fd, const char *what, const char *config)
+{
+	size_t len;
+	unsigned char *h = savefile_header_build(config, &len);
+	int r = write_all(fd, h, len);
+
+	free(h);
+	if (!r) /* xl's line, which scripts may look for */
+		fprintf(stderr, "Saving to %s new xl format (info 0x%x/0x0/%zu)\n", what,
+			SAVEFILE_FLAG_STREAMV2 | SAVEFILE_FLAG_JSON, len - SAVEFILE_HEADER_SIZE);
+	return r;
+}
+
 int savefile_header_parse(const unsigned char *hdr, struct savefile_info *info, char **err)
 {
 	uint32_t unknown;

@@ -36,6 +36,12 @@ struct savefile_info {
 /* The header and optional data holding config (JSON text): *len bytes to write first. */
 unsigned char *savefile_header_build(const char *config, size_t *len);
 
+/*
+ * Writes the header with config to fd, then says on stderr, as xl does,
+ * "Saving to WHAT new xl format (info ...)". 0, or -1 with errno.
+ */
+int savefile_write_header(int fd, const char *what, const char *config);
+
 /* Checks a header of SAVEFILE_HEADER_SIZE bytes: 0, or -1 with *err in xl's words. */
 int savefile_header_parse(const unsigned char *hdr, struct savefile_info *info, char **err);
 

@@ -40,3 +40,28 @@ void migration_failed_badly(void)
 		" would probably result in SEVERE DATA LOSS and it is now your\n"
 		" responsibility to avoid that.  Sorry.\n");
 }
+
+int migration_sender_report(int recv_fd, const char *rune)
+{
+	char status;
+
+	if (migration_expect(recv_fd, migration_report, MIGRATION_REPORT_LEN,
+			     "success/failure report message", rune) ||
+	    read_all(recv_fd, &status, 1) != 1) {
+		migration_failed_badly();
+		return -1;
+	}
+	if (!status) {
+		fprintf(stderr, "migration sender: Target reports successful startup.\n");
+		return 0;
+	}
+	fprintf(stderr, "migration sender: Target reports startup failure (status code %d).\n",
+		status);
+	if (migration_expect(recv_fd, migration_permission_to_go, MIGRATION_GO_LEN,
+			     "permission for sender to resume", rune)) {
+		migration_failed_badly();
+		return -1;
+	}
+	fprintf(stderr, "migration sender: Trying to resume at our end.\n");
+	return 1;
+}

@@ -38,6 +38,13 @@ extern const char migration_report[];
  */
 int migration_expect(int fd, const char *msg, size_t len, const char *what, const char *rune);
 
+/*
+ * The sender, after its go: the target's report, with xl's lines on
+ * stderr. 0: the target runs the domain; 1: it could not, has destroyed its
+ * copy and lets the sender resume; -1: the handshake broke (said too).
+ */
+int migration_sender_report(int recv_fd, const char *rune);
+
 /* xl's words when the last handshake breaks: the domain may be at both ends, or neither. */
 void migration_failed_badly(void);
 

@@ -66,30 +66,15 @@ static void resume_here(const struct xlc_conf *conf, const char *name, bool was_
 static int after_go(const struct xlc_conf *conf, const char *name, const char *away,
 		    bool was_paused, int recv_fd, const char *rune)
 {
-	char status;
+	int report = migration_sender_report(recv_fd, rune);
 
-	if (migration_expect(recv_fd, migration_report, MIGRATION_REPORT_LEN,
-			     "success/failure report message", rune) ||
-	    read_all(recv_fd, &status, 1) != 1) {
-		migration_failed_badly();
-		return -1;
-	}
-	if (status) {
-		fprintf(stderr,
-			"migration sender: Target reports startup failure (status code %d).\n",
-			status);
-		if (migration_expect(recv_fd, migration_permission_to_go, MIGRATION_GO_LEN,
-				     "permission for sender to resume", rune)) {
-			migration_failed_badly();
-			return -1;
-		}
-		fprintf(stderr, "migration sender: Trying to resume at our end.\n");
+	if (report > 0) {
 		rename_to(conf, away, name);
 		resume_here(conf, name, was_paused);
 		fprintf(stderr, "Migration failed due to problems at target.\n");
-		return -1;
 	}
-	fprintf(stderr, "migration sender: Target reports successful startup.\n");
+	if (report)
+		return -1;
 	tell(conf, away, ctl_command_name(CTL_DESTROY));
 	kvm_wait_gone(conf, away, 60);
 	fprintf(stderr, "Migration successful.\n");
@@ -100,19 +85,12 @@ static int after_go(const struct xlc_conf *conf, const char *name, const char *a
 static int send_domain(const struct xlc_conf *conf, const char *name, int send_fd, const char *json,
 		       uint64_t *bytes, char **err)
 {
-	size_t len;
-	unsigned char *hdr = savefile_header_build(json, &len);
-	int r = write_all(send_fd, hdr, len);
-
-	free(hdr);
-	if (r) {
+	if (savefile_write_header(send_fd, "migration stream", json)) {
 		*err = xasprintf("Migration failed: cannot send to the receiver: %s; the domain "
 				 "runs on here",
 				 strerror(errno));
 		return -1;
 	}
-	fprintf(stderr, "Saving to migration stream new xl format (info 0x%x/0x0/%zu)\n",
-		SAVEFILE_FLAG_JSON | SAVEFILE_FLAG_STREAMV2, len - SAVEFILE_HEADER_SIZE);
 	if (!kvm_stream_to(conf, name, CTL_SAVE_HANDOVER, send_fd, "the migration stream", bytes,
 			   err))
 		return 0;

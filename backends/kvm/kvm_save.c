@@ -51,19 +51,10 @@ char *kvm_saved_spec(const struct xlc_conf *conf, const char *name, const struct
 
 static int write_header(int fd, const char *file, const char *json, char **err)
 {
-	size_t len;
-	unsigned char *h = savefile_header_build(json, &len);
-	int r = write_all(fd, h, len);
-
-	free(h);
-	if (r) {
-		*err = xasprintf("cannot write %s: %s", file, strerror(errno));
-		return -1;
-	}
-	/* xl's line, which scripts may look for. */
-	fprintf(stderr, "Saving to %s new xl format (info 0x%x/0x0/%zu)\n", file,
-		SAVEFILE_FLAG_STREAMV2 | SAVEFILE_FLAG_JSON, len - SAVEFILE_HEADER_SIZE);
-	return 0;
+	if (!savefile_write_header(fd, file, json))
+		return 0;
+	*err = xasprintf("cannot write %s: %s", file, strerror(errno));
+	return -1;
 }
 
 /* "save MODE\n" to the VMM, with the stream's fd. */

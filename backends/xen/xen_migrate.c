@@ -23,31 +23,16 @@
 static int after_go(libxl_ctx *c, uint32_t domid, const char *name, const char *away, int recv_fd,
 		    const char *rune)
 {
-	char status;
+	int report = migration_sender_report(recv_fd, rune);
 
-	if (migration_expect(recv_fd, migration_report, MIGRATION_REPORT_LEN,
-			     "success/failure report message", rune) ||
-	    read_all(recv_fd, &status, 1) != 1) {
-		migration_failed_badly();
-		return -1;
-	}
-	if (status) {
-		fprintf(stderr,
-			"migration sender: Target reports startup failure (status code %d).\n",
-			status);
-		if (migration_expect(recv_fd, migration_permission_to_go, MIGRATION_GO_LEN,
-				     "permission for sender to resume", rune)) {
-			migration_failed_badly();
-			return -1;
-		}
-		fprintf(stderr, "migration sender: Trying to resume at our end.\n");
+	if (report > 0) {
 		libxl_domain_rename(c, domid, away, name);
 		if (!libxl_domain_resume(c, domid, 1, NULL))
 			fprintf(stderr, "migration sender: Resumed OK.\n");
 		fprintf(stderr, "Migration failed due to problems at target.\n");
-		return -1;
 	}
-	fprintf(stderr, "migration sender: Target reports successful startup.\n");
+	if (report)
+		return -1;
 	libxl_domain_destroy(c, domid, NULL);
 	fprintf(stderr, "Migration successful.\n");
 	return 0;
@@ -58,10 +43,8 @@ int xen_migrate_send(const struct xlc_conf *conf, const char *name, int send_fd,
 {
 	libxl_domain_config d;
 	libxl_ctx *c = xen_ctx(conf, err);
-	unsigned char *hdr = NULL;
 	char *json = NULL, *away = NULL;
 	uint32_t domid;
-	size_t len;
 	int rc = -1;
 
 	libxl_domain_config_init(&d);
@@ -80,14 +63,11 @@ int xen_migrate_send(const struct xlc_conf *conf, const char *name, int send_fd,
 			       "here");
 		goto out;
 	}
-	hdr = savefile_header_build(json, &len);
-	if (write_all(send_fd, hdr, len)) {
+	if (savefile_write_header(send_fd, "migration stream", json)) {
 		*err = xasprintf("Migration failed: cannot send to the receiver: %s",
 				 strerror(errno));
 		goto out;
 	}
-	fprintf(stderr, "Saving to migration stream new xl format (info 0x%x/0x0/%zu)\n",
-		SAVEFILE_FLAG_JSON | SAVEFILE_FLAG_STREAMV2, len - SAVEFILE_HEADER_SIZE);
 	rc = libxl_domain_suspend(c, domid, send_fd,
 				  LIBXL_SUSPEND_LIVE | (debug ? LIBXL_SUSPEND_DEBUG : 0), NULL);
 	if (rc) {
@@ -127,7 +107,6 @@ int xen_migrate_send(const struct xlc_conf *conf, const char *name, int send_fd,
 		*err = xstrdup("Migration failed");
 out:
 	free(away);
-	free(hdr);
 	free(json);
 	libxl_domain_config_dispose(&d);
 	return rc;

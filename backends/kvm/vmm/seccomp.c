@@ -67,6 +67,13 @@ static const struct rule sanitizer[] = {
 	ANY(getpid), /* never empty */
 };
 
+/* Giving a NIC's rings to vhost-net and taking them back (at DRIVER_OK, reset, a save). */
+#define VHOST_RING_RULES                                                                           \
+	ARG(ioctl, 1, VHOST_SET_FEATURES), ARG(ioctl, 1, VHOST_SET_VRING_NUM),                     \
+		ARG(ioctl, 1, VHOST_SET_VRING_BASE), ARG(ioctl, 1, VHOST_GET_VRING_BASE),          \
+		ARG(ioctl, 1, VHOST_SET_VRING_ADDR), ARG(ioctl, 1, VHOST_SET_VRING_KICK),          \
+		ARG(ioctl, 1, VHOST_SET_VRING_CALL), ARG(ioctl, 1, VHOST_NET_SET_BACKEND)
+
 /*
  * A vCPU: runs the guest, and serves its port and MMIO exits; a NIC's
  * DRIVER_OK and reset start and stop its vhost-net rings.
@@ -75,14 +82,7 @@ static const struct rule vcpu[] = {
 	ARG(ioctl, 1, KVM_RUN),
 	ARG(ioctl, 1, KVM_IRQ_LINE),
 	ARG(ioctl, 1, TUNSETOFFLOAD),
-	ARG(ioctl, 1, VHOST_SET_FEATURES),
-	ARG(ioctl, 1, VHOST_SET_VRING_NUM),
-	ARG(ioctl, 1, VHOST_SET_VRING_BASE),
-	ARG(ioctl, 1, VHOST_GET_VRING_BASE),
-	ARG(ioctl, 1, VHOST_SET_VRING_ADDR),
-	ARG(ioctl, 1, VHOST_SET_VRING_KICK),
-	ARG(ioctl, 1, VHOST_SET_VRING_CALL),
-	ARG(ioctl, 1, VHOST_NET_SET_BACKEND),
+	VHOST_RING_RULES,
 	ANY(epoll_ctl),
 	ANY(getrusage),
 };
@@ -140,14 +140,7 @@ static const struct rule control[] = {
 	ARG(ioctl, 1, KVM_GET_IRQCHIP),
 	ARG(ioctl, 1, KVM_GET_PIT2),
 	ARG(ioctl, 1, KVM_GET_CLOCK),
-	ARG(ioctl, 1, VHOST_SET_FEATURES),
-	ARG(ioctl, 1, VHOST_SET_VRING_NUM),
-	ARG(ioctl, 1, VHOST_SET_VRING_BASE),
-	ARG(ioctl, 1, VHOST_GET_VRING_BASE),
-	ARG(ioctl, 1, VHOST_SET_VRING_ADDR),
-	ARG(ioctl, 1, VHOST_SET_VRING_KICK),
-	ARG(ioctl, 1, VHOST_SET_VRING_CALL),
-	ARG(ioctl, 1, VHOST_NET_SET_BACKEND),
+	VHOST_RING_RULES,
 };
 
 /* Only while the threads start: what pthread_create and the threads' first steps use. */
