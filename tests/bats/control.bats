@@ -34,8 +34,10 @@ hold_clients() {
 	local n=$1 what=$2 i
 	HOLDERS=""
 	for i in $(seq 1 "${n}"); do
-		(printf '%s' "${what}"; sleep 60) | socat -t 60 - "UNIX-CONNECT:${XLC_RUN_DIR}/g1.sock" \
-			>/dev/null 2>&1 &
+		# 3>&-: bats waits for whatever holds its fd 3 open before it
+		# ends a test; a holder's sleep must not keep it 60 s.
+		(printf '%s' "${what}"; exec sleep 60) 3>&- | socat -t 60 - "UNIX-CONNECT:${XLC_RUN_DIR}/g1.sock" \
+			>/dev/null 2>&1 3>&- &
 		HOLDERS="${HOLDERS} $!"
 	done
 }

@@ -130,7 +130,7 @@ console_typed() { # typed seen esc args...
 	[ -p "${SANDBOX}/in" ] || mkfifo "${SANDBOX}/in"
 	# The feeder outlives the client: only the escape can end it early.
 	(printf "${typed}"; [ -z "${seen}" ] || wait_console g1 "${seen}" >/dev/null
-	 printf "${esc}"; sleep 90) >"${SANDBOX}/in" &
+	 printf "${esc}"; exec sleep 90) >"${SANDBOX}/in" 3>&- &
 	feeder=$!
 	run timeout 80 "${XLC}" console "$@" <"${SANDBOX}/in"
 	kill "${feeder}"

@@ -36,7 +36,7 @@ xlc() { "${XLC}" "$@"; }
 type_line() { # name text seen [log]
 	local fifo="${SANDBOX}/in.$1" log=${4:-$1} feeder
 	[ -p "${fifo}" ] || mkfifo "${fifo}"
-	(printf '%s\r' "$2"; wait_console "${log}" "$3" >/dev/null; printf '\035'; sleep 90) >"${fifo}" &
+	(printf '%s\r' "$2"; wait_console "${log}" "$3" >/dev/null; printf '\035'; exec sleep 90) >"${fifo}" 3>&- &
 	feeder=$!
 	timeout 80 "${XLC}" console "$1" <"${fifo}" >/dev/null
 	kill "${feeder}"
