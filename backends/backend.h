@@ -29,6 +29,19 @@ struct save_opts {
 	bool preserve_domid; /* -D: restore gives it the same id */
 	/* The config to keep in the file instead of the domain's own (NULL: its own). */
 	const struct domain_config *config;
+	bool progress; /* migrate: MiB sent so far, on stderr (a terminal) */
+};
+
+/*
+ * What a migration did, for its summary. A figure the backend cannot see
+ * is -1: libxl writes the stream itself, so on xen only the CLI's own
+ * clock is known.
+ */
+struct migrate_stats {
+	long long bytes_sent;
+	long long transfer_ms; /* from the stream's first byte to its last */
+	long long paused_ms;   /* how long the guest stood still */
+	int rounds;	       /* copies of memory: 1 when it is stopped first */
 };
 
 /* DOM_REBOOT asks the guest (Ctrl-Alt-Del); DOM_RESET resets it at once (reboot -F). */
@@ -193,11 +206,12 @@ struct backend_ops {
 	 * migrate: the domain, live, to the migrate-receive at the other end
 	 * of the transport (send_fd to it, recv_fd from it; rune: the command
 	 * that runs it, for messages). The domain is gone here once the other
-	 * end runs it; until then a failure leaves it running here. 0, or -1
-	 * with *err.
+	 * end runs it; until then a failure leaves it running here. 0 with
+	 * *stats filled as far as the backend knows, or -1 with *err.
 	 */
 	int (*migrate_send)(const struct xlc_conf *conf, const char *name, int send_fd, int recv_fd,
-			    const char *rune, const struct save_opts *opts, bool debug, char **err);
+			    const char *rune, const struct save_opts *opts, bool debug,
+			    struct migrate_stats *stats, char **err);
 	/* migrate-receive: the other end, on recv_fd and send_fd. Returns an exit status. */
 	int (*migrate_receive)(const struct xlc_conf *conf, int recv_fd, int send_fd,
 			       const struct create_opts *opts);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "backends/backend.h"
+#include "lib/json.h"
 #include "lib/util.h"
 #include "xlc/xlc.h"
 
@@ -119,20 +120,95 @@ static void transport_end(struct transport *t)
 			xlc_progname, (long)t->pid, strsignal(WTERMSIG(status)));
 }
 
+/* A figure in seconds, or null when the backend could not see it. */
+static void json_key_seconds(yajl_gen g, const char *key, long long ms)
+{
+	if (ms < 0) {
+		json_key(g, key);
+		yajl_gen_null(g);
+	} else {
+		json_key_fixed(g, key, (double)ms / 1e3, "%.3f");
+	}
+}
+
+/* migrate --json: the outcome, for scripts; unknown figures are null. */
+static void print_outcome_json(const char *name, const struct migrate_stats *s, long long total_ms,
+			       const char *error)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	char *text;
+
+	yajl_gen_map_open(g);
+	json_key_str(g, "domain", name);
+	json_key_str(g, "result", error ? "failed" : "ok");
+	if (error)
+		json_key_str(g, "error", error);
+	json_key_seconds(g, "total_s", total_ms);
+	json_key_seconds(g, "transfer_s", s->transfer_ms);
+	json_key_seconds(g, "downtime_s", s->paused_ms);
+	json_key(g, "bytes_sent");
+	if (s->bytes_sent < 0)
+		yajl_gen_null(g);
+	else
+		yajl_gen_integer(g, s->bytes_sent);
+	json_key(g, "rounds");
+	if (s->rounds < 0)
+		yajl_gen_null(g);
+	else
+		yajl_gen_integer(g, s->rounds);
+	yajl_gen_map_close(g);
+	text = json_gen_finish(g);
+	puts(text);
+	free(text);
+}
+
+/* The sender's summary line, when the backend saw the stream (kvm). */
+static void print_summary(const struct migrate_stats *s)
+{
+	if (s->bytes_sent < 0)
+		return; /* xen: libxl wrote the stream, xl says nothing more */
+	fprintf(stderr,
+		"migration sender: %.1f MiB sent in %.1f s; the guest was paused for %.1f s\n",
+		(double)s->bytes_sent / (1 << 20), (double)s->transfer_ms / 1e3,
+		(double)s->paused_ms / 1e3);
+}
+
+/* Runs the backend's sender over a started transport: an exit status. */
+static int send_over(const struct backend_ops *be, const char *name, struct transport *t,
+		     const char *rune, const struct save_opts *opts, bool debug, bool json)
+{
+	struct migrate_stats stats = { -1, -1, -1, -1 };
+	long long start = mono_ms();
+	char *err = NULL;
+	int r = be->migrate_send(&xlc_config, name, t->send_fd, t->recv_fd, rune, opts, debug,
+				 &stats, &err);
+
+	if (r) {
+		xlc_warn("%s", err);
+		stats = (struct migrate_stats){ -1, -1, -1, -1 };
+	} else {
+		print_summary(&stats);
+	}
+	if (json)
+		print_outcome_json(name, &stats, mono_ms() - start, r ? err : NULL);
+	free(err);
+	return r ? EXIT_FAIL : EXIT_OK;
+}
+
 /*
  * migrate [-C config] [-s sshcmd] [-e] [-p] [-D] [-F] [--debug] [--live]
- * DOMAIN HOST
+ * [--json] DOMAIN HOST
  */
 int main_migrate(int argc, char **argv)
 {
 	const struct command *cmd = cli_command("migrate");
 	const char *ssh = "ssh", *config_file = NULL, *host;
-	bool no_monitor = false, paused = false, debug = false;
+	bool no_monitor = false, paused = false, debug = false, json = false;
 	struct save_opts opts = { 0 };
 	struct domain_config *dc = NULL;
 	const struct backend_ops *be;
 	struct transport t;
-	char *name, *rune, *err = NULL;
+	char *name, *rune;
 	int opt, domid, ret = EXIT_OK;
 
 	while ((opt = command_getopt(argc, argv, cmd)) != -1) {
@@ -156,6 +232,9 @@ int main_migrate(int argc, char **argv)
 		case MIGRATE_OPT_DEBUG:
 			debug = true;
 			break;
+		case MIGRATE_OPT_JSON:
+			json = true;
+			break;
 		default: /* --live: xm's; migration is always live */
 			break;
 		}
@@ -169,6 +248,7 @@ int main_migrate(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	opts.config = dc;
+	opts.progress = true; /* shown only on a terminal */
 	rune = *ssh ? xasprintf("exec %s %s %s migrate-receive%s%s%s", ssh, host, xlc_progname,
 				no_monitor ? " -e" : "", debug ? " -d" : "", paused ? " -p" : "")
 		    : xstrdup(host);
@@ -178,16 +258,11 @@ int main_migrate(int argc, char **argv)
 		xlc_warn("cannot start the migration transport (%s): %s", rune, strerror(errno));
 		ret = EXIT_FAIL;
 	} else {
-		if (be->migrate_send(&xlc_config, name, t.send_fd, t.recv_fd, rune, &opts, debug,
-				     &err)) {
-			xlc_warn("%s", err);
-			ret = EXIT_FAIL;
-		}
+		ret = send_over(be, name, &t, rune, &opts, debug, json);
 		transport_end(&t);
 	}
 	if (dc)
 		domain_config_free(dc);
-	free(err);
 	free(rune);
 	free(name);
 	return ret;

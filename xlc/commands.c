@@ -110,6 +110,8 @@ static const struct cli_option migrate_options[] = {
 	{ 'D', NULL, NULL, "Keep the domain's id at the other end." },
 	{ 0, "debug", NULL, "libxl's checks of the memory sent.", MIGRATE_OPT_DEBUG },
 	{ 0, "live", NULL, "Accepted for xm's sake: migration is always live.", MIGRATE_OPT_LIVE },
+	{ 0, "json", NULL, "The outcome as one JSON object on stdout: the time,\n"
+	  "the bytes sent, how long the guest was paused, the rounds.", MIGRATE_OPT_JSON },
 	{ 0 },
 };
 

@@ -33,11 +33,12 @@ char *kvm_saved_spec(const struct xlc_conf *conf, const char *name, const struct
 /*
  * The machine stream of domain name onto fd (what names it in messages),
  * after which the guest ends, stays paused or runs on as mode says
- * (CTL_SAVE_*); *bytes (if not NULL): the stream's size. 0, or -1 with
- * *err: the guest then runs on as it was.
+ * (CTL_SAVE_*); *bytes (if not NULL): the stream's size. progress_who (if
+ * not NULL, and stderr is a terminal): a line of MiB sent so far, so named.
+ * 0, or -1 with *err: the guest then runs on as it was.
  */
 int kvm_stream_to(const struct xlc_conf *conf, const char *name, const char *mode, int fd,
-		  const char *what, uint64_t *bytes, char **err);
+		  const char *what, const char *progress_who, uint64_t *bytes, char **err);
 
 /* save and restore (kvm_save.c): the backend_ops entries of the same names. */
 int kvm_save(const struct xlc_conf *conf, const char *name, const char *file,
@@ -47,7 +48,8 @@ int kvm_restore(const struct xlc_conf *conf, const char *file, const struct doma
 
 /* migrate and migrate-receive (kvm_migrate.c), with xl's protocol. */
 int kvm_migrate_send(const struct xlc_conf *conf, const char *name, int send_fd, int recv_fd,
-		     const char *rune, const struct save_opts *opts, bool debug, char **err);
+		     const char *rune, const struct save_opts *opts, bool debug,
+		     struct migrate_stats *stats, char **err);
 int kvm_migrate_receive(const struct xlc_conf *conf, int recv_fd, int send_fd,
 			const struct create_opts *opts);
 

@@ -83,7 +83,7 @@ static int after_go(const struct xlc_conf *conf, const char *name, const char *a
 
 /* The header and the stream; the guest then waits, paused, at the source. */
 static int send_domain(const struct xlc_conf *conf, const char *name, int send_fd, const char *json,
-		       uint64_t *bytes, char **err)
+		       const struct save_opts *opts, uint64_t *bytes, char **err)
 {
 	if (savefile_write_header(send_fd, "migration stream", json)) {
 		*err = xasprintf("Migration failed: cannot send to the receiver: %s; the domain "
@@ -91,8 +91,8 @@ static int send_domain(const struct xlc_conf *conf, const char *name, int send_f
 				 strerror(errno));
 		return -1;
 	}
-	if (!kvm_stream_to(conf, name, CTL_SAVE_HANDOVER, send_fd, "the migration stream", bytes,
-			   err))
+	if (!kvm_stream_to(conf, name, CTL_SAVE_HANDOVER, send_fd, "the migration stream",
+			   opts->progress ? "migration sender" : NULL, bytes, err))
 		return 0;
 	fprintf(stderr, "migration sender: the save failed: %s\n", *err);
 	free(*err);
@@ -101,7 +101,8 @@ static int send_domain(const struct xlc_conf *conf, const char *name, int send_f
 }
 
 int kvm_migrate_send(const struct xlc_conf *conf, const char *name, int send_fd, int recv_fd,
-		     const char *rune, const struct save_opts *opts, bool debug, char **err)
+		     const char *rune, const struct save_opts *opts, bool debug,
+		     struct migrate_stats *stats, char **err)
 {
 	char *json = kvm_saved_spec(conf, name, opts, err), *away = NULL;
 	bool was_paused = kvm_is_paused(conf, name);
@@ -118,7 +119,7 @@ int kvm_migrate_send(const struct xlc_conf *conf, const char *name, int send_fd,
 		goto out;
 	}
 	start = mono_ms();
-	if (send_domain(conf, name, send_fd, json, &bytes, err))
+	if (send_domain(conf, name, send_fd, json, opts, &bytes, err))
 		goto out;
 	sent = mono_ms();
 	if (migration_expect(recv_fd, migration_ready, MIGRATION_READY_LEN, "ready message",
@@ -142,14 +143,14 @@ int kvm_migrate_send(const struct xlc_conf *conf, const char *name, int send_fd,
 		goto out;
 	}
 	r = after_go(conf, name, away, was_paused, recv_fd, rune);
-	if (r)
+	if (r) {
 		*err = xstrdup("Migration failed");
-	else /* not live yet: the guest stood still from the first byte to the target's start */
-		fprintf(stderr,
-			"migration sender: %.1f MiB sent in %.1f s; the guest was paused for "
-			"%.1f s\n",
-			(double)bytes / (1 << 20), (double)(sent - start) / 1e3,
-			(double)(mono_ms() - start) / 1e3);
+	} else { /* not live yet: the guest stood still from the first byte to the target's start */
+		stats->bytes_sent = (long long)bytes;
+		stats->transfer_ms = sent - start;
+		stats->paused_ms = mono_ms() - start;
+		stats->rounds = 1;
+	}
 out:
 	free(away);
 	free(json);

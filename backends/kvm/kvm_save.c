@@ -84,8 +84,30 @@ static int send_save(int sock, const char *mode, int fd)
 	return n == (ssize_t)iov.iov_len ? 0 : -1;
 }
 
+/* A terminal's line of MiB sent, redrawn once a second (who: NULL for none). */
+struct progress {
+	const char *who;
+	long long start_ms, shown_ms;
+};
+
+static void progress_show(struct progress *pg, uint64_t copied, bool last)
+{
+	long long now = mono_ms();
+	double mib = (double)copied / (1 << 20);
+
+	if (!pg->who || (!last && now - pg->shown_ms < 1000))
+		return;
+	if (last && !pg->shown_ms)
+		return; /* done within a second: the summary says it all */
+	pg->shown_ms = now;
+	fprintf(stderr, "\r%s: %.1f MiB sent, %.1f MiB/s%s", pg->who, mib,
+		now > pg->start_ms ? mib * 1e3 / (double)(now - pg->start_ms) : 0.0,
+		last ? "\n" : "");
+}
+
 /* The stream, from the pipe to the file, until the VMM closes it. */
-static int copy_stream(int from, int to, const char *file, uint64_t *copied, char **err)
+static int copy_stream(int from, int to, const char *file, struct progress *pg, uint64_t *copied,
+		       char **err)
 {
 	size_t size = 1 << 20;
 	char *buf = xmalloc(size);
@@ -116,7 +138,9 @@ static int copy_stream(int from, int to, const char *file, uint64_t *copied, cha
 			break;
 		}
 		*copied += (uint64_t)n;
+		progress_show(pg, *copied, false);
 	}
+	progress_show(pg, *copied, true);
 	free(buf);
 	return r;
 }
@@ -150,8 +174,10 @@ static int read_answer(int sock, char **err)
 
 /* The save itself, once the file has its header: the VMM writes, this copies. */
 int kvm_stream_to(const struct xlc_conf *conf, const char *name, const char *mode, int fd,
-		  const char *file, uint64_t *bytes, char **err)
+		  const char *file, const char *progress_who, uint64_t *bytes, char **err)
 {
+	struct progress pg = { .who = isatty(STDERR_FILENO) ? progress_who : NULL,
+			       .start_ms = mono_ms() };
 	uint64_t copied = 0;
 	struct rundir rd = { .lock_fd = -1 };
 	int p[2] = { -1, -1 }, sock = -1, r = -1;
@@ -171,7 +197,7 @@ int kvm_stream_to(const struct xlc_conf *conf, const char *name, const char *mod
 	}
 	close(p[1]);
 	p[1] = -1;
-	if (copy_stream(p[0], fd, file, &copied, err)) {
+	if (copy_stream(p[0], fd, file, &pg, &copied, err)) {
 		char *ignored = NULL;
 
 		close(p[0]); /* the VMM's next write fails: it gives up and runs on */
@@ -253,7 +279,7 @@ int kvm_save(const struct xlc_conf *conf, const char *name, const char *file,
 	}
 	regular = !fstat(fd, &st) && S_ISREG(st.st_mode);
 	if (write_header(fd, file, json, err) ||
-	    kvm_stream_to(conf, name, mode, fd, file, NULL, err)) {
+	    kvm_stream_to(conf, name, mode, fd, file, NULL, NULL, err)) {
 		close(fd);
 		goto out; /* the VMM let the guest go on as it was */
 	}

@@ -80,7 +80,8 @@ int xen_config_to_keep(libxl_ctx *c, uint32_t domid, const struct save_opts *opt
 		       libxl_domain_config *d, char **err);
 /* migrate and migrate-receive, xl's protocol over the transport's fds (xen_migrate.c). */
 int xen_migrate_send(const struct xlc_conf *conf, const char *name, int send_fd, int recv_fd,
-		     const char *rune, const struct save_opts *opts, bool debug, char **err);
+		     const char *rune, const struct save_opts *opts, bool debug,
+		     struct migrate_stats *stats, char **err);
 int xen_migrate_receive(const struct xlc_conf *conf, int recv_fd, int send_fd,
 			const struct create_opts *opts);
 

@@ -219,6 +219,32 @@ migrate_here() { # receiver-prefix
 	type_line g1 two "boot=${BOOT} n=2 mem=ok line=two"
 }
 
+@test "migrate --json: one object on stdout with the figures; a failure says why there too" {
+	start_counting
+	run --separate-stderr timeout -k 5 120 "${XLC}" migrate --json -s "" g1 "${XLC} migrate-receive"
+	[ "${status}" -eq 0 ]
+	[ "$(jq -r '.domain, .result' <<<"${output}" | tr '\n' ' ')" = "g1 ok " ]
+	# 64 MiB of guest, zero pages skipped: more than the 1 MiB it wrote, less than all of it
+	jq -e '.bytes_sent > 1048576 and .bytes_sent < 67108864 and .rounds == 1' <<<"${output}"
+	jq -e '.transfer_s <= .downtime_s and .downtime_s <= .total_s and .total_s > 0' <<<"${output}"
+	[[ "${stderr}" == *"Migration successful."* ]]
+	[[ "${stderr}" != *"MiB/s"* ]] # no progress line when stderr is not a terminal
+	run --separate-stderr timeout -k 5 120 "${XLC}" migrate --json -s "" g1 "head -c 200000 | ${XLC} migrate-receive"
+	[ "${status}" -eq 1 ]
+	[ "$(jq -r '.result, .error, .bytes_sent' <<<"${output}" | tr '\n' ' ')" = "failed Migration failed, resuming at sender. null " ]
+}
+
+@test "migrate on a terminal: a line of MiB sent so far, redrawn, ended before the summary" {
+	start_counting
+	# The receiver reads nothing for 2 s: the stream takes longer than a redraw.
+	script -qec "timeout -k 5 120 ${XLC} migrate -s '' g1 '{ sleep 2; cat; } | ${XLC} migrate-receive'" \
+		/dev/null >"${SANDBOX}/tty"
+	tr '\r' '\n' <"${SANDBOX}/tty" >"${SANDBOX}/lines"
+	cat "${SANDBOX}/lines"
+	grep -Eq '^migration sender: [0-9.]+ MiB sent, [0-9.]+ MiB/s' "${SANDBOX}/lines"
+	grep -q 'Migration successful.' "${SANDBOX}/lines"
+}
+
 @test "the VMM's save command: without its fd, or with a mode it does not know, refused; the guest runs on" {
 	start_counting
 	run socat -t 2 - "UNIX-CONNECT:${XLC_RUN_DIR}/g1.sock" <<<"save stop"

@@ -260,6 +260,7 @@ checks_saverestore() {
 checks_migrate() {
 	[[ "${output}" == *"CHECK before migrate: boot known count known"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK migrate: exit 0"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
+	[[ "${output}" == *"CHECK migrate json: g10 ok null null true"* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	# xl's protocol, said as xl says it at both ends.
 	[[ "${output}" == *"CHECK migrate says: migration target: Ready to receive domain."* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }
 	[[ "${output}" == *"CHECK migrate says: migration sender: Target has acknowledged transfer."* ]] || { echo "missing at xen.bats line $LINENO"; return 1; }

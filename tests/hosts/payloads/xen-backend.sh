@@ -489,8 +489,10 @@ set -- $(guest_says g10 BOOT)
 boot=$1 count=$2
 echo "CHECK before migrate: boot ${boot:+known} count ${count:+known}"
 id=$(xl domid g10)
-timeout -k 10 300 xlc migrate -s /payload/fakessh g10 localhost >mig.out 2>&1
+timeout -k 10 300 xlc migrate --json -s /payload/fakessh g10 localhost >mig.json 2>mig.out
 echo "CHECK migrate: exit $?"
+# libxl writes the stream: of the figures, only xlc's own clock is known.
+jq -r '"CHECK migrate json: \(.domain) \(.result) \(.bytes_sent) \(.downtime_s) \(.total_s > 0)"' mig.json
 sed 's/^/CHECK migrate says: /' mig.out
 newid=$(xl domid g10 2>/dev/null)
 [ -n "$newid" ] && [ "$newid" != "$id" ] && echo "CHECK g10 runs as a new domain"
