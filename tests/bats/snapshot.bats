@@ -77,6 +77,31 @@ start_counting() {
 	[ "$(grep -c KIT-START "${XLC_LOG_DIR}/console/g1.log")" -eq 1 ]
 }
 
+@test "restore without the kernel file: the guest's memory holds its kernel; a reboot then needs the file" {
+	cp "${KIT}/count.bzImage" "${SANDBOX}/vmlinuz"
+	start_counting kernel=\"${SANDBOX}/vmlinuz\" on_reboot=\"restart\"
+	run xlc save g1 "${SANDBOX}/g1.save"
+	[ "${status}" -eq 0 ]
+	mv "${SANDBOX}/vmlinuz" "${SANDBOX}/vmlinuz.away"
+	run xlc restore "${SANDBOX}/g1.save"
+	echo "${output}"
+	[ "${status}" -eq 0 ]
+	type_line g1 two "boot=${BOOT} n=2 mem=ok line=two"
+	# a reboot builds the machine afresh, from the file: gone, it is said, and the guest ends
+	xlc reboot -F g1
+	timeout 60 sh -c 'until grep -q "vmlinuz" "$1"; do sleep 0.2; done' - "${XLC_LOG_DIR}/xlc-g1.log" ||
+		{ echo "no word of the kernel in g1's log within 60 s"; false; }
+	grep -q "xlc-vmm: g1: cannot read ${SANDBOX}/vmlinuz: No such file or directory" "${XLC_LOG_DIR}/xlc-g1.log"
+	[ "$(grep -c KIT-COUNT-READY "${XLC_LOG_DIR}/console/g1.log")" -eq 1 ]
+	wait_list_gone g1
+}
+
+# Waits, at most 60 s, until NAME is no longer listed.
+wait_list_gone() {
+	timeout 60 sh -c 'until ! "$1" list | grep -q "^$2 "; do sleep 0.2; done' - "${XLC}" "$1" ||
+		{ echo "$1 still listed after 60 s"; false; }
+}
+
 @test "save -c: the guest runs on, and the file restores a copy of it under another config" {
 	start_counting
 	run xlc save -c g1 "${SANDBOX}/g1.save"
@@ -252,4 +277,55 @@ migrate_here() { # receiver-prefix
 	run socat -t 2 - "UNIX-CONNECT:${XLC_RUN_DIR}/g1.sock" <<<"save later"
 	[ "${output}" = "error save needs stop, pause, run or handover, and the stream's fd" ]
 	type_line g1 two "boot=${BOOT} n=2 mem=ok line=two"
+}
+
+# A client of the control socket that passes fds, as xlc does (SCM_RIGHTS):
+# the first save's reader never reads, so the guest process waits on a full
+# pipe; meanwhile a second save, a blocking pipe and a plain file are offered;
+# then the first reader goes away. Prints each answer as "WHO: ANSWER".
+stalled_save() {
+	python3 - "${XLC_RUN_DIR}/g1.sock" "${SANDBOX}/plain" <<-'PY'
+	import os, select, socket, sys
+	def ask(line, fd):
+	    s = socket.socket(socket.AF_UNIX)
+	    s.connect(sys.argv[1])
+	    socket.send_fds(s, [line.encode()], [fd])
+	    return s
+	def answer(s):
+	    s.settimeout(120)
+	    return s.recv(4096).decode().strip()
+	r1, w1 = os.pipe()
+	os.set_blocking(w1, False)
+	first = ask("save pause\n", w1)
+	os.close(w1)
+	# the stream has begun: the guest process is writing, the pipe fills
+	print("started:", bool(select.select([r1], [], [], 60)[0]))
+	r2, w2 = os.pipe()
+	os.set_blocking(w2, False)
+	print("second:", answer(ask("save pause\n", w2)))
+	r3, w3 = os.pipe()
+	print("blocking:", answer(ask("save pause\n", w3)))
+	plain = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT, 0o600)
+	print("file:", answer(ask("save pause\n", plain)))
+	os.close(r1)
+	print("first:", answer(first))
+	PY
+}
+
+@test "the VMM's save command: one at a time, only to a non-blocking pipe or socket; a reader that goes: the guest runs on" {
+	start_counting
+	run stalled_save
+	echo "${output}"
+	[ "${status}" -eq 0 ]
+	[[ "${output}" == *"started: True"* ]]
+	[[ "${output}" == *"second: error a save of this guest is under way; try again when it is done"* ]]
+	[[ "${output}" == *"blocking: error the stream's fd must be a non-blocking pipe or socket"* ]]
+	[[ "${output}" == *"file: error the stream's fd must be a non-blocking pipe or socket"* ]]
+	[[ "${output}" == *"first: error the save failed, and the guest runs on as before: cannot write the stream: Broken pipe"* ]]
+	[[ "$(xlc list)" =~ g1\ +[0-9]+\ +64\ +1\ +r ]]
+	type_line g1 two "boot=${BOOT} n=2 mem=ok line=two"
+	# nothing held: the next save goes through
+	run xlc save -c g1 "${SANDBOX}/g1.save"
+	[ "${status}" -eq 0 ]
+	type_line g1 three "boot=${BOOT} n=3 mem=ok line=three"
 }

@@ -247,6 +247,7 @@ static struct vm *build(struct guest *g, char **err)
 		.kernel = { b->host->kernel_fd, s->bootloader ? b->host->boot_what : s->kernel },
 		.initrd = { b->host->initrd_fd, s->bootloader ? "the chosen initrd" : s->ramdisk },
 		.cmdline = s->bootloader ? b->host->boot_cmdline : s->cmdline,
+		.from_stream = b->restore_fd >= 0,
 		.disks = disks,
 		.ndisks = s->ndisks,
 		.nics = nics,
@@ -505,7 +506,8 @@ void guest_main(const struct guest_boot *b)
 	if (!g.vm)
 		fail(b, err);
 	/* In guest memory now: a pygrub boot's memfds are freed with the last fd. */
-	close(b->host->kernel_fd);
+	if (b->host->kernel_fd >= 0) /* none for a restore */
+		close(b->host->kernel_fd);
 	if (b->host->initrd_fd >= 0)
 		close(b->host->initrd_fd);
 	if (g.seccomp != VMM_SECCOMP_OFF)

@@ -307,6 +307,26 @@ static void setup_cgroup(struct host *h, const struct vmm_spec *s, int domid)
 	free(leaf);
 }
 
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+int host_open_kernel(struct host *h, const struct vmm_spec *s, char **err)
+{
+	if (s->bootloader || h->kernel_fd >= 0)
+		return 0;
+	if (open_file("", s->kernel, &h->kernel_fd, err))
+		return -1;
+	if (s->ramdisk && open_file("ramdisk ", s->ramdisk, &h->initrd_fd, err)) {
+		close_fd(&h->kernel_fd);
+		return -1;
+	}
+	return 0;
+}
+
 int host_open(struct host *h, const struct vmm_spec *s, int domid, char **err)
 {
 	int log_fd = h->log_fd;
@@ -314,9 +334,8 @@ int host_open(struct host *h, const struct vmm_spec *s, int domid, char **err)
 	host_init(h);
 	h->log_fd = log_fd;
 	h->kvm_fd = kvm_open(err);
-	if (h->kvm_fd < 0 || (!s->bootloader && open_file("", s->kernel, &h->kernel_fd, err)) ||
-	    (!s->bootloader && s->ramdisk &&
-	     open_file("ramdisk ", s->ramdisk, &h->initrd_fd, err)) ||
+	/* A restore's memory holds its kernel: the file is read for a reboot, if one comes. */
+	if (h->kvm_fd < 0 || (!s->restore && host_open_kernel(h, s, err)) ||
 	    open_disks_and_taps(h, s, domid, err)) {
 		host_close(h, s);
 		h->log_fd = log_fd;
@@ -324,13 +343,6 @@ int host_open(struct host *h, const struct vmm_spec *s, int domid, char **err)
 	}
 	setup_cgroup(h, s, domid);
 	return 0;
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
 }
 
 void host_vhost_open(struct host *h, const struct vmm_spec *s)

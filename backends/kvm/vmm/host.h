@@ -58,6 +58,12 @@ void host_init(struct host *h);
  */
 int host_open(struct host *h, const struct vmm_spec *s, int domid, char **err);
 /*
+ * The kernel and ramdisk files of a config without a bootloader, if not
+ * open yet: a restore opens none, and its first reboot needs them. 0, or -1
+ * with *err.
+ */
+int host_open_kernel(struct host *h, const struct vmm_spec *s, char **err);
+/*
  * cd-insert / cd-eject: disk i (a cdrom) gets the medium at path (NULL:
  * none), opened read-only and locked as a reader; the old one is closed
  * here (the guest process holds its own copy until it lets go). 0, or -1

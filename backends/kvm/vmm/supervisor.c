@@ -296,6 +296,19 @@ static int read_boot_disk(struct supervisor *sv, char **err)
 	return 0;
 }
 
+/*
+ * This boot's kernel: none for a restore (the stream holds the guest's
+ * memory, its kernel in it), the disk's for a bootloader, else the file.
+ */
+static int prepare_kernel(struct supervisor *sv, bool restoring, char **err)
+{
+	if (restoring)
+		return 0;
+	if (sv->spec->bootloader)
+		return read_boot_disk(sv, err);
+	return host_open_kernel(&sv->host, sv->spec, err);
+}
+
 static void note_tap_counters(struct supervisor *sv);
 
 static int boot(struct supervisor *sv)
@@ -305,7 +318,7 @@ static int boot(struct supervisor *sv)
 	char *err = NULL;
 	int r = -1;
 
-	if (!sv->spec->bootloader || !read_boot_disk(sv, &err)) {
+	if (!prepare_kernel(sv, first && sv->restore_fd >= 0, &err)) {
 		host_vhost_open(&sv->host, sv->spec);
 		r = fork_guest(sv, paused, &err);
 		host_vhost_close(&sv->host); /* the guest process has them */

@@ -132,6 +132,11 @@ struct vm *machine_build(const struct machine_config *mc, char **err)
 		*err = xstrdup("the ACPI tables do not fit below 1 MiB");
 		goto fail;
 	}
+	if (mc->from_stream) { /* memory and registers come from the stream: no kernel */
+		if (vcpus_create(vm, err))
+			goto fail;
+		return vm;
+	}
 	cmdline = guest_cmdline(mc->cmdline);
 	if (boot_load_linux(vm, &mc->kernel, mc->initrd.fd >= 0 ? &mc->initrd : NULL, cmdline,
 			    &entry, err) ||

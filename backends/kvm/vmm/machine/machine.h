@@ -25,6 +25,7 @@ struct machine_config {
 	const struct vmm_pin *pins;	 /* max_vcpus entries */
 	struct boot_file kernel, initrd; /* initrd.fd -1: none */
 	const char *cmdline;
+	bool from_stream; /* a restore: no kernel, the stream sets memory and registers */
 	const struct blk_backing *disks; /* in the guest's order */
 	unsigned ndisks;
 	const struct net_backing *nics;
