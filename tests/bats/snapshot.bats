@@ -291,8 +291,8 @@ stalled_save() {
 	    s.connect(sys.argv[1])
 	    socket.send_fds(s, [line.encode()], [fd])
 	    return s
-	def answer(s):
-	    s.settimeout(120)
+	def answer(s, seconds=30):  # a refusal comes at once
+	    s.settimeout(seconds)
 	    return s.recv(4096).decode().strip()
 	r1, w1 = os.pipe()
 	os.set_blocking(w1, False)
@@ -308,7 +308,7 @@ stalled_save() {
 	plain = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT, 0o600)
 	print("file:", answer(ask("save pause\n", plain)))
 	os.close(r1)
-	print("first:", answer(first))
+	print("first:", answer(first, 120))
 	PY
 }
 
