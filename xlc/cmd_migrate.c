@@ -120,14 +120,16 @@ static void transport_end(struct transport *t)
 			xlc_progname, (long)t->pid, strsignal(WTERMSIG(status)));
 }
 
-/* A figure in seconds, or null when the backend could not see it. */
-static void json_key_seconds(yajl_gen g, const char *key, long long ms)
+/* A figure the backend could see, or null (-1): a count, or milliseconds as seconds. */
+static void json_key_figure(yajl_gen g, const char *key, long long v, bool ms_as_seconds)
 {
-	if (ms < 0) {
+	if (v < 0) {
 		json_key(g, key);
 		yajl_gen_null(g);
+	} else if (ms_as_seconds) {
+		json_key_fixed(g, key, (double)v / 1e3, "%.3f");
 	} else {
-		json_key_fixed(g, key, (double)ms / 1e3, "%.3f");
+		json_key_int(g, key, v);
 	}
 }
 
@@ -143,19 +145,11 @@ static void print_outcome_json(const char *name, const struct migrate_stats *s, 
 	json_key_str(g, "result", error ? "failed" : "ok");
 	if (error)
 		json_key_str(g, "error", error);
-	json_key_seconds(g, "total_s", total_ms);
-	json_key_seconds(g, "transfer_s", s->transfer_ms);
-	json_key_seconds(g, "downtime_s", s->paused_ms);
-	json_key(g, "bytes_sent");
-	if (s->bytes_sent < 0)
-		yajl_gen_null(g);
-	else
-		yajl_gen_integer(g, s->bytes_sent);
-	json_key(g, "rounds");
-	if (s->rounds < 0)
-		yajl_gen_null(g);
-	else
-		yajl_gen_integer(g, s->rounds);
+	json_key_figure(g, "total_s", total_ms, true);
+	json_key_figure(g, "transfer_s", s->transfer_ms, true);
+	json_key_figure(g, "downtime_s", s->paused_ms, true);
+	json_key_figure(g, "bytes_sent", s->bytes_sent, false);
+	json_key_figure(g, "rounds", s->rounds, false);
 	yajl_gen_map_close(g);
 	text = json_gen_finish(g);
 	puts(text);
