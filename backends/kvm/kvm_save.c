@@ -92,10 +92,13 @@ struct progress {
 
 static void progress_show(struct progress *pg, uint64_t copied, bool last)
 {
-	long long now = mono_ms();
+	long long now;
 	double mib = (double)copied / (1 << 20);
 
-	if (!pg->who || (!last && now - pg->shown_ms < 1000))
+	if (!pg->who)
+		return; /* a file, or no terminal: not even the clock is read */
+	now = mono_ms();
+	if (!last && now - pg->shown_ms < 1000)
 		return;
 	if (last && !pg->shown_ms)
 		return; /* done within a second: the summary says it all */
