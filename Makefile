@@ -94,7 +94,8 @@ VIRTIO_SRCS := $(VMM_DIR)/virtio/virtqueue.c $(VMM_DIR)/virtio/mmio.c $(VMM_DIR)
 # save, restore and migrate: the machine stream (fuzzed).
 SNAPSHOT_SRCS := $(VMM_DIR)/snapshot/stream.c $(VMM_DIR)/snapshot/vcpu_state.c \
 		 $(VMM_DIR)/snapshot/vm_state.c $(VMM_DIR)/snapshot/devices.c $(VMM_DIR)/snapshot/machine.c
-MACHINE_SRCS := $(VMM_DIR)/machine/machine.c $(VMM_DIR)/machine/vm.c $(VMM_DIR)/machine/vcpu.c \
+MACHINE_SRCS := $(VMM_DIR)/machine/machine.c $(VMM_DIR)/machine/vm.c $(VMM_DIR)/machine/dirty.c \
+		$(VMM_DIR)/machine/vcpu.c \
 		$(VMM_DIR)/machine/boot.c $(VMM_DIR)/machine/acpi.c $(VMM_DIR)/machine/aml.c \
 		$(VMM_DIR)/devices/serial.c $(VMM_DIR)/devices/i8042.c $(VMM_DIR)/devices/rtc.c \
 		$(VMM_DIR)/devices/pvpanic.c $(VMM_DIR)/devices/pm.c $(VMM_DIR)/devices/cf9.c \

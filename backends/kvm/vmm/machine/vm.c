@@ -101,6 +101,19 @@ static uint8_t *map_guest_ram(uint64_t bytes, uint64_t *mapped)
 	return aligned;
 }
 
+int vm_set_slot(struct vm *vm, unsigned slot, uint32_t flags)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = slot,
+		.flags = flags,
+		.guest_phys_addr = vm->mem[slot].gpa,
+		.memory_size = vm->mem[slot].size,
+		.userspace_addr = (uintptr_t)vm->mem[slot].hva,
+	};
+
+	return ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0 ? -1 : 0;
+}
+
 /* RAM up to the MMIO hole, and the rest from 4 GiB up: one mapping, two slots. */
 static int setup_memory(struct vm *vm, uint64_t ram_bytes, char **err)
 {
@@ -117,17 +130,9 @@ static int setup_memory(struct vm *vm, uint64_t ram_bytes, char **err)
 		vm->mem[1] = (struct mem_region){ MMIO_HOLE_END, ram_bytes - low, vm->ram + low };
 		vm->nmem = 2;
 	}
-	for (slot = 0; slot < vm->nmem; slot++) {
-		struct kvm_userspace_memory_region r = {
-			.slot = slot,
-			.guest_phys_addr = vm->mem[slot].gpa,
-			.memory_size = vm->mem[slot].size,
-			.userspace_addr = (uintptr_t)vm->mem[slot].hva,
-		};
-
-		if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+	for (slot = 0; slot < vm->nmem; slot++)
+		if (vm_set_slot(vm, slot, 0))
 			return fail(err, "KVM_SET_USER_MEMORY_REGION");
-	}
 	return 0;
 }
 
@@ -227,6 +232,9 @@ void vm_destroy(struct vm *vm)
 			close(vm->vcpus[i].fd);
 	}
 	free(vm->vcpus);
+	free((void *)vm->dirty.user[0]); /* no device marks them now */
+	free((void *)vm->dirty.user[1]);
+	free(vm->dirty.scratch);
 	if (vm->ram) /* a detached machine's RAM is its caller's */
 		munmap(vm->ram, vm->ram_size);
 	if (vm->vm_fd >= 0)

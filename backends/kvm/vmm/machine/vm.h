@@ -119,11 +119,19 @@ struct mem_region {
 	uint8_t *hva;
 };
 
+/* The pages written since the last harvest, while logging (machine/dirty.h). */
+struct vm_dirty {
+	_Atomic bool on;	   /* devices mark user[] while set */
+	_Atomic uint64_t *user[2]; /* per region, a bit per page; freed by vm_destroy */
+	uint64_t *scratch;	   /* KVM_GET_DIRTY_LOG's buffer, the largest region's size */
+};
+
 struct vm {
 	int kvm_fd, vm_fd;
 	int run_size;
 	struct mem_region mem[2]; /* below the MMIO hole, and above 4 GiB */
 	unsigned nmem;
+	struct vm_dirty dirty;
 	uint8_t *ram;
 	uint64_t ram_size;
 	struct vcpu *vcpus;
@@ -161,6 +169,11 @@ void vm_destroy(struct vm *vm);
  * fuzzers of the devices (vm_destroy frees it, not the buffer).
  */
 struct vm *vm_create_detached(uint8_t *ram, uint64_t ram_bytes);
+/*
+ * (Re)declares memory slot i (vm->mem[i]) with these KVM_MEM_* flags: only
+ * the flags may change once the guest runs (the dirty log's, machine/dirty.c).
+ */
+int vm_set_slot(struct vm *vm, unsigned slot, uint32_t flags);
 /* Opens /dev/kvm; -1 with a message that says what to do. */
 int kvm_open(char **err);
 
