@@ -102,6 +102,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	exit(0);
 }
 
+/* A zero record from 12 bytes (u64 gpa, u32 count), if the writer takes them. */
+static void zero_record(struct snap_writer *w, const uint8_t *p, size_t len)
+{
+	uint64_t gpa = 0;
+	uint32_t count = 0;
+	char *err = NULL;
+
+	if (len >= 12) {
+		memcpy(&gpa, p, 8);
+		memcpy(&count, p + 8, 4);
+	}
+	if (snap_write_zero(w, gpa, count, &err))
+		free(err);
+}
+
 /*
  * The default input: records whose framing and CRCs the harness writes (so
  * that the fuzzer's changes reach the loaders, not just the CRC check):
@@ -124,7 +139,9 @@ static void framed(int fd, const uint8_t *data, size_t size)
 			len = size - at;
 		if (type == SNAP_PAGES || type == SNAP_END)
 			type = SNAP_DEVICE;
-		if (snap_write_record(&w, type, data + at, len, &err))
+		if (type == SNAP_ZERO) /* only well-formed ones: the '#' inputs have the rest */
+			zero_record(&w, data + at, len);
+		else if (snap_write_record(&w, type, data + at, len, &err))
 			abort();
 		at += len;
 	}
@@ -143,6 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	struct snap_reader r;
 	struct snap_record rec;
+	struct snap_round round;
 	char *err = NULL;
 
 	if (fd < 0)
@@ -164,6 +182,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (snap_read_start(&r, fd, &err) == 0) {
 		while (!snap_read_record(&r, &rec, &err)) {
 			if (rec.type == SNAP_PAGES && snap_apply_pages(&r, &rec, ram, 2, &err))
+				break;
+			if (rec.type == SNAP_ZERO && snap_apply_zero(&r, &rec, ram, 2, &err))
+				break;
+			if (rec.type == SNAP_ROUND && snap_read_round(&rec, &round, &err))
 				break;
 			if (rec.type == SNAP_DEVICE)
 				device(&rec);

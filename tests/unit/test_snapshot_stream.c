@@ -3,13 +3,15 @@
  * Unit tests for backends/kvm/vmm/snapshot/stream.c: a stream written and
  * read back through a memfd, zero pages left out, and every way a broken
  * or hostile stream is refused (truncated, flipped bit, long record, page
- * outside RAM, newer version, unknown record).
+ * outside RAM, newer version, unknown record); a live migration's rounds,
+ * where the last copy of a page wins and a zero record gives RAM back.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "backends/kvm/vmm/snapshot/stream.h"
 #include "tap.h"
@@ -19,6 +21,37 @@
 static int memfd(void)
 {
 	return memfd_create("stream", MFD_CLOEXEC);
+}
+
+/* The round records read_stream saw: their numbers, "F" after a final one. */
+static char rounds_seen[64];
+
+static int note_round(const struct snap_record *rec, char **err)
+{
+	struct snap_round round;
+	size_t n = strlen(rounds_seen);
+
+	if (snap_read_round(rec, &round, err))
+		return -1;
+	snprintf(rounds_seen + n, sizeof(rounds_seen) - n, "%u%s%s ", round.round,
+		 round.flags & SNAP_ROUND_FINAL ? "F" : "",
+		 rec->flags & SNAP_REC_OPTIONAL ? "" : "(required!)");
+	return 0;
+}
+
+/* A record as a writer that breaks the rules would write it, its CRC right. */
+static void raw_record(int fd, uint32_t type, uint32_t flags, const void *payload, uint64_t len)
+{
+	uint8_t head[16];
+	uint32_t crc;
+
+	memcpy(head, &type, 4);
+	memcpy(head + 4, &flags, 4);
+	memcpy(head + 8, &len, 8);
+	crc = (uint32_t)crc32(crc32(0, head, 16), payload, (uInt)len);
+	if (write(fd, head, 16) != 16 || write(fd, payload, len) != (ssize_t)len ||
+	    write(fd, &crc, 4) != 4)
+		abort();
 }
 
 /* Reads the whole stream in fd into ram; the first error, or NULL. */
@@ -37,6 +70,10 @@ static char *read_stream(int fd, struct snap_ram *ram, unsigned nram, struct sna
 			break;
 		if (rec.type == SNAP_PAGES && snap_apply_pages(r, &rec, ram, nram, &err))
 			break;
+		if (rec.type == SNAP_ZERO && snap_apply_zero(r, &rec, ram, nram, &err))
+			break;
+		if (rec.type == SNAP_ROUND && note_round(&rec, &err))
+			break;
 		if (rec.type == SNAP_DEVICE)
 			(*devices)++;
 		if (rec.type == SNAP_END) {
@@ -46,6 +83,35 @@ static char *read_stream(int fd, struct snap_ram *ram, unsigned nram, struct sna
 	}
 	snap_read_finish(r);
 	return err;
+}
+
+/* A stream of one raw record between a start and an end, read into ram: its error. */
+static char *read_raw(uint32_t type, uint32_t flags, const void *payload, uint64_t len,
+		      struct snap_ram *ram)
+{
+	struct snap_writer w;
+	struct snap_reader r;
+	unsigned devices;
+	char *err = NULL;
+	int fd = memfd();
+
+	snap_write_start(&w, fd, &err);
+	raw_record(fd, type, flags, payload, len);
+	w.records++;
+	snap_write_end(&w, &err);
+	err = read_stream(fd, ram, 1, &r, &devices);
+	close(fd);
+	return err;
+}
+
+/* A zero record's payload: u64 gpa, u32 count (and 4 bytes too many, for one test). */
+static uint8_t *zero_payload(uint64_t gpa, uint32_t count)
+{
+	static uint8_t b[16];
+
+	memcpy(b, &gpa, 8);
+	memcpy(b + 8, &count, 4);
+	return b;
 }
 
 /* The stream of fd, rewritten by edit, then read: its error. */
@@ -104,6 +170,77 @@ static void unknown_type(uint8_t *b, size_t *len)
 {
 	(void)len;
 	b[16] = 99;
+}
+
+/*
+ * A live migration's rounds: round 1 sends the pages, round 2 (final) sends
+ * one the guest rewrote and clears one it zeroed; the receiver ends up with
+ * the last copy of each, and RAM that a zero record cleared is unbacked.
+ */
+static void live_rounds(void)
+{
+	size_t size = 8 * PG;
+	uint8_t *guest = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			      0),
+		*back = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			     0);
+	struct snap_ram ram = { 0x100000, size, guest, true },
+			ram_back = { 0x100000, size, back, true };
+	struct snap_round one = { 1, 0, 3, 0 }, two = { 2, SNAP_ROUND_FINAL, 2, 250 };
+	unsigned char resident[8];
+	struct snap_writer w;
+	struct snap_reader r;
+	unsigned devices;
+	char *err = NULL;
+	int fd = memfd(), rc;
+
+	memset(guest, 0x11, 3 * PG);
+	ok(!snap_write_start(&w, fd, &err) && !snap_write_round(&w, &one, &err) &&
+		   !snap_write_ram(&w, &ram, 1, &err),
+	   "round 1: every page that is not zero");
+	memset(guest + PG, 0x22, PG);  /* rewritten */
+	memset(guest + 2 * PG, 0, PG); /* zeroed */
+	ok(!snap_write_round(&w, &two, &err) &&
+		   !snap_write_pages(&w, 0x100000 + PG, guest + PG, 1, &err) &&
+		   !snap_write_zero(&w, 0x100000 + 2 * PG, 1, &err) && !snap_write_end(&w, &err),
+	   "round 2, final: the page rewritten, the page zeroed");
+	is_int((long long)w.pages, 4, "  end counts the pages carried, 3 + 1");
+	is_int((long long)w.records, 6, "  and the records: 2 rounds, 2 pages, 1 zero, the end");
+
+	rounds_seen[0] = '\0';
+	err = read_stream(fd, &ram_back, 1, &r, &devices);
+	is_str(err, NULL, "the rounds read back to the end");
+	/* Before anything reads it, which would map the zero page in. */
+	ok(!mincore(back, size, resident) && (resident[0] & 1) && !(resident[2] & 1),
+	   "  the zeroed page is given back to the host (not resident)");
+	ok(!memcmp(guest, back, size), "  with the last copy of each page");
+	is_str(rounds_seen, "1 2F ", "  the round records, optional, in order");
+	free(err);
+	close(fd);
+
+	err = read_raw(SNAP_ZERO, 0, zero_payload(0x100000 + 7 * PG, 2), 12, &ram_back);
+	ok(err && strstr(err, "outside the guest's RAM"), "zeros past RAM's end: %s", err);
+	free(err);
+	err = read_raw(SNAP_ZERO, 0, zero_payload(0x100000 + 8, 1), 12, &ram_back);
+	ok(err && strstr(err, "malformed"), "zeros off a page boundary: %s", err);
+	free(err);
+	err = read_raw(SNAP_ZERO, 0, zero_payload(0x100000, 0), 12, &ram_back);
+	ok(err && strstr(err, "malformed"), "zero zeros: %s", err);
+	free(err);
+	err = read_raw(SNAP_ZERO, 0, zero_payload(0x100000, 1), 16, &ram_back);
+	ok(err && strstr(err, "at most"), "a zero record with more in it: %s", err);
+	free(err);
+	err = read_raw(SNAP_ROUND, SNAP_REC_OPTIONAL, "\1\0\0", 3, &ram_back);
+	ok(err && strstr(err, "round record is malformed"), "a round record cut short: %s", err);
+	free(err);
+	err = read_raw(99, SNAP_REC_OPTIONAL, "later", 5, &ram_back);
+	is_str(err, NULL, "an optional record of a type this xlc does not know is skipped");
+	free(err);
+	rc = snap_write_zero(&w, 0x100000, SNAP_ZERO_MAX + 1, &err);
+	ok(rc && err, "the writer refuses more zeros than a record may hold: %s", err);
+	free(err);
+	munmap(guest, size);
+	munmap(back, size);
 }
 
 int main(void)
@@ -204,5 +341,6 @@ int main(void)
 		free(err);
 	}
 	close(fd);
+	live_rounds();
 	return done_testing();
 }

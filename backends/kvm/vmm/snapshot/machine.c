@@ -33,7 +33,8 @@ static void ram_of(const struct vm *vm, struct snap_ram *ram)
 	unsigned i;
 
 	for (i = 0; i < vm->nmem; i++)
-		ram[i] = (struct snap_ram){ vm->mem[i].gpa, vm->mem[i].size, vm->mem[i].hva };
+		ram[i] = (struct snap_ram){ vm->mem[i].gpa, vm->mem[i].size, vm->mem[i].hva,
+					    vm->ram != NULL }; /* mapped by vm_create */
 }
 
 /* A vcpu record: u32 its index, then its parts (vcpu_state.h). */
@@ -133,6 +134,7 @@ static int once(bool *seen, const char *what, char **err)
 static int load_record(struct vm *vm, struct snap_reader *r, const struct snap_record *rec,
 		       struct progress *p, char **err)
 {
+	struct snap_round round;
 	struct snap_ram ram[2];
 
 	if (rec->type != SNAP_MACHINE && !p->shape) {
@@ -145,6 +147,11 @@ static int load_record(struct vm *vm, struct snap_reader *r, const struct snap_r
 	case SNAP_PAGES:
 		ram_of(vm, ram);
 		return snap_apply_pages(r, rec, ram, vm->nmem, err);
+	case SNAP_ZERO:
+		ram_of(vm, ram);
+		return snap_apply_zero(r, rec, ram, vm->nmem, err);
+	case SNAP_ROUND: /* progress: nothing to load, but well formed */
+		return snap_read_round(rec, &round, err);
 	case SNAP_VCPU:
 		return load_vcpu(vm, rec, p, err);
 	case SNAP_IRQCHIP:

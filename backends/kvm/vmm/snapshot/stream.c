@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -23,7 +24,8 @@
 static const char *const type_names[SNAP_TYPE_COUNT] = {
 	[SNAP_END] = "end",	[SNAP_MACHINE] = "machine", [SNAP_PAGES] = "pages",
 	[SNAP_VCPU] = "vcpu",	[SNAP_IRQCHIP] = "irqchip", [SNAP_PIT] = "pit",
-	[SNAP_CLOCK] = "clock", [SNAP_DEVICE] = "device",
+	[SNAP_CLOCK] = "clock", [SNAP_DEVICE] = "device",   [SNAP_ROUND] = "round",
+	[SNAP_ZERO] = "zero",
 };
 
 static uint32_t crc_of(uint32_t crc, const void *p, size_t n)
@@ -105,11 +107,11 @@ int snap_write_start(struct snap_writer *w, int fd, char **err)
 }
 
 /* A record whose payload is head2 (may be empty) followed by data. */
-static int write_record2(struct snap_writer *w, uint32_t type, const void *head2, size_t len2,
-			 const void *data, size_t len, char **err)
+static int write_record3(struct snap_writer *w, uint32_t type, uint32_t rec_flags,
+			 const void *head2, size_t len2, const void *data, size_t len, char **err)
 {
 	uint8_t head[HEAD_SIZE];
-	uint32_t t = htole32(type), flags = 0, crc;
+	uint32_t t = htole32(type), flags = htole32(rec_flags), crc;
 	uint64_t total = htole64((uint64_t)len2 + len);
 	struct iovec iov[4];
 
@@ -128,10 +130,16 @@ static int write_record2(struct snap_writer *w, uint32_t type, const void *head2
 	return 0;
 }
 
+static int write_record2(struct snap_writer *w, uint32_t type, const void *head2, size_t len2,
+			 const void *data, size_t len, char **err)
+{
+	return write_record3(w, type, 0, head2, len2, data, len, err);
+}
+
 int snap_write_record(struct snap_writer *w, uint32_t type, const void *data, size_t len,
 		      char **err)
 {
-	if (type == SNAP_PAGES || len > SNAP_RECORD_MAX) {
+	if (type == SNAP_PAGES || type == SNAP_ZERO || len > SNAP_RECORD_MAX) {
 		*err = xasprintf("a %zu-byte record of type %u cannot be written", len, type);
 		return -1;
 	}
@@ -145,20 +153,62 @@ static bool page_is_zero(const uint8_t *p)
 	return !memcmp(p, zeros, SNAP_PAGE_SIZE);
 }
 
-static int write_run(struct snap_writer *w, uint64_t gpa, const uint8_t *p, uint32_t count,
-		     char **err)
+/* A page or zero record's head: u64 guest address, u32 count. */
+static void run_head(uint8_t *head, uint64_t gpa, uint32_t count)
 {
-	uint8_t head[PAGES_HEAD];
 	uint64_t g = htole64(gpa);
 	uint32_t c = htole32(count);
 
 	memcpy(head, &g, 8);
 	memcpy(head + 8, &c, 4);
+}
+
+static bool run_ok(uint64_t gpa, uint32_t count, uint32_t max, char **err)
+{
+	if (count && count <= max && !(gpa % SNAP_PAGE_SIZE))
+		return true;
+	*err = xasprintf("a run of %u pages at 0x%llx cannot be written", count,
+			 (unsigned long long)gpa);
+	return false;
+}
+
+int snap_write_pages(struct snap_writer *w, uint64_t gpa, const void *p, uint32_t count, char **err)
+{
+	uint8_t head[PAGES_HEAD];
+
+	if (!run_ok(gpa, count, SNAP_PAGES_MAX, err))
+		return -1;
+	run_head(head, gpa, count);
 	if (write_record2(w, SNAP_PAGES, head, sizeof(head), p, (size_t)count * SNAP_PAGE_SIZE,
 			  err))
 		return -1;
 	w->pages += count;
 	return 0;
+}
+
+/* Zeros are a record, not pages: end's page count is of pages carried. */
+int snap_write_zero(struct snap_writer *w, uint64_t gpa, uint32_t count, char **err)
+{
+	uint8_t head[PAGES_HEAD];
+
+	if (!run_ok(gpa, count, SNAP_ZERO_MAX, err))
+		return -1;
+	run_head(head, gpa, count);
+	return write_record2(w, SNAP_ZERO, NULL, 0, head, sizeof(head), err);
+}
+
+int snap_write_round(struct snap_writer *w, const struct snap_round *round, char **err)
+{
+	struct snap_out o = { 0 };
+	int r;
+
+	snap_put_u32(&o, round->round);
+	snap_put_u32(&o, round->flags);
+	snap_put_u64(&o, round->pages);
+	snap_put_u64(&o, round->dirty_rate);
+	r = write_record3(w, SNAP_ROUND, SNAP_REC_OPTIONAL, NULL, 0, o.p, o.len, err);
+	snap_out_free(&o);
+	return r;
 }
 
 int snap_write_ram(struct snap_writer *w, const struct snap_ram *ram, unsigned nram, char **err)
@@ -179,8 +229,8 @@ int snap_write_ram(struct snap_writer *w, const struct snap_ram *ram, unsigned n
 			while (pg + run < npages && run < SNAP_PAGES_MAX &&
 			       !page_is_zero(base + (pg + run) * SNAP_PAGE_SIZE))
 				run++;
-			if (write_run(w, ram[i].gpa + pg * SNAP_PAGE_SIZE,
-				      base + pg * SNAP_PAGE_SIZE, run, err))
+			if (snap_write_pages(w, ram[i].gpa + pg * SNAP_PAGE_SIZE,
+					     base + pg * SNAP_PAGE_SIZE, run, err))
 				return -1;
 			pg += run;
 		}
@@ -269,8 +319,16 @@ static const char *type_name(uint32_t type)
 
 static uint64_t max_length(uint32_t type)
 {
-	return type == SNAP_PAGES ? PAGES_HEAD + (uint64_t)SNAP_PAGES_MAX * SNAP_PAGE_SIZE
-				  : SNAP_RECORD_MAX;
+	switch (type) {
+	case SNAP_PAGES:
+		return PAGES_HEAD + (uint64_t)SNAP_PAGES_MAX * SNAP_PAGE_SIZE;
+	case SNAP_ZERO:
+		return PAGES_HEAD;
+	case SNAP_ROUND:
+		return SNAP_ROUND_MAX;
+	default:
+		return SNAP_RECORD_MAX;
+	}
 }
 
 /* The payload of one record into r->buf, its CRC checked. */
@@ -340,16 +398,25 @@ int snap_read_record(struct snap_reader *r, struct snap_record *rec, char **err)
 	}
 }
 
-/* The host address of [gpa, gpa + len) if it lies inside one region, or NULL. */
-static uint8_t *ram_at(const struct snap_ram *ram, unsigned nram, uint64_t gpa, uint64_t len)
+/* The region that holds all of [gpa, gpa + len), or NULL. */
+static const struct snap_ram *region_of(const struct snap_ram *ram, unsigned nram, uint64_t gpa,
+					uint64_t len)
 {
 	unsigned i;
 
 	for (i = 0; i < nram; i++)
 		if (gpa >= ram[i].gpa && gpa - ram[i].gpa <= ram[i].size &&
 		    len <= ram[i].size - (gpa - ram[i].gpa))
-			return (uint8_t *)ram[i].hva + (gpa - ram[i].gpa);
+			return &ram[i];
 	return NULL;
+}
+
+/* The host address of [gpa, gpa + len) if it lies inside one region, or NULL. */
+static uint8_t *ram_at(const struct snap_ram *ram, unsigned nram, uint64_t gpa, uint64_t len)
+{
+	const struct snap_ram *region = region_of(ram, nram, gpa, len);
+
+	return region ? (uint8_t *)region->hva + (gpa - region->gpa) : NULL;
 }
 
 int snap_apply_pages(struct snap_reader *r, const struct snap_record *rec,
@@ -377,6 +444,52 @@ int snap_apply_pages(struct snap_reader *r, const struct snap_record *rec,
 	}
 	memcpy(dst, rec->data + PAGES_HEAD, bytes);
 	r->pages += count;
+	return 0;
+}
+
+int snap_apply_zero(struct snap_reader *r, const struct snap_record *rec,
+		    const struct snap_ram *ram, unsigned nram, char **err)
+{
+	struct snap_in in = { rec->data, rec->len, 0, false };
+	uint64_t gpa = snap_get_u64(&in);
+	uint32_t count = snap_get_u32(&in);
+	uint64_t bytes = (uint64_t)count * SNAP_PAGE_SIZE;
+	const struct snap_ram *region;
+	uint8_t *dst;
+
+	if (!snap_in_complete(&in) || !count || count > SNAP_ZERO_MAX || gpa % SNAP_PAGE_SIZE) {
+		*err = xasprintf("zero record %llu is malformed (%u pages at 0x%llx in %zu bytes)",
+				 (unsigned long long)r->records, count, (unsigned long long)gpa,
+				 rec->len);
+		return -1;
+	}
+	region = region_of(ram, nram, gpa, bytes);
+	if (!region) {
+		*err = xasprintf("zero record %llu clears 0x%llx-0x%llx, outside the guest's RAM",
+				 (unsigned long long)r->records, (unsigned long long)gpa,
+				 (unsigned long long)(gpa + bytes - 1));
+		return -1;
+	}
+	dst = (uint8_t *)region->hva + (gpa - region->gpa);
+	/* Unbacked again, as the balloon left them at the source; else written over. */
+	if (!region->discard || (uintptr_t)dst % SNAP_PAGE_SIZE ||
+	    madvise(dst, bytes, MADV_DONTNEED))
+		memset(dst, 0, bytes);
+	return 0;
+}
+
+int snap_read_round(const struct snap_record *rec, struct snap_round *round, char **err)
+{
+	struct snap_in in = { rec->data, rec->len, 0, false };
+
+	round->round = snap_get_u32(&in);
+	round->flags = snap_get_u32(&in);
+	round->pages = snap_get_u64(&in);
+	round->dirty_rate = snap_get_u64(&in);
+	if (in.short_read || !round->round) {
+		*err = xstrdup("a round record is malformed");
+		return -1;
+	}
 	return 0;
 }
 

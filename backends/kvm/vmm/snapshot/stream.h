@@ -41,16 +41,37 @@ enum snap_record_type {
 	SNAP_PIT = 5,	  /* the in-kernel PIT */
 	SNAP_CLOCK = 6,	  /* kvmclock */
 	SNAP_DEVICE = 7,  /* one device's state: its name, then its fields */
+	SNAP_ROUND = 8,	  /* a pre-copy round begins (always optional): struct snap_round */
+	SNAP_ZERO = 9,	  /* u64 guest address, u32 count: pages sent before, all zeros now */
 	SNAP_TYPE_COUNT
 };
 
 #define SNAP_REC_OPTIONAL (1u << 0) /* a reader that does not know it skips it */
+
+/* A zero record's pages at most (1 GiB). */
+#define SNAP_ZERO_MAX (1u << 18)
+
+/*
+ * A round record: while the guest runs, each round sends the pages it wrote
+ * during the one before (round 1: all of them). The last round, FINAL,
+ * comes with the machine stopped. Only progress and figures: a reader
+ * that skips it loads the same machine.
+ */
+#define SNAP_ROUND_FINAL (1u << 0)
+#define SNAP_ROUND_MAX 64 /* bytes: room for fields a newer writer adds */
+struct snap_round {
+	uint32_t round;	     /* 1, 2, ... */
+	uint32_t flags;	     /* SNAP_ROUND_FINAL */
+	uint64_t pages;	     /* what this round will send */
+	uint64_t dirty_rate; /* pages the guest wrote per second in the round before */
+};
 
 /* A region of guest RAM: where page records may land. */
 struct snap_ram {
 	uint64_t gpa;
 	uint64_t size;
 	void *hva;
+	bool discard; /* private anonymous memory: zero records give it back to the host */
 };
 
 /* Writing: buffered into the caller's fd (a file or a pipe). */
@@ -66,6 +87,12 @@ int snap_write_record(struct snap_writer *w, uint32_t type, const void *data, si
 		      char **err);
 /* Every page of ram that is not all zeros, in page records. */
 int snap_write_ram(struct snap_writer *w, const struct snap_ram *ram, unsigned nram, char **err);
+/* count (1..SNAP_PAGES_MAX) pages from p, guest address gpa, in one page record. */
+int snap_write_pages(struct snap_writer *w, uint64_t gpa, const void *p, uint32_t count,
+		     char **err);
+/* count (1..SNAP_ZERO_MAX) pages from gpa are zeros now: a zero record. */
+int snap_write_zero(struct snap_writer *w, uint64_t gpa, uint32_t count, char **err);
+int snap_write_round(struct snap_writer *w, const struct snap_round *round, char **err);
 int snap_write_end(struct snap_writer *w, char **err);
 
 /* Reading: one record at a time; rec's data lives until the next read. */
@@ -92,6 +119,11 @@ int snap_read_record(struct snap_reader *r, struct snap_record *rec, char **err)
 /* A SNAP_PAGES record into ram: -1 and *err if any page falls outside it. */
 int snap_apply_pages(struct snap_reader *r, const struct snap_record *rec,
 		     const struct snap_ram *ram, unsigned nram, char **err);
+/* A SNAP_ZERO record: its pages zeroed, or -1 and *err if any falls outside ram. */
+int snap_apply_zero(struct snap_reader *r, const struct snap_record *rec,
+		    const struct snap_ram *ram, unsigned nram, char **err);
+/* A SNAP_ROUND record's fields (later fields a newer writer adds are ignored). */
+int snap_read_round(const struct snap_record *rec, struct snap_round *round, char **err);
 /* A SNAP_END record: -1 and *err unless its counts are what was read. */
 int snap_check_end(const struct snap_reader *r, const struct snap_record *rec, char **err);
 void snap_read_finish(struct snap_reader *r);
