@@ -53,9 +53,19 @@ start_top() {
 tm() { tmux -S "${TMUX_SOCKET}" "$@"; }
 
 # The screen into $output and $lines, blank lines kept so that ${lines[i]} is
-# line i; the blank lines below the last one with text are left out.
+# line i; the blank lines below the last one with text are left out. A
+# capture can catch top halfway through a redraw (seen on a loaded machine:
+# the rows drawn, the keys' line not yet), so the screen is the one that two
+# captures in a row agree on.
 screen() {
+	local again i
 	output=$(tm capture-pane -p -t top)
+	for i in $(seq 1 20); do
+		sleep 0.05
+		again=$(tm capture-pane -p -t top)
+		[ "${again}" = "${output}" ] && break
+		output=${again}
+	done
 	mapfile -t lines <<<"${output}"
 }
 
@@ -63,8 +73,8 @@ screen() {
 # 15 s: top redraws every 0.5 s, slower under ASan or load. Else it prints
 # what was awaited (WHAT) and the last screen.
 screen_until() {
-	local check=$1 what=${2:-$1} i
-	for i in $(seq 1 75); do
+	local check=$1 what=${2:-$1} deadline=$((SECONDS + 15))
+	while [ "${SECONDS}" -lt "${deadline}" ]; do
 		screen
 		eval "${check}" && return 0
 		sleep 0.2
@@ -293,7 +303,7 @@ near_ref() {
 	xlc create -q "${SANDBOX}/g.cfg" name=\"solo\"
 	wait_console solo "KIT-EXIT code=0"
 	start_top 60 12 -d 0.5
-	screen_until 'rows_are solo' "solo's row"
+	screen_until 'rows_are solo && [ -n "${lines[11]}" ]' "solo's row, and the keys' line"
 	line_is 1 "$(clip 60 "1 domains: 0 running, 1 blocked, 0 paused, 0 crashed, 0 dying")"
 	line_matches 2 '^Mem: [0-9]+k total, [0-9]+k used' # not the rest of line 1
 	line_is 3 "$(clip 60 "${HEADER}")"
