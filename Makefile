@@ -86,7 +86,9 @@ endif
 
 # The VMM program (xlc-vmm): the machine, its devices, and the program around them.
 VMM_DIR := backends/kvm/vmm
-# The virtio devices; the fuzzer builds them too, with vm.c for guest memory.
+# Guest memory: its regions, and the log of what was written to it.
+VM_MEMORY_SRCS := $(VMM_DIR)/machine/vm.c $(VMM_DIR)/machine/dirty.c
+# The virtio devices; the fuzzer builds them too, with guest memory's sources.
 VIRTIO_SRCS := $(VMM_DIR)/virtio/virtqueue.c $(VMM_DIR)/virtio/mmio.c $(VMM_DIR)/machine/iothread.c \
 		$(VMM_DIR)/virtio/blk.c $(VMM_DIR)/virtio/net.c $(VMM_DIR)/virtio/vhost_net.c $(VMM_DIR)/virtio/rng.c \
 		$(VMM_DIR)/virtio/balloon.c \
@@ -94,8 +96,7 @@ VIRTIO_SRCS := $(VMM_DIR)/virtio/virtqueue.c $(VMM_DIR)/virtio/mmio.c $(VMM_DIR)
 # save, restore and migrate: the machine stream (fuzzed).
 SNAPSHOT_SRCS := $(VMM_DIR)/snapshot/stream.c $(VMM_DIR)/snapshot/vcpu_state.c \
 		 $(VMM_DIR)/snapshot/vm_state.c $(VMM_DIR)/snapshot/devices.c $(VMM_DIR)/snapshot/machine.c
-MACHINE_SRCS := $(VMM_DIR)/machine/machine.c $(VMM_DIR)/machine/vm.c $(VMM_DIR)/machine/dirty.c \
-		$(VMM_DIR)/machine/vcpu.c \
+MACHINE_SRCS := $(VMM_DIR)/machine/machine.c $(VM_MEMORY_SRCS) $(VMM_DIR)/machine/vcpu.c \
 		$(VMM_DIR)/machine/boot.c $(VMM_DIR)/machine/acpi.c $(VMM_DIR)/machine/aml.c \
 		$(VMM_DIR)/devices/serial.c $(VMM_DIR)/devices/i8042.c $(VMM_DIR)/devices/rtc.c \
 		$(VMM_DIR)/devices/pvpanic.c $(VMM_DIR)/devices/pm.c $(VMM_DIR)/devices/cf9.c \
@@ -229,16 +230,16 @@ build/fuzz/fuzz_savefile: tests/fuzz/fuzz_savefile.c $(LIB_SRCS)
 # Device records go to real devices on a machine without KVM.
 LEGACY_DEVICE_SRCS := $(filter $(VMM_DIR)/devices/%,$(MACHINE_SRCS))
 build/fuzz/fuzz_snapshot: tests/fuzz/fuzz_snapshot.c $(SNAPSHOT_SRCS) $(VIRTIO_SRCS) \
-			  $(LEGACY_DEVICE_SRCS) $(VMM_DIR)/machine/vm.c backends/kvm/ctl.c $(LIB_SRCS_BASE)
+			  $(LEGACY_DEVICE_SRCS) $(VM_MEMORY_SRCS) backends/kvm/ctl.c $(LIB_SRCS_BASE)
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs yajl zlib) \
 		-lpthread
 
 # The virtio devices with a fake VM: guest memory is a buffer, no /dev/kvm.
-build/fuzz/fuzz_virtio: tests/fuzz/fuzz_virtio.c $(VIRTIO_SRCS) $(VMM_DIR)/machine/vm.c \
+build/fuzz/fuzz_virtio: tests/fuzz/fuzz_virtio.c $(VIRTIO_SRCS) $(VM_MEMORY_SRCS) \
 			$(VMM_DIR)/snapshot/stream.c backends/kvm/ctl.c $(LIB_SRCS_BASE)
 	@mkdir -p $(dir $@)
-	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(VIRTIO_SRCS) $(VMM_DIR)/machine/vm.c \
+	$(Q)$(call say,FUZZ,$@)clang $(FUZZ_CFLAGS) -o $@ $< $(VIRTIO_SRCS) $(VM_MEMORY_SRCS) \
 		$(VMM_DIR)/snapshot/stream.c backends/kvm/ctl.c $(LIB_SRCS_BASE) \
 		$(shell $(PKG_CONFIG) --libs yajl zlib) -lpthread
 

@@ -6,10 +6,12 @@
  */
 #include <linux/virtio_ring.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "backends/kvm/vmm/machine/dirty.h"
 #include "backends/kvm/vmm/virtio/virtio.h"
 #include "lib/util.h"
 #include "tap.h"
@@ -201,6 +203,55 @@ static void reset_drops_what_is_in_flight(void)
 	is_int(vq.n_in_flight, 0, "nothing is counted in flight");
 }
 
+/* The pages of the one harvest, as "3 17 " (RAM is one 64-page word). */
+static const char *harvested(void)
+{
+	static char out[256];
+	uint64_t bits = 0;
+	size_t used_chars = 0;
+	char *err = NULL;
+	unsigned p;
+
+	out[0] = '\0';
+	if (vm_dirty_harvest(vm, 0, &bits, &err)) {
+		free(err);
+		return "(no harvest)";
+	}
+	for (p = 0; p < 64; p++)
+		if (bits >> p & 1)
+			used_chars += (size_t)snprintf(out + used_chars, sizeof(out) - used_chars,
+						       "%u ", p);
+	return out;
+}
+
+/*
+ * While the dirty log is on, what a device writes is marked for a live
+ * migration: the writable buffers and the used ring, never what the
+ * device only read (the readable buffer, the descriptors, the avail ring).
+ */
+static void dirty_marks(void)
+{
+	struct virtq_chain c;
+	char *err = NULL;
+
+	fresh(1ULL << VIRTIO_RING_F_EVENT_IDX);
+	*desc(0) = (struct vring_desc){ BUF, 16, VRING_DESC_F_NEXT, 1 };
+	*desc(1) = (struct vring_desc){ BUF + 0x2000 - 8, 16, VRING_DESC_F_WRITE, 0 };
+	post(0);
+	ok(!vm_dirty_start(vm, &err), "the dirty log is on (no KVM: the devices' marks)");
+	is_int(virtq_pop(&vq, &c), 1, "a chain is taken");
+	is_str(harvested(), "", "  taking it marks nothing: nothing is written yet");
+	memset(ram + BUF + 0x2000 - 8, 0x5a, 16);
+	virtq_push(&vq, &c, 16);
+	is_int(used()->idx, 1, "it is completed");
+	is_str(harvested(), "3 17 18 ",
+	       "  the used ring's page, and both pages of the writable buffer");
+	virtq_enable_kicks(&vq);
+	is_str(harvested(), "3 ", "the avail event written at re-enabling kicks is marked");
+	vm_dirty_stop(vm);
+	is_str(harvested(), "(no harvest)", "the log is off again");
+}
+
 static void walk_never_ended(int sig)
 {
 	static const char msg[] = "not ok - a walk did not end within 30 s (a looping chain?)\n";
@@ -223,6 +274,7 @@ int main(void)
 	indirect();
 	hostile();
 	reset_drops_what_is_in_flight();
+	dirty_marks();
 	vm_destroy(vm);
 	return done_testing();
 }

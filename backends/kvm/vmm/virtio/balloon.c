@@ -25,6 +25,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "backends/kvm/vmm/machine/dirty.h"
 #include "backends/kvm/vmm/virtio/devices.h"
 #include "backends/kvm/vmm/virtio/virtio.h"
 #include "lib/util.h"
@@ -53,7 +54,10 @@ static bool release(struct virtio_dev *dev, uint64_t gpa, uint64_t len)
 {
 	void *hva = gpa_to_hva(dev->vm, gpa, len);
 
-	return hva && !madvise(hva, len, MADV_DONTNEED);
+	if (!hva || madvise(hva, len, MADV_DONTNEED))
+		return false;
+	vm_mark_dirty(dev->vm, hva, len); /* zeros now: a migration must say so */
+	return true;
 }
 
 /*

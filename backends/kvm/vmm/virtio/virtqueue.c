@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backends/kvm/vmm/machine/dirty.h"
 #include "backends/kvm/vmm/virtio/virtio.h"
 
 #define INDIRECT_MAX 1024 /* descriptors in one indirect table */
@@ -211,11 +212,27 @@ out:
 	return ret;
 }
 
+/*
+ * What the device wrote into the chain's buffers, for the dirty log (a
+ * dropped chain's too: it was written all the same). Once, here, after
+ * the writes: a page marked before them could be copied and forgotten
+ * before they land.
+ */
+static void mark_written(struct virtq *vq, const struct virtq_chain *chain)
+{
+	unsigned i;
+
+	for (i = chain->nout; i < chain->nout + chain->nin && i < VIRTQ_MAX_SEGS; i++)
+		vm_mark_dirty(vq->dev->vm, chain->iov[i].iov_base, chain->iov[i].iov_len);
+}
+
 bool virtq_push(struct virtq *vq, const struct virtq_chain *chain, uint32_t len)
 {
 	uint16_t old, new, event, head = chain->head;
+	struct vring_used_elem *elem;
 	bool notify;
 
+	mark_written(vq, chain);
 	pthread_mutex_lock(&vq->lock);
 	/* Reset since it was popped: its head means nothing to the new rings. */
 	if (!vq->ready || chain->generation != vq->generation || !test_in_flight(vq, head)) {
@@ -225,10 +242,13 @@ bool virtq_push(struct virtq *vq, const struct virtq_chain *chain, uint32_t len)
 	set_in_flight(vq, head, false);
 	old = vq->used_idx;
 	new = (uint16_t)(old + 1);
-	vq->used->ring[old & (vq->size - 1)].id = head;
-	vq->used->ring[old & (vq->size - 1)].len = len;
+	elem = &vq->used->ring[old & (vq->size - 1)];
+	elem->id = head;
+	elem->len = len;
 	__atomic_store_n(&vq->used->idx, new, __ATOMIC_RELEASE);
 	vq->used_idx = new;
+	vm_mark_dirty(vq->dev->vm, elem, sizeof(*elem));
+	vm_mark_dirty(vq->dev->vm, &vq->used->idx, sizeof(vq->used->idx));
 	/* The driver's used_event or NO_INTERRUPT flag is read after the index is seen. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (virtio_has_feature(vq->dev, VIRTIO_RING_F_EVENT_IDX)) {
@@ -247,9 +267,11 @@ bool virtq_enable_kicks(struct virtq *vq)
 
 	pthread_mutex_lock(&vq->lock);
 	if (vq->ready) {
-		if (virtio_has_feature(vq->dev, VIRTIO_RING_F_EVENT_IDX))
+		if (virtio_has_feature(vq->dev, VIRTIO_RING_F_EVENT_IDX)) {
 			__atomic_store_n((uint16_t *)&vq->used->ring[vq->size], vq->last_avail,
 					 __ATOMIC_RELEASE);
+			vm_mark_dirty(vq->dev->vm, &vq->used->ring[vq->size], sizeof(uint16_t));
+		}
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		idle = load16(&vq->avail->idx) == vq->last_avail;
 	}
