@@ -94,7 +94,7 @@ VIRTIO_SRCS := $(VMM_DIR)/virtio/virtqueue.c $(VMM_DIR)/virtio/mmio.c $(VMM_DIR)
 		$(VMM_DIR)/virtio/balloon.c \
 		$(VMM_DIR)/virtio/devices.c
 # save, restore and migrate: the machine stream (fuzzed).
-SNAPSHOT_SRCS := $(VMM_DIR)/snapshot/stream.c $(VMM_DIR)/snapshot/vcpu_state.c \
+SNAPSHOT_SRCS := $(VMM_DIR)/snapshot/stream.c $(VMM_DIR)/snapshot/precopy.c $(VMM_DIR)/snapshot/vcpu_state.c \
 		 $(VMM_DIR)/snapshot/vm_state.c $(VMM_DIR)/snapshot/devices.c $(VMM_DIR)/snapshot/machine.c
 MACHINE_SRCS := $(VMM_DIR)/machine/machine.c $(VM_MEMORY_SRCS) $(VMM_DIR)/machine/vcpu.c \
 		$(VMM_DIR)/machine/boot.c $(VMM_DIR)/machine/acpi.c $(VMM_DIR)/machine/aml.c \

@@ -146,7 +146,7 @@ int snap_write_record(struct snap_writer *w, uint32_t type, const void *data, si
 	return write_record2(w, type, NULL, 0, data, len, err);
 }
 
-static bool page_is_zero(const uint8_t *p)
+bool snap_page_is_zero(const void *p)
 {
 	static const uint8_t zeros[SNAP_PAGE_SIZE];
 
@@ -222,12 +222,12 @@ int snap_write_ram(struct snap_writer *w, const struct snap_ram *ram, unsigned n
 		while (pg < npages) {
 			uint32_t run = 0;
 
-			if (page_is_zero(base + pg * SNAP_PAGE_SIZE)) {
+			if (snap_page_is_zero(base + pg * SNAP_PAGE_SIZE)) {
 				pg++;
 				continue;
 			}
 			while (pg + run < npages && run < SNAP_PAGES_MAX &&
-			       !page_is_zero(base + (pg + run) * SNAP_PAGE_SIZE))
+			       !snap_page_is_zero(base + (pg + run) * SNAP_PAGE_SIZE))
 				run++;
 			if (snap_write_pages(w, ram[i].gpa + pg * SNAP_PAGE_SIZE,
 					     base + pg * SNAP_PAGE_SIZE, run, err))

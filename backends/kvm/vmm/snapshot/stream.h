@@ -85,6 +85,8 @@ struct snap_writer {
 int snap_write_start(struct snap_writer *w, int fd, char **err);
 int snap_write_record(struct snap_writer *w, uint32_t type, const void *data, size_t len,
 		      char **err);
+/* True if the page at p (SNAP_PAGE_SIZE bytes) is all zeros. */
+bool snap_page_is_zero(const void *p);
 /* Every page of ram that is not all zeros, in page records. */
 int snap_write_ram(struct snap_writer *w, const struct snap_ram *ram, unsigned nram, char **err);
 /* count (1..SNAP_PAGES_MAX) pages from p, guest address gpa, in one page record. */
