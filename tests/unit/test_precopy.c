@@ -5,12 +5,15 @@
  * up the same; which records each round holds (page runs, zero runs, a
  * never-sent zero page skipped), and the bitmaps afterwards.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "backends/kvm/vmm/machine/dirty.h"
 #include "backends/kvm/vmm/snapshot/precopy.h"
 #include "tap.h"
 
@@ -91,6 +94,180 @@ out:
 	return rc;
 }
 
+/* ---- the round loop, on a machine without KVM: the devices' marks only ---- */
+
+static struct vm *vm;
+static _Atomic bool writer_stop;
+static pthread_t writer;
+static bool writer_running;
+static int stops, idles;
+
+/* A device writing all along: 256 pages in turn, each a new value, marked after. */
+static void *write_all_along(void *unused)
+{
+	uint64_t i;
+
+	(void)unused;
+	for (i = 1; !atomic_load(&writer_stop); i++) {
+		uint8_t *page = guest + (i % 256) * PG;
+
+		memcpy(page + 8 * (i % 32), &i, sizeof(i));
+		vm_mark_dirty(vm, page, PG);
+	}
+	return NULL;
+}
+
+static bool count_idle(void *opaque)
+{
+	(void)opaque;
+	idles++;
+	return true;
+}
+
+/* A guest that writes the same 64 pages during every round. */
+static bool same_writes(void *opaque)
+{
+	unsigned i;
+
+	(void)opaque;
+	idles++;
+	for (i = 0; i < 64; i++) {
+		guest[(400 + i) * PG] = (uint8_t)idles;
+		vm_mark_dirty(vm, guest + (400 + i) * PG, PG);
+	}
+	return true;
+}
+
+/* A guest that writes 64 pages during round 1, 32 during round 2, ..., then none. */
+static bool halving_writes(void *opaque)
+{
+	unsigned n = 64 >> idles, i;
+
+	(void)opaque;
+	idles++;
+	for (i = 0; i < n && idles < 8; i++) {
+		guest[(300 + i) * PG + idles] = (uint8_t)idles;
+		vm_mark_dirty(vm, guest + (300 + i) * PG, PG);
+	}
+	return true;
+}
+
+static bool guest_ends(void *opaque)
+{
+	(void)opaque;
+	return false;
+}
+
+/* The machine stops: the writer ends, and a device's last write lands (page 5). */
+static int stop_machine(void *opaque, char **err)
+{
+	(void)opaque;
+	(void)err;
+	stops++;
+	if (writer_running) {
+		atomic_store(&writer_stop, true);
+		pthread_join(writer, NULL);
+		writer_running = false;
+	}
+	guest[5 * PG] = 0x77;
+	vm_mark_dirty(vm, guest + 5 * PG, 1);
+	return 0;
+}
+
+/* The rounds into a memfd and back into the second RAM; their result. */
+static int rounds_trip(const struct precopy_opts *o, const struct precopy_hooks *h,
+		       struct precopy_result *res, char **err)
+{
+	struct snap_writer w;
+	struct snap_reader r;
+	struct snap_record rec;
+	/* A detached machine's RAM starts at guest address 0. */
+	struct snap_ram into = { 0, PAGES * PG, back, true };
+	int fd = memfd_create("rounds", MFD_CLOEXEC), rc;
+
+	memset(back, 0, PAGES * PG);
+	rc = snap_write_start(&w, fd, err) || snap_precopy_rounds(vm, &w, o, h, res, err) ||
+	     snap_write_end(&w, err);
+	if (!rc && !lseek(fd, 0, SEEK_SET) && !snap_read_start(&r, fd, err)) {
+		while (!snap_read_record(&r, &rec, err) && rec.type != SNAP_END)
+			if ((rec.type == SNAP_PAGES && snap_apply_pages(&r, &rec, &into, 1, err)) ||
+			    (rec.type == SNAP_ZERO && snap_apply_zero(&r, &rec, &into, 1, err)))
+				break;
+		rc = *err ? -1 : snap_check_end(&r, &rec, err);
+		snap_read_finish(&r);
+	}
+	close(fd);
+	return rc ? -1 : 0;
+}
+
+static void round_loop(void)
+{
+	struct precopy_opts quick = { 0, 5, 60000 };
+	struct precopy_hooks h = { count_idle, stop_machine, NULL };
+	struct precopy_result res;
+	char *err = NULL;
+	int rc;
+
+	vm = vm_create_detached(guest, PAGES * PG);
+	memset(guest, 0, PAGES * PG);
+	memset(guest + 100 * PG, 3, 50 * PG);
+
+	/* A quiet guest: round 1 leaves nothing to do; the final round has page 5. */
+	stops = idles = 0;
+	is_int(rounds_trip(&quick, &h, &res, &err), 0, "a quiet guest's rounds read back");
+	is_int(res.rounds, 2, "  round 1, then the final round");
+	is_int(stops, 1, "  the machine was stopped once");
+	ok(res.stopped && res.last_pages == 1,
+	   "  the final round has what was written at the stop");
+	ok(!memcmp(guest, back, PAGES * PG), "  the receiver's RAM is the same");
+	ok(!atomic_load(&vm->dirty.on), "  the dirty log is off again");
+
+	/* Fewer writes each round: the rounds shrink until one has nothing left. */
+	struct precopy_opts patient = { 0, 30, 600000 };
+	struct precopy_hooks halving = { halving_writes, stop_machine, NULL };
+
+	stops = idles = 0;
+	is_int(rounds_trip(&patient, &halving, &res, &err), 0, "a guest writing less each round");
+	is_int(res.rounds, 9, "  8 live rounds (64, 32, ... 1 page written, then none), the final");
+	ok(!memcmp(guest, back, PAGES * PG), "  the receiver's RAM is the same");
+
+	/* As much written each round: three rounds that do not shrink end the live part. */
+	struct precopy_hooks same = { same_writes, stop_machine, NULL };
+
+	stops = idles = 0;
+	is_int(rounds_trip(&patient, &same, &res, &err), 0, "a guest writing as much each round");
+	is_int(res.rounds, 5, "  round 1, three that do not shrink, the final one");
+	ok(!memcmp(guest, back, PAGES * PG), "  the receiver's RAM is the same");
+
+	/* A device writing all along: never converges, so the round bound ends it. */
+	stops = idles = 0;
+	atomic_store(&writer_stop, false);
+	writer_running = !pthread_create(&writer, NULL, write_all_along, NULL);
+	ok(writer_running, "a device writes all along");
+	is_int(rounds_trip(&quick, &h, &res, &err), 0, "its rounds read back");
+	ok(res.rounds >= 2 && res.rounds <= 5, "  in 2 to 5 rounds (%u)", res.rounds);
+	is_int(idles, (long long)res.rounds - 1, "  idle after each live round");
+	ok(!memcmp(guest, back, PAGES * PG),
+	   "  the receiver's RAM is the same: no write was lost between rounds");
+	free(err);
+	err = NULL;
+
+	/* The guest ends between rounds: the migration stops, the guest was never stopped. */
+	h.idle = guest_ends;
+	stops = 0;
+	atomic_store(&writer_stop, false);
+	writer_running = !pthread_create(&writer, NULL, write_all_along, NULL);
+	rc = rounds_trip(&quick, &h, &res, &err);
+	ok(rc && err && strstr(err, "the guest is ending"),
+	   "a guest that ends between rounds ends the migration: %s", err);
+	ok(!res.stopped && !stops && !atomic_load(&vm->dirty.on), "  without a stop, the log off");
+	atomic_store(&writer_stop, true);
+	pthread_join(writer, NULL);
+	writer_running = false;
+	free(err);
+	vm_destroy(vm);
+}
+
 int main(void)
 {
 	unsigned p;
@@ -138,6 +315,7 @@ int main(void)
 	/* Nothing to do: no record at all. */
 	is_int(round_trip(), 0, "an empty round");
 	is_str(records, "", "  sends nothing");
+	round_loop();
 	munmap(guest, PAGES * PG);
 	munmap(back, PAGES * PG);
 	return done_testing();

@@ -28,7 +28,7 @@ static int save_shape(struct vm *vm, struct snap_writer *w, char **err)
 	return r;
 }
 
-static void ram_of(const struct vm *vm, struct snap_ram *ram)
+void snap_machine_ram(const struct vm *vm, struct snap_ram *ram)
 {
 	unsigned i;
 
@@ -57,15 +57,26 @@ static int save_vcpus(struct vm *vm, struct snap_writer *w, char **err)
 	return r ? -1 : 0;
 }
 
+int snap_machine_save_begin(struct vm *vm, int fd, struct snap_writer *w, char **err)
+{
+	return snap_write_start(w, fd, err) || save_shape(vm, w, err) ? -1 : 0;
+}
+
+int snap_machine_save_state(struct vm *vm, struct snap_writer *w, char **err)
+{
+	return save_vcpus(vm, w, err) || snap_vm_save(vm->vm_fd, w, err) ||
+			       snap_devices_save(vm, w, err) || snap_write_end(w, err)
+		       ? -1
+		       : 0;
+}
+
 int snap_machine_save(struct vm *vm, int fd, struct snap_writer *w, char **err)
 {
 	struct snap_ram ram[2];
 
-	ram_of(vm, ram);
-	return snap_write_start(w, fd, err) || save_shape(vm, w, err) ||
-			       snap_write_ram(w, ram, vm->nmem, err) || save_vcpus(vm, w, err) ||
-			       snap_vm_save(vm->vm_fd, w, err) || snap_devices_save(vm, w, err) ||
-			       snap_write_end(w, err)
+	snap_machine_ram(vm, ram);
+	return snap_machine_save_begin(vm, fd, w, err) || snap_write_ram(w, ram, vm->nmem, err) ||
+			       snap_machine_save_state(vm, w, err)
 		       ? -1
 		       : 0;
 }
@@ -145,10 +156,10 @@ static int load_record(struct vm *vm, struct snap_reader *r, const struct snap_r
 	case SNAP_MACHINE:
 		return once(&p->shape, "machine record", err) || check_shape(vm, rec, err);
 	case SNAP_PAGES:
-		ram_of(vm, ram);
+		snap_machine_ram(vm, ram);
 		return snap_apply_pages(r, rec, ram, vm->nmem, err);
 	case SNAP_ZERO:
-		ram_of(vm, ram);
+		snap_machine_ram(vm, ram);
 		return snap_apply_zero(r, rec, ram, vm->nmem, err);
 	case SNAP_ROUND: /* progress: nothing to load, but well formed */
 		return snap_read_round(rec, &round, err);

@@ -17,6 +17,15 @@
  */
 int snap_machine_save(struct vm *vm, int fd, struct snap_writer *w, char **err);
 /*
+ * The same in parts, for a live migration, which sends RAM in rounds
+ * between them (precopy.h): the preamble and the machine's shape; then,
+ * with the machine stopped, every vCPU, the chips, the devices and the end.
+ */
+int snap_machine_save_begin(struct vm *vm, int fd, struct snap_writer *w, char **err);
+int snap_machine_save_state(struct vm *vm, struct snap_writer *w, char **err);
+/* vm's RAM regions (vm->nmem of them) as the stream sees them. */
+void snap_machine_ram(const struct vm *vm, struct snap_ram *ram);
+/*
  * A stream from fd into vm: a VM built from the same config, vCPUs created
  * and not yet run, devices registered. 0, or -1 with *err, which names what
  * differs (vCPUs, memory, a device) or what is wrong with the stream.

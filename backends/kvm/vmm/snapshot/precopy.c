@@ -2,7 +2,13 @@
 /* Live migration's rounds (precopy.h). */
 #include "backends/kvm/vmm/snapshot/precopy.h"
 
-#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backends/kvm/vmm/machine/dirty.h"
+#include "backends/kvm/vmm/snapshot/machine.h"
+#include "lib/util.h"
 
 /* The run of pages being gathered: of one kind, consecutive, bounded. */
 struct run {
@@ -69,4 +75,156 @@ int snap_precopy_send(struct snap_writer *w, const struct snap_ram *ram, uint64_
 		}
 	}
 	return flush(w, ram, &run, err);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/* A round's state: the bitmaps of every region, and its figures. */
+struct rounds {
+	struct snap_ram ram[2];
+	unsigned nram;
+	uint64_t *todo[2], *sent[2];
+	uint64_t pages;	     /* set in todo */
+	uint64_t dirty_rate; /* pages per second, the round before */
+};
+
+static uint64_t count_todo(const struct rounds *s)
+{
+	uint64_t n = 0, w;
+	unsigned i;
+
+	for (i = 0; i < s->nram; i++)
+		for (w = 0; w < precopy_words(&s->ram[i]); w++)
+			n += (uint64_t)__builtin_popcountll(s->todo[i][w]);
+	return n;
+}
+
+/* Every page to do (round 1), none sent. */
+static void rounds_init(struct rounds *s, struct vm *vm)
+{
+	uint64_t words, npages;
+	unsigned i;
+
+	snap_machine_ram(vm, s->ram);
+	s->nram = vm->nmem;
+	for (i = 0; i < s->nram; i++) {
+		words = precopy_words(&s->ram[i]);
+		npages = s->ram[i].size / SNAP_PAGE_SIZE;
+		s->todo[i] = xcalloc(words, sizeof(uint64_t));
+		s->sent[i] = xcalloc(words, sizeof(uint64_t));
+		memset(s->todo[i], 0xff, words * sizeof(uint64_t));
+		if (npages % 64)
+			s->todo[i][words - 1] = (1ULL << (npages % 64)) - 1;
+	}
+	s->pages = count_todo(s);
+}
+
+static void rounds_free(struct rounds *s)
+{
+	unsigned i;
+
+	for (i = 0; i < s->nram; i++) {
+		free(s->todo[i]);
+		free(s->sent[i]);
+	}
+}
+
+/* One round: its record, then its pages. */
+static int send_round(struct snap_writer *w, struct rounds *s, unsigned round, bool final,
+		      char **err)
+{
+	struct snap_round r = { round, final ? SNAP_ROUND_FINAL : 0, s->pages, s->dirty_rate };
+	unsigned i;
+
+	if (snap_write_round(w, &r, err))
+		return -1;
+	for (i = 0; i < s->nram; i++)
+		if (snap_precopy_send(w, &s->ram[i], s->todo[i], s->sent[i], err))
+			return -1;
+	return 0;
+}
+
+/* What the guest wrote since the last harvest, into todo. */
+static int harvest(struct vm *vm, struct rounds *s, char **err)
+{
+	unsigned i;
+
+	for (i = 0; i < s->nram; i++)
+		if (vm_dirty_harvest(vm, i, s->todo[i], err))
+			return -1;
+	s->pages = count_todo(s);
+	return 0;
+}
+
+/* True when the live rounds are over: converged, stuck, or out of rounds or time. */
+static bool live_done(const struct precopy_opts *o, const struct rounds *s, unsigned round,
+		      uint64_t bytes_per_ms, unsigned stuck, uint64_t live_ms)
+{
+	uint64_t bytes = s->pages * SNAP_PAGE_SIZE, rate = bytes_per_ms ? bytes_per_ms : 1;
+	uint64_t last_round_ms = (bytes + rate - 1) / rate; /* a page to send is never 0 ms */
+
+	return last_round_ms <= o->downtime_ms || round + 1 >= o->max_rounds || stuck >= 3 ||
+	       live_ms >= o->live_max_ms;
+}
+
+static int live_rounds(struct vm *vm, struct snap_writer *w, const struct precopy_opts *o,
+		       const struct precopy_hooks *h, struct rounds *s, unsigned *round, char **err)
+{
+	uint64_t start = now_ms(), t0, b0, ms, before, stuck = 0;
+
+	for (*round = 1;; (*round)++) {
+		before = s->pages;
+		t0 = now_ms();
+		b0 = w->bytes;
+		if (send_round(w, s, *round, false, err))
+			return -1;
+		if (h->idle && !h->idle(h->opaque)) {
+			*err = xstrdup("the guest is ending: the migration stops and the guest "
+				       "ends here as it would have");
+			return -1;
+		}
+		if (harvest(vm, s, err))
+			return -1;
+		ms = now_ms() - t0;
+		s->dirty_rate = s->pages * 1000 / (ms ? ms : 1);
+		stuck = s->pages * 20 >= before * 19 ? stuck + 1 : 0;
+		if (live_done(o, s, *round, (w->bytes - b0) / (ms ? ms : 1), (unsigned)stuck,
+			      now_ms() - start))
+			return 0;
+	}
+}
+
+int snap_precopy_rounds(struct vm *vm, struct snap_writer *w, const struct precopy_opts *o,
+			const struct precopy_hooks *h, struct precopy_result *result, char **err)
+{
+	struct rounds s = { 0 };
+	unsigned round = 0;
+	int r = -1;
+
+	*result = (struct precopy_result){ 0 };
+	if (vm_dirty_start(vm, err))
+		return -1;
+	rounds_init(&s, vm);
+	if (live_rounds(vm, w, o, h, &s, &round, err))
+		goto out;
+	if (h->stop(h->opaque, err))
+		goto out;
+	result->stopped = true;
+	/* The devices are quiet now: the last harvest holds every write left. */
+	round++;
+	if (harvest(vm, &s, err) || send_round(w, &s, round, true, err))
+		goto out;
+	result->last_pages = s.pages;
+	r = 0;
+out:
+	result->rounds = round;
+	vm_dirty_stop(vm);
+	rounds_free(&s);
+	return r;
 }
