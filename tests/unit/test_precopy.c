@@ -244,7 +244,8 @@ static void round_loop(void)
 	atomic_store(&writer_stop, false);
 	writer_running = !pthread_create(&writer, NULL, write_all_along, NULL);
 	ok(writer_running, "a device writes all along");
-	is_int(rounds_trip(&quick, &h, &res, &err), 0, "its rounds read back");
+	rc = rounds_trip(&quick, &h, &res, &err);
+	ok(!rc, "its rounds read back%s%s", err ? ": " : "", err ? err : "");
 	ok(res.rounds >= 2 && res.rounds <= 5, "  in 2 to 5 rounds (%u)", res.rounds);
 	is_int(idles, (long long)res.rounds - 1, "  idle after each live round");
 	ok(!memcmp(guest, back, PAGES * PG),

@@ -10,10 +10,16 @@
 #include "backends/kvm/vmm/snapshot/machine.h"
 #include "lib/util.h"
 
-/* The run of pages being gathered: of one kind, consecutive, bounded. */
+/*
+ * The run of pages being gathered: of one kind, consecutive, bounded. A
+ * page run's bytes are copies: the guest runs, and a record's CRC must be
+ * of the bytes it carries.
+ */
 struct run {
 	bool zero;
-	uint64_t first, count; /* pages, from the region's start */
+	uint64_t first, count;	      /* pages, from the region's start */
+	uint8_t *copy;		      /* SNAP_PAGES_MAX pages */
+	uint8_t page[SNAP_PAGE_SIZE]; /* the page being looked at, as it was */
 };
 
 static int flush(struct snap_writer *w, const struct snap_ram *ram, struct run *run, char **err)
@@ -24,14 +30,12 @@ static int flush(struct snap_writer *w, const struct snap_ram *ram, struct run *
 	if (run->count && run->zero)
 		r = snap_write_zero(w, gpa, (uint32_t)run->count, err);
 	else if (run->count)
-		r = snap_write_pages(w, gpa,
-				     (const uint8_t *)ram->hva + run->first * SNAP_PAGE_SIZE,
-				     (uint32_t)run->count, err);
+		r = snap_write_pages(w, gpa, run->copy, (uint32_t)run->count, err);
 	run->count = 0;
 	return r;
 }
 
-/* Adds page p of this kind to the run, first sending the run if p cannot join it. */
+/* Adds page p (run->page, unless zero) to the run, first sending the run if p cannot join it. */
 static int add(struct snap_writer *w, const struct snap_ram *ram, struct run *run, uint64_t p,
 	       bool zero, char **err)
 {
@@ -45,17 +49,38 @@ static int add(struct snap_writer *w, const struct snap_ram *ram, struct run *ru
 		run->zero = zero;
 		run->first = p;
 	}
+	if (!zero)
+		memcpy(run->copy + run->count * SNAP_PAGE_SIZE, run->page, SNAP_PAGE_SIZE);
 	run->count++;
 	return 0;
+}
+
+/* Page p into the run, as its copy shows it. */
+static int send_page(struct snap_writer *w, const struct snap_ram *ram, struct run *run, uint64_t p,
+		     uint64_t *sent, char **err)
+{
+	uint64_t bit = 1ULL << (p % 64);
+
+	memcpy(run->page, (const uint8_t *)ram->hva + p * SNAP_PAGE_SIZE, SNAP_PAGE_SIZE);
+	if (!snap_page_is_zero(run->page)) {
+		sent[p / 64] |= bit;
+		return add(w, ram, run, p, false, err);
+	}
+	if (!(sent[p / 64] & bit))
+		return 0;
+	sent[p / 64] &= ~bit;
+	return add(w, ram, run, p, true, err);
 }
 
 int snap_precopy_send(struct snap_writer *w, const struct snap_ram *ram, uint64_t *todo,
 		      uint64_t *sent, char **err)
 {
 	uint64_t npages = ram->size / SNAP_PAGE_SIZE, p, bit;
-	struct run run = { 0 };
+	struct run *run = xcalloc(1, sizeof(*run));
+	int r = 0;
 
-	for (p = 0; p < npages; p++) {
+	run->copy = xmalloc((size_t)SNAP_PAGES_MAX * SNAP_PAGE_SIZE);
+	for (p = 0; p < npages && !r; p++) {
 		if (!todo[p / 64]) { /* a word with nothing to send: skip it whole */
 			p |= 63;
 			continue;
@@ -64,17 +89,13 @@ int snap_precopy_send(struct snap_writer *w, const struct snap_ram *ram, uint64_
 		if (!(todo[p / 64] & bit))
 			continue;
 		todo[p / 64] &= ~bit;
-		if (!snap_page_is_zero((const uint8_t *)ram->hva + p * SNAP_PAGE_SIZE)) {
-			sent[p / 64] |= bit;
-			if (add(w, ram, &run, p, false, err))
-				return -1;
-		} else if (sent[p / 64] & bit) {
-			sent[p / 64] &= ~bit;
-			if (add(w, ram, &run, p, true, err))
-				return -1;
-		}
+		r = send_page(w, ram, run, p, sent, err);
 	}
-	return flush(w, ram, &run, err);
+	if (!r)
+		r = flush(w, ram, run, err);
+	free(run->copy);
+	free(run);
+	return r;
 }
 
 static uint64_t now_ms(void)

@@ -25,8 +25,9 @@ static inline uint64_t precopy_words(const struct snap_ram *ram)
  * that is not all zeros in page runs (and sets it in sent); a zero page
  * the receiver holds (set in sent) in zero runs (and clears it); a zero
  * page never sent, not at all. With the guest running a page may change
- * after it is looked at: it is then dirty again, in the next round, and
- * sent only errs towards set. 0, or -1 with *err (the writer's).
+ * while it is looked at: each is copied first, and what the copy shows is
+ * sent (so a record's CRC is of its bytes); a page written since is dirty
+ * again, for the next round. 0, or -1 with *err (the writer's).
  */
 int snap_precopy_send(struct snap_writer *w, const struct snap_ram *ram, uint64_t *todo,
 		      uint64_t *sent, char **err);

@@ -411,38 +411,51 @@ static const struct snap_ram *region_of(const struct snap_ram *ram, unsigned nra
 	return NULL;
 }
 
-/* The host address of [gpa, gpa + len) if it lies inside one region, or NULL. */
-static uint8_t *ram_at(const struct snap_ram *ram, unsigned nram, uint64_t gpa, uint64_t len)
+/*
+ * A page or zero record's run: its head read and checked (1 to max pages,
+ * page-aligned, the payload exactly the head and, for pages, the pages),
+ * and the region that holds all of it; NULL with *err otherwise.
+ */
+static const struct snap_ram *run_region(const struct snap_reader *r, const struct snap_record *rec,
+					 bool with_pages, const struct snap_ram *ram, unsigned nram,
+					 uint64_t *gpa, uint32_t *count, char **err)
 {
-	const struct snap_ram *region = region_of(ram, nram, gpa, len);
+	struct snap_in in = { rec->data, rec->len, 0, false };
+	const char *kind = with_pages ? "page" : "zero";
+	uint32_t max = with_pages ? SNAP_PAGES_MAX : SNAP_ZERO_MAX;
+	const struct snap_ram *region;
+	uint64_t bytes;
 
-	return region ? (uint8_t *)region->hva + (gpa - region->gpa) : NULL;
+	*gpa = snap_get_u64(&in);
+	*count = snap_get_u32(&in);
+	bytes = (uint64_t)*count * SNAP_PAGE_SIZE;
+	if (in.short_read || !*count || *count > max || *gpa % SNAP_PAGE_SIZE ||
+	    rec->len - PAGES_HEAD != (with_pages ? bytes : 0)) {
+		*err = xasprintf("%s record %llu is malformed (%u pages at 0x%llx in %zu bytes)",
+				 kind, (unsigned long long)r->records, *count,
+				 (unsigned long long)*gpa, rec->len);
+		return NULL;
+	}
+	region = region_of(ram, nram, *gpa, bytes);
+	if (!region)
+		*err = xasprintf("%s record %llu %s 0x%llx-0x%llx, outside the guest's RAM", kind,
+				 (unsigned long long)r->records, with_pages ? "writes" : "clears",
+				 (unsigned long long)*gpa, (unsigned long long)(*gpa + bytes - 1));
+	return region;
 }
 
 int snap_apply_pages(struct snap_reader *r, const struct snap_record *rec,
 		     const struct snap_ram *ram, unsigned nram, char **err)
 {
-	struct snap_in in = { rec->data, rec->len, 0, false };
-	uint64_t gpa = snap_get_u64(&in);
-	uint32_t count = snap_get_u32(&in);
-	uint64_t bytes = (uint64_t)count * SNAP_PAGE_SIZE;
-	uint8_t *dst;
+	const struct snap_ram *region;
+	uint64_t gpa;
+	uint32_t count;
 
-	if (in.short_read || !count || count > SNAP_PAGES_MAX || rec->len - PAGES_HEAD != bytes ||
-	    gpa % SNAP_PAGE_SIZE) {
-		*err = xasprintf("page record %llu is malformed (%u pages at 0x%llx in %zu bytes)",
-				 (unsigned long long)r->records, count, (unsigned long long)gpa,
-				 rec->len);
+	region = run_region(r, rec, true, ram, nram, &gpa, &count, err);
+	if (!region)
 		return -1;
-	}
-	dst = ram_at(ram, nram, gpa, bytes);
-	if (!dst) {
-		*err = xasprintf("page record %llu writes 0x%llx-0x%llx, outside the guest's RAM",
-				 (unsigned long long)r->records, (unsigned long long)gpa,
-				 (unsigned long long)(gpa + bytes - 1));
-		return -1;
-	}
-	memcpy(dst, rec->data + PAGES_HEAD, bytes);
+	memcpy((uint8_t *)region->hva + (gpa - region->gpa), rec->data + PAGES_HEAD,
+	       (size_t)count * SNAP_PAGE_SIZE);
 	r->pages += count;
 	return 0;
 }
@@ -450,27 +463,16 @@ int snap_apply_pages(struct snap_reader *r, const struct snap_record *rec,
 int snap_apply_zero(struct snap_reader *r, const struct snap_record *rec,
 		    const struct snap_ram *ram, unsigned nram, char **err)
 {
-	struct snap_in in = { rec->data, rec->len, 0, false };
-	uint64_t gpa = snap_get_u64(&in);
-	uint32_t count = snap_get_u32(&in);
-	uint64_t bytes = (uint64_t)count * SNAP_PAGE_SIZE;
 	const struct snap_ram *region;
+	uint64_t gpa, bytes;
+	uint32_t count;
 	uint8_t *dst;
 
-	if (!snap_in_complete(&in) || !count || count > SNAP_ZERO_MAX || gpa % SNAP_PAGE_SIZE) {
-		*err = xasprintf("zero record %llu is malformed (%u pages at 0x%llx in %zu bytes)",
-				 (unsigned long long)r->records, count, (unsigned long long)gpa,
-				 rec->len);
+	region = run_region(r, rec, false, ram, nram, &gpa, &count, err);
+	if (!region)
 		return -1;
-	}
-	region = region_of(ram, nram, gpa, bytes);
-	if (!region) {
-		*err = xasprintf("zero record %llu clears 0x%llx-0x%llx, outside the guest's RAM",
-				 (unsigned long long)r->records, (unsigned long long)gpa,
-				 (unsigned long long)(gpa + bytes - 1));
-		return -1;
-	}
 	dst = (uint8_t *)region->hva + (gpa - region->gpa);
+	bytes = (uint64_t)count * SNAP_PAGE_SIZE;
 	/* Unbacked again, as the balloon left them at the source; else written over. */
 	if (!region->discard || (uintptr_t)dst % SNAP_PAGE_SIZE ||
 	    madvise(dst, bytes, MADV_DONTNEED))
