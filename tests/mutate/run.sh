@@ -1,7 +1,9 @@
 #!/bin/bash
 # The mutation check: breaks one feature at a time (tests/mutate/mutations.txt),
 # rebuilds, and runs the tests meant to catch it, which must then fail. Works
-# on a copy of the tree (build/mutate/tree), never on the sources themselves.
+# on copies of the tree (build/mutate/tree.N), never on the sources themselves:
+# one copy per worker, MUTATE_WORKERS of them (2): most of a mutation's time is
+# its test waiting on a guest, so two overlap well even on two cores.
 #
 #   tests/mutate/run.sh [NAME-REGEX]
 #   tests/mutate/run.sh --applies   (only: each mutation's text is in its file once)
@@ -11,9 +13,10 @@
 set -u
 cd "$(dirname "$0")/../.."
 REPO=$(pwd)
-TREE=${REPO}/build/mutate/tree
+TREES=${REPO}/build/mutate
 LIST=${REPO}/tests/mutate/mutations.txt
 JOBS=$(nproc 2>/dev/null || echo 2)
+WORKERS=${MUTATE_WORKERS:-2}
 only=${1:-}
 TEST_TIMEOUT=${MUTATE_TEST_TIMEOUT:-600}
 
@@ -55,37 +58,42 @@ if [ "${only}" = --applies ]; then
 	exit
 fi
 
-# A fresh copy of what git knows of the tree (committed or not), and its build.
-rm -rf "${TREE}"
-mkdir -p "${TREE}"
-git ls-files -co --exclude-standard -z | grep -zv '^build/' | tar -c --null -T - | tar -x -C "${TREE}"
-build() {
-	make -C "${TREE}" -j"${JOBS}" all unit-bins kit >"${TREE}/build.log" 2>&1
+# A fresh copy of what git knows of the tree (committed or not), and its
+# build; the other workers' trees are copies of it, build included.
+rm -rf "${TREES}"
+TREE0=${TREES}/tree.0
+mkdir -p "${TREE0}"
+git ls-files -co --exclude-standard -z | grep -zv '^build/' | tar -c --null -T - | tar -x -C "${TREE0}"
+build() { # TREE
+	make -C "$1" -j"${JOBS}" all unit-bins kit >"$1/build.log" 2>&1
 }
-if ! build; then
-	tail -20 "${TREE}/build.log"
+if ! build "${TREE0}"; then
+	tail -20 "${TREE0}/build.log"
 	echo "not ok 1 - the unmutated tree does not build"
 	exit 1
 fi
-export XLC="${TREE}/build/xlc"
+for ((w = 1; w < WORKERS; w++)); do
+	cp -a "${TREE0}" "${TREES}/tree.${w}"
+done
 export XLU_DUMP="${REPO}/build/obj/tests/diff/xlu_dump"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 
-# Ends what a killed test left running: only processes of this tree's binaries.
-end_tree_processes() {
+# Ends what a killed test left running: only processes of that tree's binaries.
+end_tree_processes() { # TREE
 	local exe pid
 	for exe in /proc/[0-9]*/exe; do
 		pid=${exe#/proc/}
 		pid=${pid%/exe}
-		case "$(readlink "${exe}" 2>/dev/null)" in "${TREE}"/*) kill -9 "${pid}" 2>/dev/null ;; esac
+		case "$(readlink "${exe}" 2>/dev/null)" in "$1"/*) kill -9 "${pid}" 2>/dev/null ;; esac
 	done
 }
 
-run_test() { # command: status 0 if the tests pass
+run_test() { # TREE COMMAND: status 0 if the tests pass
 	local status
-	(cd "${TREE}" && timeout -s KILL "${TEST_TIMEOUT}" bash -c "$1") >"${TREE}/test.log" 2>&1
+	(cd "$1" && XLC="$1/build/xlc" timeout -s KILL "${TEST_TIMEOUT}" bash -c "$2") \
+		>"$1/test.log" 2>&1
 	status=$?
-	end_tree_processes
+	end_tree_processes "$1"
 	return "${status}"
 }
 
@@ -97,48 +105,70 @@ for i in "${!names[@]}"; do
 	t=${tests[i]}
 	[ -n "${baseline[${t}]:-}" ] && continue
 	SECONDS=0
-	run_test "${t}" && baseline[${t}]=pass || baseline[${t}]=fail
+	run_test "${TREE0}" "${t}" && baseline[${t}]=pass || baseline[${t}]=fail
 	echo "# baseline ${SECONDS} s: ${t}"
-	baseline_log[${t}]=$(tail -15 "${TREE}/test.log")
+	baseline_log[${t}]=$(tail -15 "${TREE0}/test.log")
 done
 
-n=0 killed=0 survived=0 total=0
+# The mutations to run, numbered as they will be reported.
+chosen=()
 for i in "${!names[@]}"; do
 	[ -n "${only}" ] && ! [[ "${names[i]}" =~ ${only} ]] && continue
-	total=$((total + 1))
-	t=${tests[i]}
-	n=$((n + 1))
+	chosen+=("${i}")
+done
+
+# mutate TREE N I: applies mutation I in TREE, builds, runs its test, puts the
+# tree back; prints its TAP line and says "killed" or "survived" on fd 3.
+mutate() {
+	local tree=$1 n=$2 i=$3 t=${tests[$3]} src="$1/${files[$3]}"
 	if [ "${baseline[${t}]}" = fail ]; then
 		echo "not ok ${n} - ${names[i]}: its test fails without the mutation: ${t}"
 		sed 's/^/# /' <<<"${baseline_log[${t}]}"
-		survived=$((survived + 1))
-		continue
+		echo survived >&3
+		return
 	fi
-	src="${TREE}/${files[i]}"
 	cp "${src}" "${src}.orig"
 	if ! FROM=${froms[i]} TO=${tos[i]} perl -0777 -pi -e \
 		'$n = () = /\Q$ENV{FROM}\E/g; die "the text is there $n times\n" if $n != 1;
 		 s/\Q$ENV{FROM}\E/$ENV{TO}/' "${src}"; then
 		echo "not ok ${n} - ${names[i]}: cannot apply it to ${files[i]}"
 		mv "${src}.orig" "${src}"
-		survived=$((survived + 1))
-		continue
+		echo survived >&3
+		return
 	fi
 	SECONDS=0
-	if ! build; then
+	if ! build "${tree}"; then
 		echo "ok ${n} - ${names[i]}: killed by the compiler (${SECONDS} s)"
-		killed=$((killed + 1))
-	elif run_test "${t}"; then
+		echo killed >&3
+	elif run_test "${tree}" "${t}"; then
 		echo "not ok ${n} - ${names[i]}: survived ${t} (${SECONDS} s)"
-		survived=$((survived + 1))
+		echo survived >&3
 	else
 		echo "ok ${n} - ${names[i]}: killed by ${t} (${SECONDS} s)"
-		killed=$((killed + 1))
+		echo killed >&3
 	fi
 	mv "${src}.orig" "${src}"
 	touch "${src}" # the next build (the next mutation's) sees the original again
+}
+
+# Worker W takes every WORKERS-th mutation from the W-th on, in its own tree.
+# Lines are printed as they come (TAP numbers, not order, say which is which).
+verdicts=$(mktemp)
+trap 'rm -f "${verdicts}"' EXIT
+worker() { # W
+	local k
+	for ((k = $1; k < ${#chosen[@]}; k += WORKERS)); do
+		mutate "${TREES}/tree.$1" $((k + 1)) "${chosen[k]}"
+	done 3>>"${verdicts}"
+}
+for ((w = 0; w < WORKERS; w++)); do
+	worker "${w}" &
 done
-build >/dev/null 2>&1
-echo "1..${n}"
+wait
+total=${#chosen[@]}
+killed=$(grep -c '^killed$' "${verdicts}")
+survived=$(grep -c '^survived$' "${verdicts}")
+build "${TREE0}" >/dev/null 2>&1
+echo "1..${total}"
 echo "# mutations killed: ${killed} of ${total} ($((total ? 100 * killed / total : 0)) %)"
-[ "${survived}" -eq 0 ]
+[ "${survived}" -eq 0 ] && [ $((killed + survived)) -eq "${total}" ]
