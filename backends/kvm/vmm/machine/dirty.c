@@ -86,16 +86,12 @@ void vm_dirty_stop(struct vm *vm)
 		vm_set_slot(vm, i, 0);
 }
 
-void vm_mark_dirty(struct vm *vm, const void *hva, uint64_t len)
+/* Sets the bits of [start, end)'s pages in every region it touches. */
+static void mark_range(struct vm *vm, uintptr_t start, uintptr_t end)
 {
-	uintptr_t start = (uintptr_t)hva, end = start + len;
 	uint64_t first, last, page;
 	unsigned i;
 
-	/* The store before (the device's write) is ordered before the load of on. */
-	atomic_thread_fence(memory_order_seq_cst);
-	if (!len || !atomic_load_explicit(&vm->dirty.on, memory_order_relaxed))
-		return;
 	for (i = 0; i < vm->nmem; i++) {
 		uintptr_t lo = (uintptr_t)vm->mem[i].hva, hi = lo + vm->mem[i].size;
 
@@ -106,4 +102,25 @@ void vm_mark_dirty(struct vm *vm, const void *hva, uint64_t len)
 		for (page = first; page <= last; page++)
 			atomic_fetch_or(&vm->dirty.user[i][page / 64], 1ULL << (page % 64));
 	}
+}
+
+void vm_mark_dirty_iov(struct vm *vm, const struct iovec *iov, unsigned n)
+{
+	unsigned i;
+
+	/* The stores before (the device's writes) are ordered before the load of on. */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (!atomic_load_explicit(&vm->dirty.on, memory_order_relaxed))
+		return;
+	for (i = 0; i < n; i++)
+		if (iov[i].iov_len)
+			mark_range(vm, (uintptr_t)iov[i].iov_base,
+				   (uintptr_t)iov[i].iov_base + iov[i].iov_len);
+}
+
+void vm_mark_dirty(struct vm *vm, const void *hva, uint64_t len)
+{
+	struct iovec one = { (void *)hva, len };
+
+	vm_mark_dirty_iov(vm, &one, 1);
 }

@@ -16,6 +16,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "backends/kvm/vmm/machine/vm.h"
 
@@ -48,6 +49,8 @@ void vm_dirty_stop(struct vm *vm);
  * is on. Called after the write; any thread; no system call.
  */
 void vm_mark_dirty(struct vm *vm, const void *hva, uint64_t len);
+/* The same for n buffers, with one look at whether logging is on. */
+void vm_mark_dirty_iov(struct vm *vm, const struct iovec *iov, unsigned n);
 
 /* Frees the bitmaps (vm_destroy). */
 void vm_dirty_free(struct vm *vm);

@@ -220,10 +220,9 @@ out:
  */
 static void mark_written(struct virtq *vq, const struct virtq_chain *chain)
 {
-	unsigned i;
+	unsigned n = chain->nout + chain->nin <= VIRTQ_MAX_SEGS ? chain->nin : 0;
 
-	for (i = chain->nout; i < chain->nout + chain->nin && i < VIRTQ_MAX_SEGS; i++)
-		vm_mark_dirty(vq->dev->vm, chain->iov[i].iov_base, chain->iov[i].iov_len);
+	vm_mark_dirty_iov(vq->dev->vm, chain->iov + chain->nout, n);
 }
 
 bool virtq_push(struct virtq *vq, const struct virtq_chain *chain, uint32_t len)
@@ -247,8 +246,10 @@ bool virtq_push(struct virtq *vq, const struct virtq_chain *chain, uint32_t len)
 	elem->len = len;
 	__atomic_store_n(&vq->used->idx, new, __ATOMIC_RELEASE);
 	vq->used_idx = new;
-	vm_mark_dirty(vq->dev->vm, elem, sizeof(*elem));
-	vm_mark_dirty(vq->dev->vm, &vq->used->idx, sizeof(vq->used->idx));
+	vm_mark_dirty_iov(vq->dev->vm,
+			  (struct iovec[]){ { elem, sizeof(*elem) },
+					    { &vq->used->idx, sizeof(vq->used->idx) } },
+			  2);
 	/* The driver's used_event or NO_INTERRUPT flag is read after the index is seen. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (virtio_has_feature(vq->dev, VIRTIO_RING_F_EVENT_IDX)) {
